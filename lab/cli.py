@@ -1,0 +1,201 @@
+"""The command line: ``python -m lab <group> <command> ...``.
+
+Every command prints a clear message and exits with status 1 on a user error (a :class:`LabError`), and
+with status 2 on a usage error (argparse's convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lab.errors import LabError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Progress:
+    """Download progress on stderr: one updating line on a terminal, a line per 10% otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.last_decile = -1
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            percent = 100 * done / total
+            text = f"{self.label}: {done / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)"
+            decile = int(percent // 10)
+        else:
+            text, decile = f"{self.label}: {done / 1e6:.1f} MB", self.last_decile
+        if self.tty:
+            print("\r" + text, end="", file=sys.stderr, flush=True)
+            if total and done >= total:
+                print(file=sys.stderr)
+        elif decile != self.last_decile:
+            print(text, file=sys.stderr, flush=True)
+        self.last_decile = decile
+
+
+def _data_fetch(args: argparse.Namespace) -> int:
+    from lab.data.fetch import FILE_KEYS, fetch
+
+    keys = FILE_KEYS if args.set == "all" else (args.set,)
+    failures = 0
+    for key in keys:
+        try:
+            path, summary = fetch(key, args.data_dir, progress=_Progress(key))
+            print(f"{key}: {path} ({summary})")
+        except LabError as exc:
+            print(f"{key}: FAILED: {exc}", file=sys.stderr)
+            failures += 1
+    return 1 if failures else 0
+
+
+def _data_check(args: argparse.Namespace) -> int:
+    from lab.data.fetch import FILE_KEYS, check_file, status
+    from lab.data.lake_runs import runs_path
+    from lab.data.omniglot import SPECS, load_set
+
+    failures = 0
+    states = {state.key: state for state in status(args.data_dir)}
+    for key in FILE_KEYS:
+        started = time.perf_counter()
+        try:
+            if key in SPECS:
+                data = load_set(key, args.data_dir)  # decodes every drawing (and fills the array cache)
+                summary = (
+                    f"{len(data.alphabets)} alphabets, {data.n_characters} characters, "
+                    f"{data.images.shape[0] * data.images.shape[1]} drawings of {data.images.shape[2]}x"
+                    f"{data.images.shape[3]} pixels"
+                )
+            else:
+                summary = check_file(key, runs_path(args.data_dir))
+            print(f"OK     {key}: {summary} ({states[key].path.parent}, {time.perf_counter() - started:.1f} s)")
+        except LabError as exc:
+            print(f"FAILED {key}: {exc}")
+            failures += 1
+    return 1 if failures else 0
+
+
+def _data_info(args: argparse.Namespace) -> int:
+    from lab.config import array_cache_dir, omniglot_dir
+    from lab.data.fetch import status
+    from lab.data.omniglot import SPECS, load_set
+
+    info: dict[str, object] = {
+        "data_dir": str(omniglot_dir(args.data_dir)),
+        "cache_dir": str(array_cache_dir()),
+        "files": {},
+    }
+    for state in status(args.data_dir):
+        entry: dict[str, object] = {"path": str(state.path), "present": state.present, "extracted": state.extracted}
+        if state.present:
+            entry["bytes"] = state.path.stat().st_size
+        if state.available and state.key in SPECS:
+            try:
+                data = load_set(state.key, args.data_dir)
+                entry["characters_per_alphabet"] = data.characters_per_alphabet()
+            except LabError as exc:
+                entry["error"] = str(exc)
+        info["files"][state.key] = entry  # type: ignore[index]
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    print(f"Data folder:  {info['data_dir']}  (set OMNIGLOT_DIR or --data-dir to change it)")
+    print(f"Array cache:  {info['cache_dir']}  (set ONESHOT_CACHE_DIR to change it)")
+    for key, entry in info["files"].items():  # type: ignore[union-attr]
+        where = "zip" if entry["present"] else ("folder" if entry["extracted"] else "MISSING")
+        size = f", {entry['bytes'] / 1e6:.1f} MB" if "bytes" in entry else ""
+        print(f"\n{key}: {where}{size}")
+        if "error" in entry:
+            print(f"  ERROR: {entry['error']}")
+        for alphabet, count in entry.get("characters_per_alphabet", {}).items():
+            print(f"  {alphabet:<45} {count:>3} characters")
+    return 0
+
+
+def _data_extract(args: argparse.Namespace) -> int:
+    from lab.data.fetch import extract
+
+    keys = ("background", "evaluation") if args.set == "all" else (args.set,)
+    for key in keys:
+        print(f"{key}: extracted to {extract(key, args.data_dir)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lab",
+        description="One-Shot Lab from the command line: Omniglot data, Siamese networks, evaluation, faces.",
+    )
+    groups = parser.add_subparsers(dest="group", required=True, metavar="GROUP")
+
+    data = groups.add_parser("data", help="get, check and describe the Omniglot files")
+    data_commands = data.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder of the Omniglot zips or extracted folders (default: $OMNIGLOT_DIR, else ~/.cache/oneshot-lab/omniglot)",
+    )
+
+    fetch = data_commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="download the official archives (skips valid files already there)",
+        description="Download images_background.zip, images_evaluation.zip and all_runs.zip from "
+        "github.com/brendenlake/omniglot into the data folder. Interrupted downloads resume; each file is "
+        "checked by size, md5 and content before it gets its final name.",
+    )
+    fetch.add_argument("--set", choices=("all", "background", "evaluation", "runs"), default="all")
+    fetch.set_defaults(handler=_data_fetch)
+
+    check = data_commands.add_parser(
+        "check",
+        parents=[common],
+        help="decode and verify every file (also builds the fast array cache)",
+        description="Decode every drawing of both sets and read Lake's 20 runs, checking the official counts "
+        "(30 + 20 alphabets, 964 + 659 characters, 20 drawings of 105x105 each). Exits 1 if anything is wrong.",
+    )
+    check.set_defaults(handler=_data_check)
+
+    info = data_commands.add_parser(
+        "info",
+        parents=[common],
+        help="show the folders in use, which files are there, and characters per alphabet",
+    )
+    info.add_argument("--json", action="store_true", help="print a JSON object instead of text")
+    info.set_defaults(handler=_data_info)
+
+    extract = data_commands.add_parser(
+        "extract",
+        parents=[common],
+        help="unzip the image sets into folders beside the zips (safely and atomically)",
+    )
+    extract.add_argument("--set", choices=("all", "background", "evaluation"), default="all")
+    extract.set_defaults(handler=_data_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except LabError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) closed the pipe: not an error; silence the flush at exit.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0

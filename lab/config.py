@@ -1,0 +1,39 @@
+"""Where the lab finds and keeps its files.
+
+Every folder can be set by an environment variable, so that tests, CI and users can point the lab at their
+own copies; the defaults follow the XDG convention (``~/.cache/oneshot-lab``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+OMNIGLOT_DIR_ENV = "OMNIGLOT_DIR"
+CACHE_DIR_ENV = "ONESHOT_CACHE_DIR"
+
+
+def user_cache_root() -> Path:
+    """The per-user cache folder of the lab (``$XDG_CACHE_HOME/oneshot-lab`` or ``~/.cache/oneshot-lab``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "oneshot-lab"
+
+
+def omniglot_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder that holds (or will hold) the Omniglot zips or their extracted folders.
+
+    Order: an explicit ``override`` (the CLI's ``--data-dir``), then ``$OMNIGLOT_DIR``, then the user cache.
+    """
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get(OMNIGLOT_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    return user_cache_root() / "omniglot"
+
+
+def array_cache_dir() -> Path:
+    """Where decoded arrays are cached. Separate from the data folder, which may be read-only."""
+    env = os.environ.get(CACHE_DIR_ENV)
+    root = Path(env).expanduser() if env else user_cache_root()
+    return root / "arrays"

@@ -1,0 +1,105 @@
+"""Downloads that survive a cut connection.
+
+A file is streamed into ``NAME.part`` beside its destination; a later attempt resumes from where the part
+stopped (HTTP Range). Only when the whole file is there, with the expected size, checksum and content, is it
+renamed to ``NAME``: a download that fails half way never leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lab.errors import DownloadError, LabError
+
+ProgressCallback = Callable[[int, "int | None"], None]
+"""Called with (bytes so far, total bytes or None) as a download proceeds."""
+
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file to fetch, with what the official copy is known to be."""
+
+    file_name: str
+    url: str
+    size: int | None = None
+    md5: str | None = None
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()  # noqa: S324 - the official checksums of Omniglot are md5, not a security check
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(
+    remote: RemoteFile,
+    folder: Path,
+    progress: ProgressCallback | None = None,
+    validate: Callable[[Path], object] | None = None,
+    timeout: float = 30.0,
+) -> Path:
+    """Fetch ``remote`` into ``folder``; return the final path. Raises :class:`DownloadError`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    destination = folder / remote.file_name
+    part = folder / f"{remote.file_name}.part"
+    done = part.stat().st_size if part.exists() else 0
+    if remote.size is not None and done > remote.size:
+        part.unlink()
+        done = 0
+
+    request = urllib.request.Request(remote.url, headers={"User-Agent": "oneshot-lab"})
+    if done:
+        request.add_header("Range", f"bytes={done}-")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if done and response.status != 206:
+                done = 0  # the server ignored the Range header: start over
+            length = response.headers.get("Content-Length")
+            total = done + int(length) if length is not None else remote.size
+            with open(part, "ab" if done else "wb") as handle:
+                if progress:
+                    progress(done, total)
+                while chunk := response.read(CHUNK):
+                    handle.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 416 and remote.size is not None and done == remote.size:
+            pass  # the part is already complete; the checks below decide
+        else:
+            raise DownloadError(f"{remote.url} answered HTTP {exc.code} ({exc.reason}).") from exc
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        kept = f" {done:,} bytes are kept in {part} and the next try resumes from there." if part.exists() else ""
+        reason = getattr(exc, "reason", exc)
+        raise DownloadError(f"Could not download {remote.url}: {reason}.{kept}") from exc
+
+    size = part.stat().st_size
+    if remote.size is not None and size != remote.size:
+        if size < remote.size:
+            raise DownloadError(
+                f"{remote.url} stopped after {size:,} of {remote.size:,} bytes; run the fetch again to resume."
+            )
+        part.unlink()
+        raise DownloadError(f"{remote.url} sent {size:,} bytes, expected {remote.size:,}; the file was discarded.")
+    if remote.md5 is not None and _md5(part) != remote.md5:
+        part.unlink()
+        raise DownloadError(f"{remote.url} does not have the official md5 checksum; the file was discarded.")
+    if validate is not None:
+        try:
+            validate(part)
+        except LabError as exc:
+            part.unlink()
+            raise DownloadError(f"The file from {remote.url} failed its content check: {exc}") from exc
+    os.replace(part, destination)
+    return destination

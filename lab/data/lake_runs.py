@@ -1,0 +1,88 @@
+"""Lake's 20 official one-shot classification runs (``all_runs.zip``).
+
+Each run is a 20-way, within-alphabet task: 20 training images (one per class) and 20 test images, and
+``class_labels.txt`` says which training image each test image belongs to. This is the protocol of the
+published table (humans 95.5%, Koch et al. 92.0%).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from lab.config import omniglot_dir
+from lab.data.archives import open_zip, read_member
+from lab.errors import ArchiveError, DataMissingError
+
+RUNS_ZIP = "all_runs.zip"
+N_RUNS = 20
+N_WAY = 20
+_LINE = re.compile(r"^(run\d{2})/test/(item\d{2})\.png\s+(run\d{2})/training/class(\d{2})\.png$")
+
+
+@dataclass(frozen=True)
+class LakeRun:
+    """One run: ``test[i]`` is a drawing of the same character as ``training[answers[i]]``."""
+
+    name: str
+    training: np.ndarray  # (20, 105, 105) bool, True = ink
+    test: np.ndarray  # (20, 105, 105) bool
+    answers: np.ndarray  # (20,) int, index into training
+
+
+def runs_path(data_dir: Path | None = None) -> Path:
+    path = omniglot_dir(data_dir) / RUNS_ZIP
+    if not path.is_file():
+        raise DataMissingError(
+            f"Lake's one-shot runs are not in {path.parent}. Put {RUNS_ZIP} (github.com/brendenlake/omniglot, "
+            f"python/one-shot-classification/) there or run `python -m lab data fetch --set runs`."
+        )
+    return path
+
+
+def _image(data: bytes, where: str) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.size != (105, 105):
+                raise ArchiveError(f"{where} is {image.size[0]}x{image.size[1]} pixels, not 105x105.")
+            return ~np.asarray(image.convert("1"), dtype=bool)
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ArchiveError(f"{where} is not a readable PNG image ({exc}).") from exc
+
+
+def load_runs(path: Path) -> list[LakeRun]:
+    """Read and check all 20 runs of ``all_runs.zip``."""
+    runs = []
+    with open_zip(path) as archive:
+        members = {info.filename: info for info in archive.infolist()}
+
+        def member(name: str) -> bytes:
+            if name not in members:
+                raise ArchiveError(f"{path.name} has no entry {name!r}; it is not Lake's all_runs.zip.")
+            return read_member(archive, members[name])
+
+        for number in range(1, N_RUNS + 1):
+            name = f"run{number:02d}"
+            training = np.stack(
+                [_image(member(f"{name}/training/class{c:02d}.png"), f"{name}/class{c:02d}") for c in range(1, 21)]
+            )
+            test = np.stack(
+                [_image(member(f"{name}/test/item{i:02d}.png"), f"{name}/item{i:02d}") for i in range(1, 21)]
+            )
+            answers = np.full(N_WAY, -1, dtype=np.int64)
+            for line in member(f"{name}/class_labels.txt").decode("utf-8", "replace").splitlines():
+                if not line.strip():
+                    continue
+                match = _LINE.match(line.strip())
+                if not match or match.group(1) != name or match.group(3) != name:
+                    raise ArchiveError(f"{name}/class_labels.txt has an unexpected line: {line!r}.")
+                answers[int(match.group(2)[4:]) - 1] = int(match.group(4)) - 1
+            if (answers < 0).any():
+                raise ArchiveError(f"{name}/class_labels.txt does not give a class for every test item.")
+            runs.append(LakeRun(name=name, training=training, test=test, answers=answers))
+    return runs

@@ -1,0 +1,324 @@
+"""The Omniglot image set (Lake et al. 2015) as NumPy arrays.
+
+A set (``background``: 30 alphabets, 964 characters; ``evaluation``: 20 alphabets, 659 characters) is read
+from the official zip or from its extracted folder, checked against the official counts, and decoded once
+into a boolean array ``images[character, drawer, row, column]`` (True where there is ink). The decoded
+array is cached on disk as packed bits keyed by a fingerprint of the source, so a second start loads in a
+fraction of a second and a changed source is never served from a stale cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from lab.config import array_cache_dir, omniglot_dir
+from lab.data.archives import is_ignorable, open_zip, read_member
+from lab.errors import ArchiveError, DataMissingError
+
+IMAGE_SIZE = 105
+DRAWINGS_PER_CHARACTER = 20
+SET_NAMES = ("background", "evaluation")
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SetSpec:
+    """What the official release of one set holds."""
+
+    name: str
+    alphabets: int
+    characters: int
+
+    @property
+    def folder(self) -> str:
+        return f"images_{self.name}"
+
+    @property
+    def zip_name(self) -> str:
+        return f"{self.folder}.zip"
+
+    @property
+    def images(self) -> int:
+        return self.characters * DRAWINGS_PER_CHARACTER
+
+
+SPECS = {
+    "background": SetSpec("background", alphabets=30, characters=964),
+    "evaluation": SetSpec("evaluation", alphabets=20, characters=659),
+}
+
+_DRAWING_NAME = re.compile(r"^(\d{4})_(\d{2})\.png$")
+_CHARACTER_FOLDER = re.compile(r"^character(\d+)$")
+
+
+@dataclass(frozen=True)
+class OmniglotSet:
+    """One Omniglot set, decoded.
+
+    ``images`` has shape (characters, 20, 105, 105) and dtype bool (True = ink); drawer ``j`` is the
+    drawing ``XXXX_{j+1:02d}.png``. Characters are ordered by alphabet (alphabetically) then by their
+    ``characterNN`` number, so each alphabet is a contiguous range ``alphabets[name] = (start, stop)``.
+    """
+
+    name: str
+    images: np.ndarray
+    character_ids: np.ndarray  # the official 4-digit id of each character (1..1623)
+    character_names: tuple[str, ...]  # "Alphabet/characterNN"
+    alphabets: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def X(self) -> np.ndarray:  # noqa: N802 - the seed notebook's name for the image array
+        return self.images
+
+    @property
+    def n_characters(self) -> int:
+        return int(self.images.shape[0])
+
+    @property
+    def labels(self) -> np.ndarray:
+        """Class label of every drawing, shape (characters, 20): the character's index in this set."""
+        return np.repeat(np.arange(self.n_characters)[:, None], DRAWINGS_PER_CHARACTER, axis=1)
+
+    @property
+    def alphabet_names(self) -> list[str]:
+        return list(self.alphabets)
+
+    def alphabet_of(self, character: int) -> str:
+        for alphabet, (start, stop) in self.alphabets.items():
+            if start <= character < stop:
+                return alphabet
+        raise IndexError(f"character index {character} is outside 0..{self.n_characters - 1}")
+
+    def alphabet_index(self) -> np.ndarray:
+        """Alphabet number (position in ``alphabet_names``) of every character, shape (characters,)."""
+        index = np.empty(self.n_characters, dtype=np.int32)
+        for number, (start, stop) in enumerate(self.alphabets.values()):
+            index[start:stop] = number
+        return index
+
+    def characters_per_alphabet(self) -> dict[str, int]:
+        return {name: stop - start for name, (start, stop) in self.alphabets.items()}
+
+
+# --------------------------------------------------------------------------------------------- sources
+
+
+def find_source(set_name: str, data_dir: Path | None = None) -> Path:
+    """The extracted folder of ``set_name`` if present, else its zip; :class:`DataMissingError` otherwise."""
+    spec = _spec(set_name)
+    root = omniglot_dir(data_dir)
+    folder, archive = root / spec.folder, root / spec.zip_name
+    if folder.is_dir():
+        return folder
+    if archive.is_file():
+        return archive
+    raise DataMissingError(
+        f"The Omniglot {set_name} set is not in {root}. Put {spec.zip_name} (from github.com/brendenlake/omniglot, "
+        f"folder python/) or its extracted folder {spec.folder}/ there, run `python -m lab data fetch` with "
+        f"internet access, or point the environment variable OMNIGLOT_DIR at a folder that has it."
+    )
+
+
+def source_fingerprint(source: Path) -> str:
+    """A short digest that changes whenever the source's content does (zip bytes, or folder listing)."""
+    digest = hashlib.sha256()
+    if source.is_file():
+        with open(source, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        for path in sorted(source.rglob("*.png")):
+            info = path.stat()
+            digest.update(f"{path.relative_to(source)}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _iter_drawings(source: Path, spec: SetSpec) -> Iterator[tuple[tuple[str, ...], bytes]]:
+    """(path parts below the set's top folder, PNG bytes) of every drawing in a zip or a folder."""
+    if source.is_dir():
+        for path in source.rglob("*"):
+            relative = path.relative_to(source)
+            if path.is_file() and not is_ignorable(str(relative)):
+                yield relative.parts, path.read_bytes()
+        return
+    with open_zip(source) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or is_ignorable(info.filename):
+                continue
+            parts = PurePosixPath(info.filename).parts
+            if not parts or parts[0] != spec.folder:
+                raise ArchiveError(
+                    f"{source}: the entry {info.filename!r} is not inside {spec.folder}/; this is not the official "
+                    f"{spec.zip_name}."
+                )
+            yield parts[1:], read_member(archive, info)
+
+
+def _decode(png: bytes, where: str) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(png)) as image:
+            if image.size != (IMAGE_SIZE, IMAGE_SIZE):
+                raise ArchiveError(f"{where} is {image.size[0]}x{image.size[1]} pixels, not 105x105.")
+            return ~np.asarray(image.convert("1"), dtype=bool)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ArchiveError(f"{where} is not a readable PNG image ({exc}).") from exc
+
+
+def decode_set(source: Path, set_name: str) -> OmniglotSet:
+    """Read and check every drawing of ``set_name`` from a zip or folder (no cache)."""
+    spec = _spec(set_name)
+    drawings: dict[tuple[str, int], dict[int, np.ndarray]] = {}
+    ids: dict[tuple[str, int], int] = {}
+    for parts, png in _iter_drawings(source, spec):
+        where = f"{source.name}: {'/'.join(parts)}"
+        if len(parts) != 3:
+            raise ArchiveError(f"{where} is not laid out as <alphabet>/characterNN/XXXX_DD.png.")
+        alphabet, character_folder, file_name = parts
+        character_match = _CHARACTER_FOLDER.match(character_folder)
+        drawing_match = _DRAWING_NAME.match(file_name)
+        if not character_match or not drawing_match:
+            raise ArchiveError(f"{where} is not laid out as <alphabet>/characterNN/XXXX_DD.png.")
+        key = (alphabet, int(character_match.group(1)))
+        drawer = int(drawing_match.group(2))
+        if not 1 <= drawer <= DRAWINGS_PER_CHARACTER:
+            raise ArchiveError(f"{where}: drawer number {drawer} is outside 01..20.")
+        ids.setdefault(key, int(drawing_match.group(1)))
+        drawings.setdefault(key, {})[drawer] = _decode(png, where)
+
+    keys = sorted(drawings)
+    alphabet_names = sorted({alphabet for alphabet, _ in keys})
+    if len(alphabet_names) != spec.alphabets or len(keys) != spec.characters:
+        raise ArchiveError(
+            f"{source} holds {len(alphabet_names)} alphabets and {len(keys)} characters; the official {set_name} "
+            f"set has {spec.alphabets} and {spec.characters}. The download may be incomplete: fetch it again."
+        )
+    incomplete = [f"{a}/character{c:02d}" for (a, c) in keys if len(drawings[(a, c)]) != DRAWINGS_PER_CHARACTER]
+    if incomplete:
+        raise ArchiveError(
+            f"{source}: {len(incomplete)} characters do not have 20 drawings (first: {incomplete[0]})."
+        )
+
+    images = np.empty((len(keys), DRAWINGS_PER_CHARACTER, IMAGE_SIZE, IMAGE_SIZE), dtype=bool)
+    alphabets: dict[str, tuple[int, int]] = {}
+    for index, key in enumerate(keys):
+        for drawer, image in drawings[key].items():
+            images[index, drawer - 1] = image
+        start, _ = alphabets.get(key[0], (index, index))
+        alphabets[key[0]] = (start, index + 1)
+    return OmniglotSet(
+        name=set_name,
+        images=images,
+        character_ids=np.array([ids[key] for key in keys], dtype=np.int32),
+        character_names=tuple(f"{a}/character{c:02d}" for a, c in keys),
+        alphabets=alphabets,
+    )
+
+
+# ----------------------------------------------------------------------------------------------- cache
+
+
+def cache_path(set_name: str, fingerprint: str) -> Path:
+    return array_cache_dir() / f"omniglot-{set_name}-v{CACHE_FORMAT}-{fingerprint}.npz"
+
+
+def _save_cache(data: OmniglotSet, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = list(data.alphabets)
+    # Written to a temporary file and renamed: a crash mid-write never leaves a cache that looks valid.
+    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(
+                stream,
+                packed=np.packbits(data.images.reshape(-1)),
+                shape=np.array(data.images.shape),
+                character_ids=data.character_ids,
+                character_names=np.array(data.character_names),
+                alphabet_names=np.array(names),
+                alphabet_ranges=np.array([data.alphabets[n] for n in names], dtype=np.int64).reshape(-1, 2),
+            )
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _load_cache(path: Path, set_name: str) -> OmniglotSet | None:
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            shape = tuple(int(v) for v in stored["shape"])
+            count = int(np.prod(shape))
+            images = np.unpackbits(stored["packed"], count=count).view(bool).reshape(shape)
+            names = [str(n) for n in stored["alphabet_names"]]
+            ranges = stored["alphabet_ranges"]
+            return OmniglotSet(
+                name=set_name,
+                images=images,
+                character_ids=stored["character_ids"].astype(np.int32),
+                character_names=tuple(str(n) for n in stored["character_names"]),
+                alphabets={n: (int(a), int(b)) for n, (a, b) in zip(names, ranges)},
+            )
+    except (OSError, KeyError, ValueError, EOFError):
+        return None  # a missing or damaged cache is rebuilt from the source
+
+
+def load_set(set_name: str, data_dir: Path | None = None, use_cache: bool = True) -> OmniglotSet:
+    """Load one Omniglot set, from the array cache when the source is unchanged, else from the source."""
+    source = find_source(set_name, data_dir)
+    if not use_cache:
+        return decode_set(source, set_name)
+    path = cache_path(set_name, source_fingerprint(source))
+    cached = _load_cache(path, set_name) if path.is_file() else None
+    if cached is not None and cached.n_characters == _spec(set_name).characters:
+        return cached
+    data = decode_set(source, set_name)
+    try:
+        _save_cache(data, path)
+    except OSError:
+        pass  # a read-only cache folder costs speed, not correctness
+    return data
+
+
+def _spec(set_name: str) -> SetSpec:
+    try:
+        return SPECS[set_name]
+    except KeyError:
+        raise ValueError(f"unknown Omniglot set {set_name!r}; choose one of {', '.join(SET_NAMES)}") from None
+
+
+def check_archive_layout(path: Path, set_name: str) -> tuple[int, int, int]:
+    """Count (alphabets, characters, drawings) from the entry names of a zip, without decoding images.
+
+    Raises :class:`ArchiveError` unless the counts are the official ones; fast enough to check every
+    download and every file a user drops in.
+    """
+    spec = _spec(set_name)
+    characters: dict[tuple[str, str], int] = {}
+    with open_zip(path) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or is_ignorable(info.filename):
+                continue
+            parts = PurePosixPath(info.filename).parts
+            if len(parts) != 4 or parts[0] != spec.folder or not _DRAWING_NAME.match(parts[3]):
+                raise ArchiveError(
+                    f"{path.name}: the entry {info.filename!r} is not {spec.folder}/<alphabet>/characterNN/XXXX_DD.png; "
+                    f"this is not the official {spec.zip_name}."
+                )
+            characters[(parts[1], parts[2])] = characters.get((parts[1], parts[2]), 0) + 1
+    counts = (len({a for a, _ in characters}), len(characters), sum(characters.values()))
+    if counts != (spec.alphabets, spec.characters, spec.images):
+        raise ArchiveError(
+            f"{path.name} holds {counts[0]} alphabets, {counts[1]} characters and {counts[2]} drawings; the official "
+            f"{set_name} set has {spec.alphabets}, {spec.characters} and {spec.images}."
+        )
+    return counts

@@ -1,0 +1,24 @@
+"""Typed exceptions of the lab package.
+
+Every error a user can cause (a missing file, a corrupt archive, a bad upload) is a subclass of
+:class:`LabError`, whose message is written for the user: the app shows it as it is and the CLI prints it
+and exits non-zero. Anything else that escapes is a bug.
+"""
+
+from __future__ import annotations
+
+
+class LabError(Exception):
+    """Base class of errors whose message is meant for the user."""
+
+
+class DataMissingError(LabError):
+    """The Omniglot files are not where the settings say."""
+
+
+class ArchiveError(LabError):
+    """A zip archive is truncated, corrupt, unsafe or laid out unlike the official one."""
+
+
+class DownloadError(LabError):
+    """A download failed (network unreachable, cut half way, wrong size)."""
