@@ -22,3 +22,7 @@ class ArchiveError(LabError):
 
 class DownloadError(LabError):
     """A download failed (network unreachable, cut half way, wrong size)."""
+
+
+class StorageError(LabError):
+    """A folder the lab must write into is not writable (or the disk is full)."""

@@ -17,7 +17,7 @@ from lab.data.archives import safe_extract
 from lab.data.download import ProgressCallback, RemoteFile, download
 from lab.data.lake_runs import RUNS_ZIP, load_runs
 from lab.data.omniglot import SPECS, check_archive_layout, decode_set
-from lab.errors import ArchiveError, LabError
+from lab.errors import ArchiveError, LabError, StorageError
 
 OFFICIAL_BASE = "https://raw.githubusercontent.com/brendenlake/omniglot/master/python/"
 
@@ -86,7 +86,10 @@ def fetch(key: str, data_dir: Path | None = None, progress: ProgressCallback | N
             raise ArchiveError(
                 f"{existing} exists but is not valid ({exc}) Move it away and fetch again; it was left untouched."
             ) from exc
-    path = download(remote, root, progress=progress, validate=lambda part: check_file(key, part))
+    try:
+        path = download(remote, root, progress=progress, validate=lambda part: check_file(key, part))
+    except PermissionError as exc:
+        raise StorageError(f"Cannot write into {root} ({exc.strerror}); choose a writable data folder.") from exc
     return path, "downloaded: " + check_file(key, path)
 
 
@@ -98,8 +101,11 @@ def install_archive(key: str, source: Path | bytes, data_dir: Path | None = None
     """
     remote = OFFICIAL_FILES[key]
     root = omniglot_dir(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{remote.file_name}.", suffix=".tmp", dir=root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{remote.file_name}.", suffix=".tmp", dir=root)
+    except OSError as exc:
+        raise StorageError(f"Cannot write into {root} ({exc.strerror}); choose a writable data folder.") from exc
     try:
         with os.fdopen(handle, "wb") as stream:
             if isinstance(source, bytes):

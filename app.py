@@ -1,0 +1,58 @@
+"""One-Shot Lab: the landing page and the navigation (``streamlit run app.py``).
+
+Heavy libraries (TensorFlow, DeepFace) are imported only by the pages that need them, so this page opens
+within seconds.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lab.config import array_cache_dir, omniglot_dir
+from lab.data.fetch import OFFICIAL_FILES, status
+from ui.common import data_missing_panel, projector_toggle
+
+PAGES = {
+    "dataset": st.Page("pages/dataset.py", title="Omniglot dataset", icon=":material/grid_view:"),
+}
+
+
+def home() -> None:
+    st.title("One-Shot Lab")
+    st.markdown(
+        "Learning a new class from **one example**: a child who has seen one drawing of a new letter can pick out "
+        "other drawings of it. This lab lets you try it, and see how a machine does it.\n\n"
+        "1. **Omniglot and Siamese networks**: 1,623 handwritten characters from 50 alphabets, each drawn by 20 "
+        "people (Lake et al., 2015). A Siamese network (Koch et al., 2015) learns whether two drawings show the "
+        "same character, from the 30 *background* alphabets, and is tested on the 20 *evaluation* alphabets it "
+        "has never seen.\n"
+        "2. **Face recognition with DeepFace**: detect, align, embed, match, the same idea applied to faces."
+    )
+
+    st.header("Pages")
+    st.page_link(PAGES["dataset"], label="Omniglot dataset: browse alphabets, characters, drawings and pairs")
+
+    st.header("Data")
+    states = status()
+    rows = []
+    for state in states:
+        where = "zip" if state.present else ("extracted folder" if state.extracted else "missing")
+        rows.append({"file": OFFICIAL_FILES[state.key].file_name, "status": where, "path": str(state.path)})
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(f"Data folder: `{omniglot_dir()}` (environment variable `OMNIGLOT_DIR`). "
+               f"Decoded arrays are cached in `{array_cache_dir()}`.")
+    if not all(state.available for state in states):
+        st.warning("Some Omniglot files are missing, so the pages that need them cannot run yet.")
+        data_missing_panel()
+    else:
+        st.success("All Omniglot files are in place.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="One-Shot Lab", page_icon=":material/school:", layout="wide")
+    projector_toggle()
+    navigation = st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), *PAGES.values()])
+    navigation.run()
+
+
+main()
