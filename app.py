@@ -6,6 +6,7 @@ within seconds.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lab.config import array_cache_dir, omniglot_dir
@@ -38,7 +39,7 @@ def home() -> None:
     for state in states:
         where = "zip" if state.present else ("extracted folder" if state.extracted else "missing")
         rows.append({"file": OFFICIAL_FILES[state.key].file_name, "status": where, "path": str(state.path)})
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows).set_index("file"))
     st.caption(f"Data folder: `{omniglot_dir()}` (environment variable `OMNIGLOT_DIR`). "
                f"Decoded arrays are cached in `{array_cache_dir()}`.")
     if not all(state.available for state in states):

@@ -43,7 +43,7 @@ def show_character(data: OmniglotSet, character: int) -> None:
     st.subheader(f"{data.character_names[character].replace('_', ' ')}: its 20 drawings")
     st.caption("Each drawing is by a different person (drawer 1 to 20), 105 x 105 pixels.")
     images = [to_display(data.images[character, drawer]) for drawer in range(DRAWINGS_PER_CHARACTER)]
-    st.image(images, caption=[f"drawer {d + 1}" for d in range(DRAWINGS_PER_CHARACTER)], width=105)
+    st.image(images, caption=[f"drawer {d + 1}" for d in range(DRAWINGS_PER_CHARACTER)], width=105, output_format="PNG")
 
 
 def show_random_characters(data: OmniglotSet, alphabet: str) -> None:
@@ -58,6 +58,7 @@ def show_random_characters(data: OmniglotSet, alphabet: str) -> None:
         [to_display(data.images[c, d]) for c, d in zip(chosen, drawers)],
         caption=[f"{data.character_names[c].split('/')[1]}, drawer {d + 1}" for c, d in zip(chosen, drawers)],
         width=105,
+        output_format="PNG",
     )
 
 
@@ -83,9 +84,9 @@ def show_pairs(data: OmniglotSet, batch: int, within: bool, seed: int) -> None:
     for i in range(len(pairs)):
         pictures.append(side_by_side(to_display(left[i]), to_display(right[i])))
         same = pairs.targets[i] == 1
-        a, b = (data.character_names[pairs.left[i, 0]], data.character_names[pairs.right[i, 0]])
+        a, b = (data.character_names[pairs.left[i, 0]].replace("_", " "), data.character_names[pairs.right[i, 0]].replace("_", " "))
         captions.append(f"target {int(pairs.targets[i])}: " + (f"same ({a})" if same else f"different ({a} / {b})"))
-    st.image(pictures, caption=captions, width=216)
+    st.image(pictures, caption=captions, width=216, output_format="PNG")
 
 
 def main() -> None:

@@ -11,11 +11,12 @@ from lab.errors import LabError
 
 PROJECTOR_CSS = """
 <style>
-html, body, [class*="st-"], .stMarkdown, .stText, p, li, label { font-size: 1.35rem !important; }
-h1 { font-size: 3rem !important; } h2 { font-size: 2.3rem !important; } h3 { font-size: 1.8rem !important; }
-.stApp, .stApp p, .stApp li, .stApp label, .stApp span { color: #000000 !important; }
-.stApp { background-color: #ffffff !important; }
-[data-testid="stSidebar"] { background-color: #f0f0f0 !important; }
+/* Streamlit sizes its text in rem, so a larger root font scales the whole page for the back row. */
+html { font-size: 24px !important; }
+.stApp, .stApp p, .stApp li, .stApp label, .stApp span, .stApp h1, .stApp h2, .stApp h3 { color: #000 !important; }
+.stApp { background-color: #fff !important; }
+[data-testid="stSidebar"] { background-color: #e8e8e8 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #222 !important; }
 img { image-rendering: pixelated; }
 </style>
 """

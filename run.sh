@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# One-Shot Lab: set up and run.
+#   ./run.sh app    set up .venv (once) and start the app: streamlit run app.py
+#   ./run.sh test   set up .venv and Chromium (once) and run every test
+#   ./run.sh setup  only set up
+# Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3 python3-venv).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+need_python() {
+    if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        echo "One-Shot Lab needs Python 3.11 or newer as '$PYTHON' (set PYTHON=/path/to/python3.11)." >&2
+        exit 1
+    fi
+}
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+setup_venv() {  # $1: requirements file
+    need_python
+    if [ ! -x "$VENV/bin/python" ]; then
+        "$PYTHON" -m venv "$VENV" || {
+            echo "Could not create a virtual environment: on Debian/Ubuntu run 'sudo apt-get install python3-venv'." >&2
+            exit 1
+        }
+    fi
+    # Reinstall only when the requirement files changed since the last successful install.
+    local stamp="$VENV/.installed-$1" want
+    want=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -r "$1"
+        echo "$want" > "$stamp"
+    fi
+}
+
+setup_chromium() {
+    if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
+        echo "Installing Debian's chromium for the end-to-end tests..." >&2
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+}
+
+default_data_dir() {  # the shared data beside the checkout, when the user has not chosen a folder
+    if [ -z "${OMNIGLOT_DIR:-}" ] && [ -d ../shared/data/omniglot ]; then
+        export OMNIGLOT_DIR="$PWD/../shared/data/omniglot"
+    fi
+}
+
+case "${1:-app}" in
+    app)
+        setup_venv requirements.txt
+        default_data_dir
+        shift || true
+        exec "$VENV/bin/python" -m streamlit run app.py "$@"
+        ;;
+    test)
+        setup_venv requirements-dev.txt
+        setup_chromium
+        default_data_dir
+        shift || true
+        exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    setup)
+        setup_venv requirements-dev.txt
+        setup_chromium
+        ;;
+    *)
+        echo "usage: ./run.sh [app|test|setup] [extra arguments for streamlit or pytest]" >&2
+        exit 2
+        ;;
+esac

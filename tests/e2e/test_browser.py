@@ -1,0 +1,36 @@
+"""End to end: a student opens the app in a real browser and browses Omniglot."""
+
+from __future__ import annotations
+
+import time
+
+from tests.e2e.conftest import ARTIFACTS
+
+
+def test_home_then_dataset_pages(server_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    page.goto(server_url)
+    page.get_by_role("heading", name="One-Shot Lab").wait_for()
+    page.get_by_text("All Omniglot files are in place.").wait_for()
+    print(f"\nhome page rendered {time.perf_counter() - started:.1f} s after navigation")
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+
+    page.get_by_role("link", name="Omniglot dataset: browse").click()
+    page.get_by_role("heading", name="Omniglot dataset").wait_for()
+    page.get_by_text("Background set: 30 alphabets, 964 characters, 19,280 drawings.").wait_for()
+    page.get_by_text("drawer 20", exact=True).wait_for()
+    drawings = page.locator("[data-testid='stImage'] img")
+    assert drawings.count() >= 20
+    page.screenshot(path=str(ARTIFACTS / "dataset-character.png"), full_page=True)
+
+    page.get_by_role("tab", name="Pairs").click()
+    page.get_by_text("target 1: same", exact=False).first.wait_for()
+    assert page.get_by_text("target 0: different", exact=False).count() == 4
+    page.screenshot(path=str(ARTIFACTS / "dataset-pairs.png"), full_page=True)
+
+    page.get_by_role("radio", name="Evaluation").check(force=True)
+    page.get_by_text("Evaluation set: 20 alphabets, 659 characters, 13,180 drawings.").wait_for()
+
+    page.get_by_text("Projector mode").click()
+    page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '24px'")
+    page.screenshot(path=str(ARTIFACTS / "dataset-projector.png"), full_page=True)

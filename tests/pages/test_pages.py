@@ -1,0 +1,103 @@
+"""Page tests with Streamlit's AppTest: the real pages, the real Omniglot files, no browser."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+TIMEOUT = 120
+
+
+def start(page: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not app.exception, app.exception
+    if page:
+        app.switch_page(page).run()
+        assert not app.exception, app.exception
+    return app
+
+
+def image_captions(app: AppTest) -> list[str]:
+    """Captions of every picture on the page (Streamlit keeps them in the image-list proto)."""
+    return [image.caption for element in app.get("image") for image in element.proto.imgs]
+
+
+def test_home_shows_data_state_and_links() -> None:
+    app = start()
+    assert app.title[0].value == "One-Shot Lab"
+    assert "All Omniglot files are in place." in [s.value for s in app.success]
+    table = app.table[0].value
+    assert set(table["status"]) == {"zip"} and len(table) == 3
+    assert "tensorflow" not in sys.modules and "deepface" not in sys.modules, "home must not import heavy libraries"
+
+
+def test_home_without_data_explains_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path / "empty"))
+    app = start()
+    assert "Some Omniglot files are missing" in app.warning[0].value
+    panel = " ".join(m.value for m in app.markdown)
+    assert str(tmp_path / "empty") in panel and "images_background.zip" in panel
+    assert any("Download the missing files" in b.label for b in app.button)
+
+
+def test_projector_mode_switches_on() -> None:
+    app = start()
+    app.toggle(key="projector").set_value(True).run()
+    assert not app.exception
+    assert any("font-size" in m.value for m in app.markdown)
+
+
+def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
+    app = start("pages/dataset.py")
+    assert app.title[0].value == "Omniglot dataset"
+    assert "Background set: 30 alphabets, 964 characters, 19,280 drawings." in [c.value for c in app.caption]
+    assert app.selectbox(key="alphabet_background").value == "Alphabet_of_the_Magi"
+    captions = image_captions(app)
+    assert [c for c in captions if c.startswith("drawer")] == [f"drawer {d}" for d in range(1, 21)]
+    subheader = app.subheader[0].value
+    assert subheader.startswith("Alphabet of the Magi/character01")
+
+
+def test_dataset_page_switches_set_alphabet_and_character() -> None:
+    app = start("pages/dataset.py")
+    app.radio(key="dataset_set").set_value("evaluation").run()
+    assert "Evaluation set: 20 alphabets, 659 characters, 13,180 drawings." in [c.value for c in app.caption]
+    app.selectbox(key="alphabet_evaluation").set_value("Tengwar").run()
+    start_index = app.selectbox(key="character_evaluation_Tengwar").value
+    app.selectbox(key="character_evaluation_Tengwar").set_value(start_index + 3).run()
+    assert not app.exception
+    assert app.subheader[0].value.startswith("Tengwar/character04")
+
+
+def test_pairs_view_labels_targets() -> None:
+    app = start("pages/dataset.py")
+    app.slider(key="pairs_batch").set_value(6).run()
+    app.checkbox(key="pairs_within").check().run()
+    assert not app.exception
+    targets = [c for c in image_captions(app) if c.startswith("target")]
+    assert len(targets) == 6
+    assert sum(c.startswith("target 1: same") for c in targets) == 3
+    assert sum(c.startswith("target 0: different") for c in targets) == 3
+
+
+def test_counts_chart_has_title_and_axes() -> None:
+    app = start("pages/dataset.py")
+    chart = app.get("plotly_chart")[0]
+    import json
+
+    figure = json.loads(chart.proto.spec)
+    layout = figure["layout"]
+    assert "Characters per alphabet" in layout["title"]["text"]
+    assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"] == "alphabet"
+
+
+def test_dataset_page_without_data_shows_the_panel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
+    app = start("pages/dataset.py")
+    assert "is not in" in app.error[0].value and "OMNIGLOT_DIR" in app.error[0].value
