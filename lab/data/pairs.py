@@ -41,19 +41,31 @@ def sample_pairs(
     characters: np.ndarray | None = None,
     drawers: np.ndarray | None = None,
 ) -> PairBatch:
-    """Draw ``batch_size`` pairs, half different (first) and half same (second).
+    """Draw ``batch_size`` pairs of ``data``, half different (first) and half same (second).
 
     ``within_alphabet`` draws the different character from the same alphabet (the harder task);
     ``characters`` and ``drawers`` restrict the draw to a subset (e.g. a training split).
     """
+    return sample_pair_indices(data.alphabet_index(), batch_size, rng, within_alphabet, characters, drawers)
+
+
+def sample_pair_indices(
+    alphabet_of: np.ndarray,
+    batch_size: int,
+    rng: np.random.Generator,
+    within_alphabet: bool = False,
+    characters: np.ndarray | None = None,
+    drawers: np.ndarray | None = None,
+) -> PairBatch:
+    """:func:`sample_pairs` for any characters, given the alphabet number of each (``alphabet_of``)."""
     if batch_size < 2:
         raise ValueError("batch_size must be at least 2 (one same and one different pair)")
-    pool = np.arange(data.n_characters) if characters is None else np.asarray(characters, dtype=np.int64)
+    pool = np.arange(alphabet_of.size) if characters is None else np.asarray(characters, dtype=np.int64)
     drawer_pool = np.arange(DRAWINGS_PER_CHARACTER) if drawers is None else np.asarray(drawers, dtype=np.int64)
     if pool.size < 2 or drawer_pool.size < 2:
         raise ValueError("need at least two characters and two drawers to form pairs")
 
-    alphabet = data.alphabet_index()[pool]
+    alphabet = alphabet_of[pool]
     if within_alphabet:
         counts = np.bincount(alphabet, minlength=alphabet.max() + 1)
         keep = counts[alphabet] >= 2

@@ -1,0 +1,91 @@
+"""A trained Siamese network: the Keras pair model, and fast NumPy scoring on its codes.
+
+Scores of pairs are computed from the tower's codes with NumPy (the BCE head is a logistic unit on the L1
+distance; the metric models use 1 - distance / 2), so once a set's codes are computed, any pair, N-way task
+or threshold needs no network call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lab.siamese.losses import LOSSES
+from lab.siamese.preprocess import downsample
+from lab.siamese.towers import SPECS
+
+
+def build_pair_model(tower, loss: str):  # -> keras.Model
+    """Two images in, a similarity in [0, 1] out ("similarity"), sharing one tower."""
+    import keras
+    from keras import layers
+
+    from lab.siamese.layers import L1Distance, UnitSimilarity
+
+    shape = tower.input_shape[1:]
+    left, right = keras.Input(shape, name="left"), keras.Input(shape, name="right")
+    code_left, code_right = tower(left), tower(right)
+    if loss == "bce":
+        logit = layers.Dense(1, name="head")(L1Distance(name="l1")(code_left, code_right))
+        similarity = layers.Activation("sigmoid", name="similarity")(logit)
+    elif loss in LOSSES:
+        similarity = UnitSimilarity(name="similarity")(code_left, code_right)
+    else:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    return keras.Model([left, right], similarity, name="siamese")
+
+
+@dataclass
+class SiameseModel:
+    """A pair model with what is needed to use it: its tower, loss and input scale."""
+
+    pair_model: object  # keras.Model
+    architecture: str
+    loss: str
+
+    @property
+    def tower(self):  # -> keras.Model
+        return self.pair_model.get_layer("tower")
+
+    @property
+    def downsample(self) -> int:
+        return SPECS[self.architecture].downsample
+
+    def head(self) -> tuple[np.ndarray, float] | None:
+        if self.loss != "bce":
+            return None
+        kernel, bias = self.pair_model.get_layer("head").get_weights()
+        return kernel[:, 0].astype(np.float64), float(bias[0])
+
+    def prepare(self, ink: np.ndarray) -> np.ndarray:
+        """(n, 105, 105) bool drawings to the tower's (n, s, s, 1) float input."""
+        return downsample(ink, self.downsample)[..., None]
+
+    def embed(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        """Codes of (n, 105, 105) drawings, (n, d) float32; computed in batches."""
+        tower = self.tower
+        codes = [
+            np.asarray(tower(self.prepare(ink[start : start + batch_size]), training=False))
+            for start in range(0, len(ink), batch_size)
+        ]
+        return np.concatenate(codes).astype(np.float32) if codes else np.zeros((0, tower.output_shape[-1]), np.float32)
+
+    def similarity(self, codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
+        """Row-wise similarity in [0, 1] of two (n, d) code arrays (1 = surely the same character)."""
+        return pair_similarity(codes_a, codes_b, self.head())
+
+
+def pair_similarity(codes_a: np.ndarray, codes_b: np.ndarray, head: tuple[np.ndarray, float] | None) -> np.ndarray:
+    """Similarity of code rows (broadcasting): the logistic head on |a - b|, or 1 - ||a - b|| / 2."""
+    difference = np.asarray(codes_a, np.float64) - np.asarray(codes_b, np.float64)
+    if head is None:
+        return 1.0 - np.sqrt(np.sum(difference**2, axis=-1)) / 2.0
+    kernel, bias = head
+    logit = np.abs(difference) @ kernel + bias
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+def similarity_matrix(queries: np.ndarray, candidates: np.ndarray, head: tuple[np.ndarray, float] | None) -> np.ndarray:
+    """(q, c) similarities of every query code to every candidate code."""
+    return pair_similarity(queries[:, None, :], candidates[None, :, :], head)
