@@ -11,10 +11,12 @@ import streamlit as st
 
 from lab.config import array_cache_dir, omniglot_dir
 from lab.data.fetch import OFFICIAL_FILES, status
+from lab.siamese.store import list_models
 from ui.common import data_missing_panel, projector_toggle
 
 PAGES = {
     "dataset": st.Page("pages/dataset.py", title="Omniglot dataset", icon=":material/grid_view:"),
+    "training": st.Page("pages/training.py", title="Train a Siamese network", icon=":material/model_training:"),
 }
 
 
@@ -32,6 +34,7 @@ def home() -> None:
 
     st.header("Pages")
     st.page_link(PAGES["dataset"], label="Omniglot dataset: browse alphabets, characters, drawings and pairs")
+    st.page_link(PAGES["training"], label="Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves")
 
     st.header("Data")
     states = status()
@@ -47,6 +50,25 @@ def home() -> None:
         data_missing_panel()
     else:
         st.success("All Omniglot files are in place.")
+
+    st.header("Models")
+    models = list_models()
+    if models:
+        rows = []
+        for info in models:
+            metrics = info.metadata.get("metrics", {})
+            rows.append({
+                "model": info.name,
+                "tower": info.metadata.get("architecture", "?"),
+                "loss": info.metadata.get("loss", "?"),
+                "Lake 20-way accuracy (%)": round(100 * metrics["lake_accuracy"], 1) if "lake_accuracy" in metrics else None,
+                "evaluation pair accuracy (%)": round(100 * metrics["pair_accuracy"], 2) if "pair_accuracy" in metrics else None,
+                "training time (min)": round(info.metadata.get("training_seconds", 0) / 60, 1),
+                "where": "shipped with the lab" if info.shipped else str(info.path.parent),
+            })
+        st.table(pd.DataFrame(rows).set_index("model"))
+    else:
+        st.info("No trained model found. Train one on the training page.")
 
 
 def main() -> None:

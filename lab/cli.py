@@ -130,6 +130,80 @@ def _data_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    from lab.data.omniglot import find_source, load_set, source_fingerprint
+    from lab.siamese.evaluate_stored import test_figures
+    from lab.siamese.store import check_name, load_model, save_model, user_models_dir
+    from lab.siamese.training import TrainConfig, train
+
+    check_name(args.name)
+    config = TrainConfig(
+        architecture=args.architecture, loss=args.loss, steps=args.steps, batch_size=args.batch_size,
+        learning_rate=args.learning_rate, augment=args.augment, seed=args.seed, hard_negatives=args.hard_negatives,
+        rotations=args.rotations, margin=args.margin, val_alphabets=args.val_alphabets, eval_every=args.eval_every,
+    )
+    data = load_set("background", args.data_dir)
+    initial = load_model(args.resume)[0] if args.resume else None
+
+    def show(progress) -> None:
+        text = (f"step {progress.step}/{progress.steps}  loss {progress.loss:.4f}  "
+                f"{progress.elapsed_s:.0f} s elapsed, {progress.eta_s:.0f} s left")
+        if progress.val_nway_accuracy is not None:
+            text += (f"  | validation: pairs {progress.val_pair_accuracy:.1%}, "
+                     f"{config.val_way}-way {progress.val_nway_accuracy:.1%}")
+        print(text, flush=True)
+
+    print(f"Training {config.architecture} / {config.loss} for {config.steps} steps of {config.batch_size} pairs", flush=True)
+    result = train(config, data, on_progress=show)
+    metadata = result.metadata()
+    metadata["data_fingerprint"] = source_fingerprint(find_source("background", args.data_dir))
+    metadata["resumed_from"] = args.resume
+    metrics: dict = {}
+    try:
+        metrics = test_figures(result.model, result.threshold, args.data_dir)
+    except LabError as exc:
+        print(f"(test figures skipped: {exc})", file=sys.stderr)
+    metadata["metrics"] = metrics
+    folder = args.models_dir or user_models_dir()
+    info = save_model(result.model, args.name, metadata, folder, overwrite=args.overwrite)
+    print(f"Saved {info.path} after {result.steps_done} steps in {result.seconds:.0f} s (best validation step {result.best_step}).")
+    if metrics:
+        print(f"Lake's 20 runs (20-way, within alphabet): {metrics['lake_accuracy']:.1%}; "
+              f"10,000 evaluation pairs: {metrics['pair_accuracy']:.2%} at threshold {result.threshold:.3f}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from lab.siamese.evaluate_stored import lake_figures, pair_figures
+    from lab.siamese.store import load_model
+
+    model, info = load_model(args.model)
+    threshold = float(info.metadata.get("threshold", 0.5))
+    if args.what == "lake":
+        from lab.evaluation.lake import PUBLISHED
+
+        figures = lake_figures(model, args.data_dir)
+        figures["published"] = PUBLISHED
+    else:
+        figures = pair_figures(model, threshold, args.data_dir, args.pairs, args.seed, args.within_alphabet)
+    figures["model"] = info.name
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    elif args.what == "lake":
+        print(f"Model {info.name} on Lake's 20 one-shot runs (20-way, within alphabet):")
+        for run, accuracy in enumerate(figures["lake_run_accuracy"], 1):
+            print(f"  run {run:02d}: {accuracy:.0%} correct ({(1 - accuracy) * 20:.0f} errors of 20)")
+        print(f"  mean accuracy: {figures['lake_accuracy']:.1%}")
+        for name, value in PUBLISHED.items():
+            print(f"  published, {name}: {value:.1%}")
+    else:
+        print(f"Model {info.name} on {args.pairs:,} random evaluation pairs (seed {args.seed}, "
+              f"{'within alphabet' if args.within_alphabet else 'any alphabets'}):")
+        print(f"  accuracy at the model's threshold {threshold:.3f}: {figures['pair_accuracy']:.2%}")
+        print(f"  accuracy at threshold 0.5: {figures['pair_accuracy_at_0.5']:.2%}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lab",
@@ -182,6 +256,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("--set", choices=("all", "background", "evaluation"), default="all")
     extract.set_defaults(handler=_data_extract)
+
+    from lab.siamese.losses import LOSSES
+    from lab.siamese.towers import ARCHITECTURES
+
+    training = groups.add_parser(
+        "train", parents=[common], help="train a Siamese network on the background alphabets and store it",
+        description="Train on the 30 background alphabets (minus --val-alphabets held out for validation), keep "
+        "the weights with the best validation 20-way accuracy, then report Lake's 20 runs and 10,000 evaluation "
+        "pairs and save the model with its metadata.",
+    )
+    training.add_argument("--architecture", choices=ARCHITECTURES, default="compact")
+    training.add_argument("--loss", choices=LOSSES, default="triplet")
+    training.add_argument("--steps", type=int, default=2000)
+    training.add_argument("--batch-size", type=int, default=64, help="pairs per step (triplet: as many images)")
+    training.add_argument("--learning-rate", type=float, default=None, help="default: 6e-5 koch, 1e-3 compact")
+    training.add_argument("--no-augment", dest="augment", action="store_false", help="no affine distortions")
+    training.add_argument("--hard-negatives", action="store_true", help="negatives from the same alphabet")
+    training.add_argument("--rotations", action="store_true", help="rotated characters as extra classes")
+    training.add_argument("--margin", type=float, default=None)
+    training.add_argument("--val-alphabets", type=int, default=5)
+    training.add_argument("--eval-every", type=int, default=250)
+    training.add_argument("--seed", type=int, default=0)
+    training.add_argument("--name", required=True, help="name in the model store")
+    training.add_argument("--models-dir", type=Path, default=None, help="default: $ONESHOT_MODELS_DIR")
+    training.add_argument("--resume", metavar="MODEL", default=None, help="continue from a stored model's weights")
+    training.add_argument("--overwrite", action="store_true")
+    training.set_defaults(handler=_train)
+
+    evaluate = groups.add_parser("evaluate", help="measure a stored model on the evaluation alphabets")
+    evaluate.add_argument("what", choices=("lake", "pairs"))
+    evaluate.add_argument("--model", default="default")
+    evaluate.add_argument("--pairs", type=int, default=10_000)
+    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--within-alphabet", action="store_true")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--data-dir", type=Path, default=None)
+    evaluate.set_defaults(handler=_evaluate)
     return parser
 
 
@@ -189,6 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except ValueError as exc:  # invalid option values (names, sizes) found after parsing
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except LabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -26,3 +26,11 @@ class DownloadError(LabError):
 
 class StorageError(LabError):
     """A folder the lab must write into is not writable (or the disk is full)."""
+
+
+class ModelFormatError(LabError):
+    """A model file is not a Siamese network of the lab (wrong format, wrong shape, damaged)."""
+
+
+class ModelNotFoundError(LabError):
+    """No model of that name in the model store."""

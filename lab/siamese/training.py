@@ -18,6 +18,7 @@ import numpy as np
 from lab.data.omniglot import DRAWINGS_PER_CHARACTER, OmniglotSet
 from lab.data.pairs import sample_pair_indices
 from lab.evaluation.tasks import sample_tasks, task_accuracy
+from lab.evaluation.verification import best_threshold
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
 from lab.siamese.model import SiameseModel, build_pair_model, pair_similarity
 from lab.siamese.preprocess import downsample
@@ -35,7 +36,7 @@ class TrainConfig:
     learning_rate: float | None = None  # None: 6e-5 for koch (the paper), 1e-3 for compact
     augment: bool = True
     seed: int = 0
-    hard_negatives: bool = True  # different pairs / negatives from the same alphabet
+    hard_negatives: bool = False  # different pairs / negatives from the same alphabet (harder; slower start)
     rotations: bool = False  # rotated characters (90, 180, 270 degrees) as extra training classes
     margin: float | None = None  # None: 1.0 contrastive, 0.5 triplet
     embedding_dim: int = 128  # projection size for the metric losses
@@ -88,6 +89,8 @@ class TrainResult:
     seconds: float = 0.0
     stopped_early: bool = False
     validation_alphabets: list[str] = field(default_factory=list)
+    threshold: float = 0.5  # similarity above which a pair is called "same", calibrated on validation pairs
+    val_pair_accuracy: float | None = None  # at that threshold, on 10,000 validation pairs
 
     def metadata(self) -> dict:
         return {
@@ -98,6 +101,8 @@ class TrainResult:
             "training_seconds": round(self.seconds, 1),
             "stopped_early": self.stopped_early,
             "validation_alphabets": self.validation_alphabets,
+            "threshold": self.threshold,
+            "val_pair_accuracy": self.val_pair_accuracy,
             "history": self.history,
         }
 
@@ -201,9 +206,11 @@ def train(
         pair_scores = pair_similarity(
             codes[val_pairs.left[:, 0], val_pairs.left[:, 1]], codes[val_pairs.right[:, 0], val_pairs.right[:, 1]], head
         )
-        pair_accuracy = float(np.mean((pair_scores > 0.5) == (val_pairs.targets == 1)))
+        threshold, pair_accuracy = best_threshold(pair_scores, val_pairs.targets == 1)
+        thresholds.append(threshold)
         return pair_accuracy, task_accuracy(codes, val_tasks, head)
 
+    thresholds: list[float] = []
     result = TrainResult(model=model, config=config, validation_alphabets=val_names)
     best_weights = None
     started = time.perf_counter()
@@ -230,6 +237,7 @@ def train(
                 progress.val_pair_accuracy, progress.val_nway_accuracy = validate()
                 if result.best_val_nway_accuracy is None or progress.val_nway_accuracy > result.best_val_nway_accuracy:
                     result.best_val_nway_accuracy, result.best_step = progress.val_nway_accuracy, step
+                    result.threshold = thresholds[-1]
                     best_weights = pair_model.get_weights()
             result.history.append({k: v for k, v in asdict(progress).items() if v is not None})
             if on_progress:
@@ -242,8 +250,28 @@ def train(
         pair_model.set_weights(best_weights)
     elif val_tasks is None:
         result.best_step = result.steps_done
+    if val_chars.size:
+        result.threshold, result.val_pair_accuracy = calibrate_threshold(model, val_codes_input, val_alphabet, config.seed)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def calibrate_threshold(
+    model: SiameseModel, val_inputs: np.ndarray, val_alphabet: np.ndarray, seed: int, pairs: int = 10_000
+) -> tuple[float, float]:
+    """(threshold, accuracy) that best separates ``pairs`` random validation pairs with the final weights.
+
+    The validation alphabets are background alphabets held out of training, so the threshold is chosen
+    without ever looking at the evaluation set it is then reported on.
+    """
+    size = val_inputs.shape[-1]
+    flat = val_inputs.reshape(-1, size, size, 1)
+    codes = np.concatenate([np.asarray(model.tower(flat[i : i + 1024], training=False)) for i in range(0, len(flat), 1024)])
+    codes = codes.reshape(val_alphabet.size, DRAWINGS_PER_CHARACTER, -1)
+    batch = sample_pair_indices(val_alphabet, pairs, np.random.default_rng(seed + 2))
+    scores = pair_similarity(codes[batch.left[:, 0], batch.left[:, 1]], codes[batch.right[:, 0], batch.right[:, 1]],
+                             model.head())
+    return best_threshold(scores, batch.targets == 1)
 
 
 def _triplet_batch(images: np.ndarray, alphabet_of: np.ndarray, batch_size: int, hard: bool, rng: np.random.Generator):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,7 +35,19 @@ def test_home_shows_data_state_and_links() -> None:
     assert "All Omniglot files are in place." in [s.value for s in app.success]
     table = app.table[0].value
     assert set(table["status"]) == {"zip"} and len(table) == 3
-    assert "tensorflow" not in sys.modules and "deepface" not in sys.modules, "home must not import heavy libraries"
+
+
+def test_home_does_not_import_heavy_libraries() -> None:
+    # In a fresh interpreter: other tests of this session import TensorFlow on purpose.
+    script = (
+        "import sys; from streamlit.testing.v1 import AppTest; "
+        f"app = AppTest.from_file({APP!r}, default_timeout={TIMEOUT}).run(); "
+        "assert not app.exception, app.exception; "
+        "print(sorted(m for m in ('tensorflow', 'keras', 'deepface') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_home_without_data_explains_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

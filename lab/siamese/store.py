@@ -1,0 +1,194 @@
+"""The model store: trained Siamese networks with their metadata, in a folder.
+
+Each model is ``NAME.keras`` (Keras 3 format, loaded in safe mode) beside ``NAME.json`` (architecture, loss,
+hyper-parameters, data fingerprint, training time, metrics, date). Both are written to temporary files and
+renamed into place, so a crash never leaves a half-written model. The shipped default model lives in the
+repository's ``models/`` folder and is read-only; the user's models live in ``$ONESHOT_MODELS_DIR``
+(default ``~/.cache/oneshot-lab/models``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lab.config import user_cache_root
+from lab.errors import ModelFormatError, ModelNotFoundError, StorageError
+from lab.siamese.losses import LOSSES
+from lab.siamese.model import SiameseModel
+from lab.siamese.towers import ARCHITECTURES, SPECS
+
+MODELS_DIR_ENV = "ONESHOT_MODELS_DIR"
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_MODEL = "default"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def user_models_dir() -> Path:
+    env = os.environ.get(MODELS_DIR_ENV)
+    return Path(env).expanduser() if env else user_cache_root() / "models"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    path: Path
+    metadata: dict
+    shipped: bool
+
+    @property
+    def summary(self) -> str:
+        config = self.metadata.get("config", {})
+        lake = self.metadata.get("metrics", {}).get("lake_accuracy")
+        lake_text = f", Lake 20-way {lake:.1%}" if lake is not None else ""
+        return f"{self.name}: {config.get('architecture', '?')} tower, {config.get('loss', '?')} loss{lake_text}"
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name) or name.endswith(".keras") or name.endswith(".json"):
+        raise ValueError(
+            f"{name!r} is not a valid model name: use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+        )
+    return name
+
+
+def _read_metadata(path: Path) -> dict:
+    sidecar = path.with_suffix(".json")
+    try:
+        return json.loads(sidecar.read_text()) if sidecar.is_file() else {}
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def list_models() -> list[ModelInfo]:
+    """The shipped models first, then the user's, each sorted by name."""
+    found = []
+    for folder, shipped in ((SHIPPED_DIR, True), (user_models_dir(), False)):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.keras")):
+                found.append(ModelInfo(path.stem, path, _read_metadata(path), shipped))
+    return found
+
+
+def find_model(name: str) -> ModelInfo:
+    for info in list_models():
+        if info.name == name:
+            return info
+    raise ModelNotFoundError(f"No model named {name!r}. Known models: {', '.join(m.name for m in list_models()) or 'none'}.")
+
+
+def _atomic_write(path: Path, write) -> None:  # write(temporary_path) -> None
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.chmod(temporary, 0o644)  # mkstemp creates 0600; models are shared read-only files
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | None = None, overwrite: bool = False) -> ModelInfo:
+    """Store ``model`` as ``name`` with ``metadata`` (architecture, loss and date are added)."""
+    check_name(name)
+    folder = folder or user_models_dir()
+    path = folder / f"{name}.keras"
+    if path.exists() and not overwrite:
+        raise StorageError(f"A model named {name!r} already exists in {folder}; choose another name.")
+    full = dict(metadata)
+    full.update(
+        name=name, architecture=model.architecture, loss=model.loss,
+        saved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, lambda p: model.pair_model.save(p))
+        _atomic_write(path.with_suffix(".json"), lambda p: p.write_text(json.dumps(full, indent=2, default=float)))
+    except OSError as exc:
+        raise StorageError(f"Could not save the model into {folder}: {exc}") from exc
+    return ModelInfo(name, path, full, shipped=folder.resolve() == SHIPPED_DIR)
+
+
+def load_model_file(path: Path, metadata: dict | None = None) -> SiameseModel:
+    """Load a ``.keras`` Siamese model in safe mode; :class:`ModelFormatError` for anything else."""
+    import keras
+
+    import lab.siamese.layers  # noqa: F401 - registers the custom layers for deserialisation
+
+    metadata = metadata if metadata is not None else _read_metadata(path)
+    if not zipfile.is_zipfile(path):
+        raise ModelFormatError(f"{path.name} is not a Keras 3 .keras file (a .keras file is a zip archive).")
+    try:
+        pair_model = keras.saving.load_model(path, safe_mode=True, compile=False)
+    except Exception as exc:  # Keras raises many types for damaged or foreign files
+        raise ModelFormatError(f"{path.name} could not be loaded as a Keras model: {exc}") from exc
+    architecture, loss = metadata.get("architecture"), metadata.get("loss")
+    return validate_pair_model(pair_model, architecture, loss, path.name)
+
+
+def validate_pair_model(pair_model, architecture: str | None, loss: str | None, label: str) -> SiameseModel:
+    """Check that a Keras model is a Siamese pair model of the lab, and infer what metadata lacks."""
+    inputs = getattr(pair_model, "inputs", None) or []
+    if len(inputs) != 2:
+        raise ModelFormatError(f"{label} has {len(inputs)} inputs; a Siamese model takes two images.")
+    shapes = [tuple(i.shape[1:]) for i in inputs]
+    sizes = {105 // spec.downsample: name for name, spec in SPECS.items()}
+    if shapes[0] != shapes[1] or len(shapes[0]) != 3 or shapes[0][2] != 1 or shapes[0][0] not in sizes:
+        raise ModelFormatError(
+            f"{label} takes images of shape {shapes[0]}; expected (35, 35, 1) or (105, 105, 1) grey drawings."
+        )
+    if tuple(pair_model.output.shape[1:]) != (1,):
+        raise ModelFormatError(f"{label} outputs shape {tuple(pair_model.output.shape[1:])}; expected one similarity.")
+    try:
+        pair_model.get_layer("tower")
+    except ValueError:
+        raise ModelFormatError(f"{label} has no shared 'tower' sub-model; it is not a Siamese model of this lab.") from None
+    has_head = any(layer.name == "head" for layer in pair_model.layers)
+    loss = loss if loss in LOSSES else ("bce" if has_head else "contrastive")
+    architecture = architecture if architecture in ARCHITECTURES else sizes[shapes[0][0]]
+    if (loss == "bce") != has_head:
+        raise ModelFormatError(f"{label}: its metadata says loss {loss!r}, which does not match its layers.")
+    return SiameseModel(pair_model, architecture, loss)
+
+
+def load_model(name: str = DEFAULT_MODEL) -> tuple[SiameseModel, ModelInfo]:
+    info = find_model(name)
+    return load_model_file(info.path, info.metadata), info
+
+
+def rename_model(name: str, new_name: str) -> ModelInfo:
+    info = _user_model(name)
+    check_name(new_name)
+    target = info.path.with_name(f"{new_name}.keras")
+    if target.exists() or any(m.name == new_name for m in list_models()):
+        raise StorageError(f"A model named {new_name!r} already exists; choose another name.")
+    metadata = dict(info.metadata, name=new_name)
+    _atomic_write(target.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
+    os.replace(info.path, target)
+    info.path.with_suffix(".json").unlink(missing_ok=True)
+    return ModelInfo(new_name, target, metadata, shipped=False)
+
+
+def delete_model(name: str) -> None:
+    info = _user_model(name)
+    info.path.unlink()
+    info.path.with_suffix(".json").unlink(missing_ok=True)
+
+
+def update_metadata(info: ModelInfo, **fields: object) -> ModelInfo:
+    metadata = dict(info.metadata, **fields)
+    _atomic_write(info.path.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
+    return ModelInfo(info.name, info.path, metadata, info.shipped)
+
+
+def _user_model(name: str) -> ModelInfo:
+    info = find_model(name)
+    if info.shipped:
+        raise StorageError(f"{name!r} is the model shipped with the lab; it cannot be renamed or deleted.")
+    return info

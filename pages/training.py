@@ -1,0 +1,136 @@
+"""Training page: train a Siamese network on the background alphabets and watch it learn."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from lab.errors import LabError
+from lab.siamese.jobs import TrainingJob, TrainingJobs
+from lab.siamese.losses import LOSSES
+from lab.siamese.store import list_models
+from lab.siamese.towers import ARCHITECTURES, SPECS
+from lab.siamese.training import TrainConfig
+
+LOSS_HELP = {
+    "bce": "Koch et al.: logistic unit on the L1 distance of the two codes, binary cross-entropy.",
+    "contrastive": "Hadsell et al.: pull same pairs together, push different pairs beyond a margin.",
+    "triplet": "FaceNet-style: anchor closer to a positive than to a negative by a margin; batch-hard mining.",
+}
+
+
+@st.cache_resource
+def training_slot() -> TrainingJobs:
+    """One slot per server process: a second user sees the running training instead of starting one."""
+    return TrainingJobs()
+
+
+def session_token() -> str:
+    if "training_token" not in st.session_state:
+        st.session_state.training_token = secrets.token_hex(8)
+    return st.session_state.training_token
+
+
+def settings_ui() -> tuple[str, str, TrainConfig, str | None]:
+    with st.form("train_form"):
+        left, right = st.columns(2)
+        owner = left.text_input("Your name (shown to others while you train)", "a student", max_chars=40)
+        model_name = right.text_input("Name of the new model", "my-model", max_chars=64)
+        left, middle, right = st.columns(3)
+        architecture = left.selectbox("Architecture", ARCHITECTURES, format_func=lambda a: f"{a}: {SPECS[a].description}")
+        loss = middle.selectbox("Loss", LOSSES, index=2, help="\n\n".join(f"**{k}**: {v}" for k, v in LOSS_HELP.items()))
+        steps = right.number_input("Steps", 20, 100_000, 1000, step=100)
+        left, middle, right = st.columns(3)
+        batch_size = left.select_slider("Batch (pairs per step)", [8, 16, 32, 64, 128], 64)
+        learning_rate = middle.number_input(
+            "Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)", 0.0, 0.1, 0.0, step=1e-4, format="%.5f"
+        )
+        seed = right.number_input("Random seed", 0, 2**31 - 1, 0)
+        left, middle, right = st.columns(3)
+        augment = left.checkbox("Affine distortions (Koch)", True)
+        hard = middle.checkbox("Hard negatives (same alphabet)", False)
+        eval_every = right.number_input("Validate every (steps)", 10, 10_000, 250, step=50)
+        resumable = [m.name for m in list_models()]
+        resume = st.selectbox("Continue from a stored model (same architecture and loss)", ["(start fresh)", *resumable])
+        submitted = st.form_submit_button("Start training", type="primary")
+    if not submitted:
+        return owner, model_name, None, None  # type: ignore[return-value]
+    config = TrainConfig(
+        architecture=architecture, loss=loss, steps=int(steps), batch_size=int(batch_size),
+        learning_rate=learning_rate or None, augment=augment, seed=int(seed), hard_negatives=hard,
+        eval_every=int(eval_every),
+    )
+    return owner, model_name, config, None if resume == "(start fresh)" else resume
+
+
+def curves(job: TrainingJob) -> go.Figure:
+    history = pd.DataFrame([asdict(p) for p in job.history])
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("Training loss", "Validation accuracy (held-out alphabets)"))
+    if not history.empty:
+        figure.add_trace(go.Scatter(x=history.step, y=history.loss, name="loss", mode="lines"), row=1, col=1)
+        validated = history.dropna(subset=["val_nway_accuracy"])
+        figure.add_trace(go.Scatter(x=validated.step, y=validated.val_pair_accuracy * 100, name="pair verification",
+                                    mode="lines+markers"), row=1, col=2)
+        figure.add_trace(go.Scatter(x=validated.step, y=validated.val_nway_accuracy * 100,
+                                    name=f"{job.config.val_way}-way one-shot", mode="lines+markers"), row=1, col=2)
+    figure.update_xaxes(title_text="training step")
+    figure.update_yaxes(title_text=f"{job.config.loss} loss (mean over the last steps)", row=1, col=1)
+    figure.update_yaxes(title_text="accuracy (%)", range=[0, 100], row=1, col=2)
+    figure.update_layout(title=f"Training {job.model_name!r}: {job.config.architecture} tower, {job.config.loss} loss",
+                         height=420, legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+@st.fragment(run_every=2)
+def job_view(job: TrainingJob) -> None:
+    latest = job.latest
+    done = latest.step / latest.steps if latest else 0.0
+    left = f", about {latest.eta_s:.0f} s left" if latest and not job.finished else ""
+    st.progress(min(done, 1.0), text=f"{job.state}: step {latest.step if latest else 0} of {job.config.steps}{left}")
+    st.caption(f"Started by {job.owner}. Validation on the held-out background alphabets; the weights with the "
+               "best validation N-way accuracy are the ones kept.")
+    st.plotly_chart(curves(job), width="stretch", key="training_curves")
+    if job.state == "done":
+        metrics = job.metrics
+        text = f"Saved as model **{job.saved_as}**."
+        if metrics:
+            text += (f" Lake's 20 runs (20-way within alphabet): **{metrics['lake_accuracy']:.1%}**; "
+                     f"10,000 evaluation pairs: **{metrics['pair_accuracy']:.2%}** correct.")
+        st.success(text)
+    elif job.state == "failed":
+        st.error(job.message)
+    elif job.owner_token == session_token():
+        if st.button("Stop (keeps the best checkpoint)", key="stop_training"):
+            job.request_stop(session_token())
+            st.info("Stopping after this step; the best weights so far will be evaluated and saved.")
+    if job.message and job.state != "failed":
+        st.warning(job.message)
+
+
+def main() -> None:
+    st.title("Train a Siamese network")
+    st.markdown(
+        "The network learns from the **30 background alphabets** only: 5 of them are held out to validate, and "
+        "the 20 evaluation alphabets stay unseen until the model is tested on Lake's runs. One training runs at "
+        "a time on this server; everybody can watch it."
+    )
+    slot = training_slot()
+    owner, model_name, config, resume = settings_ui()
+    if config is not None:
+        try:
+            slot.start(owner or "anonymous", session_token(), config, model_name.strip(), resume)
+        except (LabError, ValueError) as exc:
+            st.error(str(exc))
+    job = slot.current
+    if job is None:
+        st.info("No training has run on this server yet. Choose settings above and start one.")
+        return
+    job_view(job)
+
+
+main()

@@ -1,0 +1,85 @@
+"""The training page: start a real (short) training, watch it, stop it; one training per server."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+pytest.importorskip("tensorflow")
+
+
+def open_page() -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    app.switch_page("pages/training.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def fill(app: AppTest, owner: str, name: str, steps: int) -> None:
+    app.text_input[0].input(owner)
+    app.text_input[1].input(name)
+    app.number_input[0].set_value(steps)
+    app.select_slider[0].set_value(16)
+    app.number_input[3].set_value(10)  # validate every 10 steps
+
+
+def validated_points(app: AppTest) -> int:
+    """How many validation points the live accuracy curve shows."""
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    for trace in figure["data"]:
+        if trace.get("name") == "20-way one-shot":
+            y = trace.get("y", [])
+            return len(y) if isinstance(y, list) else len(base64.b64decode(y["bdata"])) // 8
+    return 0
+
+
+def wait_for(app: AppTest, condition, seconds: float = 240) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.run()
+        assert not app.exception, app.exception
+        if condition(app):
+            return
+        time.sleep(1)
+    raise AssertionError("the page never showed the expected state")
+
+
+def test_one_training_at_a_time_stop_keeps_best(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(tmp_path / "models"))
+    alice = open_page()
+    assert "No training has run on this server yet" in alice.info[0].value
+    fill(alice, "Alice", "alice-model", 3000)
+    alice.button[0].click().run()
+    assert not alice.error, [e.value for e in alice.error]
+    wait_for(alice, lambda a: any(b.label.startswith("Stop") for b in a.button))
+    assert "Started by Alice" in " ".join(c.value for c in alice.caption)
+
+    bob = open_page()
+    fill(bob, "Bob", "bob-model", 20)
+    bob.button[0].click().run()
+    assert "Alice is training 'alice-model'" in bob.error[0].value
+    assert not any(b.label.startswith("Stop") for b in bob.button), "only the owner may stop"
+
+    wait_for(alice, lambda a: validated_points(a) >= 2, seconds=180)
+    progress = alice.get("progress")[0].proto.text
+    assert progress.startswith("training: step") and "of 3000" in progress and "s left" in progress
+    next(b for b in alice.button if b.label.startswith("Stop")).click().run()
+    wait_for(alice, lambda a: bool(a.success))
+    assert "Saved as model **alice-model**" in alice.success[0].value
+    assert "Lake's 20 runs" in alice.success[0].value
+    assert (tmp_path / "models" / "alice-model.keras").is_file()
+
+
+def test_invalid_model_name_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(tmp_path / "models"))
+    app = open_page()
+    fill(app, "Carol", "../escape", 20)
+    app.button[0].click().run()
+    assert "not a valid model name" in app.error[0].value

@@ -1,0 +1,31 @@
+"""The model shipped in models/: small, loadable, and as good as its metadata says."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("keras")
+
+from lab.siamese.store import SHIPPED_DIR, load_model  # noqa: E402
+
+
+def test_default_model_is_small_and_documented() -> None:
+    path = SHIPPED_DIR / "default.keras"
+    assert path.stat().st_size < 5_000_000
+    model, info = load_model("default")
+    assert (model.architecture, model.loss) == ("compact", "triplet")
+    for key in ("config", "training_seconds", "data_fingerprint", "metrics", "threshold", "saved_at"):
+        assert key in info.metadata
+    assert info.metadata["config"]["val_alphabets"] == 5 and info.metadata["training_seconds"] < 15 * 60
+
+
+def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
+    from lab.data.lake_runs import load_runs
+    from lab.evaluation.lake import evaluate_lake
+
+    model, info = load_model("default")
+    result = evaluate_lake(model, load_runs(omniglot_dir / "all_runs.zip"))
+    assert result.accuracy >= 0.92
+    assert result.accuracy == pytest.approx(info.metadata["metrics"]["lake_accuracy"], abs=0.0051)
+    assert np.all(result.run_accuracy >= 0.75)

@@ -1,0 +1,89 @@
+"""The input pipeline and short real training runs (seeded)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from lab.siamese.augment import apply_affine, random_affine_matrices  # noqa: E402
+from lab.siamese.preprocess import downsample  # noqa: E402
+from lab.siamese.training import TrainConfig, _triplet_batch, _training_arrays, split_alphabets, train  # noqa: E402
+
+
+def test_downsample_averages_blocks() -> None:
+    ink = np.zeros((2, 105, 105), dtype=bool)
+    ink[0, :3, :3] = True  # one full block
+    ink[1, 0, 0] = True  # one pixel of a block
+    small = downsample(ink, 3)
+    assert small.shape == (2, 35, 35) and small.dtype == np.float32
+    assert small[0, 0, 0] == 1.0 and small[1, 0, 0] == pytest.approx(1 / 9) and small.sum() == pytest.approx(1 + 1 / 9)
+    with pytest.raises(ValueError):
+        downsample(ink, 4)
+
+
+def test_identity_warp_changes_nothing_and_random_warps_keep_the_drawing(evaluation) -> None:
+    images = downsample(evaluation.images[:8, 0], 3)[..., None]
+    identity = np.tile(np.array([1, 0, 0, 0, 1, 0, 0, 0], np.float32), (8, 1))
+    assert np.allclose(apply_affine(tf.constant(images), identity).numpy(), images, atol=1e-6)
+    warped = apply_affine(tf.constant(images), random_affine_matrices(8, 35, np.random.default_rng(0))).numpy()
+    ink_before, ink_after = images.sum(axis=(1, 2, 3)), warped.sum(axis=(1, 2, 3))
+    assert np.all(ink_after > 0.5 * ink_before) and np.all(ink_after < 1.6 * ink_before), "scale 0.8-1.2 only"
+
+
+def test_validation_alphabets_are_whole_and_disjoint(background) -> None:
+    train_chars, val_chars, names = split_alphabets(background, 5, seed=0)
+    assert len(names) == 5 and train_chars.size + val_chars.size == 964
+    alphabet = background.alphabet_index()
+    assert not set(alphabet[train_chars]) & set(alphabet[val_chars])
+
+
+def test_rotations_make_new_classes_in_new_alphabets(background) -> None:
+    characters = np.arange(20)
+    images, alphabet = _training_arrays(background, characters, 3, rotations=True)
+    assert images.shape == (80, 20, 35, 35)
+    assert np.allclose(images[20], np.rot90(images[0], 1, axes=(-2, -1)))
+    assert set(alphabet[:20]) == {0} and set(alphabet[20:40]) == {1}
+
+
+def test_triplet_batches_group_drawings_by_label(background) -> None:
+    images, alphabet = _training_arrays(background, np.arange(200), 3, rotations=False)
+    batch, labels = _triplet_batch(images, alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    assert batch.shape == (32, 35, 35) and np.bincount(labels).tolist() == [4] * 8
+    again, _ = _triplet_batch(images, alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    assert np.array_equal(batch, again)
+    # The four drawings of a label are four different drawings of one character.
+    for label in range(8):
+        group = batch[labels == label].reshape(4, -1)
+        assert len({row.tobytes() for row in group}) == 4
+        matches = [np.flatnonzero((images.reshape(200, 20, -1) == row).all(axis=-1).any(axis=1)) for row in group]
+        assert len({int(m[0]) for m in matches}) == 1
+
+
+# Koch's BCE objective learns more slowly than the metric losses in the first steps (see docs/MODELS.md).
+@pytest.mark.parametrize(("loss", "steps"), [("bce", 200), ("contrastive", 60), ("triplet", 60)])
+def test_short_training_beats_chance_clearly(background, loss: str, steps: int) -> None:
+    config = TrainConfig(loss=loss, steps=steps, batch_size=32, eval_every=steps, val_tasks=200, val_way=20, seed=1)
+    seen = []
+    result = train(config, background, on_progress=seen.append, log_every=20)
+    assert [p.step for p in seen] == list(range(20, steps + 1, 20))
+    assert result.best_val_nway_accuracy is not None
+    # 20-way chance is 5%; a minute of training at most already triples it.
+    assert result.best_val_nway_accuracy > 0.15, result.best_val_nway_accuracy
+    assert 0.0 <= result.threshold <= 1.0 and result.val_pair_accuracy > 0.6
+
+
+def test_stop_request_ends_training_early(background) -> None:
+    config = TrainConfig(steps=500, batch_size=16, eval_every=5, val_tasks=50)
+    result = train(config, background, should_stop=lambda: True)
+    assert result.steps_done == 1 and result.stopped_early
+
+
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(ValueError):
+        TrainConfig(loss="hinge")
+    with pytest.raises(ValueError):
+        TrainConfig(batch_size=7)
+    with pytest.raises(ValueError):
+        TrainConfig(architecture="resnet")
