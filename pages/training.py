@@ -13,7 +13,8 @@ from plotly.subplots import make_subplots
 from lab.errors import LabError
 from lab.siamese.jobs import TrainingJob, TrainingJobs
 from lab.siamese.losses import LOSSES
-from lab.siamese.store import list_models
+from lab.siamese.pretrained import download_course_model, load_course_model
+from lab.siamese.store import delete_model, import_model_file, list_models, rename_model, save_model, user_models_dir
 from lab.siamese.towers import ARCHITECTURES, SPECS
 from lab.siamese.training import TrainConfig
 
@@ -112,6 +113,57 @@ def job_view(job: TrainingJob) -> None:
         st.warning(job.message)
 
 
+def model_store_ui() -> None:
+    st.header("Model store")
+    models = list_models()
+    rows = []
+    for info in models:
+        metrics = info.metadata.get("metrics", {})
+        config = info.metadata.get("config", {})
+        rows.append({
+            "model": info.name, "tower": info.metadata.get("architecture"), "loss": info.metadata.get("loss"),
+            "steps": config.get("steps"), "batch (pairs)": config.get("batch_size"),
+            "Lake 20-way (%)": round(100 * metrics["lake_accuracy"], 1) if "lake_accuracy" in metrics else None,
+            "evaluation pairs (%)": round(100 * metrics["pair_accuracy"], 2) if "pair_accuracy" in metrics else None,
+            "training time (s)": info.metadata.get("training_seconds"), "saved": info.metadata.get("saved_at"),
+            "shipped": info.shipped,
+        })
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    own = [m.name for m in models if not m.shipped]
+    if own:
+        left, middle, right = st.columns([2, 2, 1])
+        chosen = left.selectbox("Your model", own, key="store_model")
+        new_name = middle.text_input("New name", key="store_new_name")
+        if right.button("Rename", key="store_rename") and new_name:
+            try:
+                rename_model(chosen, new_name.strip())
+                st.rerun()
+            except (LabError, ValueError) as exc:
+                st.error(str(exc))
+        if right.button("Delete", key="store_delete"):
+            delete_model(chosen)
+            st.rerun()
+    with st.expander("Add a model: upload a file, or the course's Koch model from Google Drive"):
+        upload = st.file_uploader("A .keras model of this lab, or the course's oneshot.h5", type=["keras", "h5"],
+                                  key="store_upload")
+        name = st.text_input("Store it as", "uploaded-model", key="store_upload_name")
+        if upload is not None and st.button("Check and store", key="store_upload_button"):
+            try:
+                info = import_model_file(upload.getvalue(), upload.name, name.strip())
+                st.success(f"Stored as {info.name}.")
+            except (LabError, ValueError) as exc:
+                st.error(f"{upload.name} was not stored: {exc}")
+        if st.button("Download oneshot.h5 (Koch et al., trained by the course) with gdown", key="store_gdown"):
+            try:
+                with st.spinner("Downloading 156 MB from Google Drive..."):
+                    path = download_course_model(user_models_dir() / "downloads")
+                    info = save_model(load_course_model(path), "koch-course", {"source": "Google Drive oneshot.h5",
+                                                                               "threshold": 0.5})
+                st.success(f"Stored as {info.name}.")
+            except LabError as exc:
+                st.error(f"{exc} Without internet, download the file elsewhere and upload it above.")
+
+
 def main() -> None:
     st.title("Train a Siamese network")
     st.markdown(
@@ -129,8 +181,9 @@ def main() -> None:
     job = slot.current
     if job is None:
         st.info("No training has run on this server yet. Choose settings above and start one.")
-        return
-    job_view(job)
+    else:
+        job_view(job)
+    model_store_ui()
 
 
 main()

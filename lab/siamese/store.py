@@ -192,3 +192,25 @@ def _user_model(name: str) -> ModelInfo:
     if info.shipped:
         raise StorageError(f"{name!r} is the model shipped with the lab; it cannot be renamed or deleted.")
     return info
+
+
+def import_model_file(data: bytes, file_name: str, name: str) -> ModelInfo:
+    """Store an uploaded model: a Keras 3 ``.keras`` Siamese model of this lab, or the course's Keras 2
+    ``oneshot.h5`` (Koch's architecture). The bytes go to a private temporary file, are checked, and only
+    a valid model reaches the store."""
+    check_name(name)
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in (".keras", ".h5"):
+        raise ModelFormatError(f"{file_name} is neither a .keras nor a .h5 model file.")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        if suffix == ".h5":
+            from lab.siamese.pretrained import load_course_model
+
+            model = load_course_model(path)
+            metadata = {"source": f"uploaded {file_name} (Keras 2 HDF5, Koch's architecture)", "threshold": 0.5}
+        else:
+            model = load_model_file(path, metadata={})
+            metadata = {"source": f"uploaded {file_name}", "threshold": 0.5}
+    return save_model(model, name, metadata)

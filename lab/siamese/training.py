@@ -91,6 +91,7 @@ class TrainResult:
     validation_alphabets: list[str] = field(default_factory=list)
     threshold: float = 0.5  # similarity above which a pair is called "same", calibrated on validation pairs
     val_pair_accuracy: float | None = None  # at that threshold, on 10,000 validation pairs
+    training_seconds: float = 0.0  # ``seconds`` less the time spent validating
 
     def metadata(self) -> dict:
         return {
@@ -134,8 +135,13 @@ def train(
     should_stop: Callable[[], bool] | None = None,
     initial: SiameseModel | None = None,
     log_every: int = 25,
+    on_validation: Callable[[int, SiameseModel], None] | None = None,
 ) -> TrainResult:
-    """Train (or, with ``initial``, continue training) a Siamese network on ``data`` (the background set)."""
+    """Train (or, with ``initial``, continue training) a Siamese network on ``data`` (the background set).
+
+    ``on_validation(step, model)`` is called at each validation point, e.g. by a benchmark that measures
+    more than the validation figures; it must not change the model.
+    """
     import keras
     import tensorflow as tf
 
@@ -214,6 +220,7 @@ def train(
     result = TrainResult(model=model, config=config, validation_alphabets=val_names)
     best_weights = None
     started = time.perf_counter()
+    paused = 0.0  # seconds spent validating, kept out of the training pace
     running: list[float] = []
     pool = np.arange(len(images))
     for step in range(1, config.steps + 1):
@@ -231,10 +238,14 @@ def train(
         running.append(float(loss))
         validating = val_tasks is not None and (step % config.eval_every == 0 or step == config.steps)
         if step % log_every == 0 or validating or step == config.steps:
-            progress = Progress(step, config.steps, time.perf_counter() - started, float(np.mean(running)))
+            progress = Progress(step, config.steps, time.perf_counter() - started - paused, float(np.mean(running)))
             running = []
             if validating:
+                pause_started = time.perf_counter()
                 progress.val_pair_accuracy, progress.val_nway_accuracy = validate()
+                if on_validation is not None:
+                    on_validation(step, model)
+                paused += time.perf_counter() - pause_started
                 if result.best_val_nway_accuracy is None or progress.val_nway_accuracy > result.best_val_nway_accuracy:
                     result.best_val_nway_accuracy, result.best_step = progress.val_nway_accuracy, step
                     result.threshold = thresholds[-1]
@@ -253,6 +264,7 @@ def train(
     if val_chars.size:
         result.threshold, result.val_pair_accuracy = calibrate_threshold(model, val_codes_input, val_alphabet, config.seed)
     result.seconds = time.perf_counter() - started
+    result.training_seconds = result.seconds - paused
     return result
 
 

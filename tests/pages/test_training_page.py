@@ -83,3 +83,38 @@ def test_invalid_model_name_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path
     fill(app, "Carol", "../escape", 20)
     app.button[0].click().run()
     assert "not a valid model name" in app.error[0].value
+
+
+def test_model_store_lists_renames_and_deletes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import shutil
+
+    from lab.siamese.store import SHIPPED_DIR
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    for suffix in (".keras", ".json"):
+        shutil.copy(SHIPPED_DIR / f"default{suffix}", folder / f"mine{suffix}")
+    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(folder))
+    app = open_page()
+    table = app.dataframe[0].value
+    assert list(table["model"]) == ["default", "mine"] and list(table["shipped"]) == [True, False]
+    assert table["Lake 20-way (%)"].iloc[0] >= 92
+    app.text_input(key="store_new_name").input("renamed")
+    app.button(key="store_rename").click().run()
+    assert (folder / "renamed.keras").is_file() and not (folder / "mine.keras").exists()
+    app.button(key="store_delete").click().run()
+    assert not (folder / "renamed.keras").exists()
+
+
+def test_uploading_a_non_model_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from lab.errors import ModelFormatError
+    from lab.siamese.store import import_model_file
+
+    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(tmp_path / "models"))
+    with pytest.raises(ModelFormatError, match="not a Keras 3"):
+        import_model_file(b"hello", "model.keras", "x")
+    with pytest.raises(ModelFormatError, match="not an HDF5"):
+        import_model_file(b"hello", "oneshot.h5", "x")
+    with pytest.raises(ModelFormatError, match="neither"):
+        import_model_file(b"hello", "photo.png", "x")
+    assert not (tmp_path / "models").exists() or not list((tmp_path / "models").iterdir())

@@ -53,3 +53,38 @@ def test_module_entry_point_and_help() -> None:
         assert command in result.stdout
     bad = subprocess.run([sys.executable, "-m", "lab", "nonsense"], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
+
+
+def test_evaluate_lake_with_the_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "lake", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["model"] == "default" and len(figures["lake_run_accuracy"]) == 20
+    assert figures["lake_accuracy"] >= 0.92
+    assert figures["published"]["Humans"] == 0.955
+
+
+def test_evaluate_pairs_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "pairs", "--pairs", "2000", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "2,000 random evaluation pairs (seed 3, any alphabets)" in out
+    line = next(line for line in out.splitlines() if "model's threshold" in line)
+    assert float(line.rsplit(":", 1)[1].strip().rstrip("%")) > 90
+
+
+def test_train_stores_a_model_with_its_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["train", "--steps", "20", "--batch-size", "16", "--eval-every", "10", "--name", "cli-test",
+                 "--models-dir", str(tmp_path)])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "step 20/20" in out and "validation: pairs" in out and "Lake's 20 runs" in out
+    metadata = json.loads((tmp_path / "cli-test.json").read_text())
+    assert metadata["config"]["steps"] == 20 and 0 <= metadata["metrics"]["lake_accuracy"] <= 1
+    assert (tmp_path / "cli-test.keras").is_file()
+
+
+def test_train_and_evaluate_refuse_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["train", "--name", "../escape", "--steps", "5"]) == 2
+    assert "not a valid model name" in capsys.readouterr().err
+    assert main(["train", "--name", "x", "--batch-size", "7"]) == 2
+    assert main(["evaluate", "lake", "--model", "no-such-model"]) == 1
+    assert "No model named 'no-such-model'" in capsys.readouterr().err
