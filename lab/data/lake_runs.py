@@ -7,16 +7,15 @@ published table (humans 95.5%, Koch et al. 92.0%).
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
 from lab.config import omniglot_dir
 from lab.data.archives import open_zip, read_member
+from lab.data.omniglot import decode_drawing
 from lab.errors import ArchiveError, DataMissingError
 
 RUNS_ZIP = "all_runs.zip"
@@ -45,16 +44,6 @@ def runs_path(data_dir: Path | None = None) -> Path:
     return path
 
 
-def _image(data: bytes, where: str) -> np.ndarray:
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.size != (105, 105):
-                raise ArchiveError(f"{where} is {image.size[0]}x{image.size[1]} pixels, not 105x105.")
-            return ~np.asarray(image.convert("1"), dtype=bool)
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ArchiveError(f"{where} is not a readable PNG image ({exc}).") from exc
-
-
 def load_runs(path: Path) -> list[LakeRun]:
     """Read and check all 20 runs of ``all_runs.zip``."""
     runs = []
@@ -69,10 +58,10 @@ def load_runs(path: Path) -> list[LakeRun]:
         for number in range(1, N_RUNS + 1):
             name = f"run{number:02d}"
             training = np.stack(
-                [_image(member(f"{name}/training/class{c:02d}.png"), f"{name}/class{c:02d}") for c in range(1, 21)]
+                [decode_drawing(member(f"{name}/training/class{c:02d}.png"), f"{name}/class{c:02d}") for c in range(1, 21)]
             )
             test = np.stack(
-                [_image(member(f"{name}/test/item{i:02d}.png"), f"{name}/item{i:02d}") for i in range(1, 21)]
+                [decode_drawing(member(f"{name}/test/item{i:02d}.png"), f"{name}/item{i:02d}") for i in range(1, 21)]
             )
             answers = np.full(N_WAY, -1, dtype=np.int64)
             for line in member(f"{name}/class_labels.txt").decode("utf-8", "replace").splitlines():

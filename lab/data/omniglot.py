@@ -164,7 +164,8 @@ def _iter_drawings(source: Path, spec: SetSpec) -> Iterator[tuple[tuple[str, ...
             yield parts[1:], read_member(archive, info)
 
 
-def _decode(png: bytes, where: str) -> np.ndarray:
+def decode_drawing(png: bytes, where: str) -> np.ndarray:
+    """A 105x105 Omniglot PNG as a bool array (True = ink); :class:`ArchiveError` if it is not one."""
     try:
         with Image.open(io.BytesIO(png)) as image:
             if image.size != (IMAGE_SIZE, IMAGE_SIZE):
@@ -193,7 +194,7 @@ def decode_set(source: Path, set_name: str) -> OmniglotSet:
         if not 1 <= drawer <= DRAWINGS_PER_CHARACTER:
             raise ArchiveError(f"{where}: drawer number {drawer} is outside 01..20.")
         ids.setdefault(key, int(drawing_match.group(1)))
-        drawings.setdefault(key, {})[drawer] = _decode(png, where)
+        drawings.setdefault(key, {})[drawer] = decode_drawing(png, where)
 
     keys = sorted(drawings)
     alphabet_names = sorted({alphabet for alphabet, _ in keys})
