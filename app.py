@@ -14,10 +14,19 @@ from lab.data.fetch import OFFICIAL_FILES, status
 from lab.siamese.store import list_models
 from ui.common import data_missing_panel, projector_toggle
 
+# URL paths differ from the file names on purpose: Streamlit runs a file of pages/ on its own (without this
+# entry point, its navigation and its sidebar) when a URL names it directly and no session has run app.py
+# yet; a URL that names no file always goes through app.py.
 PAGES = {
-    "dataset": st.Page("pages/dataset.py", title="Omniglot dataset", icon=":material/grid_view:"),
-    "training": st.Page("pages/training.py", title="Train a Siamese network", icon=":material/model_training:"),
+    "dataset": st.Page("pages/dataset.py", title="Omniglot dataset", icon=":material/grid_view:", url_path="omniglot"),
+    "training": st.Page(
+        "pages/training.py", title="Train a Siamese network", icon=":material/model_training:", url_path="train"
+    ),
 }
+
+
+def percent(value: float | None, decimals: int) -> str:
+    return "-" if value is None else f"{100 * value:.{decimals}f}%"
 
 
 def home() -> None:
@@ -61,9 +70,9 @@ def home() -> None:
                 "model": info.name,
                 "tower": info.metadata.get("architecture", "?"),
                 "loss": info.metadata.get("loss", "?"),
-                "Lake 20-way accuracy (%)": round(100 * metrics["lake_accuracy"], 1) if "lake_accuracy" in metrics else None,
-                "evaluation pair accuracy (%)": round(100 * metrics["pair_accuracy"], 2) if "pair_accuracy" in metrics else None,
-                "training time (min)": round(info.metadata.get("training_seconds", 0) / 60, 1),
+                "Lake 20-way accuracy": percent(metrics.get("lake_accuracy"), 1),
+                "evaluation pair accuracy": percent(metrics.get("pair_accuracy"), 2),
+                "training time": f"{info.metadata['training_seconds'] / 60:.1f} min" if "training_seconds" in info.metadata else "-",
                 "where": "shipped with the lab" if info.shipped else str(info.path.parent),
             })
         st.table(pd.DataFrame(rows).set_index("model"))

@@ -123,12 +123,12 @@ def model_store_ui() -> None:
         rows.append({
             "model": info.name, "tower": info.metadata.get("architecture"), "loss": info.metadata.get("loss"),
             "steps": config.get("steps"), "batch (pairs)": config.get("batch_size"),
-            "Lake 20-way (%)": round(100 * metrics["lake_accuracy"], 1) if "lake_accuracy" in metrics else None,
-            "evaluation pairs (%)": round(100 * metrics["pair_accuracy"], 2) if "pair_accuracy" in metrics else None,
-            "training time (s)": info.metadata.get("training_seconds"), "saved": info.metadata.get("saved_at"),
-            "shipped": info.shipped,
+            "Lake 20-way": f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
+            "evaluation pairs": f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
+            "training time": f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata else "-",
+            "saved (UTC)": info.metadata.get("saved_at", "-"), "shipped with the lab": "yes" if info.shipped else "no",
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.table(pd.DataFrame(rows).set_index("model"))
     own = [m.name for m in models if not m.shipped]
     if own:
         left, middle, right = st.columns([2, 2, 1])

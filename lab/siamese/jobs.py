@@ -1,16 +1,24 @@
-"""One training at a time per server, in a background thread that every session can watch.
+"""One training at a time per server, in a separate process that every session can watch.
 
-Streamlit reruns a page's script on every interaction, so a training cannot live in a script run. It runs
-in a thread owned by a :class:`TrainingJobs` object that the app keeps once per server process; sessions
-read its progress and the owner can ask it to stop (the best checkpoint is kept and saved).
+Streamlit reruns a page's script on every interaction, so a training cannot live in a script run. It
+cannot live in a thread of the server either: after every script run Streamlit calls
+``keras.backend.clear_session()`` (its ``_clean_problem_modules``), which pulls TensorFlow's state from
+under a running training and crashes the server. And a thread would hold the server's interpreter lock
+while it works. So the training runs in a *spawned* child process (no TensorFlow state inherited), which
+sends its progress through a queue; a small thread of the server drains that queue into a
+:class:`TrainingJob` that every session reads. The owner can ask the child to stop; it then keeps its best
+checkpoint, tests it and saves it.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lab.errors import LabError
@@ -18,7 +26,7 @@ from lab.siamese.training import Progress, TrainConfig
 
 
 class TrainingBusyError(LabError):
-    """Another training is running on this server."""
+    """Another training is running on this server, or the model name is taken."""
 
 
 @dataclass
@@ -34,7 +42,7 @@ class TrainingJob:
     message: str = ""
     saved_as: str | None = None
     metrics: dict = field(default_factory=dict)
-    stop_event: threading.Event = field(default_factory=threading.Event)
+    stop_event: object = None  # a multiprocessing Event, set to ask the child to stop
 
     @property
     def finished(self) -> bool:
@@ -45,7 +53,7 @@ class TrainingJob:
         return self.history[-1] if self.history else None
 
     def request_stop(self, token: str) -> bool:
-        if token != self.owner_token:
+        if token != self.owner_token or self.stop_event is None:
             return False
         self.stop_event.set()
         return True
@@ -62,15 +70,16 @@ class TrainingJobs:
         self, owner: str, owner_token: str, config: TrainConfig, model_name: str, resume: str | None = None,
         data_dir: Path | None = None, models_dir: Path | None = None,
     ) -> TrainingJob:
+        from lab.errors import ModelNotFoundError
         from lab.siamese.store import check_name, find_model
 
         check_name(model_name)
         try:
             find_model(model_name)
+        except ModelNotFoundError:
+            pass
+        else:
             raise TrainingBusyError(f"A model named {model_name!r} already exists; choose another name.")
-        except LabError as exc:
-            if isinstance(exc, TrainingBusyError):
-                raise
         with self._lock:
             if self.current is not None and not self.current.finished:
                 job = self.current
@@ -78,37 +87,71 @@ class TrainingJobs:
                     f"{job.owner} is training {job.model_name!r} on this server; one training runs at a time. "
                     "You can watch its progress below."
                 )
-            job = TrainingJob(owner=owner, owner_token=owner_token, config=config, model_name=model_name, resume=resume)
+            context = multiprocessing.get_context("spawn")
+            job = TrainingJob(owner=owner, owner_token=owner_token, config=config, model_name=model_name,
+                              resume=resume, stop_event=context.Event())
+            messages = context.Queue()
+            child = context.Process(
+                target=_train_in_child, name=f"training {model_name}", daemon=True,
+                args=(asdict(config), model_name, resume, data_dir, models_dir, owner, messages, job.stop_event),
+            )
+            child.start()
             self.current = job
-        threading.Thread(target=_run, args=(job, data_dir, models_dir), daemon=True, name="training").start()
+        threading.Thread(target=_follow, args=(job, child, messages), daemon=True, name="training-monitor").start()
         return job
 
 
-def _run(job: TrainingJob, data_dir: Path | None, models_dir: Path | None) -> None:
-    from lab.data.omniglot import find_source, load_set, source_fingerprint
-    from lab.siamese.evaluate_stored import test_figures
-    from lab.siamese.store import load_model, save_model
-    from lab.siamese.training import train
+def _follow(job: TrainingJob, child, messages) -> None:
+    """Copy the child's messages into ``job`` until it finishes or dies."""
+    while not job.finished:
+        try:
+            kind, payload = messages.get(timeout=0.5)
+        except queue.Empty:
+            if not child.is_alive():
+                job.state = "failed"
+                job.message = f"The training process ended unexpectedly (exit code {child.exitcode})."
+            continue
+        if kind == "progress":
+            job.state = "training"
+            job.history.append(Progress(**payload))
+        elif kind == "state":
+            job.state = payload
+        elif kind == "done":
+            job.saved_as, job.metrics, job.message = payload["saved_as"], payload["metrics"], payload["message"]
+            job.state = "done"
+        elif kind == "failed":
+            job.message, job.state = payload, "failed"
+    child.join(timeout=10)
 
+
+def _train_in_child(config: dict, model_name: str, resume: str | None, data_dir: Path | None,
+                    models_dir: Path | None, owner: str, messages, stop_event) -> None:
+    """The child process: train, test, save, and report each step of the way through ``messages``."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
+        from lab.data.omniglot import find_source, load_set, source_fingerprint
+        from lab.siamese.evaluate_stored import test_figures
+        from lab.siamese.store import load_model, save_model
+        from lab.siamese.training import train
+
         data = load_set("background", data_dir)
-        initial = load_model(job.resume)[0] if job.resume else None
-        job.state = "training"
-        result = train(job.config, data, on_progress=job.history.append, should_stop=job.stop_event.is_set,
-                       initial=initial)
-        job.state = "evaluating"
+        initial = load_model(resume)[0] if resume else None
+        messages.put(("state", "training"))
+        result = train(TrainConfig(**config), data, on_progress=lambda p: messages.put(("progress", asdict(p))),
+                       should_stop=stop_event.is_set, initial=initial)
+        messages.put(("state", "evaluating"))
         metadata = result.metadata()
         metadata.update(data_fingerprint=source_fingerprint(find_source("background", data_dir)),
-                        resumed_from=job.resume, trained_by=job.owner)
+                        resumed_from=resume, trained_by=owner)
+        message = ""
         try:
-            job.metrics = test_figures(result.model, result.threshold, data_dir)
+            metrics = test_figures(result.model, result.threshold, data_dir)
         except LabError as exc:
-            job.message = f"Test figures skipped: {exc}"
-        metadata["metrics"] = job.metrics
-        info = save_model(result.model, job.model_name, metadata, models_dir)
-        job.saved_as = info.name
-        job.state = "done"
+            metrics, message = {}, f"Test figures skipped: {exc}"
+        metadata["metrics"] = metrics
+        info = save_model(result.model, model_name, metadata, models_dir)
+        messages.put(("done", {"saved_as": info.name, "metrics": metrics, "message": message}))
     except LabError as exc:
-        job.message, job.state = str(exc), "failed"
-    except Exception as exc:  # a bug: keep the server alive and say what happened
-        job.message, job.state = f"Training failed: {exc!r}\n{traceback.format_exc(limit=3)}", "failed"
+        messages.put(("failed", str(exc)))
+    except Exception as exc:  # a bug: report it to the page instead of dying silently
+        messages.put(("failed", f"Training failed: {exc!r}\n{traceback.format_exc(limit=3)}"))

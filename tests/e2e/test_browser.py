@@ -34,3 +34,13 @@ def test_home_then_dataset_pages(server_url: str, page) -> None:  # type: ignore
     page.get_by_text("Projector mode").click()
     page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '24px'")
     page.screenshot(path=str(ARTIFACTS / "dataset-projector.png"), full_page=True)
+
+
+def test_a_bookmarked_page_opens_with_the_navigation(server_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/train")
+    page.get_by_role("heading", name="Train a Siamese network").wait_for()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Projector mode").wait_for()
+    assert sidebar.get_by_text("Omniglot dataset").count() == 1
+    page.get_by_text("default", exact=True).first.wait_for()  # the model store lists the shipped model
+    page.screenshot(path=str(ARTIFACTS / "training.png"), full_page=True)

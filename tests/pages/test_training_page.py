@@ -96,9 +96,9 @@ def test_model_store_lists_renames_and_deletes(monkeypatch: pytest.MonkeyPatch, 
         shutil.copy(SHIPPED_DIR / f"default{suffix}", folder / f"mine{suffix}")
     monkeypatch.setenv("ONESHOT_MODELS_DIR", str(folder))
     app = open_page()
-    table = app.dataframe[0].value
-    assert list(table["model"]) == ["default", "mine"] and list(table["shipped"]) == [True, False]
-    assert table["Lake 20-way (%)"].iloc[0] >= 92
+    table = app.table[0].value
+    assert list(table.index) == ["default", "mine"] and list(table["shipped with the lab"]) == ["yes", "no"]
+    assert float(table["Lake 20-way"].iloc[0].rstrip("%")) >= 92
     app.text_input(key="store_new_name").input("renamed")
     app.button(key="store_rename").click().run()
     assert (folder / "renamed.keras").is_file() and not (folder / "mine.keras").exists()
