@@ -17,7 +17,8 @@ def test_default_model_is_small_and_documented() -> None:
     assert (model.architecture, model.loss) == ("compact", "triplet")
     for key in ("config", "training_seconds", "data_fingerprint", "metrics", "threshold", "saved_at"):
         assert key in info.metadata
-    assert info.metadata["config"]["val_alphabets"] == 5 and info.metadata["training_seconds"] < 15 * 60
+    assert info.metadata["config"]["val_alphabets"] == 5 and info.metadata["config"]["rotations"]
+    assert info.metadata["training_seconds"] < 15 * 60
 
 
 def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
