@@ -64,16 +64,18 @@ class SiameseModel:
 
     def embed(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
         """Codes of (n, 105, 105) drawings, (n, d) float32; computed in batches."""
-        tower = self.tower
-        codes = [
-            np.asarray(tower(self.prepare(ink[start : start + batch_size]), training=False))
-            for start in range(0, len(ink), batch_size)
-        ]
-        return np.concatenate(codes).astype(np.float32) if codes else np.zeros((0, tower.output_shape[-1]), np.float32)
+        return tower_codes(self.tower, self.prepare(ink), batch_size)
 
     def similarity(self, codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
         """Row-wise similarity in [0, 1] of two (n, d) code arrays (1 = surely the same character)."""
         return pair_similarity(codes_a, codes_b, self.head())
+
+
+def tower_codes(tower, inputs: np.ndarray, batch_size: int = 512) -> np.ndarray:
+    """Codes of prepared (n, s, s, 1) inputs, (n, d) float32, in inference mode and in batches."""
+    codes = [np.asarray(tower(inputs[start : start + batch_size], training=False))
+             for start in range(0, len(inputs), batch_size)]
+    return np.concatenate(codes).astype(np.float32) if codes else np.zeros((0, tower.output_shape[-1]), np.float32)
 
 
 def pair_similarity(codes_a: np.ndarray, codes_b: np.ndarray, head: tuple[np.ndarray, float] | None) -> np.ndarray:

@@ -18,9 +18,9 @@ import numpy as np
 from lab.data.omniglot import DRAWINGS_PER_CHARACTER, OmniglotSet
 from lab.data.pairs import sample_pair_indices
 from lab.evaluation.tasks import sample_tasks, task_accuracy
-from lab.evaluation.verification import best_threshold
+from lab.evaluation.verification import best_threshold, evaluation_pair_scores
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
-from lab.siamese.model import SiameseModel, build_pair_model, pair_similarity
+from lab.siamese.model import SiameseModel, build_pair_model, tower_codes
 from lab.siamese.preprocess import downsample
 from lab.siamese.towers import ARCHITECTURES, SPECS, build_tower
 
@@ -205,16 +205,11 @@ def train(
     val_pairs = sample_pair_indices(val_alphabet, 1000, val_rng) if val_chars.size else None
 
     def validate() -> tuple[float, float]:
-        flat = val_codes_input.reshape(-1, size, size, 1)
-        codes = np.concatenate([np.asarray(tower(flat[i : i + 1024], training=False)) for i in range(0, len(flat), 1024)])
-        codes = codes.reshape(val_chars.size, DRAWINGS_PER_CHARACTER, -1)
-        head = model.head()
-        pair_scores = pair_similarity(
-            codes[val_pairs.left[:, 0], val_pairs.left[:, 1]], codes[val_pairs.right[:, 0], val_pairs.right[:, 1]], head
-        )
+        codes = _set_codes(tower, val_codes_input, val_chars.size)
+        pair_scores = evaluation_pair_scores(codes, val_pairs, model.head())
         threshold, pair_accuracy = best_threshold(pair_scores, val_pairs.targets == 1)
         thresholds.append(threshold)
-        return pair_accuracy, task_accuracy(codes, val_tasks, head)
+        return pair_accuracy, task_accuracy(codes, val_tasks, model.head())
 
     thresholds: list[float] = []
     result = TrainResult(model=model, config=config, validation_alphabets=val_names)
@@ -276,14 +271,16 @@ def calibrate_threshold(
     The validation alphabets are background alphabets held out of training, so the threshold is chosen
     without ever looking at the evaluation set it is then reported on.
     """
-    size = val_inputs.shape[-1]
-    flat = val_inputs.reshape(-1, size, size, 1)
-    codes = np.concatenate([np.asarray(model.tower(flat[i : i + 1024], training=False)) for i in range(0, len(flat), 1024)])
-    codes = codes.reshape(val_alphabet.size, DRAWINGS_PER_CHARACTER, -1)
+    codes = _set_codes(model.tower, val_inputs, val_alphabet.size)
     batch = sample_pair_indices(val_alphabet, pairs, np.random.default_rng(seed + 2))
-    scores = pair_similarity(codes[batch.left[:, 0], batch.left[:, 1]], codes[batch.right[:, 0], batch.right[:, 1]],
-                             model.head())
+    scores = evaluation_pair_scores(codes, batch, model.head())
     return best_threshold(scores, batch.targets == 1)
+
+
+def _set_codes(tower, inputs: np.ndarray, characters: int) -> np.ndarray:
+    """Codes (characters, 20, d) of downsampled drawings (characters, 20, s, s)."""
+    size = inputs.shape[-1]
+    return tower_codes(tower, inputs.reshape(-1, size, size, 1), 1024).reshape(characters, DRAWINGS_PER_CHARACTER, -1)
 
 
 def _triplet_batch(images: np.ndarray, alphabet_of: np.ndarray, batch_size: int, hard: bool, rng: np.random.Generator):
