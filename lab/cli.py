@@ -131,10 +131,9 @@ def _data_extract(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from lab.data.omniglot import find_source, load_set, source_fingerprint
-    from lab.siamese.evaluate_stored import test_figures
-    from lab.siamese.store import check_name, load_model, save_model, user_models_dir
-    from lab.siamese.training import TrainConfig, train
+    from lab.siamese.store import check_name
+    from lab.siamese.training import TrainConfig
+    from lab.siamese.workflow import train_test_and_save
 
     check_name(args.name)
     config = TrainConfig(
@@ -142,8 +141,6 @@ def _train(args: argparse.Namespace) -> int:
         learning_rate=args.learning_rate, augment=args.augment, seed=args.seed, hard_negatives=args.hard_negatives,
         rotations=args.rotations, margin=args.margin, val_alphabets=args.val_alphabets, eval_every=args.eval_every,
     )
-    data = load_set("background", args.data_dir)
-    initial = load_model(args.resume)[0] if args.resume else None
 
     def show(progress) -> None:
         text = (f"step {progress.step}/{progress.steps}  loss {progress.loss:.4f}  "
@@ -154,19 +151,13 @@ def _train(args: argparse.Namespace) -> int:
         print(text, flush=True)
 
     print(f"Training {config.architecture} / {config.loss} for {config.steps} steps of {config.batch_size} pairs", flush=True)
-    result = train(config, data, on_progress=show)
-    metadata = result.metadata()
-    metadata["data_fingerprint"] = source_fingerprint(find_source("background", args.data_dir))
-    metadata["resumed_from"] = args.resume
-    metrics: dict = {}
-    try:
-        metrics = test_figures(result.model, result.threshold, args.data_dir)
-    except LabError as exc:
-        print(f"(test figures skipped: {exc})", file=sys.stderr)
-    metadata["metrics"] = metrics
-    folder = args.models_dir or user_models_dir()
-    info = save_model(result.model, args.name, metadata, folder, overwrite=args.overwrite)
-    print(f"Saved {info.path} after {result.steps_done} steps in {result.seconds:.0f} s (best validation step {result.best_step}).")
+    outcome = train_test_and_save(config, args.name, args.data_dir, args.models_dir, args.resume, on_progress=show,
+                                  overwrite=args.overwrite)
+    result, metrics = outcome.result, outcome.metrics
+    if outcome.message:
+        print(f"({outcome.message})", file=sys.stderr)
+    print(f"Saved {outcome.info.path} after {result.steps_done} steps in {result.seconds:.0f} s "
+          f"(best validation step {result.best_step}).")
     if metrics:
         print(f"Lake's 20 runs (20-way, within alphabet): {metrics['lake_accuracy']:.1%}; "
               f"10,000 evaluation pairs: {metrics['pair_accuracy']:.2%} at threshold {result.threshold:.3f}")

@@ -129,28 +129,15 @@ def _train_in_child(config: dict, model_name: str, resume: str | None, data_dir:
     """The child process: train, test, save, and report each step of the way through ``messages``."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        from lab.data.omniglot import find_source, load_set, source_fingerprint
-        from lab.siamese.evaluate_stored import test_figures
-        from lab.siamese.store import load_model, save_model
-        from lab.siamese.training import train
+        from lab.siamese.workflow import train_test_and_save
 
-        data = load_set("background", data_dir)
-        initial = load_model(resume)[0] if resume else None
         messages.put(("state", "training"))
-        result = train(TrainConfig(**config), data, on_progress=lambda p: messages.put(("progress", asdict(p))),
-                       should_stop=stop_event.is_set, initial=initial)
-        messages.put(("state", "evaluating"))
-        metadata = result.metadata()
-        metadata.update(data_fingerprint=source_fingerprint(find_source("background", data_dir)),
-                        resumed_from=resume, trained_by=owner)
-        message = ""
-        try:
-            metrics = test_figures(result.model, result.threshold, data_dir)
-        except LabError as exc:
-            metrics, message = {}, f"Test figures skipped: {exc}"
-        metadata["metrics"] = metrics
-        info = save_model(result.model, model_name, metadata, models_dir)
-        messages.put(("done", {"saved_as": info.name, "metrics": metrics, "message": message}))
+        outcome = train_test_and_save(
+            TrainConfig(**config), model_name, data_dir, models_dir, resume,
+            on_progress=lambda p: messages.put(("progress", asdict(p))), should_stop=stop_event.is_set,
+            on_testing=lambda: messages.put(("state", "evaluating")), trained_by=owner,
+        )
+        messages.put(("done", {"saved_as": outcome.info.name, "metrics": outcome.metrics, "message": outcome.message}))
     except LabError as exc:
         messages.put(("failed", str(exc)))
     except Exception as exc:  # a bug: report it to the page instead of dying silently
