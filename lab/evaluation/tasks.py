@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.siamese.model import similarity_matrix
+from lab.siamese.model import pair_similarity
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def task_scores(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float
     """(tasks, n_way) similarity of each query to each candidate; ``codes`` is (characters, 20, d)."""
     query_codes = codes[tasks.queries[:, 0], tasks.queries[:, 1]]  # (t, d)
     candidate_codes = codes[tasks.candidates[..., 0], tasks.candidates[..., 1]]  # (t, n, d)
-    return np.stack([similarity_matrix(q[None], c, head)[0] for q, c in zip(query_codes, candidate_codes)])
+    return pair_similarity(query_codes[:, None, :], candidate_codes, head)
 
 
 def task_accuracy(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float] | None) -> float:

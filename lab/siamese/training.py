@@ -8,7 +8,6 @@ ones kept when training ends or is stopped.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -89,7 +88,7 @@ class TrainResult:
     seconds: float = 0.0
     stopped_early: bool = False
     validation_alphabets: list[str] = field(default_factory=list)
-    threshold: float = 0.5  # similarity above which a pair is called "same", calibrated on validation pairs
+    threshold: float = 0.5  # similarity above which a pair is "same"; calibrated at the end when there is validation
     val_pair_accuracy: float | None = None  # at that threshold, on 10,000 validation pairs
     training_seconds: float = 0.0  # ``seconds`` less the time spent validating
 
@@ -205,27 +204,23 @@ def train(
     val_pairs = sample_pair_indices(val_alphabet, 1000, val_rng) if val_chars.size else None
 
     def validate() -> tuple[float, float]:
-        codes = _set_codes(tower, val_codes_input, val_chars.size)
-        pair_scores = evaluation_pair_scores(codes, val_pairs, model.head())
-        threshold, pair_accuracy = best_threshold(pair_scores, val_pairs.targets == 1)
-        thresholds.append(threshold)
-        return pair_accuracy, task_accuracy(codes, val_tasks, model.head())
+        """(pair accuracy at its best threshold, N-way accuracy) on the validation alphabets."""
+        codes, head = _set_codes(tower, val_codes_input, val_chars.size), model.head()
+        _, pair_accuracy = best_threshold(evaluation_pair_scores(codes, val_pairs, head), val_pairs.targets == 1)
+        return pair_accuracy, task_accuracy(codes, val_tasks, head)
 
-    thresholds: list[float] = []
     result = TrainResult(model=model, config=config, validation_alphabets=val_names)
     best_weights = None
     started = time.perf_counter()
     paused = 0.0  # seconds spent validating, kept out of the training pace
     running: list[float] = []
-    pool = np.arange(len(images))
     for step in range(1, config.steps + 1):
         if config.loss == "triplet":
             batch, labels = _triplet_batch(images, alphabet_of, config.batch_size, config.hard_negatives, rng)
             warp = random_affine_matrices(len(batch), size, rng)
             loss = triplet_step(batch[..., None], labels, warp)
         else:
-            pairs = sample_pair_indices(alphabet_of, config.batch_size, rng, within_alphabet=config.hard_negatives,
-                                        characters=pool)
+            pairs = sample_pair_indices(alphabet_of, config.batch_size, rng, within_alphabet=config.hard_negatives)
             left = images[pairs.left[:, 0], pairs.left[:, 1]][..., None]
             right = images[pairs.right[:, 0], pairs.right[:, 1]][..., None]
             loss = pair_step(left, right, pairs.targets,
@@ -243,7 +238,6 @@ def train(
                 paused += time.perf_counter() - pause_started
                 if result.best_val_nway_accuracy is None or progress.val_nway_accuracy > result.best_val_nway_accuracy:
                     result.best_val_nway_accuracy, result.best_step = progress.val_nway_accuracy, step
-                    result.threshold = thresholds[-1]
                     best_weights = pair_model.get_weights()
             result.history.append({k: v for k, v in asdict(progress).items() if v is not None})
             if on_progress:
@@ -301,7 +295,3 @@ def _triplet_batch(images: np.ndarray, alphabet_of: np.ndarray, batch_size: int,
     batch = images[chosen[:, None], drawers].reshape(-1, images.shape[-2], images.shape[-1])
     labels = np.repeat(np.arange(classes), per_class).astype(np.int32)
     return batch, labels
-
-
-def steps_per_second(result: TrainResult) -> float:
-    return result.steps_done / result.seconds if result.seconds else math.nan
