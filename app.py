@@ -12,7 +12,7 @@ import streamlit as st
 from lab.config import array_cache_dir, omniglot_dir
 from lab.data.fetch import OFFICIAL_FILES, status
 from lab.siamese.store import list_models
-from ui.common import data_missing_panel, projector_toggle
+from ui.common import data_missing_panel, models_table, projector_toggle
 
 # URL paths differ from the file names on purpose: Streamlit runs a file of pages/ on its own (without this
 # entry point, its navigation and its sidebar) when a URL names it directly and no session has run app.py
@@ -23,10 +23,6 @@ PAGES = {
         "pages/training.py", title="Train a Siamese network", icon=":material/model_training:", url_path="train"
     ),
 }
-
-
-def percent(value: float | None, decimals: int) -> str:
-    return "-" if value is None else f"{100 * value:.{decimals}f}%"
 
 
 def home() -> None:
@@ -63,19 +59,7 @@ def home() -> None:
     st.header("Models")
     models = list_models()
     if models:
-        rows = []
-        for info in models:
-            metrics = info.metadata.get("metrics", {})
-            rows.append({
-                "model": info.name,
-                "tower": info.metadata.get("architecture", "?"),
-                "loss": info.metadata.get("loss", "?"),
-                "Lake 20-way accuracy": percent(metrics.get("lake_accuracy"), 1),
-                "evaluation pair accuracy": percent(metrics.get("pair_accuracy"), 2),
-                "training time": f"{info.metadata['training_seconds'] / 60:.1f} min" if "training_seconds" in info.metadata else "-",
-                "where": "shipped with the lab" if info.shipped else str(info.path.parent),
-            })
-        st.table(pd.DataFrame(rows).set_index("model"))
+        st.table(models_table(models))
     else:
         st.info("No trained model found. Train one on the training page.")
 

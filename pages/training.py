@@ -17,6 +17,7 @@ from lab.siamese.pretrained import download_course_model, load_course_model
 from lab.siamese.store import delete_model, import_model_file, list_models, rename_model, save_model, user_models_dir
 from lab.siamese.towers import ARCHITECTURES, SPECS
 from lab.siamese.training import TrainConfig
+from ui.common import models_table
 
 LOSS_HELP = {
     "bce": "Koch et al.: logistic unit on the L1 distance of the two codes, binary cross-entropy.",
@@ -116,19 +117,7 @@ def job_view(job: TrainingJob) -> None:
 def model_store_ui() -> None:
     st.header("Model store")
     models = list_models()
-    rows = []
-    for info in models:
-        metrics = info.metadata.get("metrics", {})
-        config = info.metadata.get("config", {})
-        rows.append({
-            "model": info.name, "tower": info.metadata.get("architecture"), "loss": info.metadata.get("loss"),
-            "steps": config.get("steps"), "batch (pairs)": config.get("batch_size"),
-            "Lake 20-way": f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
-            "evaluation pairs": f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
-            "training time": f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata else "-",
-            "saved (UTC)": info.metadata.get("saved_at", "-"), "shipped with the lab": "yes" if info.shipped else "no",
-        })
-    st.table(pd.DataFrame(rows).set_index("model"))
+    st.table(models_table(models))
     own = [m.name for m in models if not m.shipped]
     if own:
         left, middle, right = st.columns([2, 2, 1])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.fetch import FILE_KEYS, OFFICIAL_FILES, fetch, install_archive, status
 from lab.data.omniglot import OmniglotSet, load_set
 from lab.errors import LabError
+from lab.siamese.store import ModelInfo
 
 PROJECTOR_CSS = """
 <style>
@@ -83,3 +85,19 @@ def data_missing_panel() -> None:
                 cached_set.clear()
             except LabError as exc:
                 st.error(f"{upload.name} was not saved: {exc}")
+
+
+def models_table(models: list[ModelInfo]) -> pd.DataFrame:
+    """One row per stored model, with its figures as readable text (for st.table)."""
+    rows = []
+    for info in models:
+        metrics, config = info.metadata.get("metrics", {}), info.metadata.get("config", {})
+        rows.append({
+            "model": info.name, "tower": info.metadata.get("architecture", "-"), "loss": info.metadata.get("loss", "-"),
+            "steps": config.get("steps", "-"), "batch (pairs)": config.get("batch_size", "-"),
+            "Lake 20-way": f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
+            "evaluation pairs": f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
+            "training time": f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata else "-",
+            "saved (UTC)": info.metadata.get("saved_at", "-"), "shipped with the lab": "yes" if info.shipped else "no",
+        })
+    return pd.DataFrame(rows).set_index("model")

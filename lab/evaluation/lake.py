@@ -28,10 +28,6 @@ class LakeResult:
     def accuracy(self) -> float:
         return float(self.run_accuracy.mean())
 
-    @property
-    def run_error(self) -> np.ndarray:
-        return 1.0 - self.run_accuracy
-
 
 def evaluate_lake(model: SiameseModel, runs: list[LakeRun]) -> LakeResult:
     """Each test item is assigned the training class of highest similarity; accuracy per run."""

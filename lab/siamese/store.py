@@ -42,13 +42,6 @@ class ModelInfo:
     metadata: dict
     shipped: bool
 
-    @property
-    def summary(self) -> str:
-        config = self.metadata.get("config", {})
-        lake = self.metadata.get("metrics", {}).get("lake_accuracy")
-        lake_text = f", Lake 20-way {lake:.1%}" if lake is not None else ""
-        return f"{self.name}: {config.get('architecture', '?')} tower, {config.get('loss', '?')} loss{lake_text}"
-
 
 def check_name(name: str) -> str:
     if not _NAME.match(name) or name.endswith(".keras") or name.endswith(".json"):
@@ -94,6 +87,10 @@ def _atomic_write(path: Path, write) -> None:  # write(temporary_path) -> None
         Path(temporary).unlink(missing_ok=True)
 
 
+def _write_metadata(model_path: Path, metadata: dict) -> None:
+    _atomic_write(model_path.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
+
+
 def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | None = None, overwrite: bool = False) -> ModelInfo:
     """Store ``model`` as ``name`` with ``metadata`` (architecture, loss and date are added)."""
     check_name(name)
@@ -109,7 +106,7 @@ def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | No
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, lambda p: model.pair_model.save(p))
-        _atomic_write(path.with_suffix(".json"), lambda p: p.write_text(json.dumps(full, indent=2, default=float)))
+        _write_metadata(path, full)
     except OSError as exc:
         raise StorageError(f"Could not save the model into {folder}: {exc}") from exc
     return ModelInfo(name, path, full, shipped=folder.resolve() == SHIPPED_DIR)
@@ -169,7 +166,7 @@ def rename_model(name: str, new_name: str) -> ModelInfo:
     if target.exists() or any(m.name == new_name for m in list_models()):
         raise StorageError(f"A model named {new_name!r} already exists; choose another name.")
     metadata = dict(info.metadata, name=new_name)
-    _atomic_write(target.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
+    _write_metadata(target, metadata)
     os.replace(info.path, target)
     info.path.with_suffix(".json").unlink(missing_ok=True)
     return ModelInfo(new_name, target, metadata, shipped=False)
@@ -179,12 +176,6 @@ def delete_model(name: str) -> None:
     info = _user_model(name)
     info.path.unlink()
     info.path.with_suffix(".json").unlink(missing_ok=True)
-
-
-def update_metadata(info: ModelInfo, **fields: object) -> ModelInfo:
-    metadata = dict(info.metadata, **fields)
-    _atomic_write(info.path.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
-    return ModelInfo(info.name, info.path, metadata, info.shipped)
 
 
 def _user_model(name: str) -> ModelInfo:
