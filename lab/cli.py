@@ -59,12 +59,13 @@ def _data_fetch(args: argparse.Namespace) -> int:
 
 
 def _data_check(args: argparse.Namespace) -> int:
-    from lab.data.fetch import FILE_KEYS, check_file, status
+    from lab.config import omniglot_dir
+    from lab.data.fetch import FILE_KEYS, check_file
     from lab.data.lake_runs import runs_path
     from lab.data.omniglot import SPECS, load_set
 
     failures = 0
-    states = {state.key: state for state in status(args.data_dir)}
+    folder = omniglot_dir(args.data_dir)
     for key in FILE_KEYS:
         started = time.perf_counter()
         try:
@@ -77,7 +78,7 @@ def _data_check(args: argparse.Namespace) -> int:
                 )
             else:
                 summary = check_file(key, runs_path(args.data_dir))
-            print(f"OK     {key}: {summary} ({states[key].path.parent}, {time.perf_counter() - started:.1f} s)")
+            print(f"OK     {key}: {summary} ({folder}, {time.perf_counter() - started:.1f} s)")
         except LabError as exc:
             print(f"FAILED {key}: {exc}")
             failures += 1
