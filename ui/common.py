@@ -18,7 +18,9 @@ html { font-size: 24px !important; }
 .stApp, .stApp p, .stApp li, .stApp label, .stApp span, .stApp h1, .stApp h2, .stApp h3 { color: #000 !important; }
 .stApp { background-color: #fff !important; }
 [data-testid="stSidebar"] { background-color: #e8e8e8 !important; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #222 !important; }
+/* Streamlit fades captions with opacity; on a projector they must be as dark as the rest. */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"] p { color: #000 !important; }
 img { image-rendering: pixelated; }
 </style>
 """

@@ -33,6 +33,8 @@ def test_home_then_dataset_pages(server_url: str, page) -> None:  # type: ignore
 
     page.get_by_text("Projector mode").click()
     page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '24px'")
+    caption = page.locator("[data-testid='stCaptionContainer']").first
+    assert caption.evaluate("e => getComputedStyle(e).opacity") == "1", "captions at full contrast"
     page.screenshot(path=str(ARTIFACTS / "dataset-projector.png"), full_page=True)
 
 
