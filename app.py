@@ -22,6 +22,23 @@ PAGES = {
     "training": st.Page(
         "pages/training.py", title="Train a Siamese network", icon=":material/model_training:", url_path="train"
     ),
+    "verification": st.Page("pages/verification.py", title="Verification and ROC", icon=":material/rule:",
+                            url_path="roc"),
+    "one_shot": st.Page("pages/one_shot.py", title="N-way one-shot quiz", icon=":material/quiz:", url_path="quiz"),
+    "nearest": st.Page("pages/nearest_neighbour.py", title="Nearest-neighbour classification",
+                       icon=":material/hub:", url_path="nearest"),
+    "map": st.Page("pages/embedding_map.py", title="Embedding map", icon=":material/scatter_plot:", url_path="map"),
+    "two": st.Page("pages/two_images.py", title="Two drawings, one distance", icon=":material/compare:",
+                   url_path="distance"),
+}
+LINKS = {
+    "dataset": "Omniglot dataset: browse alphabets, characters, drawings and pairs",
+    "training": "Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves",
+    "verification": "Verification and ROC: a live threshold on 10,000 evaluation pairs, AUC, EER, worst errors",
+    "one_shot": "N-way one-shot: quiz yourself against the model, accuracy against N, Lake's 20 official runs",
+    "nearest": "Nearest-neighbour classification: 659 characters from 10 or 1 templates each, no training",
+    "map": "Embedding map: PCA and t-SNE of an alphabet's drawings, coloured by character",
+    "two": "Two drawings, one distance: pick or upload two drawings and see the model's decision",
 }
 
 
@@ -38,8 +55,8 @@ def home() -> None:
     )
 
     st.header("Pages")
-    st.page_link(PAGES["dataset"], label="Omniglot dataset: browse alphabets, characters, drawings and pairs")
-    st.page_link(PAGES["training"], label="Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves")
+    for key, label in LINKS.items():
+        st.page_link(PAGES[key], label=label)
 
     st.header("Data")
     states = status()
@@ -67,7 +84,10 @@ def home() -> None:
 def main() -> None:
     st.set_page_config(page_title="One-Shot Lab", page_icon=":material/school:", layout="wide")
     projector_toggle()
-    navigation = st.navigation([st.Page(home, title="Home", icon=":material/home:", default=True), *PAGES.values()])
+    navigation = st.navigation({
+        "One-Shot Lab": [st.Page(home, title="Home", icon=":material/home:", default=True)],
+        "Omniglot and Siamese networks": list(PAGES.values()),
+    })
     navigation.run()
 
 

@@ -166,33 +166,111 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from lab.siamese.evaluate_stored import lake_figures, pair_figures
+    from lab.data.omniglot import load_set
+    from lab.siamese import evaluate_stored as figures_of
     from lab.siamese.store import load_model
 
+    if any(not 2 <= way <= 20 for way in args.way):
+        raise ValueError("--way takes numbers of candidates from 2 to 20")
+    if args.tasks < 1 or args.pairs < 2:
+        raise ValueError("--tasks must be at least 1 and --pairs at least 2")
     model, info = load_model(args.model)
     threshold = float(info.metadata.get("threshold", 0.5))
     if args.what == "lake":
         from lab.evaluation.lake import PUBLISHED
 
-        figures = lake_figures(model, args.data_dir)
-        figures["published"] = PUBLISHED
+        figures = {**figures_of.lake_figures(model, args.data_dir), **figures_of.hausdorff_figures(args.data_dir),
+                   "published": PUBLISHED}
     else:
-        figures = pair_figures(model, threshold, args.data_dir, args.pairs, args.seed, args.within_alphabet)
+        data = load_set("evaluation", args.data_dir)
+        if args.what == "nn":
+            figures = figures_of.nn_figures(figures_of.set_codes(model, data, args.layer), data, args.one_shot)
+            figures["layer"] = args.layer
+        elif args.what == "nway":
+            ways = sorted(set(args.way))
+            figures = figures_of.nway_figures(model, data, figures_of.set_codes(model, data), ways, args.tasks,
+                                              args.seed, args.within_alphabet)
+        else:
+            scored = figures_of.scored_pairs(model, data, figures_of.set_codes(model, data), args.pairs, args.seed,
+                                             args.within_alphabet)
+            figures = figures_of.pair_figures(scored, threshold, args.seed, args.within_alphabet)
     figures["model"] = info.name
     if args.json:
         print(json.dumps(figures, indent=2))
-    elif args.what == "lake":
-        print(f"Model {info.name} on Lake's 20 one-shot runs (20-way, within alphabet):")
-        for run, accuracy in enumerate(figures["lake_run_accuracy"], 1):
-            print(f"  run {run:02d}: {accuracy:.0%} correct ({(1 - accuracy) * 20:.0f} errors of 20)")
+    else:
+        _print_figures(args, info.name, threshold, figures)
+    return 0
+
+
+def _print_figures(args: argparse.Namespace, model: str, threshold: float, figures: dict) -> None:
+    alphabets = "within one alphabet" if args.within_alphabet else "from any alphabet"
+    if args.what == "lake":
+        from lab.evaluation.lake import PUBLISHED
+
+        print(f"Model {model} on Lake's 20 one-shot runs (20-way, within alphabet):")
+        for run, (accuracy, baseline) in enumerate(
+                zip(figures["lake_run_accuracy"], figures["hausdorff_run_accuracy"]), 1):
+            errors = round((1 - accuracy) * 20)
+            print(f"  run {run:02d}: {accuracy:.0%} correct ({errors} error{'' if errors == 1 else 's'} of 20); "
+                  f"modified Hausdorff baseline {baseline:.0%}")
         print(f"  mean accuracy: {figures['lake_accuracy']:.1%}")
+        print(f"  modified Hausdorff distance, computed here: {figures['hausdorff_accuracy']:.1%} "
+              f"(published: {PUBLISHED['Modified Hausdorff distance']:.1%})")
         for name, value in PUBLISHED.items():
             print(f"  published, {name}: {value:.1%}")
-    else:
-        print(f"Model {info.name} on {args.pairs:,} random evaluation pairs (seed {args.seed}, "
-              f"{'within alphabet' if args.within_alphabet else 'any alphabets'}):")
+    elif args.what == "pairs":
+        print(f"Model {model} on {args.pairs:,} random evaluation pairs (seed {args.seed}, different pairs {alphabets}):")
         print(f"  accuracy at the model's threshold {threshold:.3f}: {figures['pair_accuracy']:.2%}")
         print(f"  accuracy at threshold 0.5: {figures['pair_accuracy_at_0.5']:.2%}")
+        print(f"  ROC AUC: {figures['auc']:.4f}")
+        print(f"  equal error rate: {figures['eer']:.2%} at threshold {figures['eer_threshold']:.3f}")
+    elif args.what == "nway":
+        print(f"Model {model} on N-way one-shot tasks of the evaluation set (seed {args.seed}, candidates {alphabets}):")
+        for row in figures["results"]:
+            print(f"  {row['way']:>2}-way: {row['accuracy']:.1%} of {row['tasks']:,} tasks "
+                  f"(95% confidence interval {row['ci95_low']:.1%} to {row['ci95_high']:.1%})")
+    else:
+        shots = figures["templates_per_character"]
+        print(f"Model {model}, nearest template ({args.layer}; {shots} template{'s' if shots > 1 else ''} per "
+              f"character, drawers 10-19 classified, {figures['queries']:,} drawings):")
+        print(f"  accuracy: {figures['accuracy']:.1%} (chance: {1 / 659:.2%})")
+        for alphabet, accuracy in sorted(figures["alphabet_accuracy"].items(), key=lambda item: item[1]):
+            print(f"  {alphabet:<45} {accuracy:.1%}")
+        print("  most confused (true -> chosen, times):")
+        for row in figures["confusions"]:
+            print(f"    {row['true']} -> {row['chosen']}: {row['count']}")
+
+
+def _embed(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from lab.errors import StorageError
+    from lab.images import read_drawing
+    from lab.siamese.store import load_model
+
+    drawings = []
+    for path in args.images:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        drawings.append(read_drawing(data, str(path)).ink)
+    out = args.out if args.out.suffix == ".npy" else args.out.with_name(args.out.name + ".npy")
+    if not out.parent.is_dir():
+        raise StorageError(f"the folder {out.parent} does not exist")
+    model, info = load_model(args.model)
+    ink = np.stack(drawings)
+    codes = model.embed(ink) if args.layer == "embedding" else model.features(ink)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with open(partial, "wb") as handle:
+            np.save(handle, codes)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    print(f"Wrote {out}: {codes.shape[0]} rows (one per image, in the order given) of {codes.shape[1]} values "
+          f"({args.layer} of model {info.name}).")
     return 0
 
 
@@ -276,19 +354,42 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--overwrite", action="store_true")
     training.set_defaults(handler=_train)
 
-    evaluate = groups.add_parser("evaluate", help="measure a stored model on the evaluation alphabets")
-    evaluate.add_argument("what", choices=("lake", "pairs"))
-    evaluate.add_argument("--model", default="default")
-    evaluate.add_argument("--pairs", type=int, default=10_000)
+    evaluate = groups.add_parser(
+        "evaluate", help="measure a stored model on the evaluation alphabets",
+        description="pairs: verification accuracy, ROC AUC and equal error rate on random pairs. nway: accuracy "
+        "on seeded N-way one-shot tasks with 95%% confidence intervals. lake: Lake's 20 official runs, with the "
+        "modified Hausdorff baseline computed here. nn: nearest-template classification of drawers 10-19.",
+    )
+    evaluate.add_argument("what", choices=("pairs", "nway", "lake", "nn"))
+    evaluate.add_argument("--model", default="default", help="name in the model store (default: the shipped model)")
+    evaluate.add_argument("--pairs", type=int, default=10_000, help="pairs: how many (half same, half different)")
+    evaluate.add_argument("--way", type=int, nargs="+", default=[20], help="nway: one or more N (2-20)")
+    evaluate.add_argument("--tasks", type=int, default=1000, help="nway: tasks per N")
     evaluate.add_argument("--seed", type=int, default=0)
-    evaluate.add_argument("--within-alphabet", action="store_true")
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--within-alphabet", action="store_true",
+                          help="pairs and nway: draw the other characters from the same alphabet (harder)")
+    evaluate.add_argument("--layer", choices=("features", "embedding"), default="features",
+                          help="nn: the encoder without its last dense layer (the lecture's exercise), or the embedding")
+    evaluate.add_argument("--one-shot", action="store_true", help="nn: one template per character (drawer 0)")
+    evaluate.add_argument("--json", action="store_true", help="print a JSON object instead of text")
     evaluate.add_argument("--data-dir", type=Path, default=None)
     evaluate.set_defaults(handler=_evaluate)
+
+    embed = groups.add_parser(
+        "embed", help="write the embeddings of drawings to a .npy file",
+        description="Each image (PNG, JPEG, ...; resized to 105x105, dark strokes are ink) becomes one row of "
+        "the output array, in the order given.",
+    )
+    embed.add_argument("images", type=Path, nargs="+", metavar="IMAGE")
+    embed.add_argument("--out", type=Path, required=True, metavar="FILE.npy")
+    embed.add_argument("--model", default="default")
+    embed.add_argument("--layer", choices=("embedding", "features"), default="embedding")
+    embed.set_defaults(handler=_embed)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for users
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)

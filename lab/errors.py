@@ -34,3 +34,7 @@ class ModelFormatError(LabError):
 
 class ModelNotFoundError(LabError):
     """No model of that name in the model store."""
+
+
+class ImageError(LabError):
+    """An uploaded file is not an image the lab can use (not an image, empty, too large, no drawing in it)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from lab.data.omniglot import OmniglotSet
+from lab.evaluation.roc import OperatingPoint
 
 
 def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
@@ -27,5 +29,154 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
         yaxis_title="alphabet",
         height=max(360, 22 * len(names) + 120),
         margin={"l": 10, "r": 30, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def roc_figure(
+    false_positive_rate: np.ndarray, true_positive_rate: np.ndarray, auc: float, point: OperatingPoint,
+    eer: tuple[float, float], zoom: bool = False,
+) -> go.Figure:
+    """The ROC curve with the equal error rate point and the operating point of the current threshold.
+
+    ``zoom`` shows only the top-left corner (0-20% false accepts, 80-100% true accepts), where good models differ.
+    """
+    eer_rate, eer_threshold = eer
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(
+        x=false_positive_rate * 100, y=true_positive_rate * 100, mode="lines", name=f"ROC (AUC {auc:.4f})",
+        hovertemplate="false accepts %{x:.2f}%<br>same pairs accepted %{y:.2f}%<extra></extra>",
+    ))
+    figure.add_trace(go.Scatter(x=[0, 100], y=[100, 0], mode="lines", name="FAR = FRR line",
+                                line={"dash": "dot", "color": "grey"}, hoverinfo="skip"))
+    figure.add_trace(go.Scatter(
+        x=[eer_rate * 100], y=[(1 - eer_rate) * 100], mode="markers", name=f"EER {eer_rate:.2%} (threshold {eer_threshold:.3f})",
+        marker={"size": 12, "symbol": "diamond", "color": "#d62728"},
+    ))
+    figure.add_trace(go.Scatter(
+        x=[point.false_accept_rate * 100], y=[(1 - point.false_reject_rate) * 100], mode="markers",
+        name=f"threshold {point.threshold:.3f}", marker={"size": 14, "color": "#2ca02c", "line": {"width": 2, "color": "black"}},
+    ))
+    figure.update_layout(
+        title="ROC curve of same/different decisions on evaluation pairs",
+        xaxis_title="false accept rate: different pairs called same (%)",
+        yaxis_title="true accept rate: same pairs called same (%)",
+        xaxis={"range": [-0.2, 20] if zoom else [-1, 101]}, yaxis={"range": [80, 100.2] if zoom else [-1, 101]},
+        height=460, legend={"x": 0.35, "y": 0.05},
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def score_histograms(
+    same_counts: np.ndarray, different_counts: np.ndarray, edges: np.ndarray, threshold: float,
+) -> go.Figure:
+    """Counts of same and different pairs per similarity bin, with the threshold as a vertical line."""
+    centres = (edges[:-1] + edges[1:]) / 2
+    width = float(edges[1] - edges[0])
+    figure = go.Figure([
+        go.Bar(x=centres, y=different_counts, width=width, name="different characters", opacity=0.6,
+               marker_color="#d62728", hovertemplate="score %{x:.2f}: %{y} different pairs<extra></extra>"),
+        go.Bar(x=centres, y=same_counts, width=width, name="same character", opacity=0.6,
+               marker_color="#1f77b4", hovertemplate="score %{x:.2f}: %{y} same pairs<extra></extra>"),
+    ])
+    figure.add_vline(x=threshold, line_width=3, line_color="black",
+                     annotation_text=f"threshold {threshold:.3f}", annotation_position="top")
+    figure.update_layout(
+        barmode="overlay", title="Similarity scores of same and different pairs (above the line: called same)",
+        xaxis_title="similarity score given by the model (0 = surely different, 1 = surely same)",
+        yaxis_title="number of pairs", height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def accuracy_vs_way(rows: list[dict], model_name: str) -> go.Figure:
+    """Accuracy on N-way tasks against N, with 95% confidence intervals and the chance level."""
+    ways = [row["way"] for row in rows]
+    accuracy = np.array([row["accuracy"] for row in rows]) * 100
+    low = np.array([row["ci95_low"] for row in rows]) * 100
+    high = np.array([row["ci95_high"] for row in rows]) * 100
+    figure = go.Figure([
+        go.Scatter(x=ways, y=accuracy, mode="lines+markers", name=f"model {model_name}",
+                   error_y={"type": "data", "symmetric": False, "array": high - accuracy, "arrayminus": accuracy - low},
+                   hovertemplate="%{x}-way: %{y:.1f}%<extra></extra>"),
+        go.Scatter(x=ways, y=[100 / w for w in ways], mode="lines", name="chance (1/N)", line={"dash": "dot"}),
+    ])
+    figure.update_layout(
+        title=f"One-shot accuracy against the number of candidates N ({rows[0]['tasks']:,} tasks per N)",
+        xaxis_title="N: candidates per task", yaxis_title="tasks answered right (%), with 95% confidence interval",
+        yaxis={"range": [0, 101]}, height=420, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def lake_runs(model_accuracy: np.ndarray, baseline_accuracy: np.ndarray, model_name: str) -> go.Figure:
+    """Errors per run of Lake's 20 runs: the model beside the modified Hausdorff baseline."""
+    runs = [f"run {i:02d}" for i in range(1, len(model_accuracy) + 1)]
+    figure = go.Figure([
+        go.Bar(x=runs, y=np.round((1 - model_accuracy) * 20), name=f"model {model_name}"),
+        go.Bar(x=runs, y=np.round((1 - baseline_accuracy) * 20), name="modified Hausdorff distance (computed here)",
+               opacity=0.5),
+    ])
+    figure.update_layout(
+        title="Errors per run on Lake's 20 one-shot runs (20 test drawings per run)",
+        xaxis_title="run", yaxis_title="test drawings classified wrongly (of 20)", barmode="group", height=380,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def candidate_similarities(similarities: np.ndarray, answer: int, chosen_by_model: int) -> go.Figure:
+    """The model's similarity of the query to every candidate; the right one and the model's pick marked."""
+    labels = [f"{i + 1}" for i in range(len(similarities))]
+    colours = ["#2ca02c" if i == answer else ("#d62728" if i == chosen_by_model else "#999999")
+               for i in range(len(similarities))]
+    figure = go.Figure(go.Bar(x=labels, y=similarities, marker_color=colours,
+                              hovertemplate="candidate %{x}: similarity %{y:.3f}<extra></extra>"))
+    figure.update_layout(
+        title="The model's similarity of the query to each candidate (green: right answer; red: model's wrong pick)",
+        xaxis_title="candidate number", yaxis_title="similarity (0 to 1)", yaxis={"range": [0, 1.05]}, height=320,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+    )
+    return figure
+
+
+def accuracy_by_alphabet(accuracy: dict[str, float], title: str) -> go.Figure:
+    names = sorted(accuracy, key=accuracy.get)
+    figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[n.replace("_", " ") for n in names],
+                              orientation="h", text=[f"{accuracy[n]:.1%}" for n in names], textposition="outside",
+                              hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
+    figure.update_layout(title=title, xaxis_title="drawings classified right (%)", yaxis_title="alphabet",
+                         xaxis={"range": [0, 110]}, height=max(360, 24 * len(names) + 120),
+                         margin={"l": 10, "r": 30, "t": 60, "b": 40})
+    return figure
+
+
+def embedding_map(
+    xy: np.ndarray, character: np.ndarray, drawer: np.ndarray, names: list[str], method: str, alphabet: str,
+    thumbnails: list[str] | None = None,
+) -> go.Figure:
+    """Points of a 2-D map coloured by character; ``thumbnails`` (PNG data URIs) draws each drawing at its point."""
+    figure = go.Figure()
+    for c in np.unique(character):
+        mask = character == c
+        figure.add_trace(go.Scatter(
+            x=xy[mask, 0], y=xy[mask, 1], mode="markers", name=names[c],
+            # With the drawings shown, a coloured ring around each keeps the colour without hiding the strokes.
+            marker={"size": 30, "symbol": "circle-open", "line": {"width": 2}} if thumbnails else {"size": 9},
+            customdata=np.flatnonzero(mask), text=[f"{names[c]}, drawer {d + 1}" for d in drawer[mask]],
+            hovertemplate="%{text}<extra></extra>",
+        ))
+    if thumbnails:
+        size = 0.035 * float(max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]), 1e-9))
+        figure.update_layout(images=[
+            {"source": uri, "x": float(x), "y": float(y), "xref": "x", "yref": "y", "sizex": size, "sizey": size,
+             "xanchor": "center", "yanchor": "middle", "layer": "above"}
+            for uri, (x, y) in zip(thumbnails, xy)
+        ])
+    figure.update_layout(
+        title=f"{method} map of the embeddings of {alphabet.replace('_', ' ')} (one colour per character)",
+        xaxis_title=f"{method} axis 1 (no unit)", yaxis_title=f"{method} axis 2 (no unit)", height=620,
+        legend_title="character", margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure

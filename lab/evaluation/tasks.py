@@ -80,3 +80,46 @@ def task_scores(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float
 def task_accuracy(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float] | None) -> float:
     """Fraction of tasks whose most similar candidate is the right one."""
     return float(np.mean(task_scores(codes, tasks, head).argmax(axis=1) == tasks.answers))
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """95% confidence interval of a success rate (Wilson score interval; sound near 0% and 100% too)."""
+    if trials <= 0:
+        raise ValueError("a confidence interval needs at least one trial")
+    p = successes / trials
+    denominator = 1.0 + z**2 / trials
+    centre = (p + z**2 / (2 * trials)) / denominator
+    half_width = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2)) / denominator
+    return float(max(0.0, centre - half_width)), float(min(1.0, centre + half_width))
+
+
+@dataclass(frozen=True)
+class BatchAccuracy:
+    """The model on ``tasks`` N-way tasks: how many it got right, with a 95% confidence interval."""
+
+    n_way: int
+    tasks: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.tasks
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return wilson_interval(self.correct, self.tasks)
+
+
+def batch_accuracy(
+    codes: np.ndarray, alphabet_of: np.ndarray, n_way: int, n_tasks: int, seed: int,
+    head: tuple[np.ndarray, float] | None, within_alphabet: bool = True,
+) -> BatchAccuracy:
+    """The model on ``n_tasks`` seeded N-way tasks over all characters whose codes are given."""
+    tasks = sample_tasks(alphabet_of, n_way, n_tasks, np.random.default_rng(seed), within_alphabet)
+    correct = int(np.sum(task_scores(codes, tasks, head).argmax(axis=1) == tasks.answers))
+    return BatchAccuracy(n_way, n_tasks, correct)
+
+
+def quiz_task(alphabet_of: np.ndarray, n_way: int, seed: int, number: int, within_alphabet: bool) -> TaskSet:
+    """Task ``number`` of the quiz sequence ``seed``: the same numbers always give the same task."""
+    return sample_tasks(alphabet_of, n_way, 1, np.random.default_rng([seed, number]), within_alphabet)

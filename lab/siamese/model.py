@@ -66,9 +66,28 @@ class SiameseModel:
         """Codes of (n, 105, 105) drawings, (n, d) float32; computed in batches."""
         return tower_codes(self.tower, self.prepare(ink), batch_size)
 
+    def features(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        """The encoder without its last dense layer (the lecture's nearest-neighbour exercise), (n, f) float32.
+
+        For the compact tower that is the 256 values of the last convolution block before the projection;
+        for Koch's tower the 9,216 values before the 4,096-unit dense layer. A tower without a dense layer
+        gives its codes.
+        """
+        return tower_codes(feature_extractor(self.tower), self.prepare(ink), batch_size)
+
     def similarity(self, codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
         """Row-wise similarity in [0, 1] of two (n, d) code arrays (1 = surely the same character)."""
         return pair_similarity(codes_a, codes_b, self.head())
+
+
+def feature_extractor(tower):  # -> keras.Model
+    """The part of ``tower`` that feeds its last dense layer (or the whole tower if it has none)."""
+    import keras
+
+    dense = [layer for layer in tower.layers if isinstance(layer, keras.layers.Dense)]
+    if not dense:
+        return tower
+    return keras.Model(tower.input, dense[-1].input, name="features")
 
 
 def tower_codes(tower, inputs: np.ndarray, batch_size: int = 512) -> np.ndarray:

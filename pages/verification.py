@@ -1,0 +1,149 @@
+"""Verification and ROC page: is a pair of drawings the same character? Move the threshold and watch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lab.config import omniglot_dir
+from lab.evaluation.roc import (
+    RocCurve, equal_error_rate, operating_point, roc_curve, score_histogram, threshold_for_false_accept_rate,
+)
+from lab.images import side_by_side, to_display
+from lab.plots import roc_figure, score_histograms
+from lab.siamese.evaluate_stored import ScoredPairs, scored_pairs
+from ui.models import Evaluation, cached_codes, cached_model, evaluation_or_explain
+
+SLIDER = "roc_threshold"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything that does not depend on the threshold, computed once per model and pair set."""
+
+    scored: ScoredPairs
+    curve: RocCurve  # every threshold, for the EER
+    drawn: RocCurve  # corners only, for the plot
+    eer: tuple[float, float]
+    same_counts: np.ndarray
+    different_counts: np.ndarray
+    edges: np.ndarray
+
+
+@st.cache_resource(show_spinner="Scoring the pairs...", max_entries=16)
+def analysis(name: str, stamp: tuple[int, int], n_pairs: int, seed: int, within: bool) -> Analysis:
+    from ui.common import cached_set
+
+    model, _ = cached_model(name, stamp)
+    data = cached_set("evaluation", str(omniglot_dir()))
+    scored = scored_pairs(model, data, cached_codes(name, stamp, "embedding", str(omniglot_dir())), n_pairs, seed, within)
+    curve = roc_curve(scored.scores, scored.same)
+    same_counts, edges = score_histogram(scored.scores[scored.same])
+    different_counts, _ = score_histogram(scored.scores[~scored.same])
+    return Analysis(scored, curve, roc_curve(scored.scores, scored.same, drop_intermediate=True),
+                    equal_error_rate(curve), same_counts, different_counts, edges)
+
+
+def settings_ui() -> tuple[int, int, bool]:
+    left, middle, right = st.columns(3)
+    n_pairs = left.select_slider("Pairs to score (half same, half different)", [1_000, 2_000, 5_000, 10_000, 20_000],
+                                 10_000, key="roc_pairs")
+    seed = middle.number_input("Random seed of the pairs", 0, 2**31 - 1, 0, key="roc_seed")
+    within = right.checkbox("Different pairs from the same alphabet (harder)", key="roc_within",
+                            help="The two characters of a different pair then come from one alphabet, so they look alike.")
+    return int(n_pairs), int(seed), bool(within)
+
+
+def jump_ui(result: Analysis) -> None:
+    """Buttons that move the slider (through its session state, before it is drawn)."""
+    left, middle, right = st.columns([1, 1, 1])
+    left.button(f"Jump to the EER point ({result.eer[1]:.3f})", key="roc_to_eer",
+                on_click=lambda: st.session_state.update({SLIDER: round(min(max(result.eer[1], 0.0), 1.0), 3)}))
+    target = middle.number_input("Target false accept rate (%)", 0.0, 100.0, 1.0, step=0.1, key="roc_target_far")
+    threshold = threshold_for_false_accept_rate(result.scored.scores, result.scored.same, target / 100)
+    right.button(f"Jump to FAR {target:g}% ({threshold:.3f})", key="roc_to_far",
+                 on_click=lambda: st.session_state.update({SLIDER: round(min(max(threshold, 0.0), 1.0), 3)}))
+
+
+@st.fragment
+def threshold_view(evaluation: Evaluation, result: Analysis) -> None:
+    """Reruns alone when the slider moves: NumPy on cached scores, then the figures."""
+    jump_ui(result)
+    threshold = st.slider("Threshold: a pair is called *same* when its similarity is above it", 0.0, 1.0,
+                          key=SLIDER, step=0.001, format="%.3f")
+    scored = result.scored
+    point = operating_point(scored.scores, scored.same, threshold)
+    cells = st.columns(4)
+    cells[0].metric("Accuracy at this threshold", f"{point.accuracy:.2%}")
+    cells[1].metric("False accept rate (FAR)", f"{point.false_accept_rate:.2%}",
+                    help="Different pairs called same, as a share of all different pairs.")
+    cells[2].metric("False reject rate (FRR)", f"{point.false_reject_rate:.2%}",
+                    help="Same pairs called different, as a share of all same pairs.")
+    cells[3].metric("Pairs decided wrongly", f"{point.false_accepts + point.false_rejects:,} of {point.total:,}")
+    left, right = st.columns([3, 2])
+    zoom = right.toggle("Zoom the ROC curve on its top-left corner", True, key="roc_zoom",
+                        help="Good models differ only there: 0-20% false accepts, 80-100% true accepts.")
+    left.plotly_chart(roc_figure(result.drawn.false_positive_rate, result.drawn.true_positive_rate, result.curve.auc,
+                                 point, result.eer, zoom), key="roc_plot")
+    right.markdown("**Confusion matrix** (number of pairs)")
+    right.table(pd.DataFrame(point.confusion_matrix(), index=["truly same", "truly different"],
+                             columns=["called same", "called different"]))
+    right.caption(f"Threshold {threshold:.3f}. The model's own threshold is {evaluation.threshold:.3f} "
+                  "(calibrated on validation pairs of background alphabets); the course used 0.5.")
+    st.plotly_chart(score_histograms(result.same_counts, result.different_counts, result.edges, threshold),
+                    key="histogram_plot")
+    worst_errors(evaluation, scored, threshold)
+
+
+def worst_errors(evaluation: Evaluation, scored: ScoredPairs, threshold: float, count: int = 6) -> None:
+    st.subheader("The worst errors at this threshold")
+    false_accepts = np.flatnonzero(~scored.same & (scored.scores > threshold))
+    false_rejects = np.flatnonzero(scored.same & (scored.scores <= threshold))
+    for title, indices, order in (
+        ("False accepts: different characters with the highest scores", false_accepts, -1),
+        ("False rejects: the same character with the lowest scores", false_rejects, 1),
+    ):
+        st.markdown(f"**{title}** ({indices.size:,} at this threshold)")
+        if indices.size == 0:
+            st.caption("None.")
+            continue
+        worst = indices[np.argsort(order * scored.scores[indices], kind="stable")[:count]]
+        pictures, captions = [], []
+        for i in worst:
+            (lc, ld), (rc, rd) = scored.pairs.left[i], scored.pairs.right[i]
+            images = evaluation.data.images
+            pictures.append(side_by_side(to_display(images[lc, ld]), to_display(images[rc, rd])))
+            names = evaluation.data.character_names
+            captions.append(f"similarity {scored.scores[i]:.3f}: {names[lc]} / {names[rc]}")
+        st.image(pictures, caption=captions, width=216, output_format="PNG")
+
+
+def main() -> None:
+    st.title("Verification and ROC")
+    st.markdown(
+        "Random pairs of drawings from the 20 **evaluation** alphabets (never seen in training). The model gives "
+        "each pair a similarity score; a **threshold** turns scores into decisions. Raising it rejects more "
+        "pairs: fewer false accepts, more false rejects. The ROC curve shows every trade-off at once."
+    )
+    evaluation = evaluation_or_explain()
+    if evaluation is None:
+        return
+    n_pairs, seed, within = settings_ui()
+    result = analysis(*evaluation.key, n_pairs, seed, within)
+    scored = result.scored
+    cells = st.columns(4)
+    cells[0].metric("Area under the ROC curve (AUC)", f"{result.curve.auc:.4f}", help="1 = perfect ranking, 0.5 = chance.")
+    cells[1].metric("Equal error rate (EER)", f"{result.eer[0]:.2%}",
+                    help=f"Where FAR = FRR, at threshold {result.eer[1]:.3f} (interpolated between ROC points).")
+    cells[2].metric("Accuracy at the course's threshold 0.5", f"{np.mean((scored.scores > 0.5) == scored.same):.2%}")
+    cells[3].metric("Accuracy at the model's threshold", f"{np.mean((scored.scores > evaluation.threshold) == scored.same):.2%}",
+                    help=f"Threshold {evaluation.threshold:.3f}, calibrated on validation pairs when the model was trained.")
+    if SLIDER not in st.session_state:
+        st.session_state[SLIDER] = round(evaluation.threshold, 3)
+    threshold_view(evaluation, result)
+
+
+main()

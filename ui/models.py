@@ -1,0 +1,104 @@
+"""The model chooser of the evaluation pages, and the caches that make their widgets instant.
+
+A model and the codes of the 13,180 evaluation drawings are computed once per server process and shared by
+every session (``st.cache_resource``), keyed by the model's name and the modification stamp of its file, so a
+retrained model of the same name is never served stale. Everything a slider changes is NumPy on those codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from lab.config import omniglot_dir
+from lab.data.omniglot import OmniglotSet
+from lab.errors import LabError
+from lab.siamese.model import SiameseModel
+from lab.siamese.store import DEFAULT_MODEL, ModelInfo, list_models
+from ui.common import load_set_or_explain
+
+CHOSEN = "chosen_model"  # survives page changes, unlike a widget's own key
+
+
+def _stamp(info: ModelInfo) -> tuple[int, int]:
+    stat = info.path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@st.cache_resource(show_spinner="Loading the model...", max_entries=4)
+def cached_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel, ModelInfo]:
+    from lab.siamese.store import load_model
+
+    return load_model(name)
+
+
+@st.cache_resource(show_spinner="Computing the codes of all 13,180 evaluation drawings (once per model)...", max_entries=8)
+def cached_codes(name: str, stamp: tuple[int, int], layer: str, data_dir: str) -> np.ndarray:
+    from lab.siamese.evaluate_stored import set_codes
+    from ui.common import cached_set
+
+    model, _ = cached_model(name, stamp)
+    return set_codes(model, cached_set("evaluation", data_dir), layer)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What an evaluation page works on: a model, the evaluation set, and the codes of all its drawings."""
+
+    model: SiameseModel
+    info: ModelInfo
+    data: OmniglotSet
+    codes: np.ndarray  # (659, 20, d): the embedding the model compares
+
+    @property
+    def key(self) -> tuple[str, tuple[int, int]]:
+        """Identifies the model in cache keys."""
+        return self.info.name, _stamp(self.info)
+
+    @property
+    def threshold(self) -> float:
+        """The model's own same/different threshold (calibrated on validation pairs when trained here)."""
+        return float(self.info.metadata.get("threshold", 0.5))
+
+    def features(self, layer: str) -> np.ndarray:
+        return self.codes if layer == "embedding" else cached_codes(*self.key, layer, str(omniglot_dir()))
+
+
+def model_ui() -> ModelInfo | None:
+    """A sidebar choice of stored model (the shipped default first); the choice follows the user across pages."""
+    models = list_models()
+    if not models:
+        st.warning("The model store is empty: train a model on the training page first.")
+        return None
+    names = [m.name for m in models]
+    chosen = st.session_state.get(CHOSEN, DEFAULT_MODEL)
+    index = names.index(chosen) if chosen in names else 0
+    name = st.sidebar.selectbox(
+        "Model", names, index=index, key="model_select",
+        help="Every figure on this page is computed with this model. Train more on the training page.",
+    )
+    st.session_state[CHOSEN] = name
+    return models[names.index(name)]
+
+
+def evaluation_or_explain() -> Evaluation | None:
+    """The chosen model with the evaluation set and its codes, or None after telling the user what is wrong."""
+    info = model_ui()
+    if info is None:
+        return None
+    data = load_set_or_explain("evaluation")
+    if data is None:
+        return None
+    try:
+        model, info = cached_model(info.name, _stamp(info))
+        codes = cached_codes(info.name, _stamp(info), "embedding", str(omniglot_dir()))
+    except LabError as exc:
+        st.error(f"Model {info.name!r} cannot be used: {exc}")
+        return None
+    st.sidebar.caption(
+        f"Model **{info.name}**: {info.metadata.get('architecture', '?')} tower, {info.metadata.get('loss', '?')} "
+        f"loss, threshold {float(info.metadata.get('threshold', 0.5)):.3f} on its similarity score."
+    )
+    return Evaluation(model, info, data, codes)
