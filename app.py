@@ -14,21 +14,21 @@ from lab.data.fetch import OFFICIAL_FILES, status
 from lab.siamese.store import list_models
 from ui.common import data_missing_panel, models_table, projector_toggle
 
-# URL paths differ from the file names on purpose: Streamlit runs a file of pages/ on its own (without this
-# entry point, its navigation and its sidebar) when a URL names it directly and no session has run app.py
-# yet; a URL that names no file always goes through app.py.
+# The page files live in views/, not pages/: a pages/ folder switches on Streamlit's legacy multipage mode,
+# in which a fresh server answers a bookmarked URL with a "Page not found" dialog (or runs the page file
+# without this entry point, its navigation and its sidebar).
 PAGES = {
-    "dataset": st.Page("pages/dataset.py", title="Omniglot dataset", icon=":material/grid_view:", url_path="omniglot"),
+    "dataset": st.Page("views/dataset.py", title="Omniglot dataset", icon=":material/grid_view:", url_path="omniglot"),
     "training": st.Page(
-        "pages/training.py", title="Train a Siamese network", icon=":material/model_training:", url_path="train"
+        "views/training.py", title="Train a Siamese network", icon=":material/model_training:", url_path="train"
     ),
-    "verification": st.Page("pages/verification.py", title="Verification and ROC", icon=":material/rule:",
+    "verification": st.Page("views/verification.py", title="Verification and ROC", icon=":material/rule:",
                             url_path="roc"),
-    "one_shot": st.Page("pages/one_shot.py", title="N-way one-shot quiz", icon=":material/quiz:", url_path="quiz"),
-    "nearest": st.Page("pages/nearest_neighbour.py", title="Nearest-neighbour classification",
+    "one_shot": st.Page("views/one_shot.py", title="N-way one-shot quiz", icon=":material/quiz:", url_path="quiz"),
+    "nearest": st.Page("views/nearest_neighbour.py", title="Nearest-neighbour classification",
                        icon=":material/hub:", url_path="nearest"),
-    "map": st.Page("pages/embedding_map.py", title="Embedding map", icon=":material/scatter_plot:", url_path="map"),
-    "two": st.Page("pages/two_images.py", title="Two drawings, one distance", icon=":material/compare:",
+    "map": st.Page("views/embedding_map.py", title="Embedding map", icon=":material/scatter_plot:", url_path="map"),
+    "two": st.Page("views/two_images.py", title="Two drawings, one distance", icon=":material/compare:",
                    url_path="distance"),
 }
 LINKS = {

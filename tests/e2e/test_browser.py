@@ -45,4 +45,44 @@ def test_a_bookmarked_page_opens_with_the_navigation(server_url: str, page) -> N
     sidebar.get_by_text("Projector mode").wait_for()
     assert sidebar.get_by_text("Omniglot dataset").count() == 1
     page.get_by_text("default", exact=True).first.wait_for()  # the model store lists the shipped model
+    assert page.get_by_text("Page not found").count() == 0  # what a legacy pages/ folder caused on a fresh server
     page.screenshot(path=str(ARTIFACTS / "training.png"), full_page=True)
+
+
+def metric_value(page, label: str) -> str:  # type: ignore[no-untyped-def]
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return metric.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def test_roc_slider_moves_the_operating_point(server_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/roc")
+    page.get_by_role("heading", name="Verification and ROC").wait_for()
+    # The first visit embeds the 13,180 drawings; the worst-errors gallery is the last thing drawn.
+    page.get_by_role("heading", name="The worst errors at this threshold").wait_for(timeout=180_000)
+    page.locator("[data-testid='stImage']").first.wait_for()
+    before = metric_value(page, "False accept rate (FAR)")
+    slider = page.locator("[data-testid='stSlider']").filter(has_text="Threshold").get_by_role("slider")
+    slider.focus()
+    page.keyboard.press("End")  # threshold 1.000: nothing is called same
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('False reject rate')"
+        " && m.innerText.includes('100.00%'))"
+    )
+    assert metric_value(page, "False accept rate (FAR)") == "0.00%" != before
+    page.get_by_role("button", name="Jump to the EER point").click()
+    page.wait_for_function(
+        "![...document.querySelectorAll('[data-testid=stMetric]')].some(m => m.innerText.includes('100.00%'))"
+    )
+    page.screenshot(path=str(ARTIFACTS / "roc.png"), full_page=True)
+
+
+def test_answer_a_quiz_task(server_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/quiz")
+    page.get_by_text("Task 1: which candidate").wait_for(timeout=180_000)
+    page.get_by_role("button", name="Pick 3", exact=True).click()
+    page.get_by_text("You were", exact=False).wait_for()
+    assert page.get_by_text("right answer", exact=False).count() == 1
+    assert metric_value(page, "Tasks answered") == "1"
+    page.screenshot(path=str(ARTIFACTS / "quiz-revealed.png"), full_page=True)
+    page.get_by_role("button", name="Next task").click()
+    page.get_by_text("Task 2: which candidate").wait_for()

@@ -67,7 +67,7 @@ def test_projector_mode_switches_on() -> None:
 
 
 def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
-    app = start("pages/dataset.py")
+    app = start("views/dataset.py")
     assert app.title[0].value == "Omniglot dataset"
     assert "Background set: 30 alphabets, 964 characters, 19,280 drawings." in [c.value for c in app.caption]
     assert app.selectbox(key="alphabet_background").value == "Alphabet_of_the_Magi"
@@ -78,7 +78,7 @@ def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
 
 
 def test_dataset_page_switches_set_alphabet_and_character() -> None:
-    app = start("pages/dataset.py")
+    app = start("views/dataset.py")
     app.radio(key="dataset_set").set_value("evaluation").run()
     assert "Evaluation set: 20 alphabets, 659 characters, 13,180 drawings." in [c.value for c in app.caption]
     app.selectbox(key="alphabet_evaluation").set_value("Tengwar").run()
@@ -89,7 +89,7 @@ def test_dataset_page_switches_set_alphabet_and_character() -> None:
 
 
 def test_pairs_view_labels_targets() -> None:
-    app = start("pages/dataset.py")
+    app = start("views/dataset.py")
     app.slider(key="pairs_batch").set_value(6).run()
     app.checkbox(key="pairs_within").check().run()
     assert not app.exception
@@ -100,7 +100,7 @@ def test_pairs_view_labels_targets() -> None:
 
 
 def test_counts_chart_has_title_and_axes() -> None:
-    app = start("pages/dataset.py")
+    app = start("views/dataset.py")
     chart = app.get("plotly_chart")[0]
     import json
 
@@ -112,5 +112,5 @@ def test_counts_chart_has_title_and_axes() -> None:
 
 def test_dataset_page_without_data_shows_the_panel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
-    app = start("pages/dataset.py")
+    app = start("views/dataset.py")
     assert "is not in" in app.error[0].value and "OMNIGLOT_DIR" in app.error[0].value

@@ -17,7 +17,7 @@ pytest.importorskip("tensorflow")
 
 def open_page() -> AppTest:
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
-    app.switch_page("pages/training.py").run()
+    app.switch_page("views/training.py").run()
     assert not app.exception, app.exception
     return app
 

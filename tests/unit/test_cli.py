@@ -66,7 +66,7 @@ def test_evaluate_lake_with_the_shipped_model(capsys: pytest.CaptureFixture[str]
 def test_evaluate_pairs_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "pairs", "--pairs", "2000", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "2,000 random evaluation pairs (seed 3, any alphabets)" in out
+    assert "2,000 random evaluation pairs (seed 3, different pairs from any alphabet)" in out
     line = next(line for line in out.splitlines() if "model's threshold" in line)
     assert float(line.rsplit(":", 1)[1].strip().rstrip("%")) > 90
 
@@ -88,3 +88,66 @@ def test_train_and_evaluate_refuse_bad_input(capsys: pytest.CaptureFixture[str])
     assert main(["train", "--name", "x", "--batch-size", "7"]) == 2
     assert main(["evaluate", "lake", "--model", "no-such-model"]) == 1
     assert "No model named 'no-such-model'" in capsys.readouterr().err
+
+
+def test_evaluate_pairs_json_has_roc_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "pairs", "--pairs", "2000", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["auc"] > 0.97 and 0 < figures["eer"] < 0.1 and 0 < figures["eer_threshold"] < 1
+
+
+def test_evaluate_nway_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "nway", "--way", "20", "2", "--tasks", "300", "--within-alphabet", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    rows = figures["results"]
+    assert [row["way"] for row in rows] == [2, 20] and all(row["tasks"] == 300 for row in rows)
+    assert rows[0]["accuracy"] > rows[1]["accuracy"] > 0.8  # 2-way is easier than 20-way
+    assert rows[1]["ci95_low"] < rows[1]["accuracy"] < rows[1]["ci95_high"]
+    assert main(["evaluate", "nway", "--way", "16", "--tasks", "100"]) == 0
+    assert "16-way:" in capsys.readouterr().out
+    assert main(["evaluate", "nway", "--way", "25"]) == 2
+    assert "from 2 to 20" in capsys.readouterr().err
+
+
+def test_evaluate_nn_and_lake_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["evaluate", "nn", "--one-shot", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["templates_per_character"] == 1 and figures["queries"] == 6590
+    assert 0.3 < figures["accuracy"] < 1 and len(figures["alphabet_accuracy"]) == 20
+    assert figures["confusions"][0]["count"] >= figures["confusions"][-1]["count"]
+    assert main(["evaluate", "lake"]) == 0
+    out = capsys.readouterr().out
+    assert "modified Hausdorff distance, computed here: 61.2%" in out
+
+
+def test_embed_writes_one_row_per_image_in_order(tmp_path: Path, evaluation, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from lab.siamese.store import load_model
+
+    paths = []
+    for i, (character, drawer) in enumerate([(5, 0), (100, 3), (5, 1)]):
+        path = tmp_path / f"{i}.png"
+        Image.fromarray(np.where(evaluation.images[character, drawer], 0, 255).astype(np.uint8)).save(path)
+        paths.append(str(path))
+    out = tmp_path / "codes.npy"
+    assert main(["embed", *paths, "--out", str(out)]) == 0
+    assert "3 rows" in capsys.readouterr().out
+    codes = np.load(out)
+    model, _ = load_model()
+    expected = model.embed(evaluation.images[[5, 100, 5], [0, 3, 1]])
+    np.testing.assert_allclose(codes, expected, atol=1e-5)
+    # Two drawings of character 5 are closer to each other than to character 100.
+    assert np.linalg.norm(codes[0] - codes[2]) < np.linalg.norm(codes[0] - codes[1])
+
+
+def test_embed_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not a drawing")
+    out = tmp_path / "codes.npy"
+    assert main(["embed", str(text), "--out", str(out)]) == 1
+    assert "notes.txt is not an image" in capsys.readouterr().err and not out.exists()
+    assert main(["embed", str(tmp_path / "missing.png"), "--out", str(out)]) == 1
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["embed", str(text), "--out", str(tmp_path / "no" / "codes.npy")]) == 1

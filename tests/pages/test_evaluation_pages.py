@@ -1,0 +1,128 @@
+"""AppTest tests of the evaluation pages with the shipped model and the real evaluation set."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+from tests.pages.test_pages import image_captions, start
+
+
+def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in app.metric}
+
+
+def test_verification_page_threshold_moves_the_operating_point() -> None:
+    app = start("views/verification.py")
+    assert app.title[0].value == "Verification and ROC"
+    shown = metrics(app)
+    assert float(shown["Area under the ROC curve (AUC)"]) > 0.98
+    assert shown["Accuracy at the model's threshold"] == shown["Accuracy at this threshold"]
+    slider = app.slider(key="roc_threshold")
+    assert slider.value == 0.535  # the model's own threshold, rounded to the slider's step
+
+    slider.set_value(0.9).run()
+    high = metrics(app)
+    assert float(high["False accept rate (FAR)"].rstrip("%")) < float(shown["False accept rate (FAR)"].rstrip("%"))
+    assert float(high["False reject rate (FRR)"].rstrip("%")) > float(shown["False reject rate (FRR)"].rstrip("%"))
+    confusion = app.table[0].value
+    assert int(confusion.to_numpy().astype(int).sum()) == 10_000
+
+    app.button(key="roc_to_eer").click().run()
+    at_eer = metrics(app)
+    far, frr = (float(at_eer[k].rstrip("%")) for k in ("False accept rate (FAR)", "False reject rate (FRR)"))
+    assert abs(far - frr) < 0.5 and abs(far - float(shown["Equal error rate (EER)"].rstrip("%"))) < 0.5
+
+    app.number_input(key="roc_target_far").set_value(0.5).run()
+    app.button(key="roc_to_far").click().run()
+    assert float(metrics(app)["False accept rate (FAR)"].rstrip("%")) <= 0.5
+    assert any(c.startswith("similarity") for c in image_captions(app))  # the worst-errors gallery
+
+
+def test_verification_page_within_alphabet_is_harder() -> None:
+    app = start("views/verification.py")
+    easy = float(metrics(app)["Area under the ROC curve (AUC)"])
+    app.checkbox(key="roc_within").check().run()
+    assert not app.exception
+    assert float(metrics(app)["Area under the ROC curve (AUC)"]) < easy
+
+
+def test_quiz_reveals_the_answer_and_keeps_score() -> None:
+    app = start("views/one_shot.py")
+    assert app.slider(key="quiz_way").value == 16
+    assert sum(1 for b in app.button if b.key and b.key.startswith("quiz_pick_")) == 16
+    app.button(key="quiz_pick_0").click().run()
+    assert not app.exception
+    verdicts = [m.value for m in (*app.success, *app.error)]
+    assert len(verdicts) == 1 and verdicts[0].startswith("You were")
+    assert metrics(app)["Tasks answered"] == "1"
+    revealed = [c for c in image_captions(app) if "similarity" in c]
+    assert len(revealed) == 16 and sum("right answer" in c for c in revealed) == 1
+    assert app.button(key="quiz_pick_1").disabled  # no second answer to the same task
+    app.button(key="quiz_next").click().run()
+    assert app.subheader[0].value.startswith("Task 2:")
+    assert not app.button(key="quiz_pick_1").disabled
+
+
+def test_batch_mode_and_lake_runs() -> None:
+    app = start("views/one_shot.py")
+    app.radio(key="one_shot_mode").set_value("Batch: the model on many tasks").run()
+    assert not app.exception
+    table = app.table[0].value
+    assert list(table.index) == [2, 5, 10, 16, 20]
+    accuracy = [float(v.rstrip("%")) for v in table["accuracy"]]
+    assert accuracy[0] > accuracy[-1] > 80
+
+    app.radio(key="one_shot_mode").set_value("Lake's 20 official runs").run()
+    assert not app.exception
+    assert metrics(app)["Modified Hausdorff distance, computed here"] == "61.2%"
+    published = app.table[0].value
+    assert published.loc["Humans", "accuracy"] == "95.5%"
+    assert "Siamese network, model default" in published.index
+
+
+def test_nearest_neighbour_page() -> None:
+    app = start("views/nearest_neighbour.py")
+    shown = metrics(app)
+    ten = float(shown["Accuracy with 10 templates per character"].rstrip("%"))
+    one = float(shown["Accuracy with 1 template (one-shot)"].rstrip("%"))
+    assert ten > one > 30
+    assert shown["Drawings classified"] == "6,590"
+    assert any("taken for" in c for c in image_captions(app))
+    app.radio(key="nn_layer").set_value("embedding").run()
+    assert not app.exception
+
+
+def test_embedding_map_page() -> None:
+    app = start("views/embedding_map.py")
+    assert not app.exception and app.radio(key="map_method").value == "t-SNE"
+    app.radio(key="map_method").set_value("PCA").run()
+    assert any("PCA axes hold" in c.value for c in app.caption)
+    app.selectbox(key="map_alphabet").set_value("Tengwar").run()
+    assert not app.exception
+
+
+def png(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_two_drawings_page_decides_and_refuses_bad_uploads() -> None:
+    app = start("views/two_images.py")
+    assert app.success[0].value.startswith("**Same character**")  # two drawers of one character
+    app.selectbox(key="pair_character_right").set_value(5).run()
+    assert app.warning[0].value.startswith("**Different characters**")
+
+    app.radio(key="pair_source_right").set_value("Upload an image").run()
+    app.file_uploader(key="pair_upload_right").upload("notes.png", b"this is text, not a picture").run()
+    assert not app.exception
+    assert "notes.png is not an image" in app.error[0].value
+    ink = np.zeros((210, 210), dtype=np.uint8) + 255
+    ink[40:170, 100:110] = 0  # a thick vertical stroke
+    app.file_uploader(key="pair_upload_right").set_value(("stroke.png", png(ink), "image/png")).run()
+    assert not app.exception and not app.error
+    assert any("resized from 210x210" in c for c in image_captions(app))
+    assert len(app.success) + len(app.warning) == 1
