@@ -34,7 +34,11 @@ def cached_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel, Model
     return load_model(name)
 
 
-@st.cache_resource(show_spinner="Computing the codes of all 13,180 evaluation drawings (once per model)...", max_entries=8)
+EMBEDDING_SPINNER = ("Computing the codes of all 13,180 evaluation drawings, once per model (seconds for a compact "
+                     "model, minutes for Koch's on a CPU)...")
+
+
+@st.cache_resource(show_spinner=EMBEDDING_SPINNER, max_entries=8)
 def cached_codes(name: str, stamp: tuple[int, int], layer: str, data_dir: str) -> np.ndarray:
     from lab.siamese.evaluate_stored import set_codes
     from ui.common import cached_set
