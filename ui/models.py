@@ -66,9 +66,6 @@ class Evaluation:
         """The model's own same/different threshold (calibrated on validation pairs when trained here)."""
         return float(self.info.metadata.get("threshold", 0.5))
 
-    def features(self, layer: str) -> np.ndarray:
-        return self.codes if layer == "embedding" else cached_codes(*self.key, layer, str(omniglot_dir()))
-
 
 def model_ui() -> ModelInfo | None:
     """A sidebar choice of stored model (the shipped default first); the choice follows the user across pages."""
