@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,8 +65,10 @@ def jump_ui(result: Analysis) -> None:
                 on_click=lambda: st.session_state.update({SLIDER: round(min(max(result.eer[1], 0.0), 1.0), 3)}))
     target = middle.number_input("Target false accept rate (%)", 0.0, 100.0, 1.0, step=0.1, key="roc_target_far")
     threshold = threshold_for_false_accept_rate(result.scored.scores, result.scored.same, target / 100)
-    right.button(f"Jump to FAR {target:g}% ({threshold:.3f})", key="roc_to_far",
-                 on_click=lambda: st.session_state.update({SLIDER: round(min(max(threshold, 0.0), 1.0), 3)}))
+    # Rounded up to the slider's step: a higher threshold can only lower the false accept rate.
+    on_step = min(max(math.ceil(threshold * 1000 - 1e-9) / 1000, 0.0), 1.0)
+    right.button(f"Jump to FAR {target:g}% ({on_step:.3f})", key="roc_to_far",
+                 on_click=lambda: st.session_state.update({SLIDER: on_step}))
 
 
 @st.fragment

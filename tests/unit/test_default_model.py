@@ -18,7 +18,8 @@ def test_default_model_is_small_and_documented() -> None:
     for key in ("config", "training_seconds", "data_fingerprint", "metrics", "threshold", "saved_at"):
         assert key in info.metadata
     assert info.metadata["config"]["val_alphabets"] == 5 and info.metadata["config"]["rotations"]
-    assert info.metadata["training_seconds"] < 15 * 60
+    # The brief allows up to an hour of training when 15 minutes does not reach its targets (docs/MODELS.md).
+    assert info.metadata["training_seconds"] < 60 * 60
 
 
 def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
@@ -30,3 +31,13 @@ def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
     assert result.accuracy >= 0.92
     assert result.accuracy == pytest.approx(info.metadata["metrics"]["lake_accuracy"], abs=0.0051)
     assert np.all(result.run_accuracy >= 0.75)
+
+
+def test_default_model_reaches_its_pair_accuracy(evaluation) -> None:
+    from lab.siamese.evaluate_stored import pair_figures, scored_pairs, set_codes
+
+    model, info = load_model("default")
+    figures = pair_figures(scored_pairs(model, evaluation, set_codes(model, evaluation)), info.metadata["threshold"])
+    assert figures["pair_accuracy_at_0.5"] >= 0.97  # the seed's protocol: 10,000 pairs, seed 0, threshold 0.5
+    for key in ("pair_accuracy", "pair_accuracy_at_0.5"):
+        assert figures[key] == pytest.approx(info.metadata["metrics"][key], abs=0.002)
