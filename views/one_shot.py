@@ -51,12 +51,21 @@ def quiz(evaluation: Evaluation) -> None:
     query_character, query_drawer = task.queries[0]
     revealed = state["pick"] is not None
 
+    def right(count: int) -> str:
+        return f"{count} right" + (f" ({count / state['answered']:.0%})" if state["answered"] else "")
+
     score = st.columns(3)
     score[0].metric("Tasks answered", state["answered"])
-    score[1].metric("You", f"{state['human']} right" + (f" ({state['human'] / state['answered']:.0%})" if state["answered"] else ""))
-    score[2].metric("The model", f"{state['model']} right" + (f" ({state['model'] / state['answered']:.0%})" if state["answered"] else ""))
+    score[1].metric("You", right(state["human"]))
+    score[2].metric("The model", right(state["model"]))
 
     st.subheader(f"Task {state['number'] + 1}: which candidate is the same character as the query?")
+    if revealed:  # the verdict first, so that a projected page shows it without scrolling
+        you = "right" if state["pick"] == answer else f"wrong (the answer is candidate {answer + 1})"
+        model = "right" if model_choice == answer else f"wrong: it picked candidate {model_choice + 1}"
+        (st.success if state["pick"] == answer else st.error)(f"You were {you}. The model was {model}.")
+        st.button("Next task", key="quiz_next", type="primary",
+                  on_click=lambda: state.update(number=state["number"] + 1, pick=None))
     st.image(to_display(images[query_character, query_drawer]), caption="query", width=140, output_format="PNG")
     for row_start in range(0, n_way, PER_ROW):
         columns = st.columns(PER_ROW)
@@ -74,13 +83,8 @@ def quiz(evaluation: Evaluation) -> None:
             column.button(f"Pick {i + 1}", key=f"quiz_pick_{i}", disabled=revealed,
                           on_click=pick, args=(state, i, i == answer, model_choice == answer))
     if revealed:
-        you = "right" if state["pick"] == answer else f"wrong (the answer is candidate {answer + 1})"
-        model = "right" if model_choice == answer else f"wrong: it picked candidate {model_choice + 1}"
-        (st.success if state["pick"] == answer else st.error)(f"You were {you}. The model was {model}.")
         st.caption(f"Query: {evaluation.data.character_names[query_character]}, drawer {query_drawer + 1}.")
         st.plotly_chart(candidate_similarities(similarities, answer, model_choice), key="quiz_similarities")
-        st.button("Next task", key="quiz_next", type="primary",
-                  on_click=lambda: state.update(number=state["number"] + 1, pick=None))
     else:
         st.caption("Pick a candidate; then the model's choice, its similarity to every candidate and the truth are shown.")
 
