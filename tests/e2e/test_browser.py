@@ -86,3 +86,13 @@ def test_answer_a_quiz_task(server_url: str, page) -> None:  # type: ignore[no-u
     page.screenshot(path=str(ARTIFACTS / "quiz-revealed.png"), full_page=True)
     page.get_by_role("button", name="Next task").click()
     page.get_by_text("Task 2: which candidate").wait_for()
+
+
+def test_clicking_a_point_of_the_embedding_map_shows_its_drawing(server_url: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/map")
+    page.get_by_text("Hover over a point").wait_for(timeout=180_000)
+    page.locator(".scatterlayer .point").first.wait_for()
+    assert page.locator("[data-testid='stImage']").count() == 0
+    page.locator(".scatterlayer .point").nth(5).click(force=True)
+    page.locator("[data-testid='stImage']").first.wait_for()
+    assert "drawer" in page.locator("[data-testid='stImage']").first.inner_text()
