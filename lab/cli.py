@@ -245,6 +245,7 @@ def _embed(args: argparse.Namespace) -> int:
     import numpy as np
 
     from lab.errors import StorageError
+    from lab.files import atomic_write
     from lab.images import read_drawing
     from lab.siamese.store import load_model
 
@@ -261,13 +262,9 @@ def _embed(args: argparse.Namespace) -> int:
     model, info = load_model(args.model)
     ink = np.stack(drawings)
     codes = model.embed(ink) if args.layer == "embedding" else model.features(ink)
-    partial = out.with_name(f".{out.name}.partial")
     try:
-        with open(partial, "wb") as handle:
-            np.save(handle, codes)
-        partial.replace(out)
+        atomic_write(out, lambda temporary: np.save(temporary, codes))
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise StorageError(f"cannot write {out}: {exc.strerror or exc}") from exc
     print(f"Wrote {out}: {codes.shape[0]} rows (one per image, in the order given) of {codes.shape[1]} values "
           f"({args.layer} of model {info.name}).")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.errors import StorageError
+from lab.files import atomic_write
 
 CHUNK = 1 << 20
 
@@ -132,12 +133,9 @@ def _install(candidate: Path, file: WeightFile, target: Path) -> None:
     found = sha256_of(candidate)
     if found != file.sha256:
         raise StorageError(f"{candidate} has sha256 {found[:12]}..., not the expected {file.sha256[:12]}...")
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        shutil.copyfile(candidate, partial)
-        os.replace(partial, target)
+        atomic_write(target, lambda temporary: shutil.copyfile(candidate, temporary))
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise StorageError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from lab.config import user_cache_root
 from lab.errors import ModelFormatError, ModelNotFoundError, StorageError
+from lab.files import atomic_write
 from lab.siamese.losses import LOSSES
 from lab.siamese.model import SiameseModel
 from lab.siamese.towers import ARCHITECTURES, SPECS
@@ -76,19 +77,8 @@ def find_model(name: str) -> ModelInfo:
     raise ModelNotFoundError(f"No model named {name!r}. Known models: {', '.join(m.name for m in list_models()) or 'none'}.")
 
 
-def _atomic_write(path: Path, write) -> None:  # write(temporary_path) -> None
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o644)  # mkstemp creates 0600; models are shared read-only files
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
 def _write_metadata(model_path: Path, metadata: dict) -> None:
-    _atomic_write(model_path.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
+    atomic_write(model_path.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
 
 
 def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | None = None, overwrite: bool = False) -> ModelInfo:
@@ -105,7 +95,7 @@ def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | No
     )
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(path, lambda p: model.pair_model.save(p))
+        atomic_write(path, lambda p: model.pair_model.save(p))
         _write_metadata(path, full)
     except OSError as exc:
         raise StorageError(f"Could not save the model into {folder}: {exc}") from exc

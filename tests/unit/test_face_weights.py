@@ -30,7 +30,8 @@ def test_weights_from_the_shared_folder_then_idempotent(home: Path, capsys: pyte
     assert "Files ready for offline use by: detector centerface, detector dlib" in out and str(weights_dir()) in out
     for file in OFFLINE_FILES:
         assert (weights_dir() / file.name).is_file()
-    assert not list(weights_dir().glob(".*partial"))
+    # Only the final files: no temporary copy is left behind.
+    assert sorted(p.name for p in weights_dir().iterdir()) == sorted(f.name for f in OFFLINE_FILES)
     assert main(["faces", "weights", "--json"]) == 0  # second run: nothing to do, no source needed
     states = {f["file"]: f["state"] for f in json.loads(capsys.readouterr().out)["files"]}
     assert set(states.values()) == {"present"} and len(states) == len(OFFLINE_FILES)
