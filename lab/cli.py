@@ -177,9 +177,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     model, info = load_model(args.model)
     threshold = float(info.metadata.get("threshold", 0.5))
     if args.what == "lake":
+        from lab.data.lake_runs import load_runs, runs_path
         from lab.evaluation.lake import PUBLISHED
 
-        figures = {**figures_of.lake_figures(model, args.data_dir), **figures_of.hausdorff_figures(args.data_dir),
+        runs = load_runs(runs_path(args.data_dir))
+        figures = {**figures_of.lake_figures(model, runs), **figures_of.hausdorff_figures(runs),
                    "published": PUBLISHED}
     else:
         data = load_set("evaluation", args.data_dir)

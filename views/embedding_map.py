@@ -13,14 +13,10 @@ from ui.models import Evaluation, evaluation_or_explain
 
 
 @st.cache_data(show_spinner="Computing the map...", max_entries=64)
-def projection(name: str, stamp: tuple[int, int], alphabet: str, characters: int, method: str, seed: int,
-               data_dir: str) -> np.ndarray:
-    from ui.common import cached_set
-    from ui.models import cached_codes
-
-    data = cached_set("evaluation", data_dir)
-    start, _ = data.alphabets[alphabet]
-    codes = cached_codes(name, stamp, "embedding", data_dir)[start : start + characters]
+def projection(_evaluation: Evaluation, key: tuple, alphabet: str, characters: int, method: str, seed: int) -> np.ndarray:
+    """``key`` (model name and file stamp) stands for ``_evaluation``, which Streamlit does not hash."""
+    start, _ = _evaluation.data.alphabets[alphabet]
+    codes = _evaluation.codes[start : start + characters]
     return project_2d(codes.reshape(-1, codes.shape[-1]), method, seed)
 
 
@@ -61,7 +57,7 @@ def main() -> None:
         return
     alphabet, characters, method, seed, pictures = settings_ui(evaluation)
     data_dir = str(omniglot_dir())
-    xy = projection(*evaluation.key, alphabet, characters, method, seed, data_dir)
+    xy = projection(evaluation, evaluation.key, alphabet, characters, method, seed)
     start, _ = evaluation.data.alphabets[alphabet]
     character = np.repeat(np.arange(characters), 20)
     drawer = np.tile(np.arange(20), characters)

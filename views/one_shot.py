@@ -7,11 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from lab.config import omniglot_dir
+from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.evaluation.lake import PUBLISHED
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.images import to_display
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
-from ui.models import Evaluation, cached_model, evaluation_or_explain
+from ui.models import Evaluation, evaluation_or_explain
 
 MODES = ("Quiz: you against the model", "Batch: the model on many tasks", "Lake's 20 official runs")
 PER_ROW = 8
@@ -89,16 +90,13 @@ def quiz(evaluation: Evaluation) -> None:
         st.caption("Pick a candidate; then the model's choice, its similarity to every candidate and the truth are shown.")
 
 
+# Cached functions take the Evaluation as ``_evaluation``: Streamlit does not hash arguments whose names start
+# with "_", so ``key`` (the model's name and file stamp) stands for it in the cache key.
 @st.cache_resource(show_spinner="Running the model on the tasks...", max_entries=32)
-def batch_figures(name: str, stamp: tuple[int, int], ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> dict:
+def batch_figures(_evaluation: Evaluation, key: tuple, ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> dict:
     from lab.siamese.evaluate_stored import nway_figures
-    from ui.common import cached_set
-    from ui.models import cached_codes
 
-    model, _ = cached_model(name, stamp)
-    data = cached_set("evaluation", str(omniglot_dir()))
-    return nway_figures(model, data, cached_codes(name, stamp, "embedding", str(omniglot_dir())), list(ways), tasks,
-                        seed, within)
+    return nway_figures(_evaluation.model, _evaluation.data, _evaluation.codes, list(ways), tasks, seed, within)
 
 
 def batch(evaluation: Evaluation) -> None:
@@ -110,7 +108,7 @@ def batch(evaluation: Evaluation) -> None:
     if not ways:
         st.info("Choose at least one N.")
         return
-    figures = batch_figures(*evaluation.key, tuple(sorted(ways)), int(tasks), int(seed), bool(within))
+    figures = batch_figures(evaluation, evaluation.key, tuple(sorted(ways)), int(tasks), int(seed), bool(within))
     rows = figures["results"]
     st.plotly_chart(accuracy_vs_way(rows, evaluation.info.name), key="batch_plot")
     table = pd.DataFrame([{
@@ -123,19 +121,23 @@ def batch(evaluation: Evaluation) -> None:
                "The interval is Wilson's 95% score interval for the share of tasks answered right.")
 
 
+@st.cache_resource(show_spinner="Reading Lake's 20 runs...")
+def lake_runs_of(data_dir: str) -> list[LakeRun]:
+    return load_runs(runs_path(omniglot_dir(data_dir)))
+
+
 @st.cache_resource(show_spinner="Running the modified Hausdorff baseline on the 20 runs (a few seconds, once)...")
 def hausdorff(data_dir: str) -> dict:
     from lab.siamese.evaluate_stored import hausdorff_figures
 
-    return hausdorff_figures(omniglot_dir(data_dir))
+    return hausdorff_figures(lake_runs_of(data_dir))
 
 
 @st.cache_resource(show_spinner="Running the model on Lake's runs...", max_entries=8)
-def lake(name: str, stamp: tuple[int, int], data_dir: str) -> dict:
+def lake(_evaluation: Evaluation, key: tuple, data_dir: str) -> dict:
     from lab.siamese.evaluate_stored import lake_figures
 
-    model, _ = cached_model(name, stamp)
-    return lake_figures(model, omniglot_dir(data_dir))
+    return lake_figures(_evaluation.model, lake_runs_of(data_dir))
 
 
 def lake_view(evaluation: Evaluation) -> None:
@@ -145,7 +147,7 @@ def lake_view(evaluation: Evaluation) -> None:
                 "drawings by other people to match to them (20-way, within alphabet). The published figures "
                 "use exactly these files.")
     try:
-        model_figures = lake(*evaluation.key, str(omniglot_dir()))
+        model_figures = lake(evaluation, evaluation.key, str(omniglot_dir()))
         baseline = hausdorff(str(omniglot_dir()))
     except LabError as exc:
         st.error(str(exc))

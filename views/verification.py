@@ -9,14 +9,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab.config import omniglot_dir
 from lab.evaluation.roc import (
     RocCurve, equal_error_rate, operating_point, roc_curve, score_histogram, threshold_for_false_accept_rate,
 )
+from lab.evaluation.verification import accuracy_at
 from lab.images import side_by_side, to_display
 from lab.plots import roc_figure, score_histograms
 from lab.siamese.evaluate_stored import ScoredPairs, scored_pairs
-from ui.models import Evaluation, cached_codes, cached_model, evaluation_or_explain
+from ui.models import Evaluation, evaluation_or_explain
 
 SLIDER = "roc_threshold"
 
@@ -35,12 +35,9 @@ class Analysis:
 
 
 @st.cache_resource(show_spinner="Scoring the pairs...", max_entries=16)
-def analysis(name: str, stamp: tuple[int, int], n_pairs: int, seed: int, within: bool) -> Analysis:
-    from ui.common import cached_set
-
-    model, _ = cached_model(name, stamp)
-    data = cached_set("evaluation", str(omniglot_dir()))
-    scored = scored_pairs(model, data, cached_codes(name, stamp, "embedding", str(omniglot_dir())), n_pairs, seed, within)
+def analysis(_evaluation: Evaluation, key: tuple, n_pairs: int, seed: int, within: bool) -> Analysis:
+    """``key`` (model name and file stamp) stands for ``_evaluation``, which Streamlit does not hash."""
+    scored = scored_pairs(_evaluation.model, _evaluation.data, _evaluation.codes, n_pairs, seed, within)
     curve = roc_curve(scored.scores, scored.same)
     same_counts, edges = score_histogram(scored.scores[scored.same])
     different_counts, _ = score_histogram(scored.scores[~scored.same])
@@ -103,6 +100,7 @@ def threshold_view(evaluation: Evaluation, result: Analysis) -> None:
 
 def worst_errors(evaluation: Evaluation, scored: ScoredPairs, threshold: float, count: int = 6) -> None:
     st.subheader("The worst errors at this threshold")
+    images, names = evaluation.data.images, evaluation.data.character_names
     false_accepts = np.flatnonzero(~scored.same & (scored.scores > threshold))
     false_rejects = np.flatnonzero(scored.same & (scored.scores <= threshold))
     for title, indices, order in (
@@ -117,9 +115,7 @@ def worst_errors(evaluation: Evaluation, scored: ScoredPairs, threshold: float, 
         pictures, captions = [], []
         for i in worst:
             (lc, ld), (rc, rd) = scored.pairs.left[i], scored.pairs.right[i]
-            images = evaluation.data.images
             pictures.append(side_by_side(to_display(images[lc, ld]), to_display(images[rc, rd])))
-            names = evaluation.data.character_names
             captions.append(f"similarity {scored.scores[i]:.3f}: {names[lc]} / {names[rc]}")
         st.image(pictures, caption=captions, width=216, output_format="PNG")
 
@@ -135,14 +131,14 @@ def main() -> None:
     if evaluation is None:
         return
     n_pairs, seed, within = settings_ui()
-    result = analysis(*evaluation.key, n_pairs, seed, within)
+    result = analysis(evaluation, evaluation.key, n_pairs, seed, within)
     scored = result.scored
     cells = st.columns(4)
     cells[0].metric("Area under the ROC curve (AUC)", f"{result.curve.auc:.4f}", help="1 = perfect ranking, 0.5 = chance.")
     cells[1].metric("Equal error rate (EER)", f"{result.eer[0]:.2%}",
                     help=f"Where FAR = FRR, at threshold {result.eer[1]:.3f} (interpolated between ROC points).")
-    cells[2].metric("Accuracy at the course's threshold 0.5", f"{np.mean((scored.scores > 0.5) == scored.same):.2%}")
-    cells[3].metric("Accuracy at the model's threshold", f"{np.mean((scored.scores > evaluation.threshold) == scored.same):.2%}",
+    cells[2].metric("Accuracy at the course's threshold 0.5", f"{accuracy_at(scored.scores, scored.same, 0.5):.2%}")
+    cells[3].metric("Accuracy at the model's threshold", f"{accuracy_at(scored.scores, scored.same, evaluation.threshold):.2%}",
                     help=f"Threshold {evaluation.threshold:.3f}, calibrated on validation pairs when the model was trained.")
     if SLIDER not in st.session_state:
         st.session_state[SLIDER] = round(evaluation.threshold, 3)

@@ -45,6 +45,4 @@ def hausdorff_costs(run: LakeRun) -> np.ndarray:
 
 def evaluate_hausdorff(runs: list[LakeRun]) -> LakeResult:
     """Lake's baseline on the runs: each test drawing gets the class at the smallest distance."""
-    predictions = np.stack([hausdorff_costs(run).argmin(axis=1) for run in runs])
-    answers = np.stack([run.answers for run in runs])
-    return LakeResult(run_accuracy=(predictions == answers).mean(axis=1), predictions=predictions)
+    return LakeResult.of(np.stack([hausdorff_costs(run).argmin(axis=1) for run in runs]), runs)

@@ -21,8 +21,19 @@ PUBLISHED = {
 
 @dataclass(frozen=True)
 class LakeResult:
-    run_accuracy: np.ndarray  # (20,)
+    """The training class chosen for every test item of every run, beside the right ones."""
+
     predictions: np.ndarray  # (20 runs, 20 items): chosen training class
+    answers: np.ndarray  # (20 runs, 20 items): the right training class
+
+    @classmethod
+    def of(cls, predictions: np.ndarray, runs: list[LakeRun]) -> LakeResult:
+        return cls(predictions, np.stack([run.answers for run in runs]))
+
+    @property
+    def run_accuracy(self) -> np.ndarray:
+        """(20,) share of each run's test items classified right."""
+        return (self.predictions == self.answers).mean(axis=1)
 
     @property
     def accuracy(self) -> float:
@@ -34,6 +45,4 @@ def evaluate_lake(model: SiameseModel, runs: list[LakeRun]) -> LakeResult:
     head = model.head()
     everything = np.concatenate([np.concatenate([run.training, run.test]) for run in runs])
     codes = model.embed(everything).reshape(len(runs), 40, -1)
-    predictions = np.stack([similarity_matrix(c[20:], c[:20], head).argmax(axis=1) for c in codes])
-    answers = np.stack([run.answers for run in runs])
-    return LakeResult(run_accuracy=(predictions == answers).mean(axis=1), predictions=predictions)
+    return LakeResult.of(np.stack([similarity_matrix(c[20:], c[:20], head).argmax(axis=1) for c in codes]), runs)

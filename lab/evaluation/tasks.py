@@ -77,9 +77,14 @@ def task_scores(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float
     return pair_similarity(query_codes[:, None, :], candidate_codes, head)
 
 
+def answered_right(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float] | None) -> np.ndarray:
+    """(tasks,) bool: whether each task's most similar candidate is the right one."""
+    return task_scores(codes, tasks, head).argmax(axis=1) == tasks.answers
+
+
 def task_accuracy(codes: np.ndarray, tasks: TaskSet, head: tuple[np.ndarray, float] | None) -> float:
     """Fraction of tasks whose most similar candidate is the right one."""
-    return float(np.mean(task_scores(codes, tasks, head).argmax(axis=1) == tasks.answers))
+    return float(np.mean(answered_right(codes, tasks, head)))
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
@@ -116,8 +121,7 @@ def batch_accuracy(
 ) -> BatchAccuracy:
     """The model on ``n_tasks`` seeded N-way tasks over all characters whose codes are given."""
     tasks = sample_tasks(alphabet_of, n_way, n_tasks, np.random.default_rng(seed), within_alphabet)
-    correct = int(np.sum(task_scores(codes, tasks, head).argmax(axis=1) == tasks.answers))
-    return BatchAccuracy(n_way, n_tasks, correct)
+    return BatchAccuracy(n_way, n_tasks, int(np.sum(answered_right(codes, tasks, head))))
 
 
 def quiz_task(alphabet_of: np.ndarray, n_way: int, seed: int, number: int, within_alphabet: bool) -> TaskSet:
