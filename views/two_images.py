@@ -71,11 +71,13 @@ def main() -> None:
     st.image(views, caption=captions, width=160, output_format="PNG")
     cells = st.columns(3)
     cells[0].metric("Similarity score (0 to 1)", f"{similarity:.3f}")
-    if model.head() is None:
+    head = model.head()
+    if head is None:
         cells[1].metric("Euclidean distance between the codes", f"{2 * (1 - similarity):.3f}",
                         help="The codes have length 1, so distances lie between 0 and 2; similarity = 1 - distance / 2.")
     else:
-        cells[1].metric("Weighted L1 distance (logit of the head)", f"{np.log(similarity / (1 - similarity + 1e-12) + 1e-12):.2f}")
+        kernel, bias = head
+        cells[1].metric("Weighted L1 distance (logit of the head)", f"{float(np.abs(codes[0] - codes[1]) @ kernel + bias):.2f}")
     cells[2].metric("Model's threshold on the similarity", f"{threshold:.3f}")
     verdict = (f"**Same character** (similarity {similarity:.3f} > threshold {threshold:.3f})" if same
                else f"**Different characters** (similarity {similarity:.3f} <= threshold {threshold:.3f})")
