@@ -37,3 +37,20 @@ def array_cache_dir() -> Path:
     env = os.environ.get(CACHE_DIR_ENV)
     root = Path(env).expanduser() if env else user_cache_root()
     return root / "arrays"
+
+
+FACE_DB_DIR_ENV = "FACE_DB_DIR"
+
+
+def face_db_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Where face databases are kept: ``override``, ``$FACE_DB_DIR``, or ``$XDG_DATA_HOME/oneshot-lab/faces``.
+
+    Data, not a cache: an enrolled person must survive clearing caches.
+    """
+    if override:
+        return Path(override).expanduser()
+    env = os.environ.get(FACE_DB_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "oneshot-lab" / "faces"

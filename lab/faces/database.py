@@ -1,0 +1,199 @@
+"""A face database (the lecture's company and its employees): enrol and remove people with no retraining.
+
+Each enrolled face is stored as its embedding (computed once, when enrolled) with a small thumbnail, in one
+``.npz`` file per database. Identifying a new face is one vectorised distance computation against all stored
+embeddings. Every change rewrites the file under a temporary name and renames it (a crash leaves the old
+database or the new one, never a mixture), under a lock so that two sessions enrolling at once do not
+drop each other's changes. Photos that are only identified are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lab.errors import LabError, StorageError
+from lab.faces.embedding import default_threshold, distances
+from lab.faces.photos import thumbnail
+from lab.files import atomic_write
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
+THUMBNAIL = 96
+FORMAT = 1
+
+
+class DatabaseError(LabError):
+    """A face database cannot be read or does not fit the request (another model, an unknown person)."""
+
+
+def check_name(name: str, what: str) -> str:
+    name = name.strip()
+    if not NAME_PATTERN.match(name):
+        raise ValueError(f"{what} {name!r}: use 1 to 64 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit")
+    return name
+
+
+@dataclass(frozen=True)
+class Match:
+    person: str
+    distance: float  # the smallest distance to any of the person's enrolled faces
+    face: int  # row of that face in the database
+
+
+@dataclass(frozen=True)
+class Identification:
+    ranking: list[Match]  # one per person, nearest first
+    threshold: float
+    metric: str
+
+    @property
+    def nearest(self) -> Match | None:
+        return self.ranking[0] if self.ranking else None
+
+    @property
+    def person(self) -> str | None:
+        """The nearest person if within the threshold, else None ("unknown")."""
+        best = self.nearest
+        return best.person if best is not None and best.distance <= self.threshold else None
+
+    def as_dict(self) -> dict:
+        return {"person": self.person, "known": self.person is not None, "threshold": self.threshold,
+                "distance_metric": self.metric,
+                "ranking": [{"person": m.person, "distance": m.distance} for m in self.ranking]}
+
+
+@dataclass
+class FaceDatabase:
+    path: Path
+    model: str
+    detector: str
+    people: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # (n,) name of each face
+    sources: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # (n,) photo it came from
+    embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    thumbnails: np.ndarray = field(default_factory=lambda: np.zeros((0, THUMBNAIL, THUMBNAIL, 3), dtype=np.uint8))
+
+    @property
+    def size(self) -> int:
+        return int(self.people.size)
+
+    def persons(self) -> dict[str, list[int]]:
+        """``{person: rows of their faces}``, in enrolment order."""
+        rows: dict[str, list[int]] = {}
+        for row, person in enumerate(self.people.tolist()):
+            rows.setdefault(person, []).append(row)
+        return rows
+
+    def identify(self, vector: np.ndarray, metric: str = "cosine", threshold: float | None = None) -> Identification:
+        """Everyone ranked by their nearest enrolled face; "unknown" when even the nearest is above the threshold."""
+        limit = default_threshold(self.model, metric) if threshold is None else float(threshold)
+        if self.size == 0:
+            return Identification([], limit, metric)
+        found = distances(self.embeddings, vector, metric)
+        order = np.argsort(found, kind="stable")
+        _, first = np.unique(self.people[order], return_index=True)  # each person's nearest face
+        best_rows = order[np.sort(first)]
+        ranking = [Match(str(self.people[row]), float(found[row]), int(row)) for row in best_rows]
+        return Identification(ranking, limit, metric)
+
+    # Changes return a new database object and write it; the caller's object is left as it was.
+    def with_faces(self, person: str, vectors: np.ndarray, faces: list[np.ndarray], sources: list[str]) -> FaceDatabase:
+        person = check_name(person, "person")
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.size and vectors.shape[1] != self.embeddings.shape[1]:
+            raise DatabaseError(f"these embeddings have {vectors.shape[1]} values; the database holds {self.embeddings.shape[1]}")
+        embeddings = vectors if self.size == 0 else np.concatenate([self.embeddings, vectors])
+        return FaceDatabase(
+            self.path, self.model, self.detector,
+            np.concatenate([self.people, np.array([person] * len(faces))]),
+            np.concatenate([self.sources, np.array(sources, dtype=str)]),
+            embeddings,
+            np.concatenate([self.thumbnails, np.stack([thumbnail(f, THUMBNAIL) for f in faces])]),
+        )
+
+    def without(self, person: str) -> FaceDatabase:
+        keep = self.people != person
+        if keep.all():
+            raise DatabaseError(f"{person!r} is not in the database")
+        return FaceDatabase(self.path, self.model, self.detector, self.people[keep], self.sources[keep],
+                            self.embeddings[keep], self.thumbnails[keep])
+
+    def save(self) -> None:
+        def write(temporary: Path) -> None:
+            with open(temporary, "wb") as handle:
+                np.savez(handle, format=np.array(FORMAT), model=np.array(self.model), detector=np.array(self.detector),
+                         people=self.people.astype(str), sources=self.sources.astype(str),
+                         embeddings=self.embeddings.astype(np.float32), thumbnails=self.thumbnails)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path, write)
+        except OSError as exc:
+            raise StorageError(f"cannot write the face database {self.path}: {exc.strerror or exc}") from exc
+
+
+def database_path(folder: Path, name: str) -> Path:
+    return Path(folder) / f"{check_name(name, 'database')}.npz"
+
+
+def list_databases(folder: Path) -> list[str]:
+    return sorted(p.stem for p in Path(folder).glob("*.npz") if not p.name.startswith(".")) if Path(folder).is_dir() else []
+
+
+def open_database(path: Path, model: str | None = None, detector: str | None = None) -> FaceDatabase:
+    """The database at ``path``; a missing file is an empty database for ``model`` and ``detector``.
+
+    An existing database keeps the model and detector it was built with: its embeddings mean nothing to another model.
+    """
+    path = Path(path)
+    if not path.exists():
+        if model is None or detector is None:
+            raise DatabaseError(f"there is no face database {path}; enrol someone to create it")
+        return FaceDatabase(path, model, detector)
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            database = FaceDatabase(path, str(stored["model"]), str(stored["detector"]), stored["people"],
+                                    stored["sources"], stored["embeddings"], stored["thumbnails"])
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise DatabaseError(f"{path} is not a face database of the lab (or it is damaged): {exc}") from exc
+    sizes = {database.people.size, database.sources.size, database.embeddings.shape[0], database.thumbnails.shape[0]}
+    if len(sizes) != 1:
+        raise DatabaseError(f"{path} is damaged: its arrays disagree on the number of faces")
+    if model is not None and model != database.model:
+        raise DatabaseError(f"the database {path.stem!r} was built with {database.model} (+ {database.detector}); "
+                            f"{model}'s embeddings cannot be compared with it. Use {database.model}, or another database.")
+    return database
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Serialise changes to one database across sessions and processes (an advisory lock beside it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def enrol(path: Path, model: str, detector: str, person: str, vectors: np.ndarray,
+          faces: list[np.ndarray], sources: list[str]) -> FaceDatabase:
+    """Add a person's faces (embedded already) and write the database; returns the new database."""
+    if not len(faces) == len(sources) == len(vectors) or not faces:
+        raise ValueError("enrol needs one embedding, one face crop and one source name per face")
+    with locked(path):
+        database = open_database(path, model, detector).with_faces(person, vectors, faces, sources)
+        database.save()
+    return database
+
+
+def remove(path: Path, person: str) -> FaceDatabase:
+    with locked(path):
+        database = open_database(path).without(person)
+        database.save()
+    return database

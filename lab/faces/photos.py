@@ -1,0 +1,98 @@
+"""Photos as the face stages take them: 8-bit BGR arrays, decoded in memory, reduced to a sensible size.
+
+Uploads and selfies are decoded from their bytes and never written to disk. Anything that is not a usable
+photo is refused with an :class:`ImageError` that says why.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lab.errors import ImageError
+
+MAX_PHOTO_BYTES = 20_000_000
+MAX_PHOTO_PIXELS = 25_000_000  # refused before decoding: a 30 MP photo would take 90 MB of memory per copy
+# Detectors take seconds on a 2000-pixel photo and the models see faces of 150-160 pixels: a long side of
+# 1280 pixels keeps faces as small as 40 pixels detectable and makes detection several times faster.
+MAX_SIDE = 1280
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo ready for detection: ``bgr`` is (height, width, 3) uint8; ``note`` says what was done to it."""
+
+    name: str
+    bgr: np.ndarray
+    note: str
+
+    @property
+    def rgb(self) -> np.ndarray:
+        return self.bgr[:, :, ::-1]
+
+
+def read_photo(data: bytes, name: str = "the photo") -> Photo:
+    """Decode an image file's bytes (JPEG, PNG, ...; transparency dropped, EXIF rotation applied)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not data:
+        raise ImageError(f"{name} is empty (0 bytes).")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ImageError(f"{name} is {len(data) / 1e6:.0f} MB; photos over {MAX_PHOTO_BYTES // 1_000_000} MB are refused.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise ImageError(
+                    f"{name} is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); photos over "
+                    f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels are refused. Save a smaller copy and try again."
+                )
+            image = ImageOps.exif_transpose(image)
+            note = f"{width}x{height} pixels"
+            if max(image.size) > MAX_SIDE:
+                scale = MAX_SIDE / max(image.size)
+                size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+                image = image.resize(size, Image.Resampling.LANCZOS)
+                note += f", reduced to {size[0]}x{size[1]} for detection"
+            rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageError(f"{name} is not a photo that can be read (JPEG, PNG, ...): {exc}") from exc
+    if rgb.shape[0] < 20 or rgb.shape[1] < 20:
+        raise ImageError(f"{name} is only {rgb.shape[1]}x{rgb.shape[0]} pixels: too small to hold a face.")
+    return Photo(name=name, bgr=np.ascontiguousarray(rgb[:, :, ::-1]), note=note)
+
+
+def load_photo(path: Path) -> Photo:
+    """A photo from a file (same checks as an upload)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return read_photo(data, Path(path).name)
+
+
+def labelled_photos(folder: Path) -> dict[str, list[Path]]:
+    """``{person: [photo paths]}`` of a folder with one sub-folder of photos per person, sorted by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ImageError(f"{folder} is not a folder. Give a folder with one sub-folder of photos per person.")
+    people = {}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        photos = sorted(p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
+        if photos:
+            people[sub.name] = photos
+    if not people:
+        raise ImageError(f"{folder} has no sub-folder with photos ({', '.join(PHOTO_SUFFIXES)}): one sub-folder per person.")
+    return people
+
+
+def thumbnail(rgb: np.ndarray, size: int = 96) -> np.ndarray:
+    """A square (size, size, 3) uint8 picture of a face crop, for lists and databases."""
+    from PIL import Image
+
+    with Image.fromarray(np.ascontiguousarray(rgb)) as image:
+        return np.asarray(image.convert("RGB").resize((size, size), Image.Resampling.LANCZOS), dtype=np.uint8)

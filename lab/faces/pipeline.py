@@ -1,0 +1,82 @@
+"""The four stages end to end: photo -> faces -> the chosen face's vector -> a verdict.
+
+A photo with several faces is not an error: the caller picks one (by default the largest, the subject of
+most portraits) and the result says which. A photo with no face is refused with :class:`NoFaceError`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from lab.errors import ImageError
+from lab.faces.detection import Detection, detect
+from lab.faces.embedding import Verdict, embed, verdict
+from lab.faces.photos import Photo
+
+
+class NoFaceError(ImageError):
+    """The detector found no face in the photo."""
+
+
+def choose_face(detection: Detection, photo_name: str, index: int | None = None) -> int:
+    """The face to use: ``index`` (0-based) if given, else the largest; refuses a photo with no face."""
+    if not detection.faces:
+        raise NoFaceError(
+            f"No face found in {photo_name} by the {detection.detector} detector. Use a photo where the face is "
+            "clearly visible and at least 40 pixels wide, or try another detector."
+        )
+    if index is None:
+        return detection.largest
+    if not 0 <= index < len(detection.faces):
+        raise ValueError(f"{photo_name} has {len(detection.faces)} face(s): choose a face from 1 to {len(detection.faces)}")
+    return index
+
+
+@dataclass(frozen=True)
+class FaceVector:
+    photo: Photo
+    detection: Detection
+    chosen: int
+    vector: np.ndarray
+
+    @property
+    def face(self) -> np.ndarray:
+        return self.detection.faces[self.chosen].aligned
+
+    def note(self) -> str:
+        count = len(self.detection.faces)
+        if count == 1:
+            return f"{self.photo.name}: one face"
+        return f"{self.photo.name}: {count} faces found, face {self.chosen + 1} used (numbered left to right)"
+
+
+def face_vector(photo: Photo, model_name: str, detector: str, index: int | None = None) -> FaceVector:
+    detection = detect(photo, detector)
+    chosen = choose_face(detection, photo.name, index)
+    return FaceVector(photo, detection, chosen, embed([detection.faces[chosen].aligned], model_name)[0])
+
+
+@dataclass(frozen=True)
+class Verification:
+    first: FaceVector
+    second: FaceVector
+    verdict: Verdict
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return {**self.verdict.as_dict(), "detector_backend": self.first.detection.detector,
+                "faces": [len(self.first.detection.faces), len(self.second.detection.faces)],
+                "face_used": [self.first.chosen + 1, self.second.chosen + 1], "time": round(self.seconds, 4)}
+
+
+def verify_photos(first: Photo, second: Photo, model_name: str = "Facenet", detector: str = "yunet",
+                  metric: str = "cosine", threshold: float | None = None,
+                  face_first: int | None = None, face_second: int | None = None) -> Verification:
+    """Are the chosen faces of two photos the same person? Distance against DeepFace's threshold by default."""
+    started = time.perf_counter()
+    a = face_vector(first, model_name, detector, face_first)
+    b = face_vector(second, model_name, detector, face_second)
+    return Verification(a, b, verdict(a.vector, b.vector, model_name, metric, threshold), time.perf_counter() - started)
