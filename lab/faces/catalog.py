@@ -26,7 +26,7 @@ MODELS: dict[str, tuple[tuple[str, ...], str]] = {
     "ArcFace": (("arcface_weights.h5",), ""),
     "SFace": (("face_recognition_sface_2021dec.onnx",), ""),
     "GhostFaceNet": (("ghostfacenet_v1.h5",), ""),
-    "Buffalo_L": (("buffalo_l/w600k_r50.onnx",), "onnxruntime"),
+    "Buffalo_L": (("buffalo_l/webface_r50.onnx",), "onnxruntime"),
 }
 DETECTORS: dict[str, tuple[tuple[str, ...], str]] = {
     "opencv": (("haarcascade_frontalface_default.xml", "haarcascade_eye.xml"), ""),

@@ -63,15 +63,21 @@ class Detection:
         return int(np.argmax([f.area for f in self.faces])) if self.faces else -1
 
 
-def _faces_from_deepface(found: list[dict]) -> list[Face]:
+def _face(photo: Photo, x: float, y: float, w: float, h: float, confidence: float, aligned: np.ndarray) -> Face:
+    """A face with its box clipped to the photo (a detector may reach into the border added for alignment)."""
+    height, width = photo.bgr.shape[:2]
+    left, top = max(0, int(x)), max(0, int(y))
+    right, bottom = min(width, int(x + w)), min(height, int(y + h))
+    return Face(left, top, max(0, right - left), max(0, bottom - top), float(confidence or 0.0), aligned)
+
+
+def _faces_from_deepface(photo: Photo, found: list[dict]) -> list[Face]:
     faces = []
     for item in found:
         area = item["facial_area"]
         aligned = np.clip(np.asarray(item["face"]) * 255.0, 0, 255).astype(np.uint8)
-        if aligned.size == 0:
-            continue
-        faces.append(Face(int(area["x"]), int(area["y"]), int(area["w"]), int(area["h"]),
-                          float(item.get("confidence") or 0.0), aligned))
+        if aligned.size:
+            faces.append(_face(photo, area["x"], area["y"], area["w"], area["h"], item.get("confidence"), aligned))
     return sorted(faces, key=lambda f: (f.x, f.y))
 
 
@@ -87,7 +93,7 @@ def detect(photo: Photo, detector: str = "yunet", align: bool = True) -> Detecti
         found = []
     except (ValueError, OSError, ImportError) as exc:  # unknown name, weights missing offline, module missing
         raise DetectionError(f"the {detector} detector could not run: {exc}") from exc
-    return Detection(detector, _faces_from_deepface(found), time.perf_counter() - started)
+    return Detection(detector, _faces_from_deepface(photo, found), time.perf_counter() - started)
 
 
 def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: int = 10,
@@ -127,7 +133,7 @@ def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: i
         aligned = np.ascontiguousarray(found.img[:, :, ::-1])
         area = found.facial_area
         if aligned.size:
-            faces.append(Face(int(area.x), int(area.y), int(area.w), int(area.h), float(found.confidence), aligned))
+            faces.append(_face(photo, area.x, area.y, area.w, area.h, found.confidence, aligned))
     faces.sort(key=lambda f: (f.x, f.y))
     return Detection("opencv (your parameters)", faces, time.perf_counter() - started)
 

@@ -59,8 +59,10 @@ def read_photo(data: bytes, name: str = "the photo") -> Photo:
                 image = image.resize(size, Image.Resampling.LANCZOS)
                 note += f", reduced to {size[0]}x{size[1]} for detection"
             rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageError(f"{name} is not a photo that can be read (JPEG, PNG, ...): {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError(f"{name} is not an image: upload a photo (JPEG, PNG, WebP or BMP).") from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # truncated or damaged
+        raise ImageError(f"{name} is a damaged image that cannot be decoded ({exc}).") from exc
     if rgb.shape[0] < 20 or rgb.shape[1] < 20:
         raise ImageError(f"{name} is only {rgb.shape[1]}x{rgb.shape[0]} pixels: too small to hold a face.")
     return Photo(name=name, bgr=np.ascontiguousarray(rgb[:, :, ::-1]), note=note)
