@@ -31,6 +31,20 @@ PAGES = {
     "two": st.Page("views/two_images.py", title="Two drawings, one distance", icon=":material/compare:",
                    url_path="distance"),
 }
+FACE_PAGES = {
+    "face_detect": st.Page("views/face_detect.py", title="Detect and align faces", icon=":material/face:",
+                           url_path="detect"),
+    "face_verify": st.Page("views/face_verify.py", title="Verify two photos", icon=":material/how_to_reg:",
+                           url_path="verify"),
+    "face_database": st.Page("views/face_database.py", title="Face database", icon=":material/badge:",
+                             url_path="database"),
+    "face_threshold": st.Page("views/face_threshold.py", title="Threshold lab", icon=":material/tune:",
+                              url_path="threshold"),
+    "face_experiment": st.Page("views/face_experiment.py", title="Experiment: CNN or embedding?",
+                               icon=":material/science:", url_path="experiment"),
+    "face_models": st.Page("views/face_models.py", title="Face models", icon=":material/inventory_2:",
+                           url_path="face-models"),
+}
 LINKS = {
     "dataset": "Omniglot dataset: browse alphabets, characters, drawings and pairs",
     "training": "Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves",
@@ -39,6 +53,12 @@ LINKS = {
     "nearest": "Nearest-neighbour classification: 659 characters from 10 or 1 templates each, no training",
     "map": "Embedding map: PCA and t-SNE of an alphabet's drawings, coloured by character",
     "two": "Two drawings, one distance: pick or upload two drawings and see the model's decision",
+    "face_detect": "Detect and align faces: Viola-Jones with its parameters, and DeepFace's other detectors, timed",
+    "face_verify": "Verify two photos: sample, upload or selfie; distance, threshold slider, verdict",
+    "face_database": "Face database: enrol and remove people without retraining; identify a new photo or selfie",
+    "face_threshold": "Threshold lab: ROC, EER and a threshold for your own labelled photos",
+    "face_experiment": "Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour",
+    "face_models": "Face models: every DeepFace model and detector, and which run offline here",
 }
 
 
@@ -56,7 +76,7 @@ def home() -> None:
 
     st.header("Pages")
     for key, label in LINKS.items():
-        st.page_link(PAGES[key], label=label)
+        st.page_link({**PAGES, **FACE_PAGES}[key], label=label)
 
     st.header("Data")
     states = status()
@@ -87,6 +107,7 @@ def main() -> None:
     navigation = st.navigation({
         "One-Shot Lab": [st.Page(home, title="Home", icon=":material/home:", default=True)],
         "Omniglot and Siamese networks": list(PAGES.values()),
+        "Face recognition with DeepFace": list(FACE_PAGES.values()),
     })
     navigation.run()
 

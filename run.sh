@@ -49,12 +49,23 @@ default_data_dir() {  # the shared data beside the checkout, when the user has n
     if [ -z "${OMNIGLOT_DIR:-}" ] && [ -d ../shared/data/omniglot ]; then
         export OMNIGLOT_DIR="$PWD/../shared/data/omniglot"
     fi
+    if [ -z "${FACES_DIR:-}" ] && [ -d ../shared/data/faces ]; then
+        export FACES_DIR="$PWD/../shared/data/faces"
+    fi
+}
+
+default_face_weights() {  # DeepFace's offline weights, from the shared folder when it is there (no network)
+    if [ -d ../shared/data/deepface/weights ]; then
+        "$VENV/bin/python" -m lab faces weights --from-folder ../shared/data/deepface/weights >/dev/null \
+            || echo "Some DeepFace weight files are missing: see 'python -m lab faces weights'." >&2
+    fi
 }
 
 case "${1:-app}" in
     app)
         setup_venv requirements.txt
         default_data_dir
+        default_face_weights
         shift || true
         exec "$VENV/bin/python" -m streamlit run app.py "$@"
         ;;

@@ -54,3 +54,12 @@ def face_db_dir(override: str | os.PathLike[str] | None = None) -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "oneshot-lab" / "faces"
+
+
+FACES_DIR_ENV = "FACES_DIR"
+
+
+def faces_dir() -> Path | None:
+    """A folder of sample face photos (``$FACES_DIR``; ``./run.sh`` points it at ``../shared/data/faces``), if any."""
+    env = os.environ.get(FACES_DIR_ENV)
+    return Path(env).expanduser() if env and Path(env).expanduser().is_dir() else None

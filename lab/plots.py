@@ -36,6 +36,7 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
 def roc_figure(
     false_positive_rate: np.ndarray, true_positive_rate: np.ndarray, auc: float, point: OperatingPoint,
     eer: tuple[float, float], zoom: bool = False,
+    title: str = "ROC curve of same/different decisions on evaluation pairs",
 ) -> go.Figure:
     """The ROC curve with the equal error rate point and the operating point of the current threshold.
 
@@ -58,7 +59,7 @@ def roc_figure(
         name=f"threshold {point.threshold:.3f}", marker={"size": 14, "color": "#2ca02c", "line": {"width": 2, "color": "black"}},
     ))
     figure.update_layout(
-        title="ROC curve of same/different decisions on evaluation pairs",
+        title=title,
         xaxis_title="false accept rate: different pairs called same (%)",
         yaxis_title="true accept rate: same pairs called same (%)",
         xaxis={"range": [-0.2, 20] if zoom else [-1, 101]}, yaxis={"range": [80, 100.2] if zoom else [-1, 101]},
@@ -70,21 +71,23 @@ def roc_figure(
 
 def score_histograms(
     same_counts: np.ndarray, different_counts: np.ndarray, edges: np.ndarray, threshold: float,
+    title: str = "Similarity scores of same and different pairs (above the line: called same)",
+    xaxis_title: str = "similarity score given by the model (0 = surely different, 1 = surely same)",
+    names: tuple[str, str] = ("same character", "different characters"),
 ) -> go.Figure:
-    """Counts of same and different pairs per similarity bin, with the threshold as a vertical line."""
+    """Counts of same and different pairs per score bin, with the threshold as a vertical line."""
     centres = (edges[:-1] + edges[1:]) / 2
     width = float(edges[1] - edges[0])
     figure = go.Figure([
-        go.Bar(x=centres, y=different_counts, width=width, name="different characters", opacity=0.6,
-               marker_color="#d62728", hovertemplate="score %{x:.2f}: %{y} different pairs<extra></extra>"),
-        go.Bar(x=centres, y=same_counts, width=width, name="same character", opacity=0.6,
-               marker_color="#1f77b4", hovertemplate="score %{x:.2f}: %{y} same pairs<extra></extra>"),
+        go.Bar(x=centres, y=different_counts, width=width, name=names[1], opacity=0.6,
+               marker_color="#d62728", hovertemplate="%{x:.3f}: %{y} different pairs<extra></extra>"),
+        go.Bar(x=centres, y=same_counts, width=width, name=names[0], opacity=0.6,
+               marker_color="#1f77b4", hovertemplate="%{x:.3f}: %{y} same pairs<extra></extra>"),
     ])
     figure.add_vline(x=threshold, line_width=3, line_color="black",
                      annotation_text=f"threshold {threshold:.3f}", annotation_position="top")
     figure.update_layout(
-        barmode="overlay", title="Similarity scores of same and different pairs (above the line: called same)",
-        xaxis_title="similarity score given by the model (0 = surely different, 1 = surely same)",
+        barmode="overlay", title=title, xaxis_title=xaxis_title,
         yaxis_title="number of pairs", height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
@@ -179,4 +182,21 @@ def embedding_map(
         xaxis_title=f"{method} axis 1 (no unit)", yaxis_title=f"{method} axis 2 (no unit)", height=620,
         legend_title="character", margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
+    return figure
+
+
+def experiment_errors(methods: list[str], fold_errors: list[list[float]], title: str) -> go.Figure:
+    """Mean test error per method (bars) with each fold's error (points), in percent."""
+    figure = go.Figure()
+    figure.add_trace(go.Bar(x=methods, y=[100 * float(np.mean(e)) for e in fold_errors], name="mean of the folds",
+                            marker_color=["#d62728", "#1f77b4"][: len(methods)],
+                            hovertemplate="%{x}: mean error %{y:.1f}%<extra></extra>"))
+    for fold in range(max(len(e) for e in fold_errors)):
+        figure.add_trace(go.Scatter(
+            x=methods, y=[100 * e[fold] for e in fold_errors], mode="markers", name=f"fold {fold + 1}",
+            marker={"size": 12, "symbol": "circle-open" if fold else "diamond-open", "color": "black"},
+            hovertemplate=f"fold {fold + 1}" + ": %{y:.1f}%<extra></extra>",
+        ))
+    figure.update_layout(title=title, xaxis_title="method", yaxis_title="test error (% of test photos misidentified)",
+                         yaxis={"range": [0, 105]}, height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40})
     return figure

@@ -1,0 +1,140 @@
+"""What the face pages share: the photo input (sample, upload or camera), the model and detector choosers,
+cached detections and models, and the face picker for photos with several faces.
+
+Photos are decoded from the bytes the browser sent and stay in memory (``st.cache_data`` keeps recent
+detections per server, keyed by those bytes); nothing a user uploads or photographs is written to disk
+except what they enrol in a database on purpose.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from lab.config import faces_dir
+from lab.errors import LabError
+from lab.faces.catalog import ready_names
+from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
+from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS
+from lab.faces.photos import PHOTO_SUFFIXES, Photo, read_photo
+
+SOURCES = ("Sample photo", "Upload", "Camera")
+UPLOAD_TYPES = [s.lstrip(".") for s in PHOTO_SUFFIXES]
+
+
+@st.cache_resource(show_spinner="Loading the face model (once per server)...", max_entries=4)
+def cached_face_model(model_name: str) -> object:
+    from lab.faces.embedding import build_model
+
+    model = build_model(model_name)
+    gc.freeze()  # as for the Siamese models: keep TensorFlow's objects out of every rerun's garbage collection
+    return model
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_photo(data: bytes, name: str) -> Photo:
+    return read_photo(data, name)
+
+
+@st.cache_data(show_spinner="Detecting faces...", max_entries=64)
+def cached_detection(data: bytes, name: str, detector: str) -> Detection:
+    from lab.faces.detection import detect
+
+    return detect(cached_photo(data, name), detector)
+
+
+@st.cache_data(show_spinner="Embedding the face...", max_entries=256)
+def cached_embedding(data: bytes, name: str, detector: str, face: int, model_name: str) -> np.ndarray:
+    from lab.faces.embedding import embed
+
+    cached_face_model(model_name)
+    return embed([cached_detection(data, name, detector).faces[face].aligned], model_name)[0]
+
+
+def sample_photos() -> dict[str, Path]:
+    """``{"person/photo.jpg": path}`` of the sample folder (``$FACES_DIR``), or {} when there is none."""
+    root = faces_dir()
+    if root is None:
+        return {}
+    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*"))
+            if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES}
+
+
+def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[bytes, str] | None:
+    """A photo's bytes and name from the sample set, an upload or the camera; None (with a hint) until there is one."""
+    samples = sample_photos()
+    sources = SOURCES if samples else SOURCES[1:]
+    source = st.radio(label, sources, key=f"{key}_source", horizontal=True)
+    if source == "Sample photo":
+        names = list(samples)
+        index = names.index(default_sample) if default_sample in names else 0
+        name = st.selectbox("Sample", names, index=index, key=f"{key}_sample")
+        return samples[name].read_bytes(), name
+    if source == "Upload":
+        upload = st.file_uploader("A photo with a face (JPEG, PNG, WebP, BMP)", type=UPLOAD_TYPES, key=f"{key}_upload")
+        if upload is None:
+            st.info("Upload a photo.")
+            return None
+        return upload.getvalue(), upload.name
+    shot = st.camera_input("Take a photo", key=f"{key}_camera")
+    if shot is None:
+        st.info("Allow the camera in your browser and take a photo (it stays in memory, never on disk).")
+        return None
+    return shot.getvalue(), "camera photo"
+
+
+def read_or_explain(data: bytes, name: str) -> Photo | None:
+    try:
+        return cached_photo(data, name)
+    except LabError as exc:
+        st.error(str(exc))
+        return None
+
+
+def detect_or_explain(data: bytes, name: str, detector: str) -> Detection | None:
+    try:
+        return cached_detection(data, name, detector)
+    except LabError as exc:
+        st.error(str(exc))
+        return None
+
+
+def model_ui(key: str) -> str:
+    models = ready_names("model", OFFLINE_MODELS) or list(OFFLINE_MODELS)
+    return st.selectbox("Face model", models, key=f"{key}_model",
+                        help="Facenet (Google, 2015; 128 values) is the lecture's model; Dlib's ResNet (128 values) is "
+                        "faster on a CPU. Other DeepFace models need a download: see the Face models page.")
+
+
+def detector_ui(key: str) -> str:
+    detectors = ready_names("detector", OFFLINE_DETECTORS) or list(OFFLINE_DETECTORS)
+    return st.selectbox("Face detector", detectors, key=f"{key}_detector",
+                        format_func=lambda d: f"{d}: {DETECTOR_NOTES[d]}")
+
+
+def metric_ui(key: str) -> str:
+    return st.selectbox("Distance metric", METRICS, key=f"{key}_metric", format_func=lambda m: f"{m}: {METRIC_NOTES[m]}")
+
+
+def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:
+    """The face to use: the only one, or the user's pick among several (default: the largest); None if none."""
+    if not detection.faces:
+        st.error(f"No face found in {label} by the {detection.detector} detector. Use a photo where the face is "
+                 "clearly visible and at least 40 pixels wide, or try another detector.")
+        return None
+    if len(detection.faces) == 1:
+        return 0
+    st.warning(f"{len(detection.faces)} faces in {label}: pick the one to use (numbered left to right).")
+    columns = st.columns(min(len(detection.faces), 6))
+    for number, face in enumerate(detection.faces[:6]):
+        columns[number].image(face.aligned, caption=f"face {number + 1}", width=80)
+    return st.radio("Face to use", range(len(detection.faces)), index=detection.largest, key=f"{key}_face",
+                    format_func=lambda i: f"face {i + 1}", horizontal=True)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]

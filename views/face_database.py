@@ -1,0 +1,214 @@
+"""Face database: the lecture's company. Enrol people from a photo or a few, remove them, identify a newcomer.
+
+Enrolling stores each face's embedding, computed once; identifying compares one new embedding with all of
+them. No network is retrained when people join or leave: that is what a learnt embedding buys.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lab.config import face_db_dir
+from lab.errors import LabError
+from lab.faces.catalog import ready_names
+from lab.faces.database import FaceDatabase, database_path, enrol, list_databases, open_database, remove
+from lab.faces.detection import OFFLINE_DETECTORS, draw_boxes
+from lab.faces.embedding import OFFLINE_MODELS, default_threshold, embed, slider_range
+from lab.faces.photos import labelled_photos
+from ui.faces import (
+    UPLOAD_TYPES, cached_detection, cached_embedding, cached_face_model, detect_or_explain, face_picker_ui,
+    metric_ui, photo_ui, read_or_explain, sample_photos,
+)
+from lab.config import faces_dir
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_database(path: str, stamp: tuple[int, int]) -> FaceDatabase:
+    return open_database(Path(path))
+
+
+def load(path: Path, model: str, detector: str) -> FaceDatabase:
+    if not path.exists():
+        return FaceDatabase(path, model, detector)
+    stat = path.stat()
+    return cached_database(str(path), (stat.st_mtime_ns, stat.st_size))
+
+
+def database_ui() -> FaceDatabase | None:
+    folder = face_db_dir()
+    names = list_databases(folder)
+    options = [*names, "+ new database"] if names else ["+ new database"]
+    choice = st.sidebar.selectbox("Face database", options, key="db_choice")
+    if choice == "+ new database":
+        name = st.sidebar.text_input("New database name", value="class" if "class" not in names else "", key="db_new")
+        model = st.sidebar.selectbox("Model (fixed for this database)", ready_names("model", OFFLINE_MODELS) or OFFLINE_MODELS,
+                                     key="db_model")
+        detector = st.sidebar.selectbox("Detector", ready_names("detector", OFFLINE_DETECTORS) or OFFLINE_DETECTORS,
+                                        key="db_detector")
+        if not name.strip():
+            st.info("Name the new database in the sidebar.")
+            return None
+    else:
+        name, model, detector = choice, None, None
+    try:
+        path = database_path(folder, name)
+        database = load(path, model, detector) if model else cached_database(str(path), _stamp(path))
+    except (LabError, ValueError) as exc:
+        st.error(str(exc))
+        return None
+    st.sidebar.caption(f"`{database.path}` ({database.model} + {database.detector}); folder set by `FACE_DB_DIR`.")
+    return database
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def people_ui(database: FaceDatabase) -> None:
+    people = database.persons()
+    if not people:
+        st.info("Nobody is enrolled yet: use the Enrol tab.")
+        return
+    st.markdown(f"**{len(people)} people, {database.size} faces** ({database.model} embeddings + {database.detector}).")
+    for person, rows in people.items():
+        columns = st.columns([1, 4, 1])
+        columns[0].markdown(f"**{person}**  \n{len(rows)} face(s)")
+        columns[1].image([database.thumbnails[r] for r in rows[:8]], width=72,
+                         caption=[str(database.sources[r]) for r in rows[:8]])
+        if columns[2].button("Remove", key=f"remove_{person}"):
+            try:
+                remove(database.path, person)
+                st.toast(f"{person} removed; nothing was retrained.")
+            except LabError as exc:
+                st.error(str(exc))
+            st.rerun()
+
+
+def enrol_ui(database: FaceDatabase) -> None:
+    person = st.text_input("Name of the person", key="enrol_name", max_chars=64)
+    uploads = st.file_uploader("One or a few photos of them", type=UPLOAD_TYPES, accept_multiple_files=True,
+                               key="enrol_uploads")
+    shot = st.camera_input("... or take a photo", key="enrol_camera")
+    photos = [(u.getvalue(), u.name) for u in uploads or []] + ([(shot.getvalue(), "camera photo")] if shot else [])
+    faces, sources = [], []
+    for number, (data, name) in enumerate(photos):
+        photo = read_or_explain(data, name)
+        detection = detect_or_explain(data, name, database.detector) if photo is not None else None
+        if detection is None:
+            continue
+        with st.container(border=True):
+            face = face_picker_ui(detection, f"enrol_{number}", name)
+            if face is not None:
+                st.image(detection.faces[face].aligned, caption=name, width=100)
+                faces.append(detection.faces[face].aligned)
+                sources.append(name)
+    if st.button("Enrol", type="primary", disabled=not (faces and person.strip()), key="enrol_button"):
+        try:
+            cached_face_model(database.model)
+            with st.spinner("Embedding the faces..."):
+                enrol(database.path, database.model, database.detector, person, embed(faces, database.model), faces, sources)
+        except (LabError, ValueError) as exc:
+            st.error(str(exc))
+            return
+        st.success(f"{person.strip()} enrolled from {len(faces)} face(s). Nothing was retrained.")
+        st.rerun()
+    root = faces_dir()
+    if root is not None and (root / "train").is_dir():
+        st.divider()
+        st.caption(f"For a demonstration: enrol everyone of `{root / 'train'}` (one sub-folder per person).")
+        if st.button("Enrol the sample people", key="enrol_samples"):
+            enrol_folder(database, root / "train")
+            st.rerun()
+
+
+def enrol_folder(database: FaceDatabase, folder: Path) -> None:
+    from lab.faces.photos import load_photo
+    from lab.faces.detection import detect
+
+    cached_face_model(database.model)
+    with st.spinner("Detecting and embedding the sample photos..."):
+        for person, paths in labelled_photos(folder).items():
+            if person in database.persons():
+                continue
+            faces, sources = [], []
+            for path in paths:
+                detection = detect(load_photo(path), database.detector)
+                if detection.faces:
+                    faces.append(detection.faces[detection.largest].aligned)
+                    sources.append(path.name)
+            if faces:
+                enrol(database.path, database.model, database.detector, person, embed(faces, database.model), faces, sources)
+
+
+def identify_ui(database: FaceDatabase) -> None:
+    if database.size == 0:
+        st.info("Enrol someone first.")
+        return
+    chosen = photo_ui("identify", "Photo to identify", "test/johnsnow_test1.jpg")
+    if chosen is None:
+        return
+    data, name = chosen
+    photo = read_or_explain(data, name)
+    detection = detect_or_explain(data, name, database.detector) if photo is not None else None
+    if detection is None:
+        return
+    face = face_picker_ui(detection, "identify", name)
+    if face is None:
+        return
+    metric = metric_ui("identify")
+    try:
+        cached_face_model(database.model)
+        vector = cached_embedding(data, name, database.detector, face, database.model)
+    except LabError as exc:
+        st.error(str(exc))
+        return
+    standard = default_threshold(database.model, metric)
+    started = time.perf_counter()
+    found = database.identify(vector, metric, standard)
+    search_ms = (time.perf_counter() - started) * 1000
+    low, high = slider_range(database.model, metric, found.nearest.distance)
+    threshold = st.slider(f"Threshold ({metric} distance; DeepFace's for {database.model}: {standard:g})", low, high,
+                          min(standard, high), (high - low) / 200, format="%.3f", key=f"identify_threshold_{metric}")
+    found = database.identify(vector, metric, threshold)
+    columns = st.columns([2, 1, 2])
+    columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width="stretch")
+    columns[1].image(detection.faces[face].aligned, caption="this face", width=120)
+    best = found.nearest
+    with columns[2]:
+        if found.person is not None:
+            st.success(f"**{found.person}**: {metric} distance {best.distance:.4f} ≤ threshold {threshold:.4f}")
+        else:
+            st.warning(f"**Unknown**: the nearest person, {best.person}, is at {best.distance:.4f} > threshold "
+                       f"{threshold:.4f}")
+        st.image(database.thumbnails[best.face], caption=f"nearest enrolled face: {best.person}", width=120)
+        st.caption(f"Compared with {database.size} enrolled faces in {search_ms:.1f} ms (the embedding of the new "
+                   "photo is not counted). This photo was not stored.")
+    st.dataframe(pd.DataFrame([{"person": m.person, f"{metric} distance": round(m.distance, 4),
+                                "within threshold": m.distance <= threshold} for m in found.ranking]),
+                 hide_index=True)
+
+
+def main() -> None:
+    st.title("Face database")
+    st.markdown("Enrol people from one photo or a few; remove them; identify someone new, in a photo or a selfie. "
+                "The database keeps one embedding per enrolled face, so adding or removing a person **needs no "
+                "retraining**: identifying is finding the nearest stored embedding, and saying *unknown* when even "
+                "the nearest is farther than the threshold.")
+    database = database_ui()
+    if database is None:
+        return
+    people, enrolment, identify = st.tabs(["People", "Enrol", "Identify"])
+    with people:
+        people_ui(database)
+    with enrolment:
+        enrol_ui(database)
+    with identify:
+        identify_ui(database)
+
+
+main()

@@ -1,0 +1,107 @@
+"""Threshold lab: how a model's distances separate your own people, and which threshold to use for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lab.config import faces_dir
+from lab.errors import LabError
+from lab.evaluation.roc import score_histogram
+from lab.faces.calibration import LabelledFaces, distance_point, embed_folder, pair_distances, threshold_report
+from lab.faces.embedding import METRICS, default_threshold, slider_range
+from lab.plots import roc_figure, score_histograms
+from ui.faces import cached_face_model, detector_ui, metric_ui, model_ui
+
+
+def _folder_stamp(folder: Path) -> tuple:
+    return tuple((str(p), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+@st.cache_data(show_spinner="Detecting and embedding every photo (once per folder, model and detector)...",
+               max_entries=8)
+def cached_folder(folder: str, stamp: tuple, model: str, detector: str) -> LabelledFaces:
+    return embed_folder(Path(folder), model, detector)
+
+
+def main() -> None:
+    st.title("Threshold lab")
+    st.markdown(
+        "DeepFace's thresholds were tuned on public benchmarks. On *your* photos (a class, a webcam, a lighting) "
+        "another threshold may be better. Give a folder with **one sub-folder of photos per person**: every pair of "
+        "photos is scored; the ROC shows every possible threshold at once, the **equal error rate** (EER) is where "
+        "false matches and false non-matches are equally frequent, and a target **false match rate** gives the "
+        "threshold to use where letting a stranger in is worse than asking someone to try again."
+    )
+    default = faces_dir() / "train" if faces_dir() is not None and (faces_dir() / "train").is_dir() else ""
+    folder = Path(st.text_input("Folder of labelled photos", value=str(default), key="threshold_folder"))
+    settings = st.columns(3)
+    with settings[0]:
+        model = model_ui("threshold")
+    with settings[1]:
+        detector = detector_ui("threshold")
+    with settings[2]:
+        metric = metric_ui("threshold")
+    if not str(folder).strip() or str(folder) == ".":
+        st.info("Enter a folder with one sub-folder of photos per person.")
+        return
+    try:
+        cached_face_model(model)
+        faces = cached_folder(str(folder.resolve()), _folder_stamp(folder) if folder.is_dir() else (), model, detector)
+        target = st.select_slider("Target false match rate", [0.001, 0.005, 0.01, 0.02, 0.05, 0.1], value=0.01,
+                                  format_func=lambda r: f"{r:.1%}", key="threshold_target")
+        report = threshold_report(faces, metric, target)
+    except (LabError, ValueError) as exc:
+        st.error(str(exc))
+        return
+    found, same, _ = pair_distances(faces, metric)
+    st.caption(f"{len(faces.people)} faces of {len(set(faces.people))} people: {int(same.sum())} same-person pairs and "
+               f"{int((~same).sum())} different-person pairs ({model} + {detector}).")
+    if faces.skipped:
+        st.warning("Left out: " + "; ".join(faces.skipped))
+
+    standard = default_threshold(model, metric)
+    low, high = slider_range(model, metric, float(found.max()))
+    threshold = st.slider(f"Your threshold ({metric} distance)", low, high, min(standard, high), (high - low) / 200,
+                          format="%.3f", key=f"threshold_slider_{model}_{metric}")
+    point = distance_point(found, same, threshold)
+    numbers = st.columns(4)
+    numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
+    numbers[1].metric("EER (equal error rate)", f"{report.eer:.1%}", help=f"at distance {report.eer_threshold:.4f}")
+    numbers[2].metric(f"threshold for ≤ {target:.1%} false matches", f"{report.threshold_at_target:.4f}")
+    numbers[3].metric("accuracy at your threshold", f"{point.accuracy:.1%}",
+                      help=f"false match rate {point.false_accept_rate:.1%}, false non-match rate {point.false_reject_rate:.1%}")
+
+    curve = report.curve
+    figures = st.columns(2)
+    figures[0].plotly_chart(roc_figure(
+        curve.false_positive_rate, curve.true_positive_rate, curve.auc, point, (report.eer, report.eer_threshold),
+        title=f"ROC of {model} on {folder.name}: every {metric} threshold",
+    ), width="stretch")
+    edges_high = max(high, float(found.max()))
+    same_counts, edges = score_histogram(found[same], bins=40, low=0.0, high=edges_high)
+    different_counts, _ = score_histogram(found[~same], bins=40, low=0.0, high=edges_high)
+    figures[1].plotly_chart(score_histograms(
+        same_counts, different_counts, edges, threshold,
+        title=f"{metric} distances of same and different people (left of the line: called same)",
+        xaxis_title=f"{metric} distance between the two faces (0 = identical)",
+        names=("same person", "different people"),
+    ), width="stretch")
+
+    rows = []
+    for name in METRICS:
+        r = threshold_report(faces, name, target)
+        rows.append({"metric": name, "AUC": round(r.curve.auc, 4), "EER": f"{r.eer:.1%}",
+                     "EER threshold": round(r.eer_threshold, 4), "DeepFace threshold": r.default.threshold,
+                     "accuracy at DeepFace's": f"{r.default.accuracy:.1%}",
+                     f"threshold for ≤ {target:.1%} false matches": round(r.threshold_at_target, 4),
+                     "accuracy there": f"{r.at_target.accuracy:.1%}"})
+    st.subheader(f"All metrics for {model}")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("With few photos these figures move a lot from one photo to the next: a threshold for real use "
+               "needs dozens of people. cosine and euclidean_l2 always have the same AUC and EER (see the Verify page).")
+
+
+main()
