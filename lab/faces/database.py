@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,7 +159,7 @@ def open_database(path: Path, model: str | None = None, detector: str | None = N
         with np.load(path, allow_pickle=False) as stored:
             database = FaceDatabase(path, str(stored["model"]), str(stored["detector"]), stored["people"],
                                     stored["sources"], stored["embeddings"], stored["thumbnails"])
-    except (OSError, ValueError, KeyError, EOFError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise DatabaseError(f"{path} is not a face database of the lab (or it is damaged): {exc}") from exc
     sizes = {database.people.size, database.sources.size, database.embeddings.shape[0], database.thumbnails.shape[0]}
     if len(sizes) != 1:

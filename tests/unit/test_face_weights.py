@@ -12,9 +12,8 @@ import pytest
 
 from lab.cli import main
 from lab.faces.weights import OFFLINE_FILES, WeightFile, ensure_weights, weights_dir
-from tests.conftest import REPO
+from tests.conftest import SHARED_WEIGHTS
 
-SHARED_WEIGHTS = REPO.parent / "shared" / "data" / "deepface" / "weights"
 
 
 @pytest.fixture

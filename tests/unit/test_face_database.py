@@ -1,0 +1,121 @@
+"""The face database: enrol, identify, remove, with no retraining; atomic writes; refusals. Real photos and models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lab.cli import main
+from lab.faces.database import DatabaseError, FaceDatabase, enrol, open_database, remove
+from lab.faces.detection import detect
+from lab.faces.embedding import embed
+from lab.faces.photos import labelled_photos, load_photo
+
+MODEL, DETECTOR = "Facenet", "yunet"
+# The test photos, and who is in them, left to right (see ../shared/data/faces/SOURCES.md).
+EXPECTED = {
+    "alex_lacamoire1.jpg": ["alex_lacamoire"],
+    "johnsnow_test1.jpg": ["kit_harington"],
+    "obama1.jpg": ["obama"],
+    "obama_and_biden.jpg": ["biden", "obama"],
+    "kit_with_rose.jpg": ["rose_leslie", "kit_harington"],
+}
+
+
+@pytest.fixture(scope="module")
+def class_database(faces_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "class.npz"
+    for person, photos in labelled_photos(faces_dir / "train").items():
+        crops = [detect(load_photo(p), DETECTOR).faces[0].aligned for p in photos]
+        enrol(path, MODEL, DETECTOR, person, embed(crops, MODEL), crops, [p.name for p in photos])
+    return path
+
+
+def faces_of(path: Path) -> list[np.ndarray]:
+    found = detect(load_photo(path), DETECTOR)
+    return embed([f.aligned for f in found.faces], MODEL)
+
+
+def test_every_test_photo_is_identified_against_train(class_database: Path, faces_dir: Path) -> None:
+    database = open_database(class_database)
+    assert database.size == 9 and sorted(database.persons()) == sorted(labelled_photos(faces_dir / "train"))
+    for name, people in EXPECTED.items():
+        found = [database.identify(v, "cosine").person for v in faces_of(faces_dir / "test" / name)]
+        assert found == people, name
+
+
+def test_a_stranger_is_unknown_and_removing_someone_needs_no_retraining(class_database: Path, faces_dir: Path,
+                                                                         tmp_path: Path) -> None:
+    copy = tmp_path / "class.npz"
+    copy.write_bytes(class_database.read_bytes())
+    (miranda,) = faces_of(faces_dir / "misc" / "lin-manuel-miranda.png")
+    answer = open_database(copy).identify(miranda, "cosine")
+    assert answer.person is None and answer.nearest.distance > answer.threshold  # not enrolled: unknown
+    (obama,) = faces_of(faces_dir / "test" / "obama1.jpg")
+    assert open_database(copy).identify(obama).person == "obama"
+    after = remove(copy, "obama")
+    assert "obama" not in after.persons() and after.size == 7
+    assert open_database(copy).identify(obama).person != "obama"
+    with pytest.raises(DatabaseError, match="not in the database"):
+        remove(copy, "obama")
+
+
+def test_a_crash_while_saving_leaves_the_previous_database_intact(class_database: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "class.npz"
+    copy.write_bytes(class_database.read_bytes())
+    before = copy.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(np, "savez", crash)
+    database = open_database(copy)
+    with pytest.raises(Exception, match="No space left"):
+        enrol(copy, MODEL, DETECTOR, "newcomer", database.embeddings[:1], [database.thumbnails[0]], ["x.jpg"])
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class.lock", "class.npz"]  # no temporary file left
+
+
+def test_damaged_or_foreign_databases_and_another_model_are_refused(class_database: Path, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(class_database.read_bytes()[:5000])
+    with pytest.raises(DatabaseError, match="damaged"):
+        open_database(damaged)
+    with pytest.raises(DatabaseError, match="built with Facenet"):
+        open_database(class_database, "Dlib", DETECTOR)
+    with pytest.raises(ValueError, match="person"):
+        FaceDatabase(tmp_path / "x.npz", MODEL, DETECTOR).with_faces("../../etc", np.zeros((1, 128)),
+                                                                     [np.zeros((8, 8, 3), np.uint8)], ["a"])
+
+
+def test_identification_ranks_each_person_once_by_their_nearest_face() -> None:
+    database = FaceDatabase(Path("unused.npz"), MODEL, DETECTOR, np.array(["a", "b", "a", "c"]), np.array(["1", "2", "3", "4"]),
+                            np.array([[1, 0], [0, 1], [0.9, 0.1], [-1, 0]], dtype=np.float32),
+                            np.zeros((4, 96, 96, 3), np.uint8))
+    found = database.identify(np.array([1.0, 0.05]), "euclidean", threshold=0.2)
+    assert [m.person for m in found.ranking] == ["a", "b", "c"]
+    assert found.ranking[0].face == 0 and found.person == "a"
+    assert database.identify(np.array([0.5, 0.5]), "euclidean", threshold=0.2).person is None
+
+
+def test_cli_enrol_list_identify_and_remove(faces_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", "demo", "--db-dir", str(tmp_path)]
+    for person in ("obama", "biden"):
+        assert main(["faces", "enrol", person, *map(str, (faces_dir / "train" / person).iterdir()), *db]) == 0
+    assert "2 people, 4 faces" in capsys.readouterr().out
+    assert main(["faces", "identify", str(faces_dir / "test" / "obama_and_biden.jpg"), *db, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [f["person"] for f in answer["faces"]] == ["biden", "obama"]
+    assert main(["faces", "list", *db, "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["people"]) == {"obama", "biden"}
+    assert main(["faces", "remove", "biden", *db]) == 0 and "1 people, 2 faces left" in capsys.readouterr().out
+    assert main(["faces", "identify", str(faces_dir / "misc" / "two_people.jpg"), *db, "--face", "9"]) == 2
+    assert "choose a face from 1 to" in capsys.readouterr().err
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    assert main(["faces", "identify", str(empty), *db]) == 1
+    assert "empty" in capsys.readouterr().err
