@@ -138,3 +138,9 @@ def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+def display_width(photo: Photo, max_height: int = 420) -> int:
+    """A width at which the photo is at most ``max_height`` pixels tall (portraits must not fill the screen)."""
+    height, width = photo.bgr.shape[:2]
+    return max(120, min(900, round(width * max_height / height)))

@@ -20,8 +20,8 @@ from lab.faces.detection import OFFLINE_DETECTORS, draw_boxes
 from lab.faces.embedding import OFFLINE_MODELS, default_threshold, embed, slider_range
 from lab.faces.photos import labelled_photos
 from ui.faces import (
-    UPLOAD_TYPES, cached_detection, cached_embedding, cached_face_model, detect_or_explain, face_picker_ui,
-    metric_ui, photo_ui, read_or_explain, sample_photos,
+    UPLOAD_TYPES, display_width, cached_embedding, cached_face_model, detect_or_explain, face_picker_ui,
+    metric_ui, photo_ui, read_or_explain,
 )
 from lab.config import faces_dir
 
@@ -176,7 +176,7 @@ def identify_ui(database: FaceDatabase) -> None:
                           min(standard, high), (high - low) / 200, format="%.3f", key=f"identify_threshold_{metric}")
     found = database.identify(vector, metric, threshold)
     columns = st.columns([2, 1, 2])
-    columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width="stretch")
+    columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width=display_width(photo, 320))
     columns[1].image(detection.faces[face].aligned, caption="this face", width=120)
     best = found.nearest
     with columns[2]:

@@ -9,7 +9,7 @@ from lab.errors import LabError
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection, detect_viola_jones, draw_boxes
 from lab.faces.photos import Photo
-from ui.faces import cached_detection, cached_photo, photo_ui, read_or_explain
+from ui.faces import cached_detection, cached_photo, display_width, photo_ui, read_or_explain
 
 VIOLA_JONES = "opencv with your parameters (Viola-Jones)"
 
@@ -66,7 +66,7 @@ def main() -> None:
     except LabError as exc:
         st.error(str(exc))
         return
-    st.image(draw_boxes(photo, detection.faces), width="stretch",
+    st.image(draw_boxes(photo, detection.faces), width=display_width(photo, 520),
              caption=f"{name} ({photo.note}): {len(detection.faces)} face(s) by {detection.detector} "
                      f"in {detection.seconds * 1000:.0f} ms")
     faces_gallery(photo, detection)

@@ -10,7 +10,7 @@ from lab.faces.embedding import cosine_to_euclidean_l2, default_threshold, slide
 from lab.faces.embedding import OFFLINE_MODELS
 from ui.faces import (
     cached_embedding, cached_face_model, detect_or_explain, detector_ui, face_picker_ui, metric_ui, model_ui,
-    photo_ui, read_or_explain,
+    display_width, photo_ui, read_or_explain,
 )
 
 DEFAULTS = ("train/obama/obama.jpg", "test/obama1.jpg")
@@ -27,7 +27,7 @@ def photo_column(side: str, label: str, detector: str, model_name: str):
     if detection is None:
         return None
     face = face_picker_ui(detection, f"verify_{side}", name)
-    st.image(draw_boxes(photo, detection.faces, face), caption=f"{name} ({photo.note})", width="stretch")
+    st.image(draw_boxes(photo, detection.faces, face), caption=f"{name} ({photo.note})", width=display_width(photo))
     if face is None:
         return None
     st.image(detection.faces[face].aligned, caption=f"aligned face, as {model_name} sees it", width=140)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,8 +120,3 @@ def verdict(a: np.ndarray, b: np.ndarray, model_name: str, metric: str, threshol
     distance = float(distances(a[None, :], b, metric)[0])
     return Verdict(model_name, metric, distance, standard if threshold is None else float(threshold), standard)
 
-
-def timed_embed(faces: list[np.ndarray], model_name: str) -> tuple[np.ndarray, float]:
-    started = time.perf_counter()
-    vectors = embed(faces, model_name)
-    return vectors, time.perf_counter() - started

@@ -37,7 +37,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server_url(session_cache: Path) -> Iterator[str]:
+def server_url(session_cache: Path, face_environment: Path) -> Iterator[str]:
     port = free_port()
     log = (ARTIFACTS / "streamlit.log")
     ARTIFACTS.mkdir(exist_ok=True)

@@ -96,3 +96,19 @@ def test_clicking_a_point_of_the_embedding_map_shows_its_drawing(server_url: str
     page.locator(".scatterlayer .point").nth(5).click(force=True)
     page.locator("[data-testid='stImage']").first.wait_for()
     assert "drawer" in page.locator("[data-testid='stImage']").first.inner_text()
+
+
+def test_verify_page_with_two_uploaded_photos(server_url: str, page, faces_dir) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server_url}/verify")
+    page.get_by_role("heading", name="Verify: are these two photos the same person?").wait_for()
+    for column, photo in enumerate((faces_dir / "train/kit_harington/john1.jpeg", faces_dir / "test/johnsnow_test1.jpg")):
+        label = ("First photo", "Second photo")[column]
+        page.locator("[data-testid='stRadio']").filter(has_text=label).get_by_text("Upload", exact=True).click()
+        page.locator("input[type='file']").nth(column).wait_for(state="attached")
+        page.locator("input[type='file']").nth(column).set_input_files(str(photo))
+        page.get_by_text(photo.name, exact=False).first.wait_for()
+    # Kit Harington twice: Facenet calls them the same person, with a distance under its threshold 0.40.
+    page.get_by_text("the same person", exact=False).first.wait_for(timeout=120_000)
+    assert metric_value(page, "verdict") == "same person"
+    assert float(metric_value(page, "cosine distance between the faces")) < 0.40
+    page.screenshot(path=str(ARTIFACTS / "verify.png"), full_page=True)

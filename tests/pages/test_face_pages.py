@@ -1,0 +1,116 @@
+"""AppTest tests of the face pages: real photos from ../shared/data/faces, real DeepFace models, offline."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from tests.pages.test_pages import image_captions, start
+
+
+def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in app.metric}
+
+
+def upload(app, key: str, path: Path):  # type: ignore[no-untyped-def]
+    app.radio(key=f"{key}_source").set_value("Upload").run()
+    return app.file_uploader(key=f"{key}_upload").upload(path.name, path.read_bytes()).run()
+
+
+def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
+    app = start("views/face_verify.py")
+    assert app.title[0].value.startswith("Verify")
+    shown = metrics(app)
+    assert shown["verdict"] == "same person" and shown["threshold"] == "0.4000"  # Facenet's cosine threshold
+    distance = float(shown["cosine distance between the faces"])
+    app.slider(key="verify_threshold_Facenet_cosine").set_value(round(distance / 2, 3)).run()
+    assert metrics(app)["verdict"] == "different people"
+    assert "different people" in app.warning[0].value
+    app.selectbox(key="verify_model").set_value("Dlib").run()
+    assert metrics(app)["threshold"] == "0.0700" and metrics(app)["verdict"] == "same person"
+    app.selectbox(key="verify_metric").set_value("euclidean_l2").run()
+    assert metrics(app)["threshold"] == "0.4000"  # Dlib's euclidean_l2 threshold
+    assert not app.exception
+
+
+def test_verify_page_two_faces_let_the_user_pick_and_bad_uploads_are_explained(faces_dir: Path, tmp_path: Path) -> None:
+    app = start("views/face_verify.py")
+    upload(app, "verify_a", faces_dir / "test" / "obama_and_biden.jpg")
+    assert any("2 faces in obama_and_biden.jpg" in w.value for w in app.warning)
+    picker = app.radio(key="verify_a_face")
+    verdicts = []
+    for face in picker.options:
+        app.radio(key="verify_a_face").set_value(int(face.split()[-1]) - 1 if isinstance(face, str) else face).run()
+        verdicts.append(metrics(app)["verdict"])
+    assert verdicts.count("same person") == 1  # only Obama's face matches the second photo (obama1.jpg)
+
+    not_image = tmp_path / "notes.jpg"
+    not_image.write_text("not a photo")
+    upload(app, "verify_b", not_image)
+    assert any("not an image" in e.value for e in app.error) and not app.exception
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    app.file_uploader(key="verify_b_upload").upload(empty.name, b"").run()
+    assert any("empty" in e.value for e in app.error)
+    huge = io.BytesIO()
+    Image.new("RGB", (6000, 5000), "white").save(huge, format="PNG")
+    app.file_uploader(key="verify_b_upload").upload("huge.png", huge.getvalue()).run()
+    assert any("30 megapixels" in e.value for e in app.error)
+    blank = io.BytesIO()
+    Image.new("RGB", (400, 300), "grey").save(blank, format="PNG")
+    app.file_uploader(key="verify_b_upload").upload("wall.png", blank.getvalue()).run()
+    assert any("No face found in wall.png" in e.value for e in app.error) and not app.exception
+
+
+def test_detect_page_viola_jones_sliders_and_every_detector() -> None:
+    app = start("views/face_detect.py")
+    captions = image_captions(app)
+    assert any("by opencv (your parameters)" in c for c in captions)
+    before = sum(1 for c in captions if ": aligned" in c)
+    app.slider(key="detect_neighbours").set_value(0).run()
+    after = sum(1 for c in image_captions(app) if ": aligned" in c)
+    assert after > before >= 2  # no agreement required: many more windows are called faces
+    app.button(key="detect_all").click().run()
+    table = app.dataframe[0].value
+    assert set(table["detector"]) == {"yunet", "opencv", "mtcnn", "centerface", "dlib"}
+    assert (table["faces found"] >= 2).all() and not app.exception
+
+
+def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> None:
+    app = start("views/face_database.py")
+    app.text_input(key="db_new").set_value("lecture").run()
+    app.button(key="enrol_samples").click().run()
+    assert any("5 people, 9 faces" in m.value for m in app.markdown)
+    identified = [s.value for s in app.success]
+    assert any(v.startswith("**kit_harington**") for v in identified)  # the default sample, johnsnow_test1.jpg
+    app.slider(key="identify_threshold_cosine").set_value(0.05).run()
+    assert any(w.value.startswith("**Unknown**") for w in app.warning)
+    captions_before = image_captions(app)
+    app.button(key="remove_kit_harington").click().run()
+    assert not app.exception
+    assert any("4 people, 7 faces" in m.value for m in app.markdown)
+    assert captions_before != image_captions(app)
+
+
+def test_threshold_lab_and_models_pages() -> None:
+    app = start("views/face_threshold.py")
+    shown = metrics(app)
+    assert float(shown["AUC (area under the ROC)"]) > 0.9 and shown["EER (equal error rate)"].endswith("%")
+    table = app.dataframe[0].value
+    assert list(table["metric"]) == ["cosine", "euclidean", "euclidean_l2", "angular"]
+    app.switch_page("views/face_models.py").run()
+    models = app.dataframe[0].value
+    assert set(models.loc[models["status"].str.startswith("✅"), "name"]) == {"Facenet", "Dlib"}
+    assert not app.exception
+
+
+def test_experiment_page_runs_both_methods() -> None:
+    app = start("views/face_experiment.py")
+    app.number_input(key="experiment_epochs").set_value(10).run()
+    app.toggle(key="experiment_run").set_value(True).run(timeout=300)
+    assert not app.exception and not app.error
+    shown = metrics(app)
+    assert shown["(b) mean error of Facenet + 1-NN"] == "0%"
+    assert "one-shot learning" in app.success[0].value
