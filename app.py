@@ -74,9 +74,10 @@ def home() -> None:
         "2. **Face recognition with DeepFace**: detect, align, embed, match, the same idea applied to faces."
     )
 
-    st.header("Pages")
-    for key, label in LINKS.items():
-        st.page_link({**PAGES, **FACE_PAGES}[key], label=label)
+    for heading, pages in (("Omniglot and Siamese networks", PAGES), ("Face recognition with DeepFace", FACE_PAGES)):
+        st.header(heading)
+        for key, page in pages.items():
+            st.page_link(page, label=LINKS[key])
 
     st.header("Data")
     states = status()
