@@ -15,10 +15,11 @@ import streamlit as st
 from lab.config import face_db_dir
 from lab.errors import LabError
 from lab.faces.catalog import ready_names
-from lab.faces.database import FaceDatabase, database_path, enrol, list_databases, open_database, remove
+from lab.faces.database import (
+    FaceDatabase, database_path, enrol, enrol_folder, list_databases, open_database, remove,
+)
 from lab.faces.detection import OFFLINE_DETECTORS, draw_boxes
 from lab.faces.embedding import OFFLINE_MODELS, default_threshold, embed, slider_range
-from lab.faces.photos import labelled_photos
 from ui.faces import (
     UPLOAD_TYPES, display_width, cached_embedding, cached_face_model, detect_or_explain, face_picker_ui,
     metric_ui, photo_ui, read_or_explain,
@@ -122,27 +123,14 @@ def enrol_ui(database: FaceDatabase) -> None:
         st.divider()
         st.caption(f"For a demonstration: enrol everyone of `{root / 'train'}` (one sub-folder per person).")
         if st.button("Enrol the sample people", key="enrol_samples"):
-            enrol_folder(database, root / "train")
+            try:
+                cached_face_model(database.model)
+                with st.spinner("Detecting and embedding the sample photos..."):
+                    enrol_folder(database.path, database.model, database.detector, root / "train")
+            except (LabError, ValueError) as exc:
+                st.error(str(exc))
+                return
             st.rerun()
-
-
-def enrol_folder(database: FaceDatabase, folder: Path) -> None:
-    from lab.faces.photos import load_photo
-    from lab.faces.detection import detect
-
-    cached_face_model(database.model)
-    with st.spinner("Detecting and embedding the sample photos..."):
-        for person, paths in labelled_photos(folder).items():
-            if person in database.persons():
-                continue
-            faces, sources = [], []
-            for path in paths:
-                detection = detect(load_photo(path), database.detector)
-                if detection.faces:
-                    faces.append(detection.faces[detection.largest].aligned)
-                    sources.append(path.name)
-            if faces:
-                enrol(database.path, database.model, database.detector, person, embed(faces, database.model), faces, sources)
 
 
 def identify_ui(database: FaceDatabase) -> None:

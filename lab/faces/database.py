@@ -198,3 +198,22 @@ def remove(path: Path, person: str) -> FaceDatabase:
         database = open_database(path).without(person)
         database.save()
     return database
+
+
+def enrol_folder(path: Path, model: str, detector: str, folder: Path) -> FaceDatabase:
+    """Enrol everyone of a labelled folder (one sub-folder of photos per person) not enrolled yet: a class in one go.
+
+    Each photo's largest face is used; photos without a face are left out.
+    """
+    from lab.faces.calibration import embed_folder
+
+    faces = embed_folder(folder, model, detector)
+    database = open_database(path, model, detector)
+    people = np.asarray(faces.people)
+    for person in dict.fromkeys(faces.people):
+        if person in database.persons():
+            continue
+        rows = np.flatnonzero(people == person)
+        database = enrol(path, model, detector, person, faces.vectors[rows], [faces.faces[r] for r in rows],
+                         [faces.sources[r].split("/")[-1] for r in rows])
+    return database
