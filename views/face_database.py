@@ -84,13 +84,16 @@ def people_ui(database: FaceDatabase) -> None:
         if columns[2].button("Remove", key=f"remove_{person}"):
             try:
                 remove(database.path, person)
-                st.toast(f"{person} removed; nothing was retrained.")
             except LabError as exc:
                 st.error(str(exc))
+                return
+            st.toast(f"{person} removed; nothing was retrained.")
             st.rerun()
 
 
 def enrol_ui(database: FaceDatabase) -> None:
+    if "db_message" in st.session_state:  # what the last enrolment did (the page was rerun since)
+        st.success(st.session_state.pop("db_message"))
     person = st.text_input("Name of the person", key="enrol_name", max_chars=64)
     uploads = st.file_uploader("One or a few photos of them", type=UPLOAD_TYPES, accept_multiple_files=True,
                                key="enrol_uploads")
@@ -116,7 +119,7 @@ def enrol_ui(database: FaceDatabase) -> None:
         except (LabError, ValueError) as exc:
             st.error(str(exc))
             return
-        st.success(f"{person.strip()} enrolled from {len(faces)} face(s). Nothing was retrained.")
+        st.session_state["db_message"] = f"{person.strip()} enrolled from {len(faces)} face(s). Nothing was retrained."
         st.rerun()
     root = faces_dir()
     if root is not None and (root / "train").is_dir():
@@ -126,10 +129,12 @@ def enrol_ui(database: FaceDatabase) -> None:
             try:
                 cached_face_model(database.model)
                 with st.spinner("Detecting and embedding the sample photos..."):
-                    enrol_folder(database.path, database.model, database.detector, root / "train")
+                    after = enrol_folder(database.path, database.model, database.detector, root / "train")
             except (LabError, ValueError) as exc:
                 st.error(str(exc))
                 return
+            st.session_state["db_message"] = (f"Sample people enrolled: the database now holds {len(after.persons())} "
+                                              f"people and {after.size} faces. Nothing was retrained.")
             st.rerun()
 
 

@@ -85,7 +85,7 @@ def main() -> None:
     different_counts, _ = score_histogram(found[~same], bins=40, low=0.0, high=edges_high)
     figures[1].plotly_chart(score_histograms(
         same_counts, different_counts, edges, threshold,
-        title=f"{metric} distances of same and different people (left of the line: called same)",
+        title=f"{metric} distances (left of the line: called same)",
         xaxis_title=f"{metric} distance between the two faces (0 = identical)",
         names=("same person", "different people"),
     ), width="stretch")
