@@ -1,11 +1,18 @@
-"""Drawings between people and arrays: Omniglot arrays as pictures, and uploaded pictures as drawings."""
+"""Drawings between people and arrays: Omniglot arrays as pictures, and uploaded pictures as drawings.
+
+Also the checks every uploaded image gets, drawing or face photo (:func:`opened_upload`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+from lab.errors import ImageError
 
 
 def to_display(ink: np.ndarray) -> np.ndarray:
@@ -22,8 +29,39 @@ def side_by_side(left: np.ndarray, right: np.ndarray, gap: int = 6, gap_value: i
 
 
 DRAWING_SIZE = 105
-MAX_UPLOAD_PIXELS = 25_000_000  # refuse decompression bombs before decoding them
+# Refused before decoding: a decompression bomb, or a 30 MP photo that would take 90 MB of memory per copy.
+MAX_UPLOAD_PIXELS = 25_000_000
 MAX_UPLOAD_BYTES = 20_000_000
+
+
+@contextlib.contextmanager
+def opened_upload(data: bytes, name: str, kind: str) -> Iterator[object]:
+    """The uploaded ``data`` opened with PIL, after the checks every upload gets (``kind``: "drawing", "photo").
+
+    Empty files, files over 20 MB and images over 25 megapixels (read from the header, before decoding) are
+    refused; so is anything PIL cannot identify or decode, also while the caller converts it inside the block.
+    Every refusal is an :class:`ImageError` that says why.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise ImageError(f"{name} is empty (0 bytes).")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageError(f"{name} is {len(data) / 1e6:.0f} MB; {kind}s over {MAX_UPLOAD_BYTES // 1_000_000} MB "
+                         "are refused.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_UPLOAD_PIXELS:
+                raise ImageError(
+                    f"{name} is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); {kind}s over "
+                    f"{MAX_UPLOAD_PIXELS // 1_000_000} megapixels are refused. Save a smaller copy and try again."
+                )
+            yield image
+    except UnidentifiedImageError as exc:
+        raise ImageError(f"{name} is not an image: upload a {kind} (JPEG, PNG, WebP or BMP).") from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # truncated or damaged
+        raise ImageError(f"{name} is a damaged image that cannot be decoded ({exc}).") from exc
 
 
 @dataclass(frozen=True)
@@ -40,22 +78,11 @@ def read_drawing(data: bytes, name: str = "the file") -> UploadedDrawing:
     Any size is accepted up to 25 megapixels: it is resized to 105x105 (the note says so). Dark pixels are
     ink, whatever the colours; an image drawn light on dark is inverted so that ink is the minority.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
-    from lab.errors import ImageError
-
-    if not data:
-        raise ImageError(f"{name} is empty.")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageError(f"{name} is {len(data) / 1e6:.0f} MB; upload a drawing under {MAX_UPLOAD_BYTES // 1_000_000} MB.")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_UPLOAD_PIXELS:
-                raise ImageError(f"{name} is {width}x{height} pixels; drawings over 25 megapixels are refused.")
-            grey = np.asarray(image.convert("L"), dtype=np.float32)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageError(f"{name} is not an image that can be read (PNG, JPEG, ...): {exc}") from exc
+    with opened_upload(data, name, "drawing") as image:
+        width, height = image.size
+        grey = np.asarray(image.convert("L"), dtype=np.float32)
     note = "105x105 pixels, used as it is"
     if grey.shape != (DRAWING_SIZE, DRAWING_SIZE):
         with Image.fromarray(grey.astype(np.uint8)) as small:

@@ -1,21 +1,19 @@
 """Photos as the face stages take them: 8-bit BGR arrays, decoded in memory, reduced to a sensible size.
 
 Uploads and selfies are decoded from their bytes and never written to disk. Anything that is not a usable
-photo is refused with an :class:`ImageError` that says why.
+photo is refused with an :class:`ImageError` that says why (the checks of every upload: lab.images.opened_upload).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from lab.errors import ImageError
+from lab.images import opened_upload
 
-MAX_PHOTO_BYTES = 20_000_000
-MAX_PHOTO_PIXELS = 25_000_000  # refused before decoding: a 30 MP photo would take 90 MB of memory per copy
 # Detectors take seconds on a 2000-pixel photo and the models see faces of 150-160 pixels: a long side of
 # 1280 pixels keeps faces as small as 40 pixels detectable and makes detection several times faster.
 MAX_SIDE = 1280
@@ -37,32 +35,18 @@ class Photo:
 
 def read_photo(data: bytes, name: str = "the photo") -> Photo:
     """Decode an image file's bytes (JPEG, PNG, ...; transparency dropped, EXIF rotation applied)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps
 
-    if not data:
-        raise ImageError(f"{name} is empty (0 bytes).")
-    if len(data) > MAX_PHOTO_BYTES:
-        raise ImageError(f"{name} is {len(data) / 1e6:.0f} MB; photos over {MAX_PHOTO_BYTES // 1_000_000} MB are refused.")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_PHOTO_PIXELS:
-                raise ImageError(
-                    f"{name} is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); photos over "
-                    f"{MAX_PHOTO_PIXELS // 1_000_000} megapixels are refused. Save a smaller copy and try again."
-                )
-            image = ImageOps.exif_transpose(image)
-            note = f"{width}x{height} pixels"
-            if max(image.size) > MAX_SIDE:
-                scale = MAX_SIDE / max(image.size)
-                size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-                image = image.resize(size, Image.Resampling.LANCZOS)
-                note += f", reduced to {size[0]}x{size[1]} for detection"
-            rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
-    except UnidentifiedImageError as exc:
-        raise ImageError(f"{name} is not an image: upload a photo (JPEG, PNG, WebP or BMP).") from exc
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # truncated or damaged
-        raise ImageError(f"{name} is a damaged image that cannot be decoded ({exc}).") from exc
+    with opened_upload(data, name, "photo") as image:
+        width, height = image.size
+        image = ImageOps.exif_transpose(image)
+        note = f"{width}x{height} pixels"
+        if max(image.size) > MAX_SIDE:
+            scale = MAX_SIDE / max(image.size)
+            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            image = image.resize(size, Image.Resampling.LANCZOS)
+            note += f", reduced to {size[0]}x{size[1]} for detection"
+        rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
     if rgb.shape[0] < 20 or rgb.shape[1] < 20:
         raise ImageError(f"{name} is only {rgb.shape[1]}x{rgb.shape[0]} pixels: too small to hold a face.")
     return Photo(name=name, bgr=np.ascontiguousarray(rgb[:, :, ::-1]), note=note)
