@@ -9,7 +9,6 @@ except what they enrol in a database on purpose.
 from __future__ import annotations
 
 import gc
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -134,10 +133,6 @@ def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:
         columns[number].image(face.aligned, caption=f"face {number + 1}", width=80)
     return st.radio("Face to use", range(len(detection.faces)), index=detection.largest, key=f"{key}_face",
                     format_func=lambda i: f"face {i + 1}", horizontal=True)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def display_width(photo: Photo, max_height: int = 420) -> int:

@@ -8,7 +8,6 @@ turned into scores by negation so that the lab's ROC functions (higher = more al
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,20 +34,15 @@ class LabelledFaces:
     skipped: list[str]  # "photo: reason" for photos that gave no face or could not be read
 
 
-Progress = Callable[[int, int, str], None]
-
-
-def embed_folder(folder: Path, model: str, detector: str, progress: Progress | None = None) -> LabelledFaces:
+def embed_folder(folder: Path, model: str, detector: str) -> LabelledFaces:
     """Detect the largest face of every photo under ``folder/<person>/`` and embed them all in one batch."""
     from lab.faces.detection import detect
     from lab.faces.embedding import embed
 
     photos = [(person, path) for person, paths in labelled_photos(folder).items() for path in paths]
     people, sources, crops, skipped = [], [], [], []
-    for done, (person, path) in enumerate(photos):
+    for person, path in photos:
         name = f"{person}/{path.name}"
-        if progress is not None:
-            progress(done, len(photos), name)
         try:
             detection = detect(load_photo(path), detector)
         except ImageError as exc:

@@ -12,14 +12,13 @@ from one photo. The result reports the mean test error of each, fold by fold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from lab.errors import LabError
-from lab.faces.calibration import LabelledFaces, Progress, embed_folder
+from lab.faces.calibration import embed_folder
 from lab.faces.embedding import distances
 
 CNN_SIZE = 64
@@ -137,10 +136,9 @@ class ExperimentResult:
 
 
 def run_experiment(folder: Path, model: str = "Facenet", detector: str = "yunet", metric: str = "cosine",
-                   epochs: int = 60, seed: int = 0, progress: Progress | None = None,
-                   embedded: Callable[[], LabelledFaces] | None = None) -> ExperimentResult:
-    """Both methods on the same two folds; ``embedded`` may supply the folder's faces already embedded."""
-    faces = embedded() if embedded is not None else embed_folder(folder, model, detector, progress)
+                   epochs: int = 60, seed: int = 0) -> ExperimentResult:
+    """Both methods on the same two folds of the folder's photos (each photo's largest face)."""
+    faces = embed_folder(folder, model, detector)
     folds = two_folds(faces.people, seed)
     excluded = list(faces.skipped) + [f"{p}: only one photo with a face" for p in sorted(set(faces.people))
                                        if int(np.sum((np.asarray(faces.people) == p) & (folds >= 0))) == 0]

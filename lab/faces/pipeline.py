@@ -42,10 +42,6 @@ class FaceVector:
     chosen: int
     vector: np.ndarray
 
-    @property
-    def face(self) -> np.ndarray:
-        return self.detection.faces[self.chosen].aligned
-
     def note(self) -> str:
         count = len(self.detection.faces)
         if count == 1:
