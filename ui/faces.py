@@ -18,7 +18,7 @@ from lab.config import faces_dir
 from lab.errors import LabError
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
-from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS
+from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
 from lab.faces.photos import PHOTO_SUFFIXES, Photo, read_photo
 
 SOURCES = ("Sample photo", "Upload", "Camera")
@@ -117,6 +117,14 @@ def detector_ui(key: str) -> str:
 
 def metric_ui(key: str) -> str:
     return st.selectbox("Distance metric", METRICS, key=f"{key}_metric", format_func=lambda m: f"{m}: {METRIC_NOTES[m]}")
+
+
+def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float, prefix: str = "Threshold") -> float:
+    """A distance threshold on the scale of this model and metric, starting at DeepFace's own."""
+    standard = default_threshold(model_name, metric)
+    low, high = slider_range(model_name, metric, *observed)
+    return st.slider(f"{prefix} ({metric} distance; DeepFace's for {model_name}: {standard:g})", low, high,
+                     min(standard, high), (high - low) / 200, format="%.3f", key=key)
 
 
 def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:

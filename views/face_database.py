@@ -19,10 +19,10 @@ from lab.faces.database import (
     FaceDatabase, database_path, enrol, enrol_folder, list_databases, open_database, remove,
 )
 from lab.faces.detection import OFFLINE_DETECTORS, draw_boxes
-from lab.faces.embedding import OFFLINE_MODELS, default_threshold, embed, slider_range
+from lab.faces.embedding import OFFLINE_MODELS, embed
 from ui.faces import (
     UPLOAD_TYPES, display_width, cached_embedding, cached_face_model, detect_or_explain, face_picker_ui,
-    metric_ui, photo_ui, read_or_explain,
+    metric_ui, photo_ui, read_or_explain, threshold_slider_ui,
 )
 from lab.config import faces_dir
 
@@ -160,14 +160,11 @@ def identify_ui(database: FaceDatabase) -> None:
     except LabError as exc:
         st.error(str(exc))
         return
-    standard = default_threshold(database.model, metric)
     started = time.perf_counter()
-    found = database.identify(vector, metric, standard)
+    at_default = database.identify(vector, metric)
     search_ms = (time.perf_counter() - started) * 1000
-    low, high = slider_range(database.model, metric, found.nearest.distance)
-    threshold = st.slider(f"Threshold ({metric} distance; DeepFace's for {database.model}: {standard:g})", low, high,
-                          min(standard, high), (high - low) / 200, format="%.3f", key=f"identify_threshold_{metric}")
-    found = database.identify(vector, metric, threshold)
+    threshold = threshold_slider_ui(database.model, metric, f"identify_threshold_{metric}", at_default.nearest.distance)
+    found = at_default.at(threshold)
     columns = st.columns([2, 1, 2])
     columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width=display_width(photo, 320))
     columns[1].image(detection.faces[face].aligned, caption="this face", width=120)

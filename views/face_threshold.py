@@ -11,9 +11,9 @@ from lab.config import faces_dir
 from lab.errors import LabError
 from lab.evaluation.roc import score_histogram
 from lab.faces.calibration import LabelledFaces, distance_point, embed_folder, pair_distances, threshold_report
-from lab.faces.embedding import METRICS, default_threshold, slider_range
+from lab.faces.embedding import METRICS, slider_range
 from lab.plots import roc_figure, score_histograms
-from ui.faces import cached_face_model, detector_ui, metric_ui, model_ui
+from ui.faces import cached_face_model, detector_ui, metric_ui, model_ui, threshold_slider_ui
 
 
 def _folder_stamp(folder: Path) -> tuple:
@@ -62,10 +62,8 @@ def main() -> None:
     if faces.skipped:
         st.warning("Left out: " + "; ".join(faces.skipped))
 
-    standard = default_threshold(model, metric)
-    low, high = slider_range(model, metric, float(found.max()))
-    threshold = st.slider(f"Your threshold ({metric} distance)", low, high, min(standard, high), (high - low) / 200,
-                          format="%.3f", key=f"threshold_slider_{model}_{metric}")
+    threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
+                                    prefix="Your threshold")
     point = distance_point(found, same, threshold)
     numbers = st.columns(4)
     numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
@@ -80,7 +78,7 @@ def main() -> None:
         curve.false_positive_rate, curve.true_positive_rate, curve.auc, point, (report.eer, report.eer_threshold),
         title=f"ROC of {model} on {folder.name}: every {metric} threshold",
     ), width="stretch")
-    edges_high = max(high, float(found.max()))
+    edges_high = max(slider_range(model, metric, float(found.max()))[1], float(found.max()))  # the slider's scale
     same_counts, edges = score_histogram(found[same], bins=40, low=0.0, high=edges_high)
     different_counts, _ = score_histogram(found[~same], bins=40, low=0.0, high=edges_high)
     figures[1].plotly_chart(score_histograms(

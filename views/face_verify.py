@@ -6,11 +6,11 @@ import streamlit as st
 
 from lab.errors import LabError
 from lab.faces.detection import draw_boxes
-from lab.faces.embedding import cosine_to_euclidean_l2, default_threshold, slider_range, threshold_table, verdict
+from lab.faces.embedding import cosine_to_euclidean_l2, default_threshold, threshold_table, verdict
 from lab.faces.embedding import OFFLINE_MODELS
 from ui.faces import (
     cached_embedding, cached_face_model, detect_or_explain, detector_ui, face_picker_ui, metric_ui, model_ui,
-    display_width, photo_ui, read_or_explain,
+    display_width, photo_ui, read_or_explain, threshold_slider_ui,
 )
 
 DEFAULTS = ("train/obama/obama.jpg", "test/obama1.jpg")
@@ -66,17 +66,12 @@ def main() -> None:
     if any(v is None for v in vectors):
         return
 
-    standard = default_threshold(model_name, metric)
-    distance = verdict(vectors[0], vectors[1], model_name, metric).distance
-    low, high = slider_range(model_name, metric, distance)
-    threshold = st.slider(
-        f"Threshold ({metric} distance; DeepFace's for {model_name}: {standard:g})", low, high,
-        value=min(standard, high), step=(high - low) / 200, format="%.3f", key=f"verify_threshold_{model_name}_{metric}",
-    )
-    result = verdict(vectors[0], vectors[1], model_name, metric, threshold)
+    at_default = verdict(vectors[0], vectors[1], model_name, metric)
+    threshold = threshold_slider_ui(model_name, metric, f"verify_threshold_{model_name}_{metric}", at_default.distance)
+    result = at_default.at(threshold)
     figures = st.columns(3)
     figures[0].metric(f"{metric} distance between the faces", f"{result.distance:.4f}")
-    figures[1].metric("threshold", f"{result.threshold:.4f}", delta=f"{result.threshold - standard:+.4f} from DeepFace's",
+    figures[1].metric("threshold", f"{result.threshold:.4f}", delta=f"{result.threshold - result.default_threshold:+.4f} from DeepFace's",
                       delta_color="off")
     figures[2].metric("verdict", "same person" if result.verified else "different people")
     message = (f"Distance {result.distance:.4f} {'≤' if result.verified else '>'} threshold {result.threshold:.4f}: "

@@ -10,6 +10,7 @@ drop each other's changes. Photos that are only identified are never written any
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import re
 import zipfile
@@ -62,6 +63,10 @@ class Identification:
         """The nearest person if within the threshold, else None ("unknown")."""
         best = self.nearest
         return best.person if best is not None and best.distance <= self.threshold else None
+
+    def at(self, threshold: float) -> Identification:
+        """The same ranking against another threshold (the distances do not change)."""
+        return dataclasses.replace(self, threshold=float(threshold))
 
     def as_dict(self) -> dict:
         return {"person": self.person, "known": self.person is not None, "threshold": self.threshold,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -109,6 +110,10 @@ class Verdict:
     def verified(self) -> bool:
         """DeepFace's rule: the same person when the distance is at most the threshold."""
         return self.distance <= self.threshold
+
+    def at(self, threshold: float) -> Verdict:
+        """The same pair judged against another threshold (the distance does not change)."""
+        return dataclasses.replace(self, threshold=float(threshold))
 
     def as_dict(self) -> dict:
         return {"verified": self.verified, "distance": self.distance, "threshold": self.threshold,
