@@ -127,6 +127,30 @@ def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float
                      min(standard, high), (high - low) / 200, format="%.3f", key=key)
 
 
+def settings_ui(key: str) -> tuple[str, str, str]:
+    """Model, detector and metric, side by side."""
+    columns = st.columns(3)
+    with columns[0]:
+        model = model_ui(key)
+    with columns[1]:
+        detector = detector_ui(key)
+    with columns[2]:
+        metric = metric_ui(key)
+    return model, detector, metric
+
+
+def labelled_folder_ui(key: str, label: str) -> Path:
+    """A folder with one sub-folder of photos per person; the samples' ``train/`` by default."""
+    root = faces_dir()
+    default = root / "train" if root is not None and (root / "train").is_dir() else ""
+    return Path(st.text_input(label, value=str(default), key=key))
+
+
+def folder_stamp(folder: Path) -> tuple:
+    """Every file's path and modification time: a cache key that changes when a photo is added or edited."""
+    return tuple((str(p), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()) if folder.is_dir() else ()
+
+
 def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:
     """The face to use: the only one, or the user's pick among several (default: the largest); None if none."""
     if not detection.faces:

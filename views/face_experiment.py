@@ -9,11 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lab.config import faces_dir
 from lab.errors import LabError
 from lab.faces.experiment import ExperimentResult, run_experiment
 from lab.plots import experiment_errors
-from ui.faces import detector_ui, metric_ui, model_ui
+from ui.faces import folder_stamp, labelled_folder_ui, settings_ui
 
 
 @st.cache_data(show_spinner="Running the experiment: embedding the photos and training the CNN twice "
@@ -38,26 +37,17 @@ def main() -> None:
         "- **(b) DeepFace embeddings + nearest neighbour**: the training faces are only embedded; a test face gets "
         "the person of its nearest training face. Nothing is trained."
     )
-    default = faces_dir() / "train" if faces_dir() is not None and (faces_dir() / "train").is_dir() else ""
-    folder = Path(st.text_input("Folder of identities", value=str(default), key="experiment_folder"))
-    settings = st.columns(4)
-    with settings[0]:
-        model = model_ui("experiment")
-    with settings[1]:
-        detector = detector_ui("experiment")
-    with settings[2]:
-        metric = metric_ui("experiment")
-    with settings[3]:
-        epochs = st.number_input("CNN epochs", 10, 300, 60, 10, key="experiment_epochs")
+    folder = labelled_folder_ui("experiment_folder", "Folder of identities")
+    model, detector, metric = settings_ui("experiment")
+    epochs = st.columns(4)[0].number_input("CNN epochs", 10, 300, 60, 10, key="experiment_epochs")
     if not st.toggle("Run the experiment", key="experiment_run"):
         st.info("Switch on *Run the experiment* (it takes about half a minute; the result is kept for everyone).")
         return
     if not folder.is_dir():
         st.error(f"{folder} is not a folder.")
         return
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file())
     try:
-        result = cached_experiment(str(folder.resolve()), stamp, model, detector, metric, int(epochs), 0)
+        result = cached_experiment(str(folder.resolve()), folder_stamp(folder), model, detector, metric, int(epochs), 0)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return

@@ -7,17 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from lab.config import faces_dir
 from lab.errors import LabError
 from lab.evaluation.roc import score_histogram
 from lab.faces.calibration import LabelledFaces, distance_point, embed_folder, pair_distances, threshold_report
 from lab.faces.embedding import METRICS, slider_range
 from lab.plots import roc_figure, score_histograms
-from ui.faces import cached_face_model, detector_ui, metric_ui, model_ui, threshold_slider_ui
-
-
-def _folder_stamp(folder: Path) -> tuple:
-    return tuple((str(p), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file())
+from ui.faces import cached_face_model, folder_stamp, labelled_folder_ui, settings_ui, threshold_slider_ui
 
 
 @st.cache_data(show_spinner="Detecting and embedding every photo (once per folder, model and detector)...",
@@ -35,21 +30,14 @@ def main() -> None:
         "false matches and false non-matches are equally frequent, and a target **false match rate** gives the "
         "threshold to use where letting a stranger in is worse than asking someone to try again."
     )
-    default = faces_dir() / "train" if faces_dir() is not None and (faces_dir() / "train").is_dir() else ""
-    folder = Path(st.text_input("Folder of labelled photos", value=str(default), key="threshold_folder"))
-    settings = st.columns(3)
-    with settings[0]:
-        model = model_ui("threshold")
-    with settings[1]:
-        detector = detector_ui("threshold")
-    with settings[2]:
-        metric = metric_ui("threshold")
+    folder = labelled_folder_ui("threshold_folder", "Folder of labelled photos")
+    model, detector, metric = settings_ui("threshold")
     if not str(folder).strip() or str(folder) == ".":
         st.info("Enter a folder with one sub-folder of photos per person.")
         return
     try:
         cached_face_model(model)
-        faces = cached_folder(str(folder.resolve()), _folder_stamp(folder) if folder.is_dir() else (), model, detector)
+        faces = cached_folder(str(folder.resolve()), folder_stamp(folder), model, detector)
         target = st.select_slider("Target false match rate", [0.001, 0.005, 0.01, 0.02, 0.05, 0.1], value=0.01,
                                   format_func=lambda r: f"{r:.1%}", key="threshold_target")
         report = threshold_report(faces, metric, target)

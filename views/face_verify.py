@@ -9,8 +9,8 @@ from lab.faces.detection import draw_boxes
 from lab.faces.embedding import cosine_to_euclidean_l2, default_threshold, threshold_table, verdict
 from lab.faces.embedding import OFFLINE_MODELS
 from ui.faces import (
-    cached_embedding, cached_face_model, detect_or_explain, detector_ui, face_picker_ui, metric_ui, model_ui,
-    display_width, photo_ui, read_or_explain, threshold_slider_ui,
+    cached_embedding, cached_face_model, detect_or_explain, display_width, face_picker_ui, photo_ui, read_or_explain,
+    settings_ui, threshold_slider_ui,
 )
 
 DEFAULTS = ("train/obama/obama.jpg", "test/obama1.jpg")
@@ -45,13 +45,7 @@ def main() -> None:
         "vector, and **match**: the two vectors' distance is compared with a threshold. At or below the threshold, "
         "DeepFace says *same person*."
     )
-    settings = st.columns(3)
-    with settings[0]:
-        model_name = model_ui("verify")
-    with settings[1]:
-        detector = detector_ui("verify")
-    with settings[2]:
-        metric = metric_ui("verify")
+    model_name, detector, metric = settings_ui("verify")
     try:
         cached_face_model(model_name)
     except LabError as exc:
