@@ -298,26 +298,10 @@ def _faces_weights(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def _face_options(args: argparse.Namespace) -> tuple[str, str]:
-    from lab.faces.catalog import readiness
-    from lab.faces.detection import DetectionError
-    from lab.faces.embedding import EmbeddingError
-
-    model = getattr(args, "model", None)
-    for kind, name, error in (("model", model, EmbeddingError), ("detector", args.detector, DetectionError)):
-        if name is None:
-            continue
-        state = readiness(kind, name)
-        if state.state == "needs a package":
-            raise error(f"the {kind} {name} needs a package that is not installed: {state.how}")
-    return model, args.detector
-
-
 def _faces_detect(args: argparse.Namespace) -> int:
     from lab.faces.detection import detect, detect_viola_jones
     from lab.faces.photos import load_photo
 
-    _face_options(args)
     photo = load_photo(args.photo)
     if args.scale_factor is not None or args.min_neighbors is not None:
         if args.detector != "opencv":
@@ -354,7 +338,7 @@ def _faces_verify(args: argparse.Namespace) -> int:
     from lab.faces.photos import load_photo
     from lab.faces.pipeline import verify_photos
 
-    model, detector = _face_options(args)
+    model, detector = args.model, args.detector
     result = verify_photos(load_photo(args.first), load_photo(args.second), model, detector, args.metric, args.threshold,
                            None if args.face_a is None else args.face_a - 1, None if args.face_b is None else args.face_b - 1)
     if args.json:
@@ -389,7 +373,6 @@ def _faces_enrol(args: argparse.Namespace) -> int:
     existing = open_database(path, args.model, args.detector) if path.exists() else None
     model = existing.model if existing else args.model
     detector = existing.detector if existing else args.detector
-    _face_options(argparse.Namespace(model=model, detector=detector))
     faces, sources = [], []
     for photo_path in args.photos:
         photo = load_photo(photo_path)
@@ -438,7 +421,6 @@ def _faces_identify(args: argparse.Namespace) -> int:
     database = open_database(_database(args))
     if database.size == 0:
         raise ValueError(f"the database {args.db!r} is empty: enrol someone first")
-    _face_options(argparse.Namespace(model=database.model, detector=database.detector))
     photo = load_photo(args.photo)  # read in memory; an identified photo is never stored
     detection = detect(photo, database.detector)
     choose_face(detection, photo.name)  # refuses a photo with no face
@@ -464,7 +446,7 @@ def _faces_roc(args: argparse.Namespace) -> int:
     from lab.faces.calibration import embed_folder, threshold_report
     from lab.faces.embedding import METRICS
 
-    model, detector = _face_options(args)
+    model, detector = args.model, args.detector
     faces = embed_folder(args.folder, model, detector)
     metrics = METRICS if args.metric == "all" else (args.metric,)
     reports = [threshold_report(faces, metric, args.target_far) for metric in metrics]
@@ -487,7 +469,7 @@ def _faces_roc(args: argparse.Namespace) -> int:
 def _faces_experiment(args: argparse.Namespace) -> int:
     from lab.faces.experiment import run_experiment
 
-    model, detector = _face_options(args)
+    model, detector = args.model, args.detector
     result = run_experiment(args.folder, model, detector, args.metric, args.epochs, args.seed)
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))

@@ -80,6 +80,8 @@ def test_cli_verify_json_detect_and_roc(faces_dir: Path, capsys: pytest.CaptureF
     assert answer["verified"] is True and 0 <= answer["distance"] < answer["threshold"] == 0.07
     assert main(["faces", "detect", str(faces_dir / "test/kit_with_rose.jpg"), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["faces"]) == 2
+    assert main(["faces", "detect", str(faces_dir / "test/kit_with_rose.jpg"), "--detector", "mediapipe"]) == 1
+    assert "pip install mediapipe" in capsys.readouterr().err  # DeepFace's own hint for an optional detector
     assert main(["faces", "detect", str(faces_dir / "test/kit_with_rose.jpg"), "--scale-factor", "1.2"]) == 2
     assert "opencv" in capsys.readouterr().err
     assert main(["faces", "roc", str(faces_dir / "train"), "--model", "Dlib", "--json"]) == 0
