@@ -32,9 +32,10 @@ def cached_database(path: str, stamp: tuple[int, int]) -> FaceDatabase:
     return open_database(Path(path))
 
 
-def load(path: Path, model: str, detector: str) -> FaceDatabase:
+def load(path: Path, model: str | None = None, detector: str | None = None) -> FaceDatabase:
+    """The database at ``path``, read again only when its file changed; a new one needs ``model`` and ``detector``."""
     if not path.exists():
-        return FaceDatabase(path, model, detector)
+        return open_database(path, model, detector)  # empty, or a DatabaseError if it should have existed
     stat = path.stat()
     return cached_database(str(path), (stat.st_mtime_ns, stat.st_size))
 
@@ -57,17 +58,12 @@ def database_ui() -> FaceDatabase | None:
         name, model, detector = choice, None, None
     try:
         path = database_path(folder, name)
-        database = load(path, model, detector) if model else cached_database(str(path), _stamp(path))
+        database = load(path, model, detector)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return None
     st.sidebar.caption(f"`{database.path}` ({database.model} + {database.detector}); folder set by `FACE_DB_DIR`.")
     return database
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
 
 
 def people_ui(database: FaceDatabase) -> None:
