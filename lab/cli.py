@@ -370,9 +370,8 @@ def _faces_enrol(args: argparse.Namespace) -> int:
 
     path = _database(args)
     person = check_name(args.person, "person")
-    existing = open_database(path, args.model, args.detector) if path.exists() else None
-    model = existing.model if existing else args.model
-    detector = existing.detector if existing else args.detector
+    target = open_database(path, args.model, args.detector)  # an existing one keeps its detector
+    model, detector = target.model, target.detector
     faces, sources = [], []
     for photo_path in args.photos:
         photo = load_photo(photo_path)
