@@ -167,7 +167,8 @@ def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:
                     format_func=lambda i: f"face {i + 1}", horizontal=True)
 
 
-def display_width(photo: Photo, max_height: int = 420) -> int:
-    """A width at which the photo is at most ``max_height`` pixels tall (portraits must not fill the screen)."""
+def display_width(photo: Photo, max_height: int = 420, max_width: int = 900) -> int:
+    """A width at which the photo is at most ``max_height`` pixels tall (portraits must not fill the screen) and
+    fits ``max_width`` (a pixel width given to st.image is not limited to its column)."""
     height, width = photo.bgr.shape[:2]
-    return max(120, min(900, round(width * max_height / height)))
+    return max(120, min(max_width, round(width * max_height / height)))

@@ -162,7 +162,7 @@ def identify_ui(database: FaceDatabase) -> None:
     threshold = threshold_slider_ui(database.model, metric, f"identify_threshold_{metric}", at_default.nearest.distance)
     found = at_default.at(threshold)
     columns = st.columns([2, 1, 2])
-    columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width=display_width(photo, 320))
+    columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width=display_width(photo, 320, max_width=330))
     columns[1].image(detection.faces[face].aligned, caption="this face", width=120)
     best = found.nearest
     with columns[2]:

@@ -27,7 +27,7 @@ def photo_column(side: str, label: str, detector: str, model_name: str):
     if detection is None:
         return None
     face = face_picker_ui(detection, f"verify_{side}", name)
-    st.image(draw_boxes(photo, detection.faces, face), caption=f"{name} ({photo.note})", width=display_width(photo))
+    st.image(draw_boxes(photo, detection.faces, face), caption=f"{name} ({photo.note})", width=display_width(photo, max_width=460))
     if face is None:
         return None
     st.image(detection.faces[face].aligned, caption=f"aligned face, as {model_name} sees it", width=140)
