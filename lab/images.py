@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -32,6 +34,7 @@ DRAWING_SIZE = 105
 # Refused before decoding: a decompression bomb, or a 30 MP photo that would take 90 MB of memory per copy.
 MAX_UPLOAD_PIXELS = 25_000_000
 MAX_UPLOAD_BYTES = 20_000_000
+IMAGE_TYPES = ("JPEG", "PNG", "WebP", "BMP", "GIF")
 
 
 @contextlib.contextmanager
@@ -53,15 +56,93 @@ def opened_upload(data: bytes, name: str, kind: str) -> Iterator[object]:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_UPLOAD_PIXELS:
-                raise ImageError(
-                    f"{name} is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); {kind}s over "
-                    f"{MAX_UPLOAD_PIXELS // 1_000_000} megapixels are refused. Save a smaller copy and try again."
-                )
+                raise _too_many_pixels(name, kind, f"{width}x{height} pixels ({width * height / 1e6:.0f} megapixels)")
             yield image
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{name} is not an image: upload a {kind} (JPEG, PNG, WebP or BMP).") from exc
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:  # truncated or damaged
+        raise ImageError(f"{name} is not an image: upload a {kind} ({', '.join(IMAGE_TYPES)}).") from exc
+    except Image.DecompressionBombError as exc:  # PIL's own limit (179 MP), met before our header check
+        raise _too_many_pixels(name, kind, "far too large (PIL refuses to decode it)") from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # truncated or damaged
         raise ImageError(f"{name} is a damaged image that cannot be decoded ({exc}).") from exc
+
+
+def _too_many_pixels(name: str, kind: str, size: str) -> ImageError:
+    return ImageError(f"{name} is {size}; {kind}s over {MAX_UPLOAD_PIXELS // 1_000_000} megapixels are refused. "
+                      "Save a smaller copy and try again.")
+
+
+def read_upload_file(path: Path, kind: str) -> bytes:
+    """The bytes of an image file named on the command line, with an upload's size limit.
+
+    Only a regular file is read: ``/dev/zero`` would never end and a FIFO would block forever. At most the
+    upload limit plus one byte is read, so a file that grows while it is read cannot fill the memory either.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, a pipe or a socket)"
+        raise ImageError(f"{path} is {what}; give an image file ({kind}).")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+    except OSError as exc:
+        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageError(f"{path} is over {MAX_UPLOAD_BYTES // 1_000_000} MB; {kind}s over that are refused.")
+    return data
+
+
+# PIL's modes of one number per pixel wider than 8 bits; converting them with PIL clips every value over 255,
+# so a 16-bit PNG (0..65535) would come out white.
+_WIDE_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I", "F")
+
+
+def rgb_pixels(image: object, name: str) -> tuple[np.ndarray, str]:
+    """Any PIL image as (height, width, 3) uint8 RGB, and a note on what was converted.
+
+    16-bit and 32-bit grey images are scaled to 8 bits (not clipped); transparent pixels (RGBA, LA, a
+    palette with a transparent colour) are laid on white paper, as a viewer shows them.
+    """
+    from PIL import Image
+
+    mode = image.mode  # type: ignore[attr-defined]
+    if mode in _WIDE_MODES:
+        return np.repeat(_grey_to_8bit(np.asarray(image), name)[:, :, None], 3, axis=2), f"{mode} grey scaled to 8 bits"
+    note = ""
+    if mode == "P" and "transparency" in image.info or mode in ("PA", "LA", "RGBA", "La", "RGBa"):  # type: ignore[attr-defined]
+        rgba = image.convert("RGBA")  # type: ignore[attr-defined]
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image, note = Image.alpha_composite(paper, rgba), "transparent parts laid on white"
+    try:
+        return np.asarray(image.convert("RGB"), dtype=np.uint8), note  # type: ignore[attr-defined]
+    except ValueError as exc:  # a colour space PIL cannot turn into RGB (e.g. LAB)
+        raise ImageError(f"{name} is in the colour mode {mode}, which cannot be converted to RGB; save it as an "
+                         "ordinary RGB or grey image.") from exc
+
+
+def _grey_to_8bit(values: np.ndarray, name: str) -> np.ndarray:
+    """Grey values of 16 or 32 bits, or floats, to 0..255 by the scale their type implies.
+
+    Integers within 0..65535 are 16-bit samples (PIL opens some 16-bit files as 32-bit "I"); floats within
+    0..1 or 0..255 keep that scale; anything else is stretched from its darkest to its lightest pixel.
+    """
+    floating = values.dtype.kind == "f"
+    values = values.astype(np.float64)
+    if not np.isfinite(values).all():
+        raise ImageError(f"{name} has pixels that are not numbers (NaN or infinite); it cannot be shown.")
+    low, high = float(values.min()), float(values.max())
+    if floating and low >= 0 and high <= 1.0:
+        scale = (0.0, 1.0)
+    elif floating and low >= 0 and high <= 255.0:
+        scale = (0.0, 255.0)
+    elif not floating and low >= 0 and high <= 65535:
+        scale = (0.0, 65535.0)
+    else:
+        scale = (low, max(high, low + 1.0))
+    return np.clip(np.round((values - scale[0]) / (scale[1] - scale[0]) * 255), 0, 255).astype(np.uint8)
 
 
 @dataclass(frozen=True)
@@ -82,12 +163,17 @@ def read_drawing(data: bytes, name: str = "the file") -> UploadedDrawing:
 
     with opened_upload(data, name, "drawing") as image:
         width, height = image.size
-        grey = np.asarray(image.convert("L"), dtype=np.float32)
-    note = "105x105 pixels, used as it is"
-    if grey.shape != (DRAWING_SIZE, DRAWING_SIZE):
-        with Image.fromarray(grey.astype(np.uint8)) as small:
-            grey = np.asarray(small.resize((DRAWING_SIZE, DRAWING_SIZE), Image.Resampling.BOX), dtype=np.float32)
-        note = f"resized from {width}x{height} to 105x105 pixels"
+        rgb, converted = rgb_pixels(image, name)
+    with Image.fromarray(rgb) as colour, colour.convert("L") as grey_image:
+        note = "105x105 pixels, used as it is"
+        if grey_image.size != (DRAWING_SIZE, DRAWING_SIZE):
+            with grey_image.resize((DRAWING_SIZE, DRAWING_SIZE), Image.Resampling.BOX) as small:
+                grey = np.asarray(small, dtype=np.float32)
+            note = f"resized from {width}x{height} to 105x105 pixels"
+        else:
+            grey = np.asarray(grey_image, dtype=np.float32)
+    if converted:
+        note += f"; {converted}"
     if grey.max() - grey.min() < 32:
         raise ImageError(f"{name} has no drawing in it: it is one flat shade.")
     ink = grey < (grey.min() + grey.max()) / 2.0

@@ -20,6 +20,7 @@ from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
 from lab.faces.photos import PHOTO_SUFFIXES, Photo, read_photo
+from lab.images import IMAGE_TYPES
 
 SOURCES = ("Sample photo", "Upload", "Camera")
 UPLOAD_TYPES = [s.lstrip(".") for s in PHOTO_SUFFIXES]
@@ -74,7 +75,7 @@ def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[b
         name = st.selectbox("Sample", names, index=index, key=f"{key}_sample")
         return samples[name].read_bytes(), name
     if source == "Upload":
-        upload = st.file_uploader("A photo with a face (JPEG, PNG, WebP, BMP)", type=UPLOAD_TYPES, key=f"{key}_upload")
+        upload = st.file_uploader(f"A photo with a face ({', '.join(IMAGE_TYPES)})", type=UPLOAD_TYPES, key=f"{key}_upload")
         if upload is None:
             st.info("Upload a photo.")
             return None

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import ImageError
-from lab.images import opened_upload
+from lab.images import opened_upload, read_upload_file, rgb_pixels
 
 # Detectors take seconds on a 2000-pixel photo and the models see faces of 150-160 pixels: a long side of
 # 1280 pixels keeps faces as small as 40 pixels detectable and makes detection several times faster.
 MAX_SIDE = 1280
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif")
 
 
 @dataclass(frozen=True)
@@ -34,31 +34,27 @@ class Photo:
 
 
 def read_photo(data: bytes, name: str = "the photo") -> Photo:
-    """Decode an image file's bytes (JPEG, PNG, ...; transparency dropped, EXIF rotation applied)."""
+    """Decode an image file's bytes (JPEG, PNG, ...; transparency laid on white, EXIF rotation applied)."""
     from PIL import Image, ImageOps
 
     with opened_upload(data, name, "photo") as image:
         width, height = image.size
-        image = ImageOps.exif_transpose(image)
-        note = f"{width}x{height} pixels"
-        if max(image.size) > MAX_SIDE:
-            scale = MAX_SIDE / max(image.size)
-            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-            image = image.resize(size, Image.Resampling.LANCZOS)
-            note += f", reduced to {size[0]}x{size[1]} for detection"
-        rgb = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        rgb, converted = rgb_pixels(ImageOps.exif_transpose(image), name)
+    note = f"{width}x{height} pixels" + (f", {converted}" if converted else "")
+    if max(rgb.shape[:2]) > MAX_SIDE:
+        scale = MAX_SIDE / max(rgb.shape[:2])
+        size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
+        with Image.fromarray(rgb) as full, full.resize(size, Image.Resampling.LANCZOS) as reduced:
+            rgb = np.asarray(reduced, dtype=np.uint8)
+        note += f", reduced to {size[0]}x{size[1]} for detection"
     if rgb.shape[0] < 20 or rgb.shape[1] < 20:
         raise ImageError(f"{name} is only {rgb.shape[1]}x{rgb.shape[0]} pixels: too small to hold a face.")
     return Photo(name=name, bgr=np.ascontiguousarray(rgb[:, :, ::-1]), note=note)
 
 
 def load_photo(path: Path) -> Photo:
-    """A photo from a file (same checks as an upload)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return read_photo(data, Path(path).name)
+    """A photo from a file (same checks as an upload: a regular file, at most the upload limit)."""
+    return read_photo(read_upload_file(path, "photo"), Path(path).name)
 
 
 def labelled_photos(folder: Path) -> dict[str, list[Path]]:

@@ -112,3 +112,30 @@ def test_verify_page_with_two_uploaded_photos(server_url: str, page, faces_dir) 
     assert metric_value(page, "verdict") == "same person"
     assert float(metric_value(page, "cosine distance between the faces")) < 0.40
     page.screenshot(path=str(ARTIFACTS / "verify.png"), full_page=True)
+
+
+def test_verify_page_takes_a_16_bit_png_and_a_gif_and_explains_a_bomb(server_url: str, page, faces_dir,  # type: ignore[no-untyped-def]
+                                                                       tmp_path) -> None:
+    from PIL import Image
+
+    from tests.hostile.inputs import png_header_only, sixteen_bit_png
+
+    wide, gif, bomb = tmp_path / "kit16.png", tmp_path / "johnsnow.gif", tmp_path / "bomb.png"
+    wide.write_bytes(sixteen_bit_png(faces_dir / "train/kit_harington/john1.jpeg"))
+    with Image.open(faces_dir / "test/johnsnow_test1.jpg") as photo:
+        photo.convert("P").save(gif, format="GIF")
+    bomb.write_bytes(png_header_only(20_000, 10_000))
+    page.goto(f"{server_url}/verify")
+    page.get_by_role("heading", name="Verify: are these two photos the same person?").wait_for()
+    for column, (label, photo) in enumerate((("First photo", wide), ("Second photo", gif))):
+        page.locator("[data-testid='stRadio']").filter(has_text=label).get_by_text("Upload", exact=True).click()
+        page.locator("input[type='file']").nth(column).wait_for(state="attached")
+        page.locator("input[type='file']").nth(column).set_input_files(str(photo))
+        page.get_by_text(photo.name, exact=False).first.wait_for()
+    # A 16-bit PNG used to decode as a white picture ("No face found"); now it is the same face as the GIF's.
+    page.get_by_text("the same person", exact=False).first.wait_for(timeout=120_000)
+    assert metric_value(page, "verdict") == "same person"
+    page.locator("input[type='file']").nth(0).set_input_files(str(bomb))
+    page.get_by_text("bomb.png is far too large", exact=False).wait_for()
+    assert page.get_by_text("Traceback", exact=False).count() == 0
+    page.screenshot(path=str(ARTIFACTS / "verify-hostile-uploads.png"), full_page=True)
