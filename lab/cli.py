@@ -8,15 +8,44 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from lab.errors import LabError
+from lab import limits
+from lab.errors import LabError, OutOfRangeError, StorageError
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+def _bounded(bounds: limits.Bounds) -> Callable[[str], float]:
+    """An argparse type that refuses, at parse time and with the valid range, what ``bounds`` refuses."""
+
+    def parse(text: str) -> float:
+        try:
+            return bounds.parse(text)
+        except OutOfRangeError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def _print_json(value: object) -> None:
+    """JSON as every parser reads it: a NaN or infinite figure (e.g. an AUC without both kinds of pair) is null."""
+
+    def finite(item: object) -> object:
+        if isinstance(item, float) and not math.isfinite(item):
+            return None
+        if isinstance(item, dict):
+            return {key: finite(v) for key, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [finite(v) for v in item]
+        return item
+
+    print(json.dumps(finite(value), indent=2, allow_nan=False))
 
 
 class _Progress:
@@ -107,7 +136,7 @@ def _data_info(args: argparse.Namespace) -> int:
                 entry["error"] = str(exc)
         info["files"][state.key] = entry  # type: ignore[index]
     if args.json:
-        print(json.dumps(info, indent=2))
+        _print_json(info)
         return 0
     print(f"Data folder:  {info['data_dir']}  (set OMNIGLOT_DIR or --data-dir to change it)")
     print(f"Array cache:  {info['cache_dir']}  (set ONESHOT_CACHE_DIR to change it)")
@@ -170,10 +199,6 @@ def _evaluate(args: argparse.Namespace) -> int:
     from lab.siamese import evaluate_stored as figures_of
     from lab.siamese.store import load_model
 
-    if any(not 2 <= way <= 20 for way in args.way):
-        raise ValueError("--way takes numbers of candidates from 2 to 20")
-    if args.tasks < 1 or args.pairs < 2:
-        raise ValueError("--tasks must be at least 1 and --pairs at least 2")
     model, info = load_model(args.model)
     threshold = float(info.metadata.get("threshold", 0.5))
     if args.what == "lake":
@@ -198,7 +223,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             figures = figures_of.pair_figures(scored, threshold, args.seed, args.within_alphabet)
     figures["model"] = info.name
     if args.json:
-        print(json.dumps(figures, indent=2))
+        _print_json(figures)
     else:
         _print_figures(args, info.name, threshold, figures)
     return 0
@@ -246,21 +271,17 @@ def _print_figures(args: argparse.Namespace, model: str, threshold: float, figur
 def _embed(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from lab.errors import StorageError
     from lab.files import atomic_write
-    from lab.images import read_drawing
+    from lab.images import read_drawing, read_upload_file
     from lab.siamese.store import load_model
 
-    drawings = []
-    for path in args.images:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise StorageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        drawings.append(read_drawing(data, str(path)).ink)
     out = args.out if args.out.suffix == ".npy" else args.out.with_name(args.out.name + ".npy")
+    for target in {args.out, out}:
+        if target.is_dir():
+            raise StorageError(f"--out {target} is a folder; give the file to write, e.g. {target / 'embeddings.npy'}")
     if not out.parent.is_dir():
         raise StorageError(f"the folder {out.parent} does not exist")
+    drawings = [read_drawing(read_upload_file(path, "drawing"), str(path)).ink for path in args.images]
     model, info = load_model(args.model)
     ink = np.stack(drawings)
     codes = model.embed(ink) if args.layer == "embedding" else model.features(ink)
@@ -281,9 +302,9 @@ def _faces_weights(args: argparse.Namespace) -> int:
         raise ValueError(f"--from-folder {source} is not a folder")
     results = ensure_weights(source, args.from_registry)
     if args.json:
-        print(json.dumps({"weights_dir": str(weights_dir()), "files": [
+        _print_json({"weights_dir": str(weights_dir()), "files": [
             {"file": r.file.name, "used_by": r.file.used_by, "state": r.state, "detail": r.detail} for r in results
-        ]}, indent=2))
+        ]})
     else:
         print(f"DeepFace weights folder: {weights_dir()} (set DEEPFACE_HOME to change it)")
         for r in results:
@@ -302,6 +323,8 @@ def _faces_detect(args: argparse.Namespace) -> int:
     from lab.faces.detection import detect, detect_viola_jones
     from lab.faces.photos import load_photo
 
+    if args.save is not None and args.save.exists() and not args.save.is_dir():
+        raise StorageError(f"--save {args.save} is a file; give a folder for the aligned faces")
     photo = load_photo(args.photo)
     if args.scale_factor is not None or args.min_neighbors is not None:
         if args.detector != "opencv":
@@ -314,15 +337,21 @@ def _faces_detect(args: argparse.Namespace) -> int:
 
         from lab.files import atomic_write
 
-        args.save.mkdir(parents=True, exist_ok=True)
+        try:
+            args.save.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot make the folder {args.save}: {exc.strerror or exc}") from exc
         for number, face in enumerate(detection.faces, 1):
             target = args.save / f"{args.photo.stem}_face{number}.png"
-            atomic_write(target, lambda tmp, f=face: Image.fromarray(f.aligned).save(tmp, format="PNG"))
+            try:
+                atomic_write(target, lambda tmp, f=face: Image.fromarray(f.aligned).save(tmp, format="PNG"))
+            except OSError as exc:  # e.g. a folder of that name is in the way
+                raise StorageError(f"cannot write {target}: {exc.strerror or exc}") from exc
     faces = [{"face": n, "x": f.x, "y": f.y, "w": f.w, "h": f.h, "confidence": round(f.confidence, 4)}
              for n, f in enumerate(detection.faces, 1)]
     if args.json:
-        print(json.dumps({"photo": str(args.photo), "detector": detection.detector, "seconds": round(detection.seconds, 4),
-                          "faces": faces}, indent=2))
+        _print_json({"photo": str(args.photo), "detector": detection.detector, "seconds": round(detection.seconds, 4),
+                          "faces": faces})
         return 0
     print(f"{args.photo} ({photo.note}): {len(faces)} face(s) found by {detection.detector} in {detection.seconds:.3f} s")
     for face in faces:
@@ -339,10 +368,11 @@ def _faces_verify(args: argparse.Namespace) -> int:
     from lab.faces.pipeline import verify_photos
 
     model, detector = args.model, args.detector
+    _warn_about_threshold(model, args.metric, args.threshold)
     result = verify_photos(load_photo(args.first), load_photo(args.second), model, detector, args.metric, args.threshold,
                            None if args.face_a is None else args.face_a - 1, None if args.face_b is None else args.face_b - 1)
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2))
+        _print_json(result.as_dict())
         return 0
     v = result.verdict
     print(result.first.note())
@@ -352,6 +382,15 @@ def _faces_verify(args: argparse.Namespace) -> int:
     if args.metric == "cosine":
         print(f"(The same decisions in euclidean_l2: threshold {cosine_to_euclidean_l2(v.threshold):.4f}.)")
     return 0
+
+
+def _warn_about_threshold(model: str, metric: str, threshold: float | None) -> None:
+    """A threshold the user chose that makes the verdict meaningless is run, with a word on stderr."""
+    from lab.faces.embedding import threshold_note
+
+    note = None if threshold is None else threshold_note(model, metric, threshold)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
 
 
 def _database(args: argparse.Namespace):
@@ -401,8 +440,8 @@ def _faces_list(args: argparse.Namespace) -> int:
     database = open_database(_database(args))
     people = {person: [str(database.sources[r]) for r in rows] for person, rows in database.persons().items()}
     if args.json:
-        print(json.dumps({"database": str(database.path), "model": database.model, "detector": database.detector,
-                          "people": people}, indent=2))
+        _print_json({"database": str(database.path), "model": database.model, "detector": database.detector,
+                          "people": people})
         return 0
     print(f"{database.path}: {database.model} + {database.detector}, {len(people)} people, {database.size} faces")
     for person, sources in people.items():
@@ -420,6 +459,7 @@ def _faces_identify(args: argparse.Namespace) -> int:
     database = open_database(_database(args))
     if database.size == 0:
         raise ValueError(f"the database {args.db!r} is empty: enrol someone first")
+    _warn_about_threshold(database.model, args.metric, args.threshold)
     photo = load_photo(args.photo)  # read in memory; an identified photo is never stored
     detection = detect(photo, database.detector)
     choose_face(detection, photo.name)  # refuses a photo with no face
@@ -431,7 +471,7 @@ def _faces_identify(args: argparse.Namespace) -> int:
         box = detection.faces[row]
         results.append({"face": row + 1, "box": [box.x, box.y, box.w, box.h], **found.as_dict()})
     if args.json:
-        print(json.dumps({"photo": str(args.photo), "model": database.model, "faces": results}, indent=2))
+        _print_json({"photo": str(args.photo), "model": database.model, "faces": results})
         return 0
     for result in results:
         best = result["ranking"][0]
@@ -450,8 +490,8 @@ def _faces_roc(args: argparse.Namespace) -> int:
     metrics = METRICS if args.metric == "all" else (args.metric,)
     reports = [threshold_report(faces, metric, args.target_far) for metric in metrics]
     if args.json:
-        print(json.dumps({"folder": str(args.folder), "model": model, "detector": detector, "faces": len(faces.people),
-                          "skipped": faces.skipped, "reports": [r.as_dict() for r in reports]}, indent=2))
+        _print_json({"folder": str(args.folder), "model": model, "detector": detector, "faces": len(faces.people),
+                          "skipped": faces.skipped, "reports": [r.as_dict() for r in reports]})
         return 0
     people = len(set(faces.people))
     print(f"{args.folder}: {len(faces.people)} faces of {people} people ({model} + {detector})")
@@ -471,7 +511,7 @@ def _faces_experiment(args: argparse.Namespace) -> int:
     model, detector = args.model, args.detector
     result = run_experiment(args.folder, model, detector, args.metric, args.epochs, args.seed)
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2))
+        _print_json(result.as_dict())
         return 0
     print(f"2-fold cross-validation on {args.folder}: {result.people} people")
     for line in result.excluded:
@@ -490,8 +530,8 @@ def _faces_models(args: argparse.Namespace) -> int:
 
     rows = catalog()
     if args.json:
-        print(json.dumps([{"kind": r.kind, "name": r.name, "state": r.state, "files": list(r.files), "how": r.how}
-                          for r in rows], indent=2))
+        _print_json([{"kind": r.kind, "name": r.name, "state": r.state, "files": list(r.files), "how": r.how}
+                          for r in rows])
         return 0
     print(f"DeepFace weights folder: {weights_dir()}")
     for r in rows:
@@ -563,16 +603,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     training.add_argument("--architecture", choices=ARCHITECTURES, default="compact")
     training.add_argument("--loss", choices=LOSSES, default="triplet")
-    training.add_argument("--steps", type=int, default=2000)
-    training.add_argument("--batch-size", type=int, default=64, help="pairs per step (triplet: as many images)")
-    training.add_argument("--learning-rate", type=float, default=None, help="default: 6e-5 koch, 1e-3 compact")
+    training.add_argument("--steps", type=_bounded(limits.STEPS), default=2000)
+    training.add_argument("--batch-size", type=_bounded(limits.BATCH_SIZE), default=64, help="pairs per step (triplet: as many images)")
+    training.add_argument("--learning-rate", type=_bounded(limits.LEARNING_RATE), default=None, help="default: 6e-5 koch, 1e-3 compact")
     training.add_argument("--no-augment", dest="augment", action="store_false", help="no affine distortions")
     training.add_argument("--hard-negatives", action="store_true", help="negatives from the same alphabet")
     training.add_argument("--rotations", action="store_true", help="rotated characters as extra classes")
-    training.add_argument("--margin", type=float, default=None)
-    training.add_argument("--val-alphabets", type=int, default=5)
-    training.add_argument("--eval-every", type=int, default=250)
-    training.add_argument("--seed", type=int, default=0)
+    training.add_argument("--margin", type=_bounded(limits.MARGIN), default=None)
+    training.add_argument("--val-alphabets", type=_bounded(limits.VAL_ALPHABETS), default=5)
+    training.add_argument("--eval-every", type=_bounded(limits.EVAL_EVERY), default=250)
+    training.add_argument("--seed", type=_bounded(limits.SEED), default=0)
     training.add_argument("--name", required=True, help="name in the model store")
     training.add_argument("--models-dir", type=Path, default=None, help="default: $ONESHOT_MODELS_DIR")
     training.add_argument("--resume", metavar="MODEL", default=None, help="continue from a stored model's weights")
@@ -587,10 +627,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("what", choices=("pairs", "nway", "lake", "nn"))
     evaluate.add_argument("--model", default="default", help="name in the model store (default: the shipped model)")
-    evaluate.add_argument("--pairs", type=int, default=10_000, help="pairs: how many (half same, half different)")
-    evaluate.add_argument("--way", type=int, nargs="+", default=[20], help="nway: one or more N (2-20)")
-    evaluate.add_argument("--tasks", type=int, default=1000, help="nway: tasks per N")
-    evaluate.add_argument("--seed", type=int, default=0)
+    evaluate.add_argument("--pairs", type=_bounded(limits.PAIRS), default=10_000, help="pairs: how many (half same, half different)")
+    evaluate.add_argument("--way", type=_bounded(limits.WAY), nargs="+", default=[20], help="nway: one or more N (2-20)")
+    evaluate.add_argument("--tasks", type=_bounded(limits.TASKS), default=1000, help="nway: tasks per N")
+    evaluate.add_argument("--seed", type=_bounded(limits.SEED), default=0)
     evaluate.add_argument("--within-alphabet", action="store_true",
                           help="pairs and nway: draw the other characters from the same alphabet (harder)")
     evaluate.add_argument("--layer", choices=("features", "embedding"), default="features",
@@ -645,8 +685,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect_cmd = face_commands.add_parser("detect", help="find and align the faces in a photo")
     detect_cmd.add_argument("photo", type=Path)
     face_choices(detect_cmd, model=False)
-    detect_cmd.add_argument("--scale-factor", type=float, default=None, help="Viola-Jones (opencv) scale step, > 1")
-    detect_cmd.add_argument("--min-neighbors", type=int, default=None, help="Viola-Jones (opencv) windows that must agree")
+    detect_cmd.add_argument("--scale-factor", type=_bounded(limits.SCALE_FACTOR), default=None, help="Viola-Jones (opencv) scale step, > 1")
+    detect_cmd.add_argument("--min-neighbors", type=_bounded(limits.MIN_NEIGHBORS), default=None, help="Viola-Jones (opencv) windows that must agree")
     detect_cmd.add_argument("--save", type=Path, default=None, metavar="DIR", help="write the aligned faces as PNGs")
     detect_cmd.add_argument("--json", action="store_true")
     detect_cmd.set_defaults(handler=_faces_detect)
@@ -656,9 +696,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify_cmd.add_argument("second", type=Path)
     face_choices(verify_cmd)
     verify_cmd.add_argument("--metric", choices=METRICS, default="cosine")
-    verify_cmd.add_argument("--threshold", type=float, default=None, help="default: DeepFace's for the model and metric")
-    verify_cmd.add_argument("--face-a", type=int, default=None, help="face of the first photo, 1 = leftmost (default: largest)")
-    verify_cmd.add_argument("--face-b", type=int, default=None, help="face of the second photo (default: largest)")
+    verify_cmd.add_argument("--threshold", default=None, metavar="T", help="default: DeepFace's for the model and metric")
+    verify_cmd.add_argument("--face-a", type=_bounded(limits.FACE_NUMBER), default=None, help="face of the first photo, 1 = leftmost (default: largest)")
+    verify_cmd.add_argument("--face-b", type=_bounded(limits.FACE_NUMBER), default=None, help="face of the second photo (default: largest)")
     verify_cmd.add_argument("--json", action="store_true")
     verify_cmd.set_defaults(handler=_faces_verify)
 
@@ -683,8 +723,8 @@ def build_parser() -> argparse.ArgumentParser:
     identify_cmd.add_argument("photo", type=Path)
     database_options(identify_cmd)
     identify_cmd.add_argument("--metric", choices=METRICS, default="cosine")
-    identify_cmd.add_argument("--threshold", type=float, default=None, help="default: DeepFace's for the model and metric")
-    identify_cmd.add_argument("--face", type=int, default=None, help="only this face, 1 = leftmost (default: every face)")
+    identify_cmd.add_argument("--threshold", default=None, metavar="T", help="default: DeepFace's for the model and metric")
+    identify_cmd.add_argument("--face", type=_bounded(limits.FACE_NUMBER), default=None, help="only this face, 1 = leftmost (default: every face)")
     identify_cmd.add_argument("--json", action="store_true")
     identify_cmd.set_defaults(handler=_faces_identify)
 
@@ -692,7 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
     roc_cmd.add_argument("folder", type=Path, help="one sub-folder of photos per person")
     face_choices(roc_cmd)
     roc_cmd.add_argument("--metric", choices=(*METRICS, "all"), default="all")
-    roc_cmd.add_argument("--target-far", type=float, default=0.01, help="target false match rate (default %(default)s)")
+    roc_cmd.add_argument("--target-far", type=_bounded(limits.TARGET_FMR), default=0.01, help="target false match rate (default %(default)s)")
     roc_cmd.add_argument("--json", action="store_true")
     roc_cmd.set_defaults(handler=_faces_roc)
 
@@ -701,8 +741,8 @@ def build_parser() -> argparse.ArgumentParser:
     experiment_cmd.add_argument("folder", type=Path, help="one sub-folder of photos per person")
     face_choices(experiment_cmd)
     experiment_cmd.add_argument("--metric", choices=METRICS, default="cosine")
-    experiment_cmd.add_argument("--epochs", type=int, default=60)
-    experiment_cmd.add_argument("--seed", type=int, default=0)
+    experiment_cmd.add_argument("--epochs", type=_bounded(limits.EPOCHS), default=60)
+    experiment_cmd.add_argument("--seed", type=_bounded(limits.SEED), default=0)
     experiment_cmd.add_argument("--json", action="store_true")
     experiment_cmd.set_defaults(handler=_faces_experiment)
 
@@ -714,7 +754,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for users
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse printed the usage error (status 2) or the help (status 0)
+        return int(stop.code or 0)
+    if getattr(args, "threshold", None) is not None:
+        try:  # a threshold's scale is its metric's, known only once every option is parsed
+            args.threshold = limits.FACE_THRESHOLDS[args.metric].parse(args.threshold)
+        except OutOfRangeError as exc:
+            print(f"{parser.prog} {args.group} {args.command}: error: argument --threshold: {exc}", file=sys.stderr)
+            return 2
     try:
         return args.handler(args)
     except ValueError as exc:  # invalid option values (names, sizes) found after parsing

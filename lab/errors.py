@@ -38,3 +38,10 @@ class ModelNotFoundError(LabError):
 
 class ImageError(LabError):
     """An uploaded file is not an image the lab can use (not an image, empty, too large, no drawing in it)."""
+
+
+class OutOfRangeError(LabError, ValueError):
+    """A number a user typed (an option, a widget value, a URL parameter) is outside its valid range or not a number.
+
+    Also a ValueError, so the command line reports it as a usage error (exit status 2).
+    """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,3 +23,19 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Delete the temporary files that :func:`atomic_write` of ``path`` left behind when its process was killed.
+
+    ``kill -9`` skips every clean-up, so such files (as large as ``path``) would pile up. Call this only while
+    holding the lock that every writer of ``path`` holds: then no living writer's temporary file can be among them.
+    """
+    # mkstemp's names: the prefix, 8 characters of [a-z0-9_], the suffix (so ".k.x.….npz" is not database "k"'s).
+    pattern = re.compile(rf"\.{re.escape(path.stem)}\.[a-z0-9_]{{8}}{re.escape(path.suffix)}")
+    removed = []
+    for candidate in path.parent.glob(f".{path.stem}.*{path.suffix}"):
+        if pattern.fullmatch(candidate.name) and candidate.is_file():
+            candidate.unlink(missing_ok=True)
+            removed.append(candidate)
+    return removed

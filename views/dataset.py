@@ -8,6 +8,7 @@ import streamlit as st
 from lab.data.omniglot import DRAWINGS_PER_CHARACTER, SET_NAMES, OmniglotSet
 from lab.data.pairs import sample_pairs
 from lab.images import side_by_side, to_display
+from lab.limits import SEED
 from lab.plots import characters_per_alphabet
 from ui.common import load_set_or_explain
 
@@ -50,7 +51,7 @@ def show_random_characters(data: OmniglotSet, alphabet: str) -> None:
     start, stop = data.alphabets[alphabet]
     left, right = st.columns(2)
     count = left.slider("How many characters", 1, min(20, stop - start), min(10, stop - start), key="random_count")
-    seed = right.number_input("Random seed", 0, 2**31 - 1, 0, key="random_seed")
+    seed = right.number_input("Random seed", SEED.low, SEED.high, 0, key="random_seed")
     rng = np.random.default_rng(int(seed))
     chosen = np.sort(rng.choice(np.arange(start, stop), size=count, replace=False))
     drawers = rng.integers(0, DRAWINGS_PER_CHARACTER, size=count)
@@ -69,7 +70,7 @@ def pairs_ui(data: OmniglotSet) -> tuple[int, bool, int]:
         "Different pairs from the same alphabet", key="pairs_within",
         help="Harder: the two different characters come from one alphabet, so they look alike.",
     )
-    seed = right.number_input("Random seed", 0, 2**31 - 1, 0, key="pairs_seed")
+    seed = right.number_input("Random seed", SEED.low, SEED.high, 0, key="pairs_seed")
     return int(batch), bool(within), int(seed)
 
 

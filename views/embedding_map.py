@@ -8,6 +8,7 @@ import streamlit as st
 from lab.config import omniglot_dir
 from lab.evaluation.projection import METHODS, explained_variance, project_2d
 from lab.images import png_data_uri, to_display
+from lab.limits import SEED
 from lab.plots import embedding_map
 from ui.models import Evaluation, evaluation_or_explain
 
@@ -42,7 +43,7 @@ def settings_ui(evaluation: Evaluation) -> tuple[str, int, str, int, bool]:
                          help="PCA: a linear view, the two directions of largest spread. t-SNE: keeps neighbours "
                               "together, distorts distances between far-apart groups.")
     left, right = st.columns(2)
-    seed = left.number_input("Random seed (t-SNE)", 0, 2**31 - 1, 0, key="map_seed")
+    seed = left.number_input("Random seed (t-SNE)", SEED.low, SEED.high, 0, key="map_seed")
     pictures = right.toggle("Draw the drawings at their points", True, key="map_pictures")
     return alphabet, int(characters), method, int(seed), bool(pictures)
 

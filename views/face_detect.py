@@ -9,6 +9,7 @@ from lab.errors import LabError
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection, detect_viola_jones, draw_boxes
 from lab.faces.photos import Photo
+from lab.limits import MIN_NEIGHBORS, SCALE_FACTOR
 from ui.faces import cached_detection, cached_photo, display_width, photo_ui, read_or_explain
 
 VIOLA_JONES = "opencv with your parameters (Viola-Jones)"
@@ -55,9 +56,9 @@ def main() -> None:
     try:
         if detector == VIOLA_JONES:
             columns = st.columns(3)
-            scale = columns[0].slider("scaleFactor", 1.02, 1.5, 1.1, 0.01, key="detect_scale",
+            scale = columns[0].slider("scaleFactor", SCALE_FACTOR.low, SCALE_FACTOR.high, 1.1, 0.01, key="detect_scale",
                                       help="DeepFace's opencv detector uses 1.1")
-            neighbours = columns[1].slider("minNeighbors", 0, 20, 10, key="detect_neighbours",
+            neighbours = columns[1].slider("minNeighbors", MIN_NEIGHBORS.low, MIN_NEIGHBORS.high, 10, key="detect_neighbours",
                                            help="DeepFace's opencv detector uses 10")
             min_size = columns[2].slider("minimum face size (pixels)", 10, 200, 30, 5, key="detect_min_size")
             detection = cached_viola_jones(data, name, scale, neighbours, min_size)

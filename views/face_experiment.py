@@ -11,6 +11,7 @@ import streamlit as st
 
 from lab.errors import LabError
 from lab.faces.experiment import ExperimentResult, run_experiment
+from lab.limits import EPOCHS
 from lab.plots import experiment_errors
 from ui.faces import folder_stamp, labelled_folder_ui, settings_ui
 
@@ -39,7 +40,7 @@ def main() -> None:
     )
     folder = labelled_folder_ui("experiment_folder", "Folder of identities")
     model, detector, metric = settings_ui("experiment")
-    epochs = st.columns(4)[0].number_input("CNN epochs", 10, 300, 60, 10, key="experiment_epochs")
+    epochs = st.columns(4)[0].number_input("CNN epochs", EPOCHS.low, EPOCHS.high, 60, 10, key="experiment_epochs")
     if not st.toggle("Run the experiment", key="experiment_run"):
         st.info("Switch on *Run the experiment* (it takes about half a minute; the result is kept for everyone).")
         return

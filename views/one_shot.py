@@ -11,6 +11,7 @@ from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.evaluation.lake import PUBLISHED
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.images import to_display
+from lab.limits import SEED, WAY
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
 from ui.models import Evaluation, evaluation_or_explain
 
@@ -20,9 +21,9 @@ PER_ROW = 8
 
 def quiz_settings_ui() -> tuple[int, bool, int]:
     left, middle, right = st.columns(3)
-    n_way = left.slider("N: candidates per task", 2, 20, 16, key="quiz_way", help="The lecture's exercise is 16-way.")
+    n_way = left.slider("N: candidates per task", WAY.low, WAY.high, 16, key="quiz_way", help="The lecture's exercise is 16-way.")
     within = middle.checkbox("All candidates from the query's alphabet (harder)", True, key="quiz_within")
-    seed = right.number_input("Quiz seed (the same seed gives the same tasks)", 0, 2**31 - 1, 0, key="quiz_seed")
+    seed = right.number_input("Quiz seed (the same seed gives the same tasks)", SEED.low, SEED.high, 0, key="quiz_seed")
     return int(n_way), bool(within), int(seed)
 
 
@@ -103,7 +104,7 @@ def batch(evaluation: Evaluation) -> None:
     left, middle, right = st.columns(3)
     ways = left.multiselect("N values", list(range(2, 21)), [2, 5, 10, 16, 20], key="batch_ways")
     tasks = middle.select_slider("Tasks per N", [100, 500, 1000, 2000, 5000], 1000, key="batch_tasks")
-    seed = right.number_input("Random seed", 0, 2**31 - 1, 0, key="batch_seed")
+    seed = right.number_input("Random seed", SEED.low, SEED.high, 0, key="batch_seed")
     within = st.checkbox("All candidates from the query's alphabet (harder)", True, key="batch_within")
     if not ways:
         st.info("Choose at least one N.")

@@ -11,6 +11,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from lab.errors import LabError
+from lab.limits import EVAL_EVERY, LEARNING_RATE, SEED, STEPS
 from lab.siamese.jobs import TrainingJob, TrainingJobs
 from lab.siamese.losses import LOSSES
 from lab.siamese.pretrained import download_course_model, load_course_model
@@ -46,17 +47,17 @@ def settings_ui() -> tuple[str, str, TrainConfig, str | None]:
         left, middle, right = st.columns(3)
         architecture = left.selectbox("Architecture", ARCHITECTURES, format_func=lambda a: f"{a}: {SPECS[a].description}")
         loss = middle.selectbox("Loss", LOSSES, index=2, help="\n\n".join(f"**{k}**: {v}" for k, v in LOSS_HELP.items()))
-        steps = right.number_input("Steps", 20, 100_000, 1000, step=100)
+        steps = right.number_input("Steps", STEPS.low, STEPS.high, 1000, step=100)
         left, middle, right = st.columns(3)
         batch_size = left.select_slider("Batch (pairs per step)", [8, 16, 32, 64, 128], 64)
         learning_rate = middle.number_input(
-            "Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)", 0.0, 0.1, 0.0, step=1e-4, format="%.5f"
+            "Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)", 0.0, LEARNING_RATE.high, 0.0, step=1e-4, format="%.5f"
         )
-        seed = right.number_input("Random seed", 0, 2**31 - 1, 0)
+        seed = right.number_input("Random seed", SEED.low, SEED.high, 0)
         left, middle, right = st.columns(3)
         augment = left.checkbox("Affine distortions (Koch)", True)
         hard = middle.checkbox("Hard negatives (same alphabet)", False)
-        eval_every = right.number_input("Validate every (steps)", 10, 10_000, 250, step=50)
+        eval_every = right.number_input("Validate every (steps)", EVAL_EVERY.low, EVAL_EVERY.high, 250, step=50)
         resumable = [m.name for m in list_models()]
         resume = st.selectbox("Continue from a stored model (same architecture and loss)", ["(start fresh)", *resumable])
         submitted = st.form_submit_button("Start training", type="primary")

@@ -14,6 +14,7 @@ from lab.evaluation.roc import (
 )
 from lab.evaluation.verification import accuracy_at
 from lab.images import side_by_side, to_display
+from lab.limits import FAR_PERCENT, SEED
 from lab.plots import roc_figure, score_histograms
 from lab.siamese.evaluate_stored import ScoredPairs, scored_pairs
 from ui.models import Evaluation, evaluation_or_explain
@@ -49,7 +50,7 @@ def settings_ui() -> tuple[int, int, bool]:
     left, middle, right = st.columns(3)
     n_pairs = left.select_slider("Pairs to score (half same, half different)", [1_000, 2_000, 5_000, 10_000, 20_000],
                                  10_000, key="roc_pairs")
-    seed = middle.number_input("Random seed of the pairs", 0, 2**31 - 1, 0, key="roc_seed")
+    seed = middle.number_input("Random seed of the pairs", SEED.low, SEED.high, 0, key="roc_seed")
     within = right.checkbox("Different pairs from the same alphabet (harder)", key="roc_within",
                             help="The two characters of a different pair then come from one alphabet, so they look alike.")
     return int(n_pairs), int(seed), bool(within)
@@ -60,7 +61,8 @@ def jump_ui(result: Analysis) -> None:
     left, middle, right = st.columns([1, 1, 1])
     left.button(f"Jump to the EER point ({result.eer[1]:.3f})", key="roc_to_eer",
                 on_click=lambda: st.session_state.update({SLIDER: round(min(max(result.eer[1], 0.0), 1.0), 3)}))
-    target = middle.number_input("Target false accept rate (%)", 0.0, 100.0, 1.0, step=0.1, key="roc_target_far")
+    target = middle.number_input("Target false accept rate (%)", float(FAR_PERCENT.low), float(FAR_PERCENT.high), 1.0, step=0.1,
+                                  key="roc_target_far")
     threshold = threshold_for_false_accept_rate(result.scored.scores, result.scored.same, target / 100)
     # Rounded up to the slider's step: a higher threshold can only lower the false accept rate.
     on_step = min(max(math.ceil(threshold * 1000 - 1e-9) / 1000, 0.0), 1.0)

@@ -19,6 +19,7 @@ from lab.evaluation.roc import (
 )
 from lab.faces.embedding import default_threshold, distances
 from lab.faces.photos import labelled_photos, load_photo
+from lab.limits import TARGET_FMR
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class ThresholdReport:
 
 
 def threshold_report(faces: LabelledFaces, metric: str, target_far: float = 0.01) -> ThresholdReport:
+    TARGET_FMR.check(target_far)
     found, same, _ = pair_distances(faces, metric)
     if same.all() or not same.any():
         raise LabError("a threshold needs both same-person and different-person pairs: give at least two people, "

@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import LabError, StorageError
-from lab.faces.embedding import default_threshold, distances
+from lab.faces.embedding import checked_threshold, distances
+from lab.limits import face_threshold
 from lab.faces.photos import thumbnail
-from lab.files import atomic_write
+from lab.files import atomic_write, remove_stale_temporaries
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 THUMBNAIL = 96
@@ -66,7 +67,7 @@ class Identification:
 
     def at(self, threshold: float) -> Identification:
         """The same ranking against another threshold (the distances do not change)."""
-        return dataclasses.replace(self, threshold=float(threshold))
+        return dataclasses.replace(self, threshold=face_threshold(self.metric, threshold))
 
     def as_dict(self) -> dict:
         return {"person": self.person, "known": self.person is not None, "threshold": self.threshold,
@@ -97,7 +98,7 @@ class FaceDatabase:
 
     def identify(self, vector: np.ndarray, metric: str = "cosine", threshold: float | None = None) -> Identification:
         """Everyone ranked by their nearest enrolled face; "unknown" when even the nearest is above the threshold."""
-        limit = default_threshold(self.model, metric) if threshold is None else float(threshold)
+        limit = checked_threshold(self.model, metric, threshold)
         if self.size == 0:
             return Identification([], limit, metric)
         found = distances(self.embeddings, vector, metric)
@@ -160,12 +161,14 @@ def open_database(path: Path, model: str | None = None, detector: str | None = N
         if model is None or detector is None:
             raise DatabaseError(f"there is no face database {path}; enrol someone to create it")
         return FaceDatabase(path, model, detector)
+    _clean_if_idle(path)
     try:
         with np.load(path, allow_pickle=False) as stored:
             database = FaceDatabase(path, str(stored["model"]), str(stored["detector"]), stored["people"],
                                     stored["sources"], stored["embeddings"], stored["thumbnails"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        raise DatabaseError(f"{path} is not a face database of the lab (or it is damaged): {exc}") from exc
+        raise DatabaseError(f"{path} is not a face database of the lab, or it is damaged ({_unreadable(exc)}). "
+                            "It was left as it is; enrolling into it is refused until it is moved away.") from exc
     sizes = {database.people.size, database.sources.size, database.embeddings.shape[0], database.thumbnails.shape[0]}
     if len(sizes) != 1:
         raise DatabaseError(f"{path} is damaged: its arrays disagree on the number of faces")
@@ -175,6 +178,19 @@ def open_database(path: Path, model: str | None = None, detector: str | None = N
     return database
 
 
+def _unreadable(exc: BaseException) -> str:
+    """Why NumPy could not read a database, in a user's words (not NumPy's advice on allow_pickle)."""
+    if isinstance(exc, KeyError):
+        return "it lacks arrays that every face database has (model, detector, people, embeddings, ...)"
+    if isinstance(exc, (zipfile.BadZipFile, EOFError)):
+        return "it is not a complete .npz archive"
+    if isinstance(exc, ValueError) and "pickle" in str(exc):
+        return "it holds Python objects, which a face database never does and the lab never loads"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return "it is not an .npz file of arrays"
+
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Serialise changes to one database across sessions and processes (an advisory lock beside it)."""
@@ -182,9 +198,20 @@ def locked(path: Path) -> Iterator[None]:
     with open(path.with_suffix(".lock"), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
+            remove_stale_temporaries(path)  # left by a writer killed mid-save; no living writer has one now
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_if_idle(path: Path) -> None:
+    """Leftovers of killed writers go on open too (a database that is only read again); not while one writes."""
+    try:
+        with open(path.with_suffix(".lock"), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            remove_stale_temporaries(path)
+    except OSError:
+        pass  # a writer holds the lock (it cleans when it takes it), or the folder is read-only
 
 
 def enrol(path: Path, model: str, detector: str, person: str, vectors: np.ndarray,

@@ -14,6 +14,7 @@ import numpy as np
 
 from lab.errors import LabError
 from lab.faces.photos import Photo
+from lab.limits import MIN_NEIGHBORS, SCALE_FACTOR
 
 # DeepFace's detectors that need no download once `python -m lab faces weights` has run (mtcnn ships its
 # weights in its wheel), fastest first as measured in docs/PERFORMANCE.md.
@@ -107,8 +108,10 @@ def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: i
     from deepface.modules import detection, modeling
     from deepface.models.Detector import FacialAreaRegion
 
-    if scale_factor <= 1.0 or min_neighbors < 0 or min_size < 1:
-        raise ValueError("scale factor must exceed 1, neighbours be >= 0 and the minimum size >= 1 pixel")
+    SCALE_FACTOR.check(scale_factor)
+    MIN_NEIGHBORS.check(min_neighbors)
+    if min_size < 1:
+        raise ValueError("the minimum face size must be at least 1 pixel")
     started = time.perf_counter()
     client = modeling.build_model(task="face_detector", model_name="opencv")  # loads both cascades once
     image = photo.bgr

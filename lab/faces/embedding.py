@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.errors import LabError
+from lab.limits import FACE_THRESHOLDS, face_threshold
 
 # The models that run offline once `python -m lab faces weights` has run (Facenet is the lecture's model).
 OFFLINE_MODELS = ("Facenet", "Dlib")
@@ -81,6 +82,24 @@ def threshold_table(models: tuple[str, ...] | None = None) -> dict[str, dict[str
     return {name: dict(row) for name, row in thresholds.items() if models is None or name in models}
 
 
+def checked_threshold(model_name: str, metric: str, threshold: float | None) -> float:
+    """DeepFace's threshold when ``threshold`` is None, else ``threshold`` checked against the metric's scale."""
+    return default_threshold(model_name, metric) if threshold is None else face_threshold(metric, threshold)
+
+
+def threshold_note(model_name: str, metric: str, threshold: float) -> str | None:
+    """A warning for a threshold at which the decision says little: everyone the same person, or no one."""
+    standard = default_threshold(model_name, metric)
+    if metric != "euclidean" and threshold >= FACE_THRESHOLDS[metric].high:
+        return f"{threshold:g} is the largest {metric} distance there is: every pair of faces is called the same person."
+    if threshold > 2 * standard:
+        return (f"the threshold {threshold:g} is over twice DeepFace's {standard:g} for {model_name} with {metric}: "
+                "expect different people to be called the same person.")
+    if threshold == 0:
+        return "a threshold of 0 calls only identical faces the same person."
+    return None
+
+
 def slider_range(model_name: str, metric: str, *observed: float) -> tuple[float, float]:
     """A threshold slider's (low, high) on the right scale: up to 2.5 x DeepFace's threshold or the distances seen."""
     bounded = {"cosine": 2.0, "euclidean_l2": 2.0, "angular": 1.0}
@@ -113,7 +132,7 @@ class Verdict:
 
     def at(self, threshold: float) -> Verdict:
         """The same pair judged against another threshold (the distance does not change)."""
-        return dataclasses.replace(self, threshold=float(threshold))
+        return dataclasses.replace(self, threshold=face_threshold(self.metric, threshold))
 
     def as_dict(self) -> dict:
         return {"verified": self.verified, "distance": self.distance, "threshold": self.threshold,
@@ -123,5 +142,5 @@ class Verdict:
 def verdict(a: np.ndarray, b: np.ndarray, model_name: str, metric: str, threshold: float | None = None) -> Verdict:
     standard = default_threshold(model_name, metric)
     distance = float(distances(a[None, :], b, metric)[0])
-    return Verdict(model_name, metric, distance, standard if threshold is None else float(threshold), standard)
+    return Verdict(model_name, metric, distance, checked_threshold(model_name, metric, threshold), standard)
 

@@ -20,6 +20,7 @@ import numpy as np
 from lab.errors import LabError
 from lab.faces.calibration import embed_folder
 from lab.faces.embedding import distances
+from lab.limits import EPOCHS
 
 CNN_SIZE = 64
 
@@ -138,6 +139,7 @@ class ExperimentResult:
 def run_experiment(folder: Path, model: str = "Facenet", detector: str = "yunet", metric: str = "cosine",
                    epochs: int = 60, seed: int = 0) -> ExperimentResult:
     """Both methods on the same two folds of the folder's photos (each photo's largest face)."""
+    EPOCHS.check(epochs)  # before the embeddings: 0 epochs would report a conclusion from an untrained CNN
     faces = embed_folder(folder, model, detector)
     folds = two_folds(faces.people, seed)
     excluded = list(faces.skipped) + [f"{p}: only one photo with a face" for p in sorted(set(faces.people))

@@ -19,6 +19,7 @@ from lab.evaluation.nearest import QUERY_DRAWERS, TEMPLATE_DRAWERS, nearest_temp
 from lab.evaluation.roc import equal_error_rate, roc_curve
 from lab.evaluation.tasks import batch_accuracy
 from lab.evaluation.verification import accuracy_at, evaluation_pair_scores
+from lab.limits import PAIRS, TASKS, WAY
 from lab.siamese.model import SiameseModel
 
 FEATURE_LAYERS = ("features", "embedding")
@@ -52,6 +53,7 @@ def scored_pairs(
     within_alphabet: bool = False,
 ) -> ScoredPairs:
     """``n_pairs`` seeded random pairs of the set (half same, half different) with the model's scores."""
+    PAIRS.check(n_pairs)
     batch = sample_pairs(data, n_pairs, np.random.default_rng(seed), within_alphabet=within_alphabet)
     return ScoredPairs(batch, evaluation_pair_scores(codes, batch, model.head()), batch.targets == 1)
 
@@ -86,6 +88,9 @@ def nway_figures(
     within_alphabet: bool = True,
 ) -> dict:
     """Accuracy on ``tasks`` seeded N-way tasks for each N, with 95% confidence intervals."""
+    TASKS.check(tasks)
+    for way in ways:
+        WAY.check(way)
     rows = []
     for way in ways:
         result = batch_accuracy(codes, data.alphabet_index(), way, tasks, seed, model.head(), within_alphabet)

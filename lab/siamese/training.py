@@ -16,8 +16,10 @@ import numpy as np
 
 from lab.data.omniglot import DRAWINGS_PER_CHARACTER, OmniglotSet
 from lab.data.pairs import sample_pair_indices
+from lab.errors import OutOfRangeError
 from lab.evaluation.tasks import sample_tasks, task_accuracy
 from lab.evaluation.verification import best_threshold, evaluation_pair_scores
+from lab.limits import BATCH_SIZE, EVAL_EVERY, LEARNING_RATE, MARGIN, SEED, STEPS, VAL_ALPHABETS
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
 from lab.siamese.model import SiameseModel, build_pair_model, tower_codes
 from lab.siamese.preprocess import downsample
@@ -49,10 +51,13 @@ class TrainConfig:
             raise ValueError(f"architecture must be one of {', '.join(ARCHITECTURES)}")
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}")
-        if self.steps < 1 or self.batch_size < 4 or self.batch_size % 2:
-            raise ValueError("steps must be positive and batch_size an even number of at least 4")
-        if not 0 <= self.val_alphabets < 30:
-            raise ValueError("val_alphabets must be between 0 and 29")
+        for bounds, value in ((STEPS, self.steps), (BATCH_SIZE, self.batch_size), (SEED, self.seed),
+                              (VAL_ALPHABETS, self.val_alphabets), (EVAL_EVERY, self.eval_every),
+                              (LEARNING_RATE, self.learning_rate), (MARGIN, self.margin)):
+            if value is not None:  # None: the architecture's or the loss's default
+                bounds.check(value)
+        if self.batch_size % 2:
+            raise OutOfRangeError(f"the batch size must be even (half same, half different pairs); got {self.batch_size}")
 
     @property
     def lr(self) -> float:
