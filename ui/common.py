@@ -85,8 +85,8 @@ def data_missing_panel() -> None:
                 path = install_archive(key, upload.getvalue())
                 st.success(f"{upload.name} checked and saved as {path}. Reload the page to use it.")
                 cached_set.clear()
-            except LabError as exc:
-                st.error(f"{upload.name} was not saved: {exc}")
+            except LabError as exc:  # the message names the upload and says it was not saved
+                st.error(str(exc))
 
 
 def models_table(models: list[ModelInfo]) -> pd.DataFrame:

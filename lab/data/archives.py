@@ -13,6 +13,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -40,31 +41,123 @@ def check_member(info: zipfile.ZipInfo) -> None:
         raise ArchiveError(f"The archive entry {name!r} is a symbolic link; refusing to use it.")
 
 
+# Limits on what an archive may unpack to. An Omniglot drawing is a ~1 KB PNG: in the official zips the
+# largest entry is 980 bytes, and the sets unpack to 4,810,560 bytes (images_background.zip, 19,280
+# drawings), 3,371,735 bytes (images_evaluation.zip, 13,180) and 223,271 bytes (all_runs.zip, 820 files),
+# measured from ../shared/data/omniglot. The limits are three orders of magnitude above a drawing and over
+# ten times the largest set, so no genuine file comes near them, while a zip bomb (a 9.5 MB upload that
+# unpacks to 1 GB) is refused from its declared sizes before anything is decompressed.
+MAX_ENTRY_BYTES = 1 << 20  # 1 MiB per entry
+MAX_TOTAL_BYTES = 64 << 20  # 64 MiB for the whole archive
+CHUNK_BYTES = 1 << 16  # entries are streamed in pieces this size, never read whole
+
+# The advice for a file that sits in the data folder; callers checking something else (an upload, a
+# download that is discarded on failure) pass their own, or none.
+REFETCH = "Delete this file and fetch it again."
+
+# What zipfile raises for damaged data: a CRC mismatch (BadZipFile, at the end of an entry's stream), a cut
+# file (EOFError), corrupt deflate data (zlib.error), an encrypted entry (RuntimeError) or an unknown method.
+_READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, RuntimeError, NotImplementedError)
+
+
+def _error(shown_as: str, problem: str, advice: str) -> ArchiveError:
+    """An :class:`ArchiveError` that names the file as the user knows it, says what is wrong and what to do."""
+    return ArchiveError(" ".join(part for part in (f"{shown_as}: {problem}", advice) if part))
+
+
 @contextmanager
-def open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
-    """Open ``path`` as a zip whose every entry passed :func:`check_member`."""
+def open_zip(path: Path, shown_as: str | None = None, advice: str = REFETCH) -> Iterator[zipfile.ZipFile]:
+    """Open ``path`` as a zip whose every entry passed :func:`check_member`.
+
+    Messages name the file ``shown_as`` (default: its path), so a temporary copy is reported under the
+    name the user gave it.
+    """
+    shown_as = shown_as or str(path)
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise ArchiveError(
-            f"{path} is not a readable zip archive (truncated or corrupt: {exc}). Delete it and fetch it again."
-        ) from exc
+        raise _error(shown_as, f"not a readable zip archive (truncated or corrupt: {exc}).", advice) from exc
     with archive:
         for info in archive.infolist():
             check_member(info)
         yield archive
 
 
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The bytes of one entry; a CRC mismatch or a cut-off entry becomes an :class:`ArchiveError`."""
+def check_declared_size(info: zipfile.ZipInfo, shown_as: str, advice: str, max_entry: int = MAX_ENTRY_BYTES) -> None:
+    """Refuse an entry from its header alone: over the size limit, or a stored entry whose sizes disagree."""
+    if info.file_size > max_entry:
+        problem = f"the entry {info.filename!r} unpacks to {info.file_size:,} bytes, over the limit of {max_entry:,}"
+        raise _error(shown_as, f"{problem} bytes per entry (a zip bomb?); refusing to unpack it.", advice)
+    if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
+        problem = f"the entry {info.filename!r} declares {info.file_size:,} bytes but stores {info.compress_size:,}"
+        raise _error(shown_as, f"{problem}; the archive is damaged or crafted.", advice)
+
+
+def stream_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown_as: str, advice: str, max_entry: int = MAX_ENTRY_BYTES
+) -> Iterator[bytes]:
+    """The bytes of one entry in chunks of at most :data:`CHUNK_BYTES`, checked as they come.
+
+    The declared size is checked before anything is decompressed; the bytes actually produced are counted
+    against it; zipfile checks the CRC when the stream ends. Every failure is an :class:`ArchiveError`.
+    """
+    check_declared_size(info, shown_as, advice, max_entry)
+    produced = 0
     try:
-        return archive.read(info)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise ArchiveError(
-            f"{archive.filename}: the entry {info.filename!r} is damaged ({exc}). Delete the archive and fetch it again."
-        ) from exc
+        with archive.open(info) as stream:
+            while chunk := stream.read(CHUNK_BYTES):
+                produced += len(chunk)
+                if produced > info.file_size:
+                    problem = f"the entry {info.filename!r} holds more than its declared {info.file_size:,} bytes"
+                    raise _error(shown_as, f"{problem}; the archive is damaged or crafted.", advice)
+                yield chunk
+    except _READ_ERRORS as exc:
+        raise _error(shown_as, f"the entry {info.filename!r} is damaged ({exc}).", advice) from exc
+    if produced != info.file_size:
+        problem = f"the entry {info.filename!r} holds {produced:,} of its declared {info.file_size:,} bytes"
+        raise _error(shown_as, f"{problem}; the archive is damaged.", advice)
+
+
+def read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown_as: str | None = None, advice: str = REFETCH
+) -> bytes:
+    """The bytes of one entry, refused before reading if it declares more than :data:`MAX_ENTRY_BYTES`.
+
+    So a zip bomb copied into the data folder by hand costs no memory when a page loads it.
+    """
+    return b"".join(stream_member(archive, info, shown_as or str(archive.filename), advice))
+
+
+def verify_archive(
+    path: Path,
+    shown_as: str | None = None,
+    advice: str = REFETCH,
+    max_entry: int = MAX_ENTRY_BYTES,
+    max_total: int = MAX_TOTAL_BYTES,
+) -> tuple[int, int]:
+    """Check a whole zip before anyone relies on it; return (entries, bytes unpacked).
+
+    First every entry's declared size against ``max_entry`` and the running total against ``max_total``,
+    before decompressing anything; then every entry is streamed (never held whole) so its CRC and actual
+    size are checked. Raises :class:`ArchiveError` naming the file as ``shown_as`` and the bad entry.
+    """
+    shown_as = shown_as or str(path)
+    with open_zip(path, shown_as, advice) as archive:
+        entries = archive.infolist()
+        declared = 0
+        for info in entries:
+            check_declared_size(info, shown_as, advice, max_entry)
+            declared += info.file_size
+            if declared > max_total:
+                problem = f"its entries unpack to more than the limit of {max_total:,} bytes in all (a zip bomb?)"
+                raise _error(shown_as, f"{problem}; refusing to unpack it.", advice)
+        unpacked = 0
+        for info in entries:
+            for chunk in stream_member(archive, info, shown_as, advice, max_entry):
+                unpacked += len(chunk)
+    return len(entries), unpacked
 
 
 def safe_extract(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.config import omniglot_dir
-from lab.data.archives import safe_extract
+from lab.data.archives import REFETCH, safe_extract, verify_archive
 from lab.data.download import ProgressCallback, RemoteFile, download
 from lab.data.lake_runs import RUNS_ZIP, load_runs
 from lab.data.omniglot import SPECS, check_archive_layout, decode_set
@@ -36,12 +36,18 @@ OFFICIAL_FILES = {
 FILE_KEYS = tuple(OFFICIAL_FILES)
 
 
-def check_file(key: str, path: Path) -> str:
-    """Check one Omniglot file by content; return a one-line summary, raise :class:`ArchiveError` if bad."""
+def check_file(key: str, path: Path, shown_as: str | None = None, advice: str = REFETCH) -> str:
+    """Check one Omniglot file completely; return a one-line summary, raise :class:`ArchiveError` if bad.
+
+    Every entry's size and CRC first (:func:`verify_archive`, which refuses a zip bomb before unpacking it),
+    then the content: the official counts of an image set, or all 20 runs of ``all_runs.zip``. Messages call
+    the file ``shown_as`` (default: its path) and end with ``advice``, which suits a file in the data folder.
+    """
+    verify_archive(path, shown_as, advice)
     if key == "runs":
-        runs = load_runs(path)
+        runs = load_runs(path, shown_as)
         return f"{len(runs)} runs of {runs[0].training.shape[0]}-way one-shot tasks"
-    alphabets, characters, drawings = check_archive_layout(path, key)
+    alphabets, characters, drawings = check_archive_layout(path, key, shown_as)
     return f"{alphabets} alphabets, {characters} characters, {drawings} drawings"
 
 
@@ -81,25 +87,33 @@ def fetch(key: str, data_dir: Path | None = None, progress: ProgressCallback | N
     existing = root / remote.file_name
     if existing.is_file():
         try:
-            return existing, "already present: " + check_file(key, existing)
+            return existing, "already present: " + check_file(key, existing, advice="")
         except LabError as exc:
             raise ArchiveError(
                 f"{existing} exists but is not valid ({exc}) Move it away and fetch again; it was left untouched."
             ) from exc
+    summaries: list[str] = []  # the check of the downloaded part, kept so the file is not checked twice
+
+    def validate(part: Path) -> None:
+        # The part is discarded on failure, so the message gives no advice about deleting it.
+        summaries.append(check_file(key, part, remote.file_name, advice=""))
+
     try:
-        path = download(remote, root, progress=progress, validate=lambda part: check_file(key, part))
+        path = download(remote, root, progress=progress, validate=validate)
     except PermissionError as exc:
         raise StorageError(f"Cannot write into {root} ({exc.strerror}); choose a writable data folder.") from exc
-    return path, "downloaded: " + check_file(key, path)
+    return path, "downloaded: " + summaries[-1]
 
 
 def install_archive(key: str, source: Path | bytes, data_dir: Path | None = None) -> Path:
     """Copy a user's archive (a path, or the bytes of an upload) into the data folder after checking it.
 
-    The copy is written to a temporary file, checked, and only then renamed into place, so a bad upload
-    never replaces or shadows a good file.
+    The copy is written to a temporary file, checked completely (:func:`check_file`), and only then renamed
+    into place, so a bad upload never replaces or shadows a good file and leaves nothing behind. Messages
+    name the upload as the user knows it (never the temporary file) and say that it was not saved.
     """
     remote = OFFICIAL_FILES[key]
+    shown_as = remote.file_name if isinstance(source, bytes) else Path(source).name
     root = omniglot_dir(data_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -107,18 +121,29 @@ def install_archive(key: str, source: Path | bytes, data_dir: Path | None = None
     except OSError as exc:
         raise StorageError(f"Cannot write into {root} ({exc.strerror}); choose a writable data folder.") from exc
     try:
+        _write_copy(handle, source, shown_as, root)
+        try:
+            check_file(key, Path(temporary), shown_as, advice="")
+        except LabError as exc:
+            raise ArchiveError(f"{exc} {shown_as} was not saved; upload an intact copy.") from exc
+        destination = root / remote.file_name
+        os.replace(temporary, destination)
+        return destination
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _write_copy(handle: int, source: Path | bytes, shown_as: str, root: Path) -> None:
+    """Write the upload (bytes) or the file at ``source`` into the open temporary file ``handle``."""
+    try:
         with os.fdopen(handle, "wb") as stream:
             if isinstance(source, bytes):
                 stream.write(source)
             else:
                 with open(source, "rb") as original:
                     shutil.copyfileobj(original, stream)
-        check_file(key, Path(temporary))
-        destination = root / remote.file_name
-        os.replace(temporary, destination)
-        return destination
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    except OSError as exc:  # a full disk, or a source that vanished: the user's problem, not a bug
+        raise StorageError(f"Cannot copy {shown_as} into {root} ({exc.strerror or exc}); it was not saved.") from exc
 
 
 def extract(key: str, data_dir: Path | None = None) -> Path:

@@ -44,16 +44,16 @@ def runs_path(data_dir: Path | None = None) -> Path:
     return path
 
 
-def load_runs(path: Path) -> list[LakeRun]:
-    """Read and check all 20 runs of ``all_runs.zip``."""
+def load_runs(path: Path, shown_as: str | None = None) -> list[LakeRun]:
+    """Read and check all 20 runs of ``all_runs.zip``; messages call the file ``shown_as`` (default: its name)."""
     runs = []
-    with open_zip(path) as archive:
+    with open_zip(path, shown_as) as archive:
         members = {info.filename: info for info in archive.infolist()}
 
         def member(name: str) -> bytes:
             if name not in members:
-                raise ArchiveError(f"{path.name} has no entry {name!r}; it is not Lake's all_runs.zip.")
-            return read_member(archive, members[name])
+                raise ArchiveError(f"{shown_as or path.name} has no entry {name!r}; it is not Lake's all_runs.zip.")
+            return read_member(archive, members[name], shown_as)
 
         for number in range(1, N_RUNS + 1):
             name = f"run{number:02d}"

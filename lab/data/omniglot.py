@@ -297,29 +297,30 @@ def _spec(set_name: str) -> SetSpec:
         raise ValueError(f"unknown Omniglot set {set_name!r}; choose one of {', '.join(SET_NAMES)}") from None
 
 
-def check_archive_layout(path: Path, set_name: str) -> tuple[int, int, int]:
+def check_archive_layout(path: Path, set_name: str, shown_as: str | None = None) -> tuple[int, int, int]:
     """Count (alphabets, characters, drawings) from the entry names of a zip, without decoding images.
 
     Raises :class:`ArchiveError` unless the counts are the official ones; fast enough to check every
-    download and every file a user drops in.
+    download and every file a user drops in. Messages call the file ``shown_as`` (default: its name).
     """
     spec = _spec(set_name)
+    name = shown_as or path.name
     characters: dict[tuple[str, str], int] = {}
-    with open_zip(path) as archive:
+    with open_zip(path, shown_as) as archive:
         for info in archive.infolist():
             if info.is_dir() or is_ignorable(info.filename):
                 continue
             parts = PurePosixPath(info.filename).parts
             if len(parts) != 4 or parts[0] != spec.folder or not _DRAWING_NAME.match(parts[3]):
                 raise ArchiveError(
-                    f"{path.name}: the entry {info.filename!r} is not {spec.folder}/<alphabet>/characterNN/XXXX_DD.png; "
+                    f"{name}: the entry {info.filename!r} is not {spec.folder}/<alphabet>/characterNN/XXXX_DD.png; "
                     f"this is not the official {spec.zip_name}."
                 )
             characters[(parts[1], parts[2])] = characters.get((parts[1], parts[2]), 0) + 1
     counts = (len({a for a, _ in characters}), len(characters), sum(characters.values()))
     if counts != (spec.alphabets, spec.characters, spec.images):
         raise ArchiveError(
-            f"{path.name} holds {counts[0]} alphabets, {counts[1]} characters and {counts[2]} drawings; the official "
+            f"{name} holds {counts[0]} alphabets, {counts[1]} characters and {counts[2]} drawings; the official "
             f"{set_name} set has {spec.alphabets}, {spec.characters} and {spec.images}."
         )
     return counts
