@@ -2,9 +2,10 @@
 
 The Omniglot zips come from the network or from a user's disk, so nothing in them is trusted: entries that
 would land outside the target folder (``../x``, ``/etc/x``, symbolic links) are refused, a truncated or
-corrupt archive is reported as such, and extraction goes to a temporary sibling folder that is renamed into
-place only once everything was written and checked, so a crash never leaves a half-extracted folder that
-later loads as if complete.
+corrupt archive is reported as such, no entry is unpacked past a size limit (a zip bomb is refused from its
+declared sizes, before any decompression), and extraction goes to a temporary sibling folder that is
+renamed into place only once everything was written and checked, so a crash never leaves a half-extracted
+folder that later loads as if complete.
 """
 
 from __future__ import annotations
@@ -29,16 +30,16 @@ def is_ignorable(name: str) -> bool:
     return any(part in IGNORED_PARTS or part.startswith(".") for part in parts)
 
 
-def check_member(info: zipfile.ZipInfo) -> None:
+def check_member(info: zipfile.ZipInfo, shown_as: str, advice: str) -> None:
     """Raise :class:`ArchiveError` for an entry that could write outside the extraction folder."""
     name = info.filename
     if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise ArchiveError(f"The archive entry {name!r} has an absolute or Windows path; refusing to use it.")
+        raise _error(shown_as, f"the entry {name!r} has an absolute or Windows path; refusing to use it.", advice)
     if ".." in PurePosixPath(name).parts:
-        raise ArchiveError(f"The archive entry {name!r} points outside its folder ('..'); refusing to use it.")
+        raise _error(shown_as, f"the entry {name!r} points outside its folder ('..'); refusing to use it.", advice)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise ArchiveError(f"The archive entry {name!r} is a symbolic link; refusing to use it.")
+        raise _error(shown_as, f"the entry {name!r} is a symbolic link; refusing to use it.", advice)
 
 
 # Limits on what an archive may unpack to. An Omniglot drawing is a ~1 KB PNG: in the official zips the
@@ -81,7 +82,7 @@ def open_zip(path: Path, shown_as: str | None = None, advice: str = REFETCH) -> 
         raise _error(shown_as, f"not a readable zip archive (truncated or corrupt: {exc}).", advice) from exc
     with archive:
         for info in archive.infolist():
-            check_member(info)
+            check_member(info, shown_as, advice)
         yield archive
 
 
