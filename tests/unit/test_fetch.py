@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,7 @@ from lab.data.download import RemoteFile
 from lab.data.fetch import extract, fetch, install_archive, status
 from lab.data.omniglot import load_set
 from lab.errors import ArchiveError, DownloadError, StorageError
+from tests.unit.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
 
 
 def test_fetch_keeps_valid_files_without_network(omniglot_dir: Path) -> None:
@@ -76,3 +79,77 @@ def test_half_extracted_folder_does_not_load_as_complete(writable_omniglot: Path
         png.unlink()
     with pytest.raises(ArchiveError, match="658 characters"):
         load_set("evaluation", writable_omniglot, use_cache=False)
+
+
+# ------------------------------------------------------------------------------- hostile uploads
+# Each builds a bad images_background.zip at the path given; install_archive must refuse it, say what was
+# wrong under the upload's own name, and leave the data folder exactly as it was.
+
+DRAWING = "images_background/Latin/character01/0001_01.png"
+
+
+def _truncated(path: Path) -> None:
+    write_zip(path, {DRAWING: png()})
+    path.write_bytes(path.read_bytes()[:-30])  # the end of the central directory is gone
+
+
+def _bad_crc(path: Path) -> None:
+    flip_data_byte(write_zip(path, {DRAWING: png(), DRAWING.replace("_01", "_02"): png(seed=2)}), DRAWING)
+
+
+def _lying_size(path: Path) -> None:
+    set_declared_size(write_zip(path, {DRAWING: png()}), DRAWING, 100)
+
+
+HOSTILE: dict[str, tuple[Callable[[Path], object], str]] = {
+    "truncated": (_truncated, "not a readable zip archive (truncated or corrupt"),
+    "bad CRC": (_bad_crc, f"the entry '{DRAWING}' is damaged (Bad CRC-32"),
+    "bomb": (
+        lambda path: write_zeros(path, {DRAWING: 8 * MIB}),
+        f"the entry '{DRAWING}' unpacks to 8,388,608 bytes, over the limit of 1,048,576 bytes per entry",
+    ),
+    "larger than declared": (_lying_size, f"the entry '{DRAWING}' declares 100 bytes but stores"),
+    "total over the limit": (
+        lambda path: write_zeros(path, {f"images_background/x/character01/{n:04d}_01.png": MIB for n in range(65)}),
+        "its entries unpack to more than the limit of 67,108,864 bytes in all",
+    ),
+    "zip slip": (lambda path: write_zip(path, {DRAWING: png(), "../evil.png": b"x"}), "points outside its folder"),
+    "symbolic link": (lambda path: write_zip(path, {DRAWING: png()}, symlinks=(DRAWING + "l",)), "symbolic link"),
+    "wrong layout": (lambda path: write_zip(path, {"other/x.png": png()}), "is not images_background/<alphabet>"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_hostile_upload_is_refused_and_nothing_is_saved(tmp_path: Path, omniglot_dir: Path, kind: str) -> None:
+    build, problem = HOSTILE[kind]
+    upload = tmp_path / "upload" / "images_background.zip"
+    upload.parent.mkdir()
+    build(upload)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(omniglot_dir / "all_runs.zip", data / "all_runs.zip")
+    before = sorted((p.name, p.stat().st_size) for p in data.iterdir())
+    for source in (upload.read_bytes(), upload):  # an upload's bytes, or a file on disk
+        with pytest.raises(ArchiveError) as caught:
+            install_archive("background", source, data)
+        message = str(caught.value)
+        assert message.startswith("images_background.zip") and problem in message
+        assert message.endswith("images_background.zip was not saved; upload an intact copy.")
+        assert ".tmp" not in message and "Delete" not in message and str(data) not in message
+        assert sorted((p.name, p.stat().st_size) for p in data.iterdir()) == before
+
+
+def test_good_image_set_upload_installs(tmp_path: Path, omniglot_dir: Path) -> None:
+    original = omniglot_dir / "images_evaluation.zip"
+    path = install_archive("evaluation", original.read_bytes(), tmp_path)
+    assert path == tmp_path / "images_evaluation.zip" and path.read_bytes() == original.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["images_evaluation.zip"]  # no temporary file left
+
+
+def test_invalid_file_in_the_data_folder_is_named_with_what_to_do(tmp_path: Path) -> None:
+    _bad_crc(tmp_path / "images_background.zip")
+    with pytest.raises(ArchiveError) as caught:
+        fetch("background", tmp_path)
+    message = str(caught.value)
+    assert "Bad CRC-32" in message and "Move it away and fetch again; it was left untouched." in message
+    assert "Delete" not in message  # one piece of advice, not two
