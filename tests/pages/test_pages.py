@@ -114,3 +114,17 @@ def test_dataset_page_without_data_shows_the_panel(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
     app = start("views/dataset.py")
     assert "is not in" in app.error[0].value and "OMNIGLOT_DIR" in app.error[0].value
+
+
+def test_dataset_page_with_a_damaged_zip_names_it_and_says_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.unit.zips import flip_data_byte, png, write_zip
+
+    drawing = "images_background/Latin/character01/0001_01.png"
+    flip_data_byte(write_zip(tmp_path / "images_background.zip", {drawing: png()}), drawing)  # e.g. copied by hand
+    monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
+    app = start("views/dataset.py")
+    message = app.error[0].value
+    assert str(tmp_path / "images_background.zip") in message and "Bad CRC-32" in message
+    assert message.endswith("Delete this file and fetch it again.")

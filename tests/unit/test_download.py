@@ -118,3 +118,24 @@ def test_http_error_and_unreachable_host(tmp_path: Path, server: FileServer) -> 
     with pytest.raises(DownloadError, match="Could not download"):
         download(RemoteFile("x.zip", "http://127.0.0.1:9/x.zip"), tmp_path, timeout=2)
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_fetch_discards_a_download_with_a_bad_crc(
+    tmp_path: Path, runs_payload: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lab.data import fetch as fetch_module
+    from tests.unit.zips import flip_data_byte, write_zip
+
+    damaged = write_zip(tmp_path / "damaged.zip", {"run01/class_labels.txt": b"x" * 100})
+    flip_data_byte(damaged, "run01/class_labels.txt")
+    bad = FileServer(damaged.read_bytes())
+    try:
+        monkeypatch.setitem(fetch_module.OFFICIAL_FILES, "runs", remote_for(bad, damaged.read_bytes()))
+        with pytest.raises(DownloadError) as caught:
+            fetch_module.fetch("runs", tmp_path / "data")
+    finally:
+        bad.httpd.shutdown()
+    message = str(caught.value)
+    assert "content check: all_runs.zip: the entry 'run01/class_labels.txt' is damaged (Bad CRC-32" in message
+    assert ".part" not in message and "Delete" not in message  # the part is already gone
+    assert list((tmp_path / "data").iterdir()) == []
