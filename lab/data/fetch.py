@@ -87,7 +87,7 @@ def fetch(key: str, data_dir: Path | None = None, progress: ProgressCallback | N
     existing = root / remote.file_name
     if existing.is_file():
         try:
-            return existing, "already present: " + check_file(key, existing, advice="")
+            return existing, "already present: " + check_file(key, existing, remote.file_name, advice="")
         except LabError as exc:
             raise ArchiveError(
                 f"{existing} exists but is not valid ({exc}) Move it away and fetch again; it was left untouched."
@@ -119,7 +119,8 @@ def install_archive(key: str, source: Path | bytes, data_dir: Path | None = None
         root.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{remote.file_name}.", suffix=".tmp", dir=root)
     except OSError as exc:
-        raise StorageError(f"Cannot write into {root} ({exc.strerror}); choose a writable data folder.") from exc
+        message = f"Cannot write {shown_as} into {root} ({exc.strerror}); choose a writable data folder."
+        raise StorageError(message) from exc
     try:
         _write_copy(handle, source, shown_as, root)
         try:
