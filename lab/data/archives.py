@@ -67,11 +67,19 @@ def _error(shown_as: str, problem: str, advice: str) -> ArchiveError:
 
 
 @contextmanager
-def open_zip(path: Path, shown_as: str | None = None, advice: str = REFETCH) -> Iterator[zipfile.ZipFile]:
-    """Open ``path`` as a zip whose every entry passed :func:`check_member`.
+def open_zip(
+    path: Path,
+    shown_as: str | None = None,
+    advice: str = REFETCH,
+    max_entry: int = MAX_ENTRY_BYTES,
+    max_total: int = MAX_TOTAL_BYTES,
+) -> Iterator[zipfile.ZipFile]:
+    """Open ``path`` as a zip whose every entry passed :func:`check_member` and whose declared sizes are
+    within ``max_entry`` each and ``max_total`` in all.
 
-    Messages name the file ``shown_as`` (default: its path), so a temporary copy is reported under the
-    name the user gave it.
+    Every reader opens zips here, so a bomb copied into the data folder by hand is refused from its header
+    before anything is unpacked, however its bytes are split between entries. Messages name the file
+    ``shown_as`` (default: its path), so a temporary copy is reported under the name the user gave it.
     """
     shown_as = shown_as or str(path)
     try:
@@ -81,8 +89,14 @@ def open_zip(path: Path, shown_as: str | None = None, advice: str = REFETCH) -> 
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _error(shown_as, f"not a readable zip archive (truncated or corrupt: {exc}).", advice) from exc
     with archive:
+        declared = 0
         for info in archive.infolist():
             check_member(info, shown_as, advice)
+            check_declared_size(info, shown_as, advice, max_entry)
+            declared += info.file_size
+            if declared > max_total:
+                problem = f"its entries unpack to more than the limit of {max_total:,} bytes in all (a zip bomb?)"
+                raise _error(shown_as, f"{problem}; refusing to unpack it.", advice)
         yield archive
 
 
@@ -145,15 +159,8 @@ def verify_archive(
     size are checked. Raises :class:`ArchiveError` naming the file as ``shown_as`` and the bad entry.
     """
     shown_as = shown_as or str(path)
-    with open_zip(path, shown_as, advice) as archive:
+    with open_zip(path, shown_as, advice, max_entry, max_total) as archive:  # declared sizes checked there
         entries = archive.infolist()
-        declared = 0
-        for info in entries:
-            check_declared_size(info, shown_as, advice, max_entry)
-            declared += info.file_size
-            if declared > max_total:
-                problem = f"its entries unpack to more than the limit of {max_total:,} bytes in all (a zip bomb?)"
-                raise _error(shown_as, f"{problem}; refusing to unpack it.", advice)
         unpacked = 0
         for info in entries:
             for chunk in stream_member(archive, info, shown_as, advice, max_entry):

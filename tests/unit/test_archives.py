@@ -199,3 +199,11 @@ def test_loading_a_bomb_copied_into_the_data_folder_costs_no_memory(tmp_path: Pa
     peak, message = refused(lambda: load_set("evaluation", tmp_path, use_cache=False))
     assert peak < MIB and str(tmp_path / "images_evaluation.zip") in message and "0001_02.png" in message
     assert message.endswith(REFETCH)
+
+
+def test_a_hand_copied_zip_of_many_entries_under_the_entry_limit_is_refused_before_any_is_read(tmp_path: Path) -> None:
+    # 65 entries of 1 MiB each: every one under the per-entry limit, 65 MiB in all.
+    write_zeros(tmp_path / "images_evaluation.zip",
+                {f"images_evaluation/Tibetan/character01/{n:04d}_01.png": MIB for n in range(65)})
+    peak, message = refused(lambda: load_set("evaluation", tmp_path, use_cache=False))
+    assert peak < MIB and "more than the limit of 67,108,864 bytes in all" in message
