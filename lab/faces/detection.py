@@ -7,6 +7,7 @@ and hands each box to DeepFace's own eye finder and aligner, so its faces are al
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -26,6 +27,19 @@ DETECTOR_NOTES = {
     "centerface": "CenterFace (2019): an anchor-free CNN, with five landmarks",
     "dlib": "dlib's HOG detector with a 5-point shape predictor",
 }
+
+
+# DeepFace builds one instance of each detector per process, shared by every session's thread, and OpenCV's
+# detectors are not thread-safe: YuNet sets its input size to the photo's, then detects, so two sessions
+# detecting at once crashed the whole server with a segmentation fault. One lock per detector serialises them.
+_DETECTOR_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def detector_lock(detector: str) -> threading.Lock:
+    """The lock that every use of DeepFace's shared ``detector`` instance holds."""
+    with _LOCKS_GUARD:
+        return _DETECTOR_LOCKS.setdefault(detector, threading.Lock())
 
 
 class DetectionError(LabError):
@@ -89,7 +103,8 @@ def detect(photo: Photo, detector: str = "yunet", align: bool = True) -> Detecti
 
     started = time.perf_counter()
     try:
-        found = DeepFace.extract_faces(photo.bgr, detector_backend=detector, enforce_detection=True, align=align)
+        with detector_lock(detector):
+            found = DeepFace.extract_faces(photo.bgr, detector_backend=detector, enforce_detection=True, align=align)
     except FaceNotDetected:
         found = []
     except (ValueError, OSError, ImportError) as exc:  # unknown name, weights missing offline, module missing
@@ -119,13 +134,14 @@ def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: i
     height_border, width_border = (int(0.5 * image.shape[0]), int(0.5 * image.shape[1])) if align else (0, 0)
     padded = cv2.copyMakeBorder(image, height_border, height_border, width_border, width_border,
                                 cv2.BORDER_CONSTANT, value=[0, 0, 0])
-    boxes, _, weights = client.model["face_detector"].detectMultiScale3(
-        padded, scaleFactor=scale_factor, minNeighbors=min_neighbors, minSize=(min_size, min_size),
-        outputRejectLevels=True,
-    )
+    with detector_lock("opencv"):  # the same cascades as DeepFace's opencv detector
+        boxes, _, weights = client.model["face_detector"].detectMultiScale3(
+            padded, scaleFactor=scale_factor, minNeighbors=min_neighbors, minSize=(min_size, min_size),
+            outputRejectLevels=True,
+        )
+        eyes = [client.find_eyes(padded[y:y + h, x:x + w]) for (x, y, w, h) in boxes]
     faces = []
-    for (x, y, w, h), weight in zip(boxes, weights):
-        left_eye, right_eye = client.find_eyes(padded[y:y + h, x:x + w])
+    for (x, y, w, h), weight, (left_eye, right_eye) in zip(boxes, weights, eyes):
         region = FacialAreaRegion(
             x=int(x), y=int(y), w=int(w), h=int(h),
             left_eye=None if left_eye is None else (int(x + left_eye[0]), int(y + left_eye[1])),
