@@ -98,15 +98,19 @@ def test_clicking_a_point_of_the_embedding_map_shows_its_drawing(server_url: str
     assert "drawer" in page.locator("[data-testid='stImage']").first.inner_text()
 
 
-def test_verify_page_with_two_uploaded_photos(server_url: str, page, faces_dir) -> None:  # type: ignore[no-untyped-def]
+def verify_uploads(server_url: str, page, first, second) -> None:  # type: ignore[no-untyped-def]
+    """Open the Verify page and upload two photo files, one per column."""
     page.goto(f"{server_url}/verify")
     page.get_by_role("heading", name="Verify: are these two photos the same person?").wait_for()
-    for column, photo in enumerate((faces_dir / "train/kit_harington/john1.jpeg", faces_dir / "test/johnsnow_test1.jpg")):
-        label = ("First photo", "Second photo")[column]
+    for column, (label, photo) in enumerate((("First photo", first), ("Second photo", second))):
         page.locator("[data-testid='stRadio']").filter(has_text=label).get_by_text("Upload", exact=True).click()
         page.locator("input[type='file']").nth(column).wait_for(state="attached")
         page.locator("input[type='file']").nth(column).set_input_files(str(photo))
         page.get_by_text(photo.name, exact=False).first.wait_for()
+
+
+def test_verify_page_with_two_uploaded_photos(server_url: str, page, faces_dir) -> None:  # type: ignore[no-untyped-def]
+    verify_uploads(server_url, page, faces_dir / "train/kit_harington/john1.jpeg", faces_dir / "test/johnsnow_test1.jpg")
     # Kit Harington twice: Facenet calls them the same person, with a distance under its threshold 0.40.
     page.get_by_text("the same person", exact=False).first.wait_for(timeout=120_000)
     assert metric_value(page, "verdict") == "same person"
@@ -125,13 +129,7 @@ def test_verify_page_takes_a_16_bit_png_and_a_gif_and_explains_a_bomb(server_url
     with Image.open(faces_dir / "test/johnsnow_test1.jpg") as photo:
         photo.convert("P").save(gif, format="GIF")
     bomb.write_bytes(png_header_only(20_000, 10_000))
-    page.goto(f"{server_url}/verify")
-    page.get_by_role("heading", name="Verify: are these two photos the same person?").wait_for()
-    for column, (label, photo) in enumerate((("First photo", wide), ("Second photo", gif))):
-        page.locator("[data-testid='stRadio']").filter(has_text=label).get_by_text("Upload", exact=True).click()
-        page.locator("input[type='file']").nth(column).wait_for(state="attached")
-        page.locator("input[type='file']").nth(column).set_input_files(str(photo))
-        page.get_by_text(photo.name, exact=False).first.wait_for()
+    verify_uploads(server_url, page, wide, gif)
     # A 16-bit PNG used to decode as a white picture ("No face found"); now it is the same face as the GIF's.
     page.get_by_text("the same person", exact=False).first.wait_for(timeout=120_000)
     assert metric_value(page, "verdict") == "same person"
