@@ -12,7 +12,9 @@ import streamlit as st
 from lab.config import array_cache_dir, omniglot_dir
 from lab.data.fetch import OFFICIAL_FILES, status
 from lab.siamese.store import list_models
-from ui.common import data_missing_panel, models_table, projector_toggle
+from lab.siamese.store import models_table
+from ui.omniglot_data import data_missing_panel
+from ui.projector import projector_toggle
 
 # The page files live in views/, not pages/: a pages/ folder switches on Streamlit's legacy multipage mode,
 # in which a fresh server answers a bookmarked URL with a "Page not found" dialog (or runs the page file

@@ -56,22 +56,25 @@ def main() -> None:
     from lab.evaluation.roc import operating_point, roc_curve
     from lab.evaluation.tasks import quiz_task, task_scores
     from lab.plots import roc_figure, score_histograms
-    from lab.siamese import evaluate_stored as figures_of
     from lab.siamese.store import load_model
+    from lab.workflows.evaluation import Evaluation, set_codes
+    from lab.workflows.nearest import nearest_neighbour
+    from lab.workflows.nway import lake_evaluation, nway_accuracy
+    from lab.workflows.pairs import pair_roc, scored_pairs
 
     data = load_set("evaluation")
     model, info = load_model(args.model)
     print(f"model {info.name}: {info.metadata.get('architecture')} / {info.metadata.get('loss')}\n")
     print("| what | time | budget |\n|---|---|---|")
     started = time.perf_counter()
-    codes = figures_of.set_codes(model, data)
+    codes = set_codes(model, data)
     row("embed all 13,180 evaluation drawings, first call (graph tracing included)", time.perf_counter() - started,
         "20 s")
-    row("embed all 13,180 evaluation drawings, warm", timed(lambda: figures_of.set_codes(model, data), 3), "20 s")
+    row("embed all 13,180 evaluation drawings, warm", timed(lambda: set_codes(model, data), 3), "20 s")
 
-    scored = figures_of.scored_pairs(model, data, codes)
-    row("score 10,000 pairs and compute the ROC, AUC and EER",
-        timed(lambda: figures_of.pair_figures(figures_of.scored_pairs(model, data, codes), 0.5), 3))
+    evaluation = Evaluation(model, info, data, codes)
+    scored = scored_pairs(model, data, codes)
+    row("score 10,000 pairs and compute the ROC, AUC and EER", timed(lambda: pair_roc(evaluation), 3))
     drawn = roc_curve(scored.scores, scored.same, drop_intermediate=True)
     counts = np.histogram(scored.scores, bins=50, range=(0, 1))
 
@@ -89,15 +92,15 @@ def main() -> None:
         timed(lambda: task_scores(codes, quiz_task(alphabet_of, 16, 0, next(numbers), True), model.head()), args.repeat),
         "200 ms")
     row("1,000 tasks for each N in 2, 5, 10, 16, 20 (batch mode)",
-        timed(lambda: figures_of.nway_figures(model, data, codes, [2, 5, 10, 16, 20]), 3))
+        timed(lambda: nway_accuracy(evaluation, [2, 5, 10, 16, 20]), 3))
     runs = load_runs(runs_path())
-    row("Lake's 20 runs with the model (runs already read)", timed(lambda: figures_of.lake_figures(model, runs), 3))
+    row("Lake's 20 runs with the model (runs already read)", timed(lambda: lake_evaluation(model, info.name, runs), 3))
     from lab.evaluation.hausdorff import evaluate_hausdorff
 
     row("modified Hausdorff baseline on Lake's 20 runs", timed(lambda: evaluate_hausdorff(runs), 1))
-    features = figures_of.set_codes(model, data, "features")
+    features = set_codes(model, data, "features")
     row("nearest-template classification, 6,590 drawings x 6,590 templates",
-        timed(lambda: figures_of.nn_figures(features, data), 3))
+        timed(lambda: nearest_neighbour(features, data), 3))
     start, _ = data.alphabets["Angelic"]
     row("t-SNE map of 10 characters x 20 drawings", timed(lambda: project_2d(codes[start:start + 10].reshape(200, -1),
                                                                             "t-SNE"), 3))

@@ -39,3 +39,20 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
             candidate.unlink(missing_ok=True)
             removed.append(candidate)
     return removed
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(modification time in ns, size): changes whenever the file is rewritten, so caches keyed on it never serve
+    a stale result (a model retrained under the same name, a database after an enrolment)."""
+    info = Path(path).stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def folder_stamp(folder: Path, suffixes: tuple[str, ...] | None = None) -> tuple[tuple[str, int, int], ...]:
+    """The stamp of every file below ``folder`` (only those ending in ``suffixes``, if given), sorted by path:
+    changes when a file is added, removed or rewritten. Empty for a folder that does not exist."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return ()
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and (suffixes is None or p.suffix.lower() in suffixes))
+    return tuple((str(p.relative_to(folder)), *file_stamp(p)) for p in files)

@@ -200,3 +200,24 @@ def experiment_errors(methods: list[str], fold_errors: list[list[float]], title:
     figure.update_layout(title=title, xaxis_title="method", yaxis_title="test error (% of test photos misidentified)",
                          yaxis={"range": [0, 105]}, height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40})
     return figure
+
+
+def training_curves(history: list[dict], val_way: int, loss: str, architecture: str, model_name: str) -> go.Figure:
+    """Loss and validation accuracy against the step; ``history``: the progress reports of a training, as dicts."""
+    from plotly.subplots import make_subplots
+
+    figure = make_subplots(rows=1, cols=2, subplot_titles=("Training loss", "Validation accuracy (held-out alphabets)"))
+    if history:
+        steps = [p["step"] for p in history]
+        figure.add_trace(go.Scatter(x=steps, y=[p["loss"] for p in history], name="loss", mode="lines"), row=1, col=1)
+        validated = [p for p in history if p.get("val_nway_accuracy") is not None]
+        for key, name in (("val_pair_accuracy", "pair verification"), ("val_nway_accuracy", f"{val_way}-way one-shot")):
+            figure.add_trace(go.Scatter(x=[p["step"] for p in validated], y=[p[key] * 100 for p in validated],
+                                        name=name, mode="lines+markers"), row=1, col=2)
+    figure.update_xaxes(title_text="training step")
+    figure.update_yaxes(title_text=f"{loss} loss (mean over the last steps)", row=1, col=1)
+    figure.update_yaxes(title_text="accuracy (%)", range=[0, 100], row=1, col=2)
+    figure.update_layout(title=f"Training {model_name!r}: {architecture} tower, {loss} loss",
+                         height=420, legend={"orientation": "h", "y": -0.25})
+    return figure
+

@@ -10,7 +10,7 @@ from lab.data.pairs import sample_pairs
 from lab.images import side_by_side, to_display
 from lab.limits import SEED
 from lab.plots import characters_per_alphabet
-from ui.common import load_set_or_explain
+from ui.omniglot_data import load_set_or_explain
 
 SET_HELP = {
     "background": "30 alphabets, 964 characters: the networks train on these.",

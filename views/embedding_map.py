@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from lab.config import omniglot_dir
-from lab.evaluation.projection import METHODS, explained_variance, project_2d
+from lab.evaluation.projection import METHODS
 from lab.images import png_data_uri, to_display
 from lab.limits import SEED
-from lab.plots import embedding_map
-from ui.models import Evaluation, evaluation_or_explain
+from lab.plots import embedding_map as embedding_map_figure
+from lab.workflows.embedding_map import EmbeddingMap, embedding_map
+from lab.workflows.evaluation import Evaluation
+from ui.model_chooser import BY_MODEL, evaluation_or_explain
 
 
-@st.cache_data(show_spinner="Computing the map...", max_entries=64)
-def projection(_evaluation: Evaluation, key: tuple, alphabet: str, characters: int, method: str, seed: int) -> np.ndarray:
-    """``key`` (model name and file stamp) stands for ``_evaluation``, which Streamlit does not hash."""
-    start, _ = _evaluation.data.alphabets[alphabet]
-    codes = _evaluation.codes[start : start + characters]
-    return project_2d(codes.reshape(-1, codes.shape[-1]), method, seed)
+@st.cache_data(show_spinner="Computing the map...", max_entries=64, hash_funcs=BY_MODEL)
+def cached_map(evaluation: Evaluation, alphabet: str, characters: int, method: str, seed: int) -> EmbeddingMap:
+    return embedding_map(evaluation, alphabet, characters, method, seed)
 
 
 @st.cache_data(max_entries=64)
 def thumbnails(alphabet: str, characters: int, data_dir: str) -> list[str]:
-    from ui.common import cached_set
+    from ui.omniglot_data import cached_set
 
     data = cached_set("evaluation", data_dir)
     start, _ = data.alphabets[alphabet]
@@ -58,17 +56,14 @@ def main() -> None:
         return
     alphabet, characters, method, seed, pictures = settings_ui(evaluation)
     data_dir = str(omniglot_dir())
-    xy = projection(evaluation, evaluation.key, alphabet, characters, method, seed)
-    start, _ = evaluation.data.alphabets[alphabet]
-    character = np.repeat(np.arange(characters), 20)
-    drawer = np.tile(np.arange(20), characters)
+    found = cached_map(evaluation, alphabet, characters, method, seed)
+    start, character, drawer = found.first, found.characters, found.drawers
     names = [evaluation.data.character_names[start + c].split("/")[1] for c in range(characters)]
-    figure = embedding_map(xy, character, drawer, names, method, alphabet,
+    figure = embedding_map_figure(found.points, character, drawer, names, method, alphabet,
                            thumbnails(alphabet, characters, data_dir) if pictures else None)
     event = st.plotly_chart(figure, key="embedding_map", on_select="rerun", selection_mode=("points", "box", "lasso"))
-    if method == "PCA":
-        start_code = evaluation.codes[start : start + characters].reshape(-1, evaluation.codes.shape[-1])
-        first, second = explained_variance(start_code)
+    if found.explained is not None:
+        first, second = found.explained
         st.caption(f"The two PCA axes hold {first:.0%} and {second:.0%} of the codes' variance; the rest is hidden.")
     selected = sorted({int(p["customdata"]) for p in (event.selection.points if event else []) if "customdata" in p})
     st.caption("Hover over a point for its character and drawer. Plotly cannot put a picture in a hover box, so "

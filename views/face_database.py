@@ -6,7 +6,6 @@ them. No network is retrained when people join or leave: that is what a learnt e
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,15 +14,13 @@ import streamlit as st
 from lab.config import face_db_dir
 from lab.errors import LabError
 from lab.faces.catalog import ready_names
-from lab.faces.database import (
-    FaceDatabase, database_path, enrol, enrol_folder, list_databases, open_database, remove,
-)
+from lab.faces.database import FaceDatabase, database_path, enrol_folder, list_databases, open_database, remove
 from lab.faces.detection import OFFLINE_DETECTORS, draw_boxes
-from lab.faces.embedding import OFFLINE_MODELS, embed
-from ui.faces import (
-    UPLOAD_TYPES, display_width, cached_embedding, cached_face_model, detect_or_explain, face_picker_ui,
-    metric_ui, photo_ui, read_or_explain, threshold_slider_ui,
-)
+from lab.faces.embedding import OFFLINE_MODELS
+from lab.files import file_stamp
+from lab.workflows.faces import PhotoIdentification, enrol_photos, identify_photo
+from ui.face_cache import cached_detection, cached_face_model, cached_photo, detect_or_explain, read_or_explain
+from ui.face_widgets import UPLOAD_TYPES, display_width, face_picker_ui, metric_ui, photo_ui, threshold_slider_ui
 from lab.config import faces_dir
 
 
@@ -36,8 +33,17 @@ def load(path: Path, model: str | None = None, detector: str | None = None) -> F
     """The database at ``path``, read again only when its file changed; a new one needs ``model`` and ``detector``."""
     if not path.exists():
         return open_database(path, model, detector)  # empty, or a DatabaseError if it should have existed
-    stat = path.stat()
-    return cached_database(str(path), (stat.st_mtime_ns, stat.st_size))
+    return cached_database(str(path), file_stamp(path))
+
+
+@st.cache_data(show_spinner="Embedding the face...", max_entries=64)
+def cached_identification(data: bytes, name: str, path: str, stamp: tuple[int, int], metric: str,
+                          face: int) -> PhotoIdentification:
+    """``stamp`` (the database file's) makes an enrolment or a removal show at once."""
+    database = cached_database(path, stamp)
+    cached_face_model(database.model)
+    return identify_photo(cached_photo(data, name), database, metric, None, face,
+                          cached_detection(data, name, database.detector))
 
 
 def database_ui() -> FaceDatabase | None:
@@ -95,7 +101,7 @@ def enrol_ui(database: FaceDatabase) -> None:
                                key="enrol_uploads")
     shot = st.camera_input("... or take a photo", key="enrol_camera")
     photos = [(u.getvalue(), u.name) for u in uploads or []] + ([(shot.getvalue(), "camera photo")] if shot else [])
-    faces, sources = [], []
+    chosen = []  # (photo, detection, face) of each photo with a usable face
     for number, (data, name) in enumerate(photos):
         photo = read_or_explain(data, name)
         detection = detect_or_explain(data, name, database.detector) if photo is not None else None
@@ -105,17 +111,17 @@ def enrol_ui(database: FaceDatabase) -> None:
             face = face_picker_ui(detection, f"enrol_{number}", name)
             if face is not None:
                 st.image(detection.faces[face].aligned, caption=name, width=100)
-                faces.append(detection.faces[face].aligned)
-                sources.append(name)
-    if st.button("Enrol", type="primary", disabled=not (faces and person.strip()), key="enrol_button"):
+                chosen.append((cached_photo(data, name), detection, face))
+    if st.button("Enrol", type="primary", disabled=not (chosen and person.strip()), key="enrol_button"):
         try:
             cached_face_model(database.model)
             with st.spinner("Embedding the faces..."):
-                enrol(database.path, database.model, database.detector, person, embed(faces, database.model), faces, sources)
+                done = enrol_photos(database.path, person, [c[0] for c in chosen], database.model, database.detector,
+                                    [c[2] for c in chosen], [c[1] for c in chosen])
         except (LabError, ValueError) as exc:
             st.error(str(exc))
             return
-        st.session_state["db_message"] = f"{person.strip()} enrolled from {len(faces)} face(s). Nothing was retrained."
+        st.session_state["db_message"] = f"{done.person} enrolled from {len(done.sources)} face(s). Nothing was retrained."
         st.rerun()
     root = faces_dir()
     if root is not None and (root / "train").is_dir():
@@ -151,16 +157,14 @@ def identify_ui(database: FaceDatabase) -> None:
         return
     metric = metric_ui("identify")
     try:
-        cached_face_model(database.model)
-        vector = cached_embedding(data, name, database.detector, face, database.model)
+        at_default = cached_identification(data, name, str(database.path), file_stamp(database.path), metric, face)
     except LabError as exc:
         st.error(str(exc))
         return
-    started = time.perf_counter()
-    at_default = database.identify(vector, metric)
-    search_ms = (time.perf_counter() - started) * 1000
-    threshold = threshold_slider_ui(database.model, metric, f"identify_threshold_{metric}", at_default.nearest.distance)
-    found = at_default.at(threshold)
+    nearest = at_default.faces[0].identification.nearest
+    threshold = threshold_slider_ui(database.model, metric, f"identify_threshold_{metric}", nearest.distance)
+    found = at_default.faces[0].identification.at(threshold)
+    search_ms = at_default.search_ms
     columns = st.columns([2, 1, 2])
     columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width=display_width(photo, 320, max_width=330))
     columns[1].image(detection.faces[face].aligned, caption="this face", width=120)

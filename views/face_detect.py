@@ -10,7 +10,8 @@ from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection, detect_viola_jones, draw_boxes
 from lab.faces.photos import Photo
 from lab.limits import MIN_NEIGHBORS, SCALE_FACTOR
-from ui.faces import cached_detection, cached_photo, display_width, photo_ui, read_or_explain
+from ui.face_cache import cached_detection, cached_photo, read_or_explain
+from ui.face_widgets import display_width, photo_ui
 
 VIOLA_JONES = "opencv with your parameters (Viola-Jones)"
 

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.faces.experiment import ExperimentResult, run_experiment
+from lab.faces.experiment import ExperimentResult
+from lab.faces.photos import PHOTO_SUFFIXES
+from lab.files import folder_stamp
 from lab.limits import EPOCHS
 from lab.plots import experiment_errors
-from ui.faces import folder_stamp, labelled_folder_ui, settings_ui
+from lab.workflows.faces import face_experiment
+from ui.face_widgets import labelled_folder_ui, settings_ui
 
 
 @st.cache_data(show_spinner="Running the experiment: embedding the photos and training the CNN twice "
                "(about half a minute on a laptop)...", max_entries=8)
 def cached_experiment(folder: str, stamp: tuple, model: str, detector: str, metric: str, epochs: int,
                       seed: int) -> ExperimentResult:
-    # Keras training runs in a spawned process: Streamlit clears Keras's session after every script run,
-    # which must not happen in the middle of a fit (see lab/siamese/jobs.py).
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(run_experiment, Path(folder), model, detector, metric, epochs, seed).result()
+    return face_experiment(Path(folder), model, detector, metric, epochs, seed, separate_process=True)
 
 
 def main() -> None:
@@ -48,7 +45,7 @@ def main() -> None:
         st.error(f"{folder} is not a folder.")
         return
     try:
-        result = cached_experiment(str(folder.resolve()), folder_stamp(folder), model, detector, metric, int(epochs), 0)
+        result = cached_experiment(str(folder.resolve()), folder_stamp(folder, PHOTO_SUFFIXES), model, detector, metric, int(epochs), 0)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return

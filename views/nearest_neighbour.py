@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from lab.config import omniglot_dir
-from lab.evaluation.nearest import QUERY_DRAWERS, TEMPLATE_DRAWERS, NearestResult, nearest_template
 from lab.images import side_by_side, to_display
 from lab.plots import accuracy_by_alphabet
-from ui.models import Evaluation, evaluation_or_explain
+from lab.workflows.evaluation import Evaluation
+from lab.workflows.nearest import NearestNeighbour, nearest_neighbour
+from ui.model_chooser import cached_codes, evaluation_or_explain
+from ui.omniglot_data import cached_set
 
 LAYERS = {
     "features": "the encoder without its last dense layer (the lecture's exercise)",
@@ -18,11 +19,8 @@ LAYERS = {
 
 
 @st.cache_resource(show_spinner="Classifying 6,590 drawings by their nearest template...", max_entries=16)
-def classify(name: str, stamp: tuple[int, int], layer: str, one_shot: bool, data_dir: str) -> NearestResult:
-    from ui.models import cached_codes
-
-    features = cached_codes(name, stamp, layer, data_dir)
-    return nearest_template(features, TEMPLATE_DRAWERS[:1] if one_shot else TEMPLATE_DRAWERS, QUERY_DRAWERS)
+def classify(name: str, stamp: tuple[int, int], layer: str, one_shot: bool, data_dir: str) -> NearestNeighbour:
+    return nearest_neighbour(cached_codes(name, stamp, layer, data_dir), cached_set("evaluation", data_dir), one_shot)
 
 
 def settings_ui() -> tuple[str, bool]:
@@ -32,16 +30,16 @@ def settings_ui() -> tuple[str, bool]:
     return layer, shots.startswith("1:")
 
 
-def confusions_view(evaluation: Evaluation, result: NearestResult) -> None:
+def confusions_view(evaluation: Evaluation, exercise: NearestNeighbour) -> None:
     st.subheader("The most confused characters")
-    confusions = result.confusions(8)
+    confusions = exercise.confused_indices[:8]
     if not confusions:
         st.success("No drawing was classified wrongly.")
         return
     names = evaluation.data.character_names
     images = evaluation.data.images
     pictures = [side_by_side(to_display(images[t, 0]), to_display(images[c, 0])) for t, c, _ in confusions]
-    captions = [f"{names[t]} taken for {names[c]}: {n} of {len(result.query_drawers)} drawings"
+    captions = [f"{names[t]} taken for {names[c]}: {n} of {len(exercise.result.query_drawers)} drawings"
                 for t, c, n in confusions]
     st.image(pictures, caption=captions, width=216, output_format="PNG")
     st.caption("Left: the true character; right: the character its drawings were taken for (drawer 1 of each).")
@@ -61,20 +59,17 @@ def main() -> None:
     layer, one_shot = settings_ui()
     data_dir = str(omniglot_dir())
     ten, one = (classify(*evaluation.key, layer, shots, data_dir) for shots in (False, True))
-    result = one if one_shot else ten
+    exercise = one if one_shot else ten
     cells = st.columns(3)
-    cells[0].metric("Accuracy with 10 templates per character", f"{ten.accuracy:.1%}")
-    cells[1].metric("Accuracy with 1 template (one-shot)", f"{one.accuracy:.1%}")
-    cells[2].metric("Drawings classified", f"{result.predictions.size:,}", help="Drawers 11-20 of 659 characters.")
-    by_alphabet = result.accuracy_by_group(evaluation.data.alphabet_index())
-    accuracy = {evaluation.data.alphabet_names[a]: value for a, value in by_alphabet.items()}
+    cells[0].metric("Accuracy with 10 templates per character", f"{ten.result.accuracy:.1%}")
+    cells[1].metric("Accuracy with 1 template (one-shot)", f"{one.result.accuracy:.1%}")
+    cells[2].metric("Drawings classified", f"{exercise.result.predictions.size:,}", help="Drawers 11-20 of 659 characters.")
     shots = "1 template" if one_shot else "10 templates"
-    st.plotly_chart(accuracy_by_alphabet(accuracy, f"Nearest-template accuracy per alphabet ({shots} per character, {layer})"),
+    st.plotly_chart(accuracy_by_alphabet(exercise.alphabet_accuracy,
+                                         f"Nearest-template accuracy per alphabet ({shots} per character, {layer})"),
                     key="nn_alphabets")
-    confusions_view(evaluation, result)
-    worst = np.argsort(result.correct.mean(axis=1), kind="stable")[:1]
-    st.caption(f"Hardest character: {evaluation.data.character_names[int(worst[0])]} "
-               f"({result.correct.mean(axis=1)[worst[0]]:.0%} of its drawings classified right).")
+    confusions_view(evaluation, exercise)
+    st.caption(f"Hardest character: {exercise.hardest} ({exercise.hardest_accuracy:.0%} of its drawings classified right).")
 
 
 main()

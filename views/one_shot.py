@@ -8,12 +8,14 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
-from lab.evaluation.lake import PUBLISHED
+from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.images import to_display
 from lab.limits import SEED, WAY
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
-from ui.models import Evaluation, evaluation_or_explain
+from lab.workflows.evaluation import Evaluation
+from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
+from ui.model_chooser import BY_MODEL, evaluation_or_explain
 
 MODES = ("Quiz: you against the model", "Batch: the model on many tasks", "Lake's 20 official runs")
 PER_ROW = 8
@@ -91,13 +93,9 @@ def quiz(evaluation: Evaluation) -> None:
         st.caption("Pick a candidate; then the model's choice, its similarity to every candidate and the truth are shown.")
 
 
-# Cached functions take the Evaluation as ``_evaluation``: Streamlit does not hash arguments whose names start
-# with "_", so ``key`` (the model's name and file stamp) stands for it in the cache key.
-@st.cache_resource(show_spinner="Running the model on the tasks...", max_entries=32)
-def batch_figures(_evaluation: Evaluation, key: tuple, ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> dict:
-    from lab.siamese.evaluate_stored import nway_figures
-
-    return nway_figures(_evaluation.model, _evaluation.data, _evaluation.codes, list(ways), tasks, seed, within)
+@st.cache_resource(show_spinner="Running the model on the tasks...", max_entries=32, hash_funcs=BY_MODEL)
+def cached_nway(evaluation: Evaluation, ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> NWayAccuracy:
+    return nway_accuracy(evaluation, list(ways), tasks, seed, within)
 
 
 def batch(evaluation: Evaluation) -> None:
@@ -109,8 +107,8 @@ def batch(evaluation: Evaluation) -> None:
     if not ways:
         st.info("Choose at least one N.")
         return
-    figures = batch_figures(evaluation, evaluation.key, tuple(sorted(ways)), int(tasks), int(seed), bool(within))
-    rows = figures["results"]
+    result = cached_nway(evaluation, tuple(sorted(ways)), int(tasks), int(seed), bool(within))
+    rows = result.as_dict()["results"]
     st.plotly_chart(accuracy_vs_way(rows, evaluation.info.name), key="batch_plot")
     table = pd.DataFrame([{
         "N (candidates)": row["way"], "tasks": f"{row['tasks']:,}", "right": f"{row['correct']:,}",
@@ -128,17 +126,14 @@ def lake_runs_of(data_dir: str) -> list[LakeRun]:
 
 
 @st.cache_resource(show_spinner="Running the modified Hausdorff baseline on the 20 runs (a few seconds, once)...")
-def hausdorff(data_dir: str) -> dict:
-    from lab.siamese.evaluate_stored import hausdorff_figures
-
-    return hausdorff_figures(lake_runs_of(data_dir))
+def cached_baseline(data_dir: str) -> LakeResult:
+    return hausdorff_baseline(lake_runs_of(data_dir))
 
 
-@st.cache_resource(show_spinner="Running the model on Lake's runs...", max_entries=8)
-def lake(_evaluation: Evaluation, key: tuple, data_dir: str) -> dict:
-    from lab.siamese.evaluate_stored import lake_figures
-
-    return lake_figures(_evaluation.model, lake_runs_of(data_dir))
+@st.cache_resource(show_spinner="Running the model on Lake's runs...", max_entries=8, hash_funcs=BY_MODEL)
+def cached_lake(evaluation: Evaluation, data_dir: str) -> LakeEvaluation:
+    runs = lake_runs_of(data_dir)
+    return lake_evaluation(evaluation.model, evaluation.info.name, runs, cached_baseline(data_dir))
 
 
 def lake_view(evaluation: Evaluation) -> None:
@@ -148,22 +143,21 @@ def lake_view(evaluation: Evaluation) -> None:
                 "drawings by other people to match to them (20-way, within alphabet). The published figures "
                 "use exactly these files.")
     try:
-        model_figures = lake(evaluation, evaluation.key, str(omniglot_dir()))
-        baseline = hausdorff(str(omniglot_dir()))
+        figures = cached_lake(evaluation, str(omniglot_dir())).as_dict()
     except LabError as exc:
         st.error(str(exc))
         return
-    ours = np.array(model_figures["lake_run_accuracy"])
-    theirs = np.array(baseline["hausdorff_run_accuracy"])
+    ours = np.array(figures["lake_run_accuracy"])
+    theirs = np.array(figures["hausdorff_run_accuracy"])
     cells = st.columns(3)
-    cells[0].metric(f"Model {evaluation.info.name}: mean accuracy", f"{model_figures['lake_accuracy']:.1%}")
-    cells[1].metric("Modified Hausdorff distance, computed here", f"{baseline['hausdorff_accuracy']:.1%}",
+    cells[0].metric(f"Model {evaluation.info.name}: mean accuracy", f"{figures['lake_accuracy']:.1%}")
+    cells[1].metric("Modified Hausdorff distance, computed here", f"{figures['hausdorff_accuracy']:.1%}",
                     help="Published: 61.2%. Matching it checks that we read and score the runs as Lake did.")
     cells[2].metric("Runs without a single error", f"{int(np.sum(ours == 1.0))} of 20")
     st.plotly_chart(lake_runs(ours, theirs, evaluation.info.name), key="lake_plot")
     rows = [(name, value, "published") for name, value in PUBLISHED.items()]
-    rows.append((f"Siamese network, model {evaluation.info.name}", model_figures["lake_accuracy"], "measured here"))
-    rows.append(("Modified Hausdorff distance", baseline["hausdorff_accuracy"], "measured here (our code)"))
+    rows.append((f"Siamese network, model {evaluation.info.name}", figures["lake_accuracy"], "measured here"))
+    rows.append(("Modified Hausdorff distance", figures["hausdorff_accuracy"], "measured here (our code)"))
     rows.sort(key=lambda row: -row[1])
     st.table(pd.DataFrame([{"method": m, "accuracy": f"{a:.1%}", "source": s} for m, a, s in rows]).set_index("method"))
     st.caption("Published figures: Lake, Salakhutdinov & Tenenbaum (2015), Science; Koch, Zemel & Salakhutdinov (2015).")

@@ -5,20 +5,19 @@ from __future__ import annotations
 import secrets
 from dataclasses import asdict
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from lab.errors import LabError
 from lab.limits import EVAL_EVERY, LEARNING_RATE, SEED, STEPS
-from lab.siamese.jobs import TrainingJob, TrainingJobs
+from lab.plots import training_curves
 from lab.siamese.losses import LOSSES
 from lab.siamese.pretrained import download_course_model, load_course_model
-from lab.siamese.store import delete_model, import_model_file, list_models, rename_model, save_model, user_models_dir
+from lab.siamese.store import (
+    delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
+)
 from lab.siamese.towers import ARCHITECTURES, SPECS
 from lab.siamese.training import TrainConfig
-from ui.common import models_table
+from lab.workflows.training_jobs import TrainingJob, TrainingJobs
 
 LOSS_HELP = {
     "bce": "Koch et al.: logistic unit on the L1 distance of the two codes, binary cross-entropy.",
@@ -71,24 +70,6 @@ def settings_ui() -> tuple[str, str, TrainConfig, str | None]:
     return owner, model_name, config, None if resume == "(start fresh)" else resume
 
 
-def curves(job: TrainingJob) -> go.Figure:
-    history = pd.DataFrame([asdict(p) for p in job.history])
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Training loss", "Validation accuracy (held-out alphabets)"))
-    if not history.empty:
-        figure.add_trace(go.Scatter(x=history.step, y=history.loss, name="loss", mode="lines"), row=1, col=1)
-        validated = history.dropna(subset=["val_nway_accuracy"])
-        figure.add_trace(go.Scatter(x=validated.step, y=validated.val_pair_accuracy * 100, name="pair verification",
-                                    mode="lines+markers"), row=1, col=2)
-        figure.add_trace(go.Scatter(x=validated.step, y=validated.val_nway_accuracy * 100,
-                                    name=f"{job.config.val_way}-way one-shot", mode="lines+markers"), row=1, col=2)
-    figure.update_xaxes(title_text="training step")
-    figure.update_yaxes(title_text=f"{job.config.loss} loss (mean over the last steps)", row=1, col=1)
-    figure.update_yaxes(title_text="accuracy (%)", range=[0, 100], row=1, col=2)
-    figure.update_layout(title=f"Training {job.model_name!r}: {job.config.architecture} tower, {job.config.loss} loss",
-                         height=420, legend={"orientation": "h", "y": -0.25})
-    return figure
-
-
 @st.fragment(run_every=2)
 def job_view(job: TrainingJob) -> None:
     latest = job.latest
@@ -97,7 +78,8 @@ def job_view(job: TrainingJob) -> None:
     st.progress(min(done, 1.0), text=f"{job.state}: step {latest.step if latest else 0} of {job.config.steps}{left}")
     st.caption(f"Started by {job.owner}. Validation on the held-out background alphabets; the weights with the "
                "best validation N-way accuracy are the ones kept.")
-    st.plotly_chart(curves(job), width="stretch", key="training_curves")
+    st.plotly_chart(training_curves([asdict(p) for p in job.history], job.config.val_way, job.config.loss,
+                                    job.config.architecture, job.model_name), width="stretch", key="training_curves")
     if job.state == "done":
         metrics = job.metrics
         text = f"Saved as model **{job.saved_as}**."

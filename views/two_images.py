@@ -8,7 +8,9 @@ import streamlit as st
 from lab.errors import LabError
 from lab.images import read_drawing, to_display
 from lab.siamese.preprocess import downsample
-from ui.models import Evaluation, evaluation_or_explain
+from lab.workflows.evaluation import Evaluation
+from lab.workflows.pairs import compare_drawings
+from ui.model_chooser import evaluation_or_explain
 
 SOURCES = ("From the evaluation set", "Upload an image")
 
@@ -57,10 +59,8 @@ def main() -> None:
         return
     (left, left_name), (right, right_name) = chosen
     model = evaluation.model
-    codes = model.embed(np.stack([left, right]))
-    similarity = float(model.similarity(codes[:1], codes[1:])[0])
-    threshold = evaluation.threshold
-    same = similarity > threshold
+    comparison = compare_drawings(model, left, right, evaluation.threshold)
+    similarity, threshold, same = comparison.similarity, comparison.threshold, comparison.same
 
     factor = model.downsample
     views = [to_display(left), to_display(right)]
@@ -71,13 +71,11 @@ def main() -> None:
     st.image(views, caption=captions, width=160, output_format="PNG")
     cells = st.columns(3)
     cells[0].metric("Similarity score (0 to 1)", f"{similarity:.3f}")
-    head = model.head()
-    if head is None:
-        cells[1].metric("Euclidean distance between the codes", f"{2 * (1 - similarity):.3f}",
+    if comparison.logit is None:
+        cells[1].metric("Euclidean distance between the codes", f"{comparison.distance:.3f}",
                         help="The codes have length 1, so distances lie between 0 and 2; similarity = 1 - distance / 2.")
     else:
-        kernel, bias = head
-        cells[1].metric("Weighted L1 distance (logit of the head)", f"{float(np.abs(codes[0] - codes[1]) @ kernel + bias):.2f}")
+        cells[1].metric("Weighted L1 distance (logit of the head)", f"{comparison.logit:.2f}")
     cells[2].metric("Model's threshold on the similarity", f"{threshold:.3f}")
     verdict = (f"**Same character** (similarity {similarity:.3f} > threshold {threshold:.3f})" if same
                else f"**Different characters** (similarity {similarity:.3f} <= threshold {threshold:.3f})")

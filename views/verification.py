@@ -3,47 +3,23 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lab.evaluation.roc import (
-    RocCurve, equal_error_rate, operating_point, roc_curve, score_histogram, threshold_for_false_accept_rate,
-)
-from lab.evaluation.verification import accuracy_at
 from lab.images import side_by_side, to_display
 from lab.limits import FAR_PERCENT, SEED
 from lab.plots import roc_figure, score_histograms
-from lab.siamese.evaluate_stored import ScoredPairs, scored_pairs
-from ui.models import Evaluation, evaluation_or_explain
+from lab.workflows.evaluation import Evaluation
+from lab.workflows.pairs import PairRoc, pair_roc
+from ui.model_chooser import BY_MODEL, evaluation_or_explain
 
 SLIDER = "roc_threshold"
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """Everything that does not depend on the threshold, computed once per model and pair set."""
-
-    scored: ScoredPairs
-    curve: RocCurve  # every threshold, for the EER
-    drawn: RocCurve  # corners only, for the plot
-    eer: tuple[float, float]
-    same_counts: np.ndarray
-    different_counts: np.ndarray
-    edges: np.ndarray
-
-
-@st.cache_resource(show_spinner="Scoring the pairs...", max_entries=16)
-def analysis(_evaluation: Evaluation, key: tuple, n_pairs: int, seed: int, within: bool) -> Analysis:
-    """``key`` (model name and file stamp) stands for ``_evaluation``, which Streamlit does not hash."""
-    scored = scored_pairs(_evaluation.model, _evaluation.data, _evaluation.codes, n_pairs, seed, within)
-    curve = roc_curve(scored.scores, scored.same)
-    same_counts, edges = score_histogram(scored.scores[scored.same])
-    different_counts, _ = score_histogram(scored.scores[~scored.same])
-    return Analysis(scored, curve, roc_curve(scored.scores, scored.same, drop_intermediate=True),
-                    equal_error_rate(curve), same_counts, different_counts, edges)
+@st.cache_resource(show_spinner="Scoring the pairs...", max_entries=16, hash_funcs=BY_MODEL)
+def cached_pair_roc(evaluation: Evaluation, n_pairs: int, seed: int, within: bool) -> PairRoc:
+    return pair_roc(evaluation, n_pairs, seed, within)
 
 
 def settings_ui() -> tuple[int, int, bool]:
@@ -56,14 +32,14 @@ def settings_ui() -> tuple[int, int, bool]:
     return int(n_pairs), int(seed), bool(within)
 
 
-def jump_ui(result: Analysis) -> None:
+def jump_ui(result: PairRoc) -> None:
     """Buttons that move the slider (through its session state, before it is drawn)."""
     left, middle, right = st.columns([1, 1, 1])
-    left.button(f"Jump to the EER point ({result.eer[1]:.3f})", key="roc_to_eer",
-                on_click=lambda: st.session_state.update({SLIDER: round(min(max(result.eer[1], 0.0), 1.0), 3)}))
+    left.button(f"Jump to the EER point ({result.eer_threshold:.3f})", key="roc_to_eer",
+                on_click=lambda: st.session_state.update({SLIDER: round(min(max(result.eer_threshold, 0.0), 1.0), 3)}))
     target = middle.number_input("Target false accept rate (%)", float(FAR_PERCENT.low), float(FAR_PERCENT.high), 1.0, step=0.1,
                                   key="roc_target_far")
-    threshold = threshold_for_false_accept_rate(result.scored.scores, result.scored.same, target / 100)
+    threshold = result.threshold_for_far(target / 100)
     # Rounded up to the slider's step: a higher threshold can only lower the false accept rate.
     on_step = min(max(math.ceil(threshold * 1000 - 1e-9) / 1000, 0.0), 1.0)
     right.button(f"Jump to FAR {target:g}% ({on_step:.3f})", key="roc_to_far",
@@ -71,13 +47,12 @@ def jump_ui(result: Analysis) -> None:
 
 
 @st.fragment
-def threshold_view(evaluation: Evaluation, result: Analysis) -> None:
+def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
     """Reruns alone when the slider moves: NumPy on cached scores, then the figures."""
     jump_ui(result)
     threshold = st.slider("Threshold: a pair is called *same* when its similarity is above it", 0.0, 1.0,
                           key=SLIDER, step=0.001, format="%.3f")
-    scored = result.scored
-    point = operating_point(scored.scores, scored.same, threshold)
+    point = result.at(threshold)
     cells = st.columns(4)
     cells[0].metric("Accuracy at this threshold", f"{point.accuracy:.2%}")
     cells[1].metric("False accept rate (FAR)", f"{point.false_accept_rate:.2%}",
@@ -89,7 +64,7 @@ def threshold_view(evaluation: Evaluation, result: Analysis) -> None:
     zoom = right.toggle("Zoom the ROC curve on its top-left corner", True, key="roc_zoom",
                         help="Good models differ only there: 0-20% false accepts, 80-100% true accepts.")
     left.plotly_chart(roc_figure(result.drawn.false_positive_rate, result.drawn.true_positive_rate, result.curve.auc,
-                                 point, result.eer, zoom), key="roc_plot")
+                                 point, (result.eer, result.eer_threshold), zoom), key="roc_plot")
     right.markdown("**Confusion matrix** (number of pairs)")
     right.table(pd.DataFrame(point.confusion_matrix(), index=["truly same", "truly different"],
                              columns=["called same", "called different"]))
@@ -97,28 +72,23 @@ def threshold_view(evaluation: Evaluation, result: Analysis) -> None:
                   "(calibrated on validation pairs of background alphabets); the course used 0.5.")
     st.plotly_chart(score_histograms(result.same_counts, result.different_counts, result.edges, threshold),
                     key="histogram_plot")
-    worst_errors(evaluation, scored, threshold)
+    worst_errors_view(evaluation, result, threshold)
 
 
-def worst_errors(evaluation: Evaluation, scored: ScoredPairs, threshold: float, count: int = 6) -> None:
+def worst_errors_view(evaluation: Evaluation, result: PairRoc, threshold: float) -> None:
     st.subheader("The worst errors at this threshold")
     images, names = evaluation.data.images, evaluation.data.character_names
-    false_accepts = np.flatnonzero(~scored.same & (scored.scores > threshold))
-    false_rejects = np.flatnonzero(scored.same & (scored.scores <= threshold))
-    for title, indices, order in (
-        ("False accepts: different characters with the highest scores", false_accepts, -1),
-        ("False rejects: the same character with the lowest scores", false_rejects, 1),
+    false_accepts, false_rejects, accepted, rejected = result.worst_errors(threshold)
+    for title, errors, count in (
+        ("False accepts: different characters with the highest scores", false_accepts, accepted),
+        ("False rejects: the same character with the lowest scores", false_rejects, rejected),
     ):
-        st.markdown(f"**{title}** ({indices.size:,} at this threshold)")
-        if indices.size == 0:
+        st.markdown(f"**{title}** ({count:,} at this threshold)")
+        if not errors:
             st.caption("None.")
             continue
-        worst = indices[np.argsort(order * scored.scores[indices], kind="stable")[:count]]
-        pictures, captions = [], []
-        for i in worst:
-            (lc, ld), (rc, rd) = scored.pairs.left[i], scored.pairs.right[i]
-            pictures.append(side_by_side(to_display(images[lc, ld]), to_display(images[rc, rd])))
-            captions.append(f"similarity {scored.scores[i]:.3f}: {names[lc]} / {names[rc]}")
+        pictures = [side_by_side(to_display(images[e.left]), to_display(images[e.right])) for e in errors]
+        captions = [f"similarity {e.score:.3f}: {names[e.left[0]]} / {names[e.right[0]]}" for e in errors]
         st.image(pictures, caption=captions, width=216, output_format="PNG")
 
 
@@ -133,14 +103,13 @@ def main() -> None:
     if evaluation is None:
         return
     n_pairs, seed, within = settings_ui()
-    result = analysis(evaluation, evaluation.key, n_pairs, seed, within)
-    scored = result.scored
+    result = cached_pair_roc(evaluation, n_pairs, seed, within)
     cells = st.columns(4)
     cells[0].metric("Area under the ROC curve (AUC)", f"{result.curve.auc:.4f}", help="1 = perfect ranking, 0.5 = chance.")
-    cells[1].metric("Equal error rate (EER)", f"{result.eer[0]:.2%}",
-                    help=f"Where FAR = FRR, at threshold {result.eer[1]:.3f} (interpolated between ROC points).")
-    cells[2].metric("Accuracy at the course's threshold 0.5", f"{accuracy_at(scored.scores, scored.same, 0.5):.2%}")
-    cells[3].metric("Accuracy at the model's threshold", f"{accuracy_at(scored.scores, scored.same, evaluation.threshold):.2%}",
+    cells[1].metric("Equal error rate (EER)", f"{result.eer:.2%}",
+                    help=f"Where FAR = FRR, at threshold {result.eer_threshold:.3f} (interpolated between ROC points).")
+    cells[2].metric("Accuracy at the course's threshold 0.5", f"{result.accuracy_at(0.5):.2%}")
+    cells[3].metric("Accuracy at the model's threshold", f"{result.accuracy_at(evaluation.threshold):.2%}",
                     help=f"Threshold {evaluation.threshold:.3f}, calibrated on validation pairs when the model was trained.")
     if SLIDER not in st.session_state:
         st.session_state[SLIDER] = round(evaluation.threshold, 3)

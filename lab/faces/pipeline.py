@@ -49,8 +49,10 @@ class FaceVector:
         return f"{self.photo.name}: {count} faces found, face {self.chosen + 1} used (numbered left to right)"
 
 
-def face_vector(photo: Photo, model_name: str, detector: str, index: int | None = None) -> FaceVector:
-    detection = detect(photo, detector)
+def face_vector(photo: Photo, model_name: str, detector: str, index: int | None = None,
+                detection: Detection | None = None) -> FaceVector:
+    """Stages 1-3 for one photo: detect (unless ``detection`` of this photo is given), choose a face, embed it."""
+    detection = detect(photo, detector) if detection is None else detection
     chosen = choose_face(detection, photo.name, index)
     return FaceVector(photo, detection, chosen, embed([detection.faces[chosen].aligned], model_name)[0])
 
@@ -75,4 +77,10 @@ def verify_photos(first: Photo, second: Photo, model_name: str = "Facenet", dete
     started = time.perf_counter()
     a = face_vector(first, model_name, detector, face_first)
     b = face_vector(second, model_name, detector, face_second)
-    return Verification(a, b, verdict(a.vector, b.vector, model_name, metric, threshold), time.perf_counter() - started)
+    return compare_faces(a, b, model_name, metric, threshold, time.perf_counter() - started)
+
+
+def compare_faces(first: FaceVector, second: FaceVector, model_name: str, metric: str = "cosine",
+                  threshold: float | None = None, seconds: float = 0.0) -> Verification:
+    """Stage 4: the distance of two embedded faces against the threshold (DeepFace's by default)."""
+    return Verification(first, second, verdict(first.vector, second.vector, model_name, metric, threshold), seconds)

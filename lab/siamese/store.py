@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lab.config import user_cache_root
 from lab.errors import ModelFormatError, ModelNotFoundError, StorageError
@@ -24,6 +25,9 @@ from lab.files import atomic_write
 from lab.siamese.losses import LOSSES
 from lab.siamese.model import SiameseModel
 from lab.siamese.towers import ARCHITECTURES, SPECS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MODELS_DIR_ENV = "ONESHOT_MODELS_DIR"
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -195,3 +199,21 @@ def import_model_file(data: bytes, file_name: str, name: str) -> ModelInfo:
             model = load_model_file(path, metadata={})
             metadata = {"source": f"uploaded {file_name}", "threshold": 0.5}
     return save_model(model, name, metadata)
+
+
+def models_table(models: list[ModelInfo]) -> pd.DataFrame:
+    """One row per stored model, with its figures as readable text (for st.table)."""
+    import pandas as pd  # here: the command line imports this module and never draws a table
+
+    rows = []
+    for info in models:
+        metrics, config = info.metadata.get("metrics", {}), info.metadata.get("config", {})
+        rows.append({
+            "model": info.name, "tower": info.metadata.get("architecture", "-"), "loss": info.metadata.get("loss", "-"),
+            "steps": config.get("steps", "-"), "batch (pairs)": config.get("batch_size", "-"),
+            "Lake 20-way": f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
+            "evaluation pairs": f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
+            "training time": f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata else "-",
+            "saved (UTC)": info.metadata.get("saved_at", "-"), "shipped with the lab": "yes" if info.shipped else "no",
+        })
+    return pd.DataFrame(rows).set_index("model")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lab import limits
 from lab.cli import main
-from lab.errors import LabError, OutOfRangeError
+from lab.errors import OutOfRangeError
 from lab.faces.database import FaceDatabase
 from lab.faces.embedding import Verdict, threshold_note
 from lab.faces.experiment import run_experiment
@@ -89,9 +89,9 @@ def test_the_lab_refuses_what_the_cli_refuses() -> None:
 
 
 def test_json_output_has_no_nan(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from lab import cli
+    from lab.cli.common import print_json
 
-    cli._print_json({"auc": float("nan"), "rows": [1.0, float("inf")], "ok": True})
+    print_json({"auc": float("nan"), "rows": [1.0, float("inf")], "ok": True})
     assert json.loads(capsys.readouterr().out) == {"auc": None, "rows": [1.0, None], "ok": True}
 
 

@@ -1,58 +1,21 @@
-"""What the face pages share: the photo input (sample, upload or camera), the model and detector choosers,
-cached detections and models, and the face picker for photos with several faces.
-
-Photos are decoded from the bytes the browser sent and stay in memory (``st.cache_data`` keeps recent
-detections per server, keyed by those bytes); nothing a user uploads or photographs is written to disk
-except what they enrol in a database on purpose.
-"""
+"""The face pages' inputs: a photo (sample, upload or camera), model, detector and metric, a threshold slider on
+the metric's scale, a labelled folder, and the face picker for photos with several faces."""
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
 from lab.config import faces_dir
-from lab.errors import LabError
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
-from lab.faces.photos import PHOTO_SUFFIXES, Photo, read_photo
+from lab.faces.photos import PHOTO_SUFFIXES, Photo
 from lab.images import IMAGE_TYPES
 
 SOURCES = ("Sample photo", "Upload", "Camera")
 UPLOAD_TYPES = [s.lstrip(".") for s in PHOTO_SUFFIXES]
-
-
-@st.cache_resource(show_spinner="Loading the face model (once per server)...", max_entries=4)
-def cached_face_model(model_name: str) -> object:
-    from lab.faces.embedding import build_model
-
-    model = build_model(model_name)
-    gc.freeze()  # as for the Siamese models: keep TensorFlow's objects out of every rerun's garbage collection
-    return model
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_photo(data: bytes, name: str) -> Photo:
-    return read_photo(data, name)
-
-
-@st.cache_data(show_spinner="Detecting faces...", max_entries=64)
-def cached_detection(data: bytes, name: str, detector: str) -> Detection:
-    from lab.faces.detection import detect
-
-    return detect(cached_photo(data, name), detector)
-
-
-@st.cache_data(show_spinner="Embedding the face...", max_entries=256)
-def cached_embedding(data: bytes, name: str, detector: str, face: int, model_name: str) -> np.ndarray:
-    from lab.faces.embedding import embed
-
-    cached_face_model(model_name)
-    return embed([cached_detection(data, name, detector).faces[face].aligned], model_name)[0]
 
 
 def sample_photos() -> dict[str, Path]:
@@ -85,22 +48,6 @@ def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[b
         st.info("Allow the camera in your browser and take a photo (it stays in memory, never on disk).")
         return None
     return shot.getvalue(), "camera photo"
-
-
-def read_or_explain(data: bytes, name: str) -> Photo | None:
-    try:
-        return cached_photo(data, name)
-    except LabError as exc:
-        st.error(str(exc))
-        return None
-
-
-def detect_or_explain(data: bytes, name: str, detector: str) -> Detection | None:
-    try:
-        return cached_detection(data, name, detector)
-    except LabError as exc:
-        st.error(str(exc))
-        return None
 
 
 def model_ui(key: str) -> str:
@@ -145,11 +92,6 @@ def labelled_folder_ui(key: str, label: str) -> Path:
     root = faces_dir()
     default = root / "train" if root is not None and (root / "train").is_dir() else ""
     return Path(st.text_input(label, value=str(default), key=key))
-
-
-def folder_stamp(folder: Path) -> tuple:
-    """Every file's path and modification time: a cache key that changes when a photo is added or edited."""
-    return tuple((str(p), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()) if folder.is_dir() else ()
 
 
 def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:

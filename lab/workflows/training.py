@@ -1,4 +1,7 @@
-"""Train, test and store a model in one call: what ``python -m lab train`` and the training page both do."""
+"""A training run: train on the background set, test on the evaluation set, store the model with its figures.
+
+What ``python -m lab train`` and the training page (through :mod:`lab.workflows.training_jobs`) both do.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab.data.lake_runs import load_runs, runs_path
 from lab.data.omniglot import find_source, load_set, source_fingerprint
 from lab.errors import LabError
-from lab.siamese.evaluate_stored import test_figures
+from lab.siamese.model import SiameseModel
 from lab.siamese.store import ModelInfo, load_model, save_model
 from lab.siamese.training import Progress, TrainConfig, TrainResult, train
+from lab.workflows.evaluation import set_codes
+from lab.workflows.nway import lake_evaluation
+from lab.workflows.pairs import roc_of, scored_pairs
 
 
-@dataclass
-class Outcome:
+@dataclass(frozen=True)
+class TrainingRun:
     info: ModelInfo
     result: TrainResult
-    metrics: dict  # Lake's runs and 10,000 evaluation pairs; empty if the evaluation files are missing
+    metrics: dict  # Lake's runs and 10,000 evaluation pairs (the model card's figures); empty if files are missing
     message: str  # why the metrics are missing, if they are
 
+    def as_dict(self) -> dict:
+        return {"model": self.info.name, "path": str(self.info.path), "steps_done": self.result.steps_done,
+                "seconds": self.result.seconds, "best_step": self.result.best_step,
+                "threshold": self.result.threshold, "metrics": self.metrics, "message": self.message}
 
-def train_test_and_save(
+
+def test_figures(model: SiameseModel, threshold: float, data_dir: Path | None = None) -> dict:
+    """Lake's 20 runs and 10,000 random evaluation pairs (seed 0): the figures stored with every model."""
+    data = load_set("evaluation", data_dir)
+    lake = lake_evaluation(model, "", load_runs(runs_path(data_dir))).as_dict()
+    pairs = roc_of(scored_pairs(model, data, set_codes(model, data)), threshold).as_dict()
+    return {"lake_accuracy": lake["lake_accuracy"], "lake_run_accuracy": lake["lake_run_accuracy"], **pairs}
+
+
+def training_run(
     config: TrainConfig,
     name: str,
     data_dir: Path | None = None,
@@ -32,7 +52,7 @@ def train_test_and_save(
     on_testing: Callable[[], None] | None = None,
     trained_by: str | None = None,
     overwrite: bool = False,
-) -> Outcome:
+) -> TrainingRun:
     """Train on the background set (from ``resume``'s weights if given), measure the test figures, and save
     the model with its metadata (config, history, data fingerprint, figures) in the store."""
     data = load_set("background", data_dir)
@@ -51,4 +71,4 @@ def train_test_and_save(
         metrics, message = {}, f"Test figures skipped: {exc}"
     metadata["metrics"] = metrics
     info = save_model(result.model, name, metadata, models_dir, overwrite=overwrite)
-    return Outcome(info, result, metrics, message)
+    return TrainingRun(info, result, metrics, message)

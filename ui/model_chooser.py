@@ -1,4 +1,4 @@
-"""The model chooser of the evaluation pages, and the caches that make their widgets instant.
+"""The model chooser of the evaluation pages, and the per-server caches of models and codes behind it.
 
 A model and the codes of the 13,180 evaluation drawings are computed once per server process and shared by
 every session (``st.cache_resource``), keyed by the model's name and the modification stamp of its file, so a
@@ -8,24 +8,22 @@ retrained model of the same name is never served stale. Everything a slider chan
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 from lab.config import omniglot_dir
-from lab.data.omniglot import OmniglotSet
 from lab.errors import LabError
+from lab.files import file_stamp
 from lab.siamese.model import SiameseModel
 from lab.siamese.store import DEFAULT_MODEL, ModelInfo, list_models
-from ui.common import load_set_or_explain
+from lab.workflows.evaluation import Evaluation, set_codes
+from ui.omniglot_data import cached_set, load_set_or_explain
 
 CHOSEN = "chosen_model"  # survives page changes, unlike a widget's own key
-
-
-def _stamp(info: ModelInfo) -> tuple[int, int]:
-    stat = info.path.stat()
-    return stat.st_mtime_ns, stat.st_size
+# Streamlit cannot hash a model; an Evaluation is identified by its model's name and file stamp instead, so
+# cached page computations take the Evaluation itself (``@st.cache_resource(hash_funcs=BY_MODEL)``).
+BY_MODEL = {Evaluation: lambda evaluation: evaluation.key}
 
 
 @st.cache_resource(show_spinner="Loading the model...", max_entries=4)
@@ -47,31 +45,8 @@ EMBEDDING_SPINNER = ("Computing the codes of all 13,180 evaluation drawings, onc
 
 @st.cache_resource(show_spinner=EMBEDDING_SPINNER, max_entries=8)
 def cached_codes(name: str, stamp: tuple[int, int], layer: str, data_dir: str) -> np.ndarray:
-    from lab.siamese.evaluate_stored import set_codes
-    from ui.common import cached_set
-
     model, _ = cached_model(name, stamp)
     return set_codes(model, cached_set("evaluation", data_dir), layer)
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """What an evaluation page works on: a model, the evaluation set, and the codes of all its drawings."""
-
-    model: SiameseModel
-    info: ModelInfo
-    data: OmniglotSet
-    codes: np.ndarray  # (659, 20, d): the embedding the model compares
-
-    @property
-    def key(self) -> tuple[str, tuple[int, int]]:
-        """Identifies the model in cache keys."""
-        return self.info.name, _stamp(self.info)
-
-    @property
-    def threshold(self) -> float:
-        """The model's own same/different threshold (calibrated on validation pairs when trained here)."""
-        return float(self.info.metadata.get("threshold", 0.5))
 
 
 def model_ui() -> ModelInfo | None:
@@ -100,8 +75,8 @@ def evaluation_or_explain() -> Evaluation | None:
     if data is None:
         return None
     try:
-        model, info = cached_model(info.name, _stamp(info))
-        codes = cached_codes(info.name, _stamp(info), "embedding", str(omniglot_dir()))
+        model, info = cached_model(info.name, file_stamp(info.path))
+        codes = cached_codes(info.name, file_stamp(info.path), "embedding", str(omniglot_dir()))
     except LabError as exc:
         st.error(f"Model {info.name!r} cannot be used: {exc}")
         return None

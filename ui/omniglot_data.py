@@ -1,37 +1,13 @@
-"""Pieces every page uses: projector mode, cached data loaders, the data-missing panel."""
+"""The Omniglot sets as every page loads them (decoded once per server), and the panel shown when files are missing."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.fetch import FILE_KEYS, OFFICIAL_FILES, fetch, install_archive, status
 from lab.data.omniglot import OmniglotSet, load_set
 from lab.errors import LabError
-from lab.siamese.store import ModelInfo
-
-PROJECTOR_CSS = """
-<style>
-/* Streamlit sizes its text in rem, so a larger root font scales the whole page for the back row. */
-html { font-size: 24px !important; }
-.stApp, .stApp p, .stApp li, .stApp label, .stApp span, .stApp h1, .stApp h2, .stApp h3 { color: #000 !important; }
-.stApp { background-color: #fff !important; }
-[data-testid="stSidebar"] { background-color: #e8e8e8 !important; }
-/* Streamlit fades captions with opacity; on a projector they must be as dark as the rest. */
-[data-testid="stCaptionContainer"] { opacity: 1 !important; }
-[data-testid="stCaptionContainer"] p { color: #000 !important; }
-img { image-rendering: pixelated; }
-</style>
-"""
-
-
-def projector_toggle() -> bool:
-    """A sidebar switch for large type and high contrast (for a lecture hall); applies it when on."""
-    on = st.sidebar.toggle("Projector mode", key="projector", help="Large type and high contrast for a projector.")
-    if on:
-        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
-    return on
 
 
 @st.cache_resource(show_spinner="Loading Omniglot (the first time decodes 32,460 drawings)...")
@@ -87,19 +63,3 @@ def data_missing_panel() -> None:
                 cached_set.clear()
             except LabError as exc:  # the message names the upload and says it was not saved
                 st.error(str(exc))
-
-
-def models_table(models: list[ModelInfo]) -> pd.DataFrame:
-    """One row per stored model, with its figures as readable text (for st.table)."""
-    rows = []
-    for info in models:
-        metrics, config = info.metadata.get("metrics", {}), info.metadata.get("config", {})
-        rows.append({
-            "model": info.name, "tower": info.metadata.get("architecture", "-"), "loss": info.metadata.get("loss", "-"),
-            "steps": config.get("steps", "-"), "batch (pairs)": config.get("batch_size", "-"),
-            "Lake 20-way": f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
-            "evaluation pairs": f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
-            "training time": f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata else "-",
-            "saved (UTC)": info.metadata.get("saved_at", "-"), "shipped with the lab": "yes" if info.shipped else "no",
-        })
-    return pd.DataFrame(rows).set_index("model")

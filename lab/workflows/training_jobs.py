@@ -129,10 +129,10 @@ def _train_in_child(config: dict, model_name: str, resume: str | None, data_dir:
     """The child process: train, test, save, and report each step of the way through ``messages``."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
-        from lab.siamese.workflow import train_test_and_save
+        from lab.workflows.training import training_run
 
         messages.put(("state", "training"))
-        outcome = train_test_and_save(
+        outcome = training_run(
             TrainConfig(**config), model_name, data_dir, models_dir, resume,
             on_progress=lambda p: messages.put(("progress", asdict(p))), should_stop=stop_event.is_set,
             on_testing=lambda: messages.put(("state", "evaluating")), trained_by=owner,

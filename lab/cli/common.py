@@ -1,0 +1,76 @@
+"""What every command shares: range-checked number options, JSON without NaN, download progress, --data-dir."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from lab import limits
+from lab.errors import OutOfRangeError
+
+
+def bounded(bounds: limits.Bounds) -> Callable[[str], float]:
+    """An argparse type that refuses, at parse time and with the valid range, what ``bounds`` refuses."""
+
+    def parse(text: str) -> float:
+        try:
+            return bounds.parse(text)
+        except OutOfRangeError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def print_json(value: object) -> None:
+    """JSON as every parser reads it: a NaN or infinite figure (e.g. an AUC without both kinds of pair) is null."""
+
+    def finite(item: object) -> object:
+        if isinstance(item, float) and not math.isfinite(item):
+            return None
+        if isinstance(item, dict):
+            return {key: finite(v) for key, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [finite(v) for v in item]
+        return item
+
+    print(json.dumps(finite(value), indent=2, allow_nan=False))
+
+
+class DownloadProgress:
+    """Download progress on stderr: one updating line on a terminal, a line per 10% otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.last_decile = -1
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            percent = 100 * done / total
+            text = f"{self.label}: {done / 1e6:.1f} of {total / 1e6:.1f} MB ({percent:.0f}%)"
+            decile = int(percent // 10)
+        else:
+            text, decile = f"{self.label}: {done / 1e6:.1f} MB", self.last_decile
+        if self.tty:
+            print("\r" + text, end="", file=sys.stderr, flush=True)
+            if total and done >= total:
+                print(file=sys.stderr)
+        elif decile != self.last_decile:
+            print(text, file=sys.stderr, flush=True)
+        self.last_decile = decile
+
+
+def data_dir_option() -> argparse.ArgumentParser:
+    """The --data-dir option, as a parent parser for every command that reads the Omniglot files."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder of the Omniglot zips or extracted folders (default: $OMNIGLOT_DIR, else ~/.cache/oneshot-lab/omniglot)",
+    )
+    return parent

@@ -1,0 +1,19 @@
+"""The lab's jobs, one function each: what a page shows and what a command prints come from the same call.
+
+Each takes plain inputs and returns a frozen dataclass with ``as_dict()`` (the command line's ``--json``).
+Pages wrap them in Streamlit's caches and draw; commands call them and print.
+
+| job | function |
+|---|---|
+| pair verification, ROC, EER | :func:`lab.workflows.pairs.pair_roc` |
+| N-way one-shot tasks | :func:`lab.workflows.nway.nway_accuracy` |
+| Lake's 20 runs | :func:`lab.workflows.nway.lake_evaluation` |
+| nearest-neighbour exercise | :func:`lab.workflows.nearest.nearest_neighbour` |
+| embedding map | :func:`lab.workflows.embedding_map.embedding_map` |
+| training run (train, test, store) | :func:`lab.workflows.training.training_run` |
+| verify two photos | :func:`lab.workflows.faces.verify_two_photos` |
+| identify a photo | :func:`lab.workflows.faces.identify_photo` |
+| enrol a person | :func:`lab.workflows.faces.enrol_photos` |
+| threshold analysis | :func:`lab.workflows.faces.threshold_analysis` |
+| CNN-or-embedding experiment | :func:`lab.workflows.faces.face_experiment` |
+"""

@@ -1,0 +1,135 @@
+"""The face jobs beyond verifying two photos (:func:`lab.faces.pipeline.verify_photos`): identify a photo against
+a face database, enrol a person, analyse thresholds on a labelled folder, run the CNN-or-embedding experiment."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lab.errors import LabError
+from lab.faces.calibration import LabelledFaces, ThresholdReport, pair_distances, threshold_report
+from lab.faces.database import FaceDatabase, Identification, enrol
+from lab.faces.detection import Detection, detect
+from lab.faces.embedding import METRICS, checked_threshold, embed
+from lab.faces.experiment import ExperimentResult, run_experiment
+from lab.faces.photos import Photo
+from lab.faces.pipeline import choose_face
+
+
+@dataclass(frozen=True)
+class IdentifiedFace:
+    face: int  # 0-based, left to right
+    box: tuple[int, int, int, int]  # x, y, width, height in the photo
+    identification: Identification
+
+
+@dataclass(frozen=True)
+class PhotoIdentification:
+    photo: str
+    model: str
+    detection: Detection
+    faces: tuple[IdentifiedFace, ...]
+    search_ms: float  # the nearest-face search alone, without detection and embedding
+
+    def at(self, threshold: float) -> PhotoIdentification:
+        """The same faces judged against another threshold (the distances do not change)."""
+        faces = tuple(IdentifiedFace(f.face, f.box, f.identification.at(threshold)) for f in self.faces)
+        return PhotoIdentification(self.photo, self.model, self.detection, faces, self.search_ms)
+
+    def as_dict(self) -> dict:
+        return {"photo": self.photo, "model": self.model, "faces": [
+            {"face": f.face + 1, "box": list(f.box), **f.identification.as_dict()} for f in self.faces]}
+
+
+def identify_photo(photo: Photo, database: FaceDatabase, metric: str = "cosine", threshold: float | None = None,
+                   face: int | None = None, detection: Detection | None = None) -> PhotoIdentification:
+    """Who is in the photo: every face (or only ``face``), each against everyone enrolled. Nothing is stored."""
+    if database.size == 0:
+        raise LabError(f"the face database {database.path.stem!r} is empty: enrol someone first")
+    limit = checked_threshold(database.model, metric, threshold)  # before any work
+    detection = detect(photo, database.detector) if detection is None else detection
+    choose_face(detection, photo.name)  # refuses a photo with no face
+    rows = range(len(detection.faces)) if face is None else [choose_face(detection, photo.name, face)]
+    vectors = embed([detection.faces[r].aligned for r in rows], database.model)
+    started = time.perf_counter()
+    found = [database.identify(vector, metric, limit) for vector in vectors]
+    search_ms = (time.perf_counter() - started) * 1000 / max(len(found), 1)
+    faces = tuple(IdentifiedFace(r, (detection.faces[r].x, detection.faces[r].y, detection.faces[r].w,
+                                     detection.faces[r].h), f) for r, f in zip(rows, found))
+    return PhotoIdentification(photo.name, database.model, detection, faces, search_ms)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    person: str
+    database: FaceDatabase  # after the enrolment
+    sources: tuple[str, ...]
+    notes: tuple[str, ...]  # e.g. which face of a group photo was used
+
+    def as_dict(self) -> dict:
+        return {"person": self.person, "database": str(self.database.path), "faces": len(self.sources),
+                "people": len(self.database.persons()), "database_faces": self.database.size, "notes": list(self.notes)}
+
+
+def enrol_photos(path: Path, person: str, photos: list[Photo], model: str, detector: str,
+                 faces: list[int | None] | None = None, detections: list[Detection] | None = None) -> Enrolment:
+    """Add a person from one or a few photos (the largest face of each, or the face chosen); nothing is retrained."""
+    chosen_faces, sources, notes = [], [], []
+    for number, photo in enumerate(photos):
+        detection = detect(photo, detector) if detections is None else detections[number]
+        chosen = choose_face(detection, photo.name, None if faces is None else faces[number])
+        if len(detection.faces) > 1:
+            notes.append(f"{photo.name}: {len(detection.faces)} faces, face {chosen + 1} enrolled")
+        chosen_faces.append(detection.faces[chosen].aligned)
+        sources.append(photo.name)
+    database = enrol(path, model, detector, person, embed(chosen_faces, model), chosen_faces, sources)
+    return Enrolment(person.strip(), database, tuple(sources), tuple(notes))
+
+
+@dataclass(frozen=True)
+class ThresholdAnalysis:
+    faces: LabelledFaces
+    target_far: float
+    reports: tuple[ThresholdReport, ...]  # one per metric
+
+    def report(self, metric: str) -> ThresholdReport:
+        return next(r for r in self.reports if r.metric == metric)
+
+    def pair_counts(self) -> tuple[int, int]:
+        """(same-person pairs, different-person pairs): the same for every metric."""
+        _, same, _ = pair_distances(self.faces, self.reports[0].metric)
+        return int(same.sum()), int((~same).sum())
+
+    def table(self) -> list[dict]:
+        """One row per metric, as the threshold lab and the command line show it."""
+        target = f"{self.target_far:.1%}"
+        return [{"metric": r.metric, "AUC": round(r.curve.auc, 4), "EER": f"{r.eer:.1%}",
+                 "EER threshold": round(r.eer_threshold, 4), "DeepFace threshold": r.default.threshold,
+                 "accuracy at DeepFace's": f"{r.default.accuracy:.1%}",
+                 f"threshold for ≤ {target} false matches": round(r.threshold_at_target, 4),
+                 "accuracy there": f"{r.at_target.accuracy:.1%}"} for r in self.reports]
+
+    def as_dict(self) -> dict:
+        return {"model": self.faces.model, "detector": self.faces.detector, "faces": len(self.faces.people),
+                "people": len(set(self.faces.people)), "skipped": list(self.faces.skipped),
+                "reports": [r.as_dict() for r in self.reports]}
+
+
+def threshold_analysis(faces: LabelledFaces, target_far: float = 0.01,
+                       metrics: tuple[str, ...] = METRICS) -> ThresholdAnalysis:
+    """Every same/different pair of the embedded folder, scored per metric: ROC, EER, threshold at a target rate."""
+    return ThresholdAnalysis(faces, target_far, tuple(threshold_report(faces, m, target_far) for m in metrics))
+
+
+def face_experiment(folder: Path, model: str = "Facenet", detector: str = "yunet", metric: str = "cosine",
+                    epochs: int = 60, seed: int = 0, separate_process: bool = False) -> ExperimentResult:
+    """The 2-fold CNN-or-embedding experiment; ``separate_process`` for a server, where Streamlit clears Keras's
+    session after every script run, which must not happen in the middle of a fit (see training_jobs)."""
+    if not separate_process:
+        return run_experiment(Path(folder), model, detector, metric, epochs, seed)
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(run_experiment, Path(folder), model, detector, metric, epochs, seed).result()

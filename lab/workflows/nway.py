@@ -1,0 +1,79 @@
+"""N-way one-shot tasks: seeded batches of tasks per N with confidence intervals, and Lake's 20 official runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lab.data.lake_runs import LakeRun
+from lab.evaluation.lake import PUBLISHED, LakeResult, evaluate_lake
+from lab.evaluation.tasks import batch_accuracy
+from lab.limits import TASKS, WAY
+from lab.siamese.model import SiameseModel
+from lab.workflows.evaluation import Evaluation
+
+
+@dataclass(frozen=True)
+class NWayRow:
+    way: int
+    tasks: int
+    correct: int
+    accuracy: float
+    ci95_low: float
+    ci95_high: float
+
+
+@dataclass(frozen=True)
+class NWayAccuracy:
+    seed: int
+    within_alphabet: bool
+    rows: tuple[NWayRow, ...]
+
+    def as_dict(self) -> dict:
+        return {"seed": self.seed, "within_alphabet": self.within_alphabet,
+                "results": [dict(vars(row)) for row in self.rows]}
+
+
+def nway_accuracy(evaluation: Evaluation, ways: list[int], tasks: int = 1000, seed: int = 0,
+                  within_alphabet: bool = True) -> NWayAccuracy:
+    """Accuracy on ``tasks`` seeded N-way tasks for each N, with Wilson 95% confidence intervals."""
+    TASKS.check(tasks)
+    for way in ways:
+        WAY.check(way)
+    rows = []
+    for way in sorted(set(ways)):
+        result = batch_accuracy(evaluation.codes, evaluation.data.alphabet_index(), way, tasks, seed,
+                                evaluation.model.head(), within_alphabet)
+        low, high = result.interval
+        rows.append(NWayRow(way, tasks, result.correct, result.accuracy, low, high))
+    return NWayAccuracy(seed, within_alphabet, tuple(rows))
+
+
+@dataclass(frozen=True)
+class LakeEvaluation:
+    """The model on Lake's 20 runs, beside Lake's modified Hausdorff baseline computed here (None if not asked)."""
+
+    model_name: str
+    model: LakeResult
+    baseline: LakeResult | None
+
+    def as_dict(self) -> dict:
+        figures = {"model": self.model_name, "lake_accuracy": self.model.accuracy,
+                   "lake_run_accuracy": [round(float(a), 4) for a in self.model.run_accuracy], "published": PUBLISHED}
+        if self.baseline is not None:
+            figures.update(hausdorff_accuracy=self.baseline.accuracy,
+                           hausdorff_run_accuracy=[round(float(a), 4) for a in self.baseline.run_accuracy])
+        return figures
+
+
+def hausdorff_baseline(runs: list[LakeRun]) -> LakeResult:
+    """Lake's modified Hausdorff baseline, computed by our code on the runs (about 5 s on 2 cores; no model)."""
+    from lab.evaluation.hausdorff import evaluate_hausdorff
+
+    return evaluate_hausdorff(runs)
+
+
+def lake_evaluation(model: SiameseModel, model_name: str, runs: list[LakeRun],
+                    baseline: LakeResult | None = None) -> LakeEvaluation:
+    """The model on Lake's 20 runs (20-way, within alphabet), beside ``baseline`` (:func:`hausdorff_baseline`),
+    which does not depend on the model and so is computed once by whoever shows several models."""
+    return LakeEvaluation(model_name, evaluate_lake(model, runs), baseline)

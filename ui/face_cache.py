@@ -1,0 +1,61 @@
+"""The face pages' caches: models once per server, photos, detections and embedded faces per photo.
+
+Photos are decoded from the bytes the browser sent and stay in memory (``st.cache_data`` keeps recent results
+per server, keyed by those bytes); nothing a user uploads or photographs is written to disk except what they
+enrol in a database on purpose.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import streamlit as st
+
+from lab.errors import LabError
+from lab.faces.detection import Detection
+from lab.faces.photos import Photo, read_photo
+from lab.faces.pipeline import FaceVector, face_vector
+
+
+@st.cache_resource(show_spinner="Loading the face model (once per server)...", max_entries=4)
+def cached_face_model(model_name: str) -> object:
+    from lab.faces.embedding import build_model
+
+    model = build_model(model_name)
+    gc.freeze()  # as for the Siamese models: keep TensorFlow's objects out of every rerun's garbage collection
+    return model
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_photo(data: bytes, name: str) -> Photo:
+    return read_photo(data, name)
+
+
+@st.cache_data(show_spinner="Detecting faces...", max_entries=64)
+def cached_detection(data: bytes, name: str, detector: str) -> Detection:
+    from lab.faces.detection import detect
+
+    return detect(cached_photo(data, name), detector)
+
+
+@st.cache_data(show_spinner="Embedding the face...", max_entries=256)
+def cached_face_vector(data: bytes, name: str, detector: str, face: int, model_name: str) -> FaceVector:
+    """Stages 1-3 of one photo's chosen face (lab.faces.pipeline.face_vector), reusing its cached detection."""
+    cached_face_model(model_name)
+    return face_vector(cached_photo(data, name), model_name, detector, face, cached_detection(data, name, detector))
+
+
+def read_or_explain(data: bytes, name: str) -> Photo | None:
+    try:
+        return cached_photo(data, name)
+    except LabError as exc:
+        st.error(str(exc))
+        return None
+
+
+def detect_or_explain(data: bytes, name: str, detector: str) -> Detection | None:
+    try:
+        return cached_detection(data, name, detector)
+    except LabError as exc:
+        st.error(str(exc))
+        return None

@@ -1,0 +1,27 @@
+"""Projector mode: large type and high contrast for a lecture hall, switched on in the sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PROJECTOR_CSS = """
+<style>
+/* Streamlit sizes its text in rem, so a larger root font scales the whole page for the back row. */
+html { font-size: 24px !important; }
+.stApp, .stApp p, .stApp li, .stApp label, .stApp span, .stApp h1, .stApp h2, .stApp h3 { color: #000 !important; }
+.stApp { background-color: #fff !important; }
+[data-testid="stSidebar"] { background-color: #e8e8e8 !important; }
+/* Streamlit fades captions with opacity; on a projector they must be as dark as the rest. */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"] p { color: #000 !important; }
+img { image-rendering: pixelated; }
+</style>
+"""
+
+
+def projector_toggle() -> bool:
+    """A sidebar switch for large type and high contrast (for a lecture hall); applies it when on."""
+    on = st.sidebar.toggle("Projector mode", key="projector", help="Large type and high contrast for a projector.")
+    if on:
+        st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
+    return on
