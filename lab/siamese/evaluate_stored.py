@@ -70,7 +70,7 @@ def pair_figures(scored: ScoredPairs, threshold: float, seed: int = 0, within_al
 
 
 def lake_figures(model: SiameseModel, runs: list[LakeRun]) -> dict:
-    result = evaluate_lake(model, runs)
+    result = evaluate_lake(model.embed, model.head(), runs)
     return {"lake_accuracy": result.accuracy, "lake_run_accuracy": [round(float(a), 4) for a in result.run_accuracy]}
 
 
