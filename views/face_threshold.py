@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.evaluation.roc import score_histogram
-from lab.faces.calibration import LabelledFaces, distance_point, embed_folder, pair_distances, threshold_report
+from lab.evaluation.roc import OperatingPoint, score_histogram
+from lab.faces.calibration import (
+    LabelledFaces, ThresholdReport, distance_point, embed_folder, pair_distances, threshold_report,
+)
 from lab.faces.embedding import METRICS, slider_range
 from lab.plots import roc_figure, score_histograms
 from ui.faces import cached_face_model, folder_stamp, labelled_folder_ui, settings_ui, threshold_slider_ui
@@ -53,6 +56,12 @@ def main() -> None:
     threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
                                     prefix="Your threshold")
     point = distance_point(found, same, threshold)
+    show_numbers(report, point, target)
+    show_figures(report, point, found, same, model, metric, folder.name)
+    show_all_metrics(faces, model, target)
+
+
+def show_numbers(report: ThresholdReport, point: OperatingPoint, target: float) -> None:
     numbers = st.columns(4)
     numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
     numbers[1].metric("EER (equal error rate)", f"{report.eer:.1%}", help=f"at distance {report.eer_threshold:.4f}")
@@ -60,11 +69,18 @@ def main() -> None:
     numbers[3].metric("accuracy at your threshold", f"{point.accuracy:.1%}",
                       help=f"false match rate {point.false_accept_rate:.1%}, false non-match rate {point.false_reject_rate:.1%}")
 
+
+def show_figures(
+    report: ThresholdReport, point: OperatingPoint, found: np.ndarray, same: np.ndarray, model: str, metric: str,
+    folder_name: str,
+) -> None:
+    """The ROC with the user's threshold (``point``) on it, and the distances of same and different pairs."""
+    threshold = point.threshold
     curve = report.curve
     figures = st.columns(2)
     figures[0].plotly_chart(roc_figure(
         curve.false_positive_rate, curve.true_positive_rate, curve.auc, point, (report.eer, report.eer_threshold),
-        title=f"ROC of {model} on {folder.name}: every {metric} threshold",
+        title=f"ROC of {model} on {folder_name}: every {metric} threshold",
     ), width="stretch")
     edges_high = max(slider_range(model, metric, float(found.max()))[1], float(found.max()))  # the slider's scale
     same_counts, edges = score_histogram(found[same], bins=40, low=0.0, high=edges_high)
@@ -76,6 +92,8 @@ def main() -> None:
         names=("same person", "different people"),
     ), width="stretch")
 
+
+def show_all_metrics(faces: LabelledFaces, model: str, target: float) -> None:
     rows = []
     for name in METRICS:
         r = threshold_report(faces, name, target)
