@@ -45,7 +45,7 @@ def main() -> None:
                                  eval_every=args.eval_every, val_alphabets=5 if compact else 0, seed=0)
             lake_curve: list[tuple[int, float]] = []
             result = train(config, data, on_validation=lambda step, model: lake_curve.append(
-                (step, evaluate_lake(model, runs).accuracy)))
+                (step, evaluate_lake(model.embed, model.head(), runs).accuracy)))
             elapsed = {h["step"]: h["elapsed_s"] for h in result.history}
             reached = next((f"{elapsed[s]:.0f} s (step {s})" for s, a in lake_curve if a >= args.target), "not reached")
             rate = result.steps_done / result.training_seconds

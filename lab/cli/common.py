@@ -74,3 +74,12 @@ def data_dir_option() -> argparse.ArgumentParser:
         help="folder of the Omniglot zips or extracted folders (default: $OMNIGLOT_DIR, else ~/.cache/oneshot-lab/omniglot)",
     )
     return parent
+
+
+def warn_about_threshold(model: str, metric: str, threshold: float | None) -> None:
+    """A threshold the user chose that makes the verdict meaningless is run, with a word on stderr."""
+    from lab.faces.embedding import threshold_note
+
+    note = None if threshold is None else threshold_note(model, metric, threshold)
+    if note:
+        print(f"warning: {note}", file=sys.stderr)

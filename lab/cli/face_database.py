@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lab.cli.common import print_json
+from lab.cli.common import print_json, warn_about_threshold
 
 
 def _database(args: argparse.Namespace) -> Path:
@@ -56,7 +56,6 @@ def list_people(args: argparse.Namespace) -> int:
 
 
 def identify(args: argparse.Namespace) -> int:
-    from lab.cli.faces import warn_about_threshold
     from lab.faces.database import open_database
     from lab.faces.photos import load_photo
     from lab.workflows.faces import identify_photo

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from lab import limits
-from lab.cli import face_database
-from lab.cli.common import bounded, print_json
+from lab.cli.common import bounded, print_json, warn_about_threshold
+from lab.cli.face_database import enrol, identify, list_people, remove
 from lab.errors import StorageError
 
 
@@ -122,8 +122,7 @@ def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     commands = {"weights": _weights, "models": _models, "detect": _detect, "verify": _verify, "roc": _roc,
-                "experiment": _experiment, "enrol": face_database.enrol, "remove": face_database.remove,
-                "list": face_database.list_people, "identify": face_database.identify}
+                "experiment": _experiment, "enrol": enrol, "remove": remove, "list": list_people, "identify": identify}
     return commands[args.command](args)
 
 
@@ -230,15 +229,6 @@ def _verify(args: argparse.Namespace) -> int:
     if args.metric == "cosine":
         print(f"(The same decisions in euclidean_l2: threshold {cosine_to_euclidean_l2(v.threshold):.4f}.)")
     return 0
-
-
-def warn_about_threshold(model: str, metric: str, threshold: float | None) -> None:
-    """A threshold the user chose that makes the verdict meaningless is run, with a word on stderr."""
-    from lab.faces.embedding import threshold_note
-
-    note = None if threshold is None else threshold_note(model, metric, threshold)
-    if note:
-        print(f"warning: {note}", file=sys.stderr)
 
 
 def _roc(args: argparse.Namespace) -> int:

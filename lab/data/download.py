@@ -52,6 +52,14 @@ def download(
     folder.mkdir(parents=True, exist_ok=True)
     destination = folder / remote.file_name
     part = folder / f"{remote.file_name}.part"
+    _fetch_part(remote, part, progress, timeout)
+    _check_part(remote, part, validate)
+    os.replace(part, destination)
+    return destination
+
+
+def _fetch_part(remote: RemoteFile, part: Path, progress: ProgressCallback | None, timeout: float) -> None:
+    """Stream ``remote`` into ``part``, resuming after the bytes a previous attempt left there."""
     done = part.stat().st_size if part.exists() else 0
     if remote.size is not None and done > remote.size:
         part.unlink()
@@ -84,6 +92,9 @@ def download(
         reason = getattr(exc, "reason", exc)
         raise DownloadError(f"Could not download {remote.url}: {reason}.{kept}") from exc
 
+
+def _check_part(remote: RemoteFile, part: Path, validate: Callable[[Path], object] | None) -> None:
+    """Raise unless the part has the expected size, checksum and content; a part that cannot become right is removed."""
     size = part.stat().st_size
     if remote.size is not None and size != remote.size:
         if size < remote.size:
@@ -101,5 +112,3 @@ def download(
         except LabError as exc:
             part.unlink()
             raise DownloadError(f"The file from {remote.url} failed its content check: {exc}") from exc
-    os.replace(part, destination)
-    return destination

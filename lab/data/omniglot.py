@@ -3,32 +3,30 @@
 A set (``background``: 30 alphabets, 964 characters; ``evaluation``: 20 alphabets, 659 characters) is read
 from the official zip or from its extracted folder, checked against the official counts, and decoded once
 into a boolean array ``images[character, drawer, row, column]`` (True where there is ink). The decoded
-array is cached on disk as packed bits keyed by a fingerprint of the source, so a second start loads in a
-fraction of a second and a changed source is never served from a stale cache.
+array is cached on disk (:mod:`lab.data.cache`), keyed by a fingerprint of the source.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from lab.config import array_cache_dir, omniglot_dir
+from lab.config import omniglot_dir
 from lab.data.archives import is_ignorable, open_zip, read_member
+from lab.data.cache import cache_path, load_cache, save_cache
 from lab.errors import ArchiveError, DataMissingError
 
 IMAGE_SIZE = 105
 DRAWINGS_PER_CHARACTER = 20
 SET_NAMES = ("background", "evaluation")
-CACHE_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -225,66 +223,18 @@ def decode_set(source: Path, set_name: str) -> OmniglotSet:
     )
 
 
-# ----------------------------------------------------------------------------------------------- cache
-
-
-def cache_path(set_name: str, fingerprint: str) -> Path:
-    return array_cache_dir() / f"omniglot-{set_name}-v{CACHE_FORMAT}-{fingerprint}.npz"
-
-
-def _save_cache(data: OmniglotSet, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    names = list(data.alphabets)
-    # Written to a temporary file and renamed: a crash mid-write never leaves a cache that looks valid.
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(
-                stream,
-                packed=np.packbits(data.images.reshape(-1)),
-                shape=np.array(data.images.shape),
-                character_ids=data.character_ids,
-                character_names=np.array(data.character_names),
-                alphabet_names=np.array(names),
-                alphabet_ranges=np.array([data.alphabets[n] for n in names], dtype=np.int64).reshape(-1, 2),
-            )
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _load_cache(path: Path, set_name: str) -> OmniglotSet | None:
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            shape = tuple(int(v) for v in stored["shape"])
-            count = int(np.prod(shape))
-            images = np.unpackbits(stored["packed"], count=count).view(bool).reshape(shape)
-            names = [str(n) for n in stored["alphabet_names"]]
-            ranges = stored["alphabet_ranges"]
-            return OmniglotSet(
-                name=set_name,
-                images=images,
-                character_ids=stored["character_ids"].astype(np.int32),
-                character_names=tuple(str(n) for n in stored["character_names"]),
-                alphabets={n: (int(a), int(b)) for n, (a, b) in zip(names, ranges)},
-            )
-    except (OSError, KeyError, ValueError, EOFError):
-        return None  # a missing or damaged cache is rebuilt from the source
-
-
 def load_set(set_name: str, data_dir: Path | None = None, use_cache: bool = True) -> OmniglotSet:
     """Load one Omniglot set, from the array cache when the source is unchanged, else from the source."""
     source = find_source(set_name, data_dir)
     if not use_cache:
         return decode_set(source, set_name)
     path = cache_path(set_name, source_fingerprint(source))
-    cached = _load_cache(path, set_name) if path.is_file() else None
+    cached = load_cache(path, partial(OmniglotSet, name=set_name)) if path.is_file() else None
     if cached is not None and cached.n_characters == _spec(set_name).characters:
         return cached
     data = decode_set(source, set_name)
     try:
-        _save_cache(data, path)
+        save_cache(data, path)
     except OSError:
         pass  # a read-only cache folder costs speed, not correctness
     return data

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from lab.data.lake_runs import LakeRun
-from lab.siamese.model import SiameseModel, similarity_matrix
+from lab.evaluation.scoring import Head, similarity_matrix
 
 # Accuracy on these 20 runs as published (Lake et al. 2015, Science; Koch et al. 2015).
 PUBLISHED = {
@@ -40,9 +41,11 @@ class LakeResult:
         return float(self.run_accuracy.mean())
 
 
-def evaluate_lake(model: SiameseModel, runs: list[LakeRun]) -> LakeResult:
-    """Each test item is assigned the training class of highest similarity; accuracy per run."""
-    head = model.head()
+def evaluate_lake(embed: Callable[[np.ndarray], np.ndarray], head: Head | None, runs: list[LakeRun]) -> LakeResult:
+    """Each test item is assigned the training class of highest similarity; accuracy per run.
+
+    ``embed`` turns (n, 105, 105) drawings into (n, d) codes (a model's ``embed``); ``head`` scores them.
+    """
     everything = np.concatenate([np.concatenate([run.training, run.test]) for run in runs])
-    codes = model.embed(everything).reshape(len(runs), 40, -1)
+    codes = embed(everything).reshape(len(runs), 40, -1)
     return LakeResult.of(np.stack([similarity_matrix(c[20:], c[:20], head).argmax(axis=1) for c in codes]), runs)

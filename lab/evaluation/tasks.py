@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lab.siamese.model import pair_similarity
+from lab.evaluation.scoring import pair_similarity
 
 
 @dataclass(frozen=True)

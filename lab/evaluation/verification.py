@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lab.evaluation.scoring import pair_similarity
+
 
 def accuracy_at(scores: np.ndarray, same: np.ndarray, threshold: float) -> float:
     """Fraction of pairs decided right when 'same' means score > threshold."""
@@ -37,6 +39,4 @@ def best_threshold(scores: np.ndarray, same: np.ndarray) -> tuple[float, float]:
 
 def evaluation_pair_scores(codes: np.ndarray, pairs, head) -> np.ndarray:  # pairs: lab.data.pairs.PairBatch
     """Similarities of a batch of pairs, from the codes (characters, 20, d) of all drawings of a set."""
-    from lab.siamese.model import pair_similarity
-
     return pair_similarity(codes[pairs.left[:, 0], pairs.left[:, 1]], codes[pairs.right[:, 0], pairs.right[:, 1]], head)

@@ -1,8 +1,7 @@
 """A trained Siamese network: the Keras pair model, and fast NumPy scoring on its codes.
 
-Scores of pairs are computed from the tower's codes with NumPy (the BCE head is a logistic unit on the L1
-distance; the metric models use 1 - distance / 2), so once a set's codes are computed, any pair, N-way task
-or threshold needs no network call.
+Scores of pairs are computed from the tower's codes with NumPy (lab.evaluation.scoring), so once a set's
+codes are computed, any pair, N-way task or threshold needs no network call.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lab.evaluation.scoring import pair_similarity
 from lab.siamese.losses import LOSSES
 from lab.siamese.preprocess import downsample
 from lab.siamese.towers import SPECS
@@ -96,17 +96,3 @@ def tower_codes(tower, inputs: np.ndarray, batch_size: int = 512) -> np.ndarray:
              for start in range(0, len(inputs), batch_size)]
     return np.concatenate(codes).astype(np.float32) if codes else np.zeros((0, tower.output_shape[-1]), np.float32)
 
-
-def pair_similarity(codes_a: np.ndarray, codes_b: np.ndarray, head: tuple[np.ndarray, float] | None) -> np.ndarray:
-    """Similarity of code rows (broadcasting): the logistic head on |a - b|, or 1 - ||a - b|| / 2."""
-    difference = np.asarray(codes_a, np.float64) - np.asarray(codes_b, np.float64)
-    if head is None:
-        return 1.0 - np.sqrt(np.sum(difference**2, axis=-1)) / 2.0
-    kernel, bias = head
-    logit = np.abs(difference) @ kernel + bias
-    return 1.0 / (1.0 + np.exp(-logit))
-
-
-def similarity_matrix(queries: np.ndarray, candidates: np.ndarray, head: tuple[np.ndarray, float] | None) -> np.ndarray:
-    """(q, c) similarities of every query code to every candidate code."""
-    return pair_similarity(queries[:, None, :], candidates[None, :, :], head)

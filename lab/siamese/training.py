@@ -14,16 +14,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from lab.data.omniglot import DRAWINGS_PER_CHARACTER, OmniglotSet
+from lab.data.omniglot import OmniglotSet
 from lab.data.pairs import sample_pair_indices
 from lab.errors import OutOfRangeError
-from lab.evaluation.tasks import sample_tasks, task_accuracy
-from lab.evaluation.verification import best_threshold, evaluation_pair_scores
 from lab.limits import BATCH_SIZE, EVAL_EVERY, LEARNING_RATE, MARGIN, SEED, STEPS, VAL_ALPHABETS
+from lab.siamese.batches import training_arrays, triplet_batch
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
-from lab.siamese.model import SiameseModel, build_pair_model, tower_codes
-from lab.siamese.preprocess import downsample
+from lab.siamese.model import SiameseModel, build_pair_model
 from lab.siamese.towers import ARCHITECTURES, SPECS, build_tower
+from lab.siamese.validation import ValidationSet, calibrate_threshold, split_alphabets, validation_set
 
 DEFAULT_LEARNING_RATES = {"koch": 6e-5, "compact": 1e-3}
 
@@ -112,24 +111,15 @@ class TrainResult:
         }
 
 
-def split_alphabets(data: OmniglotSet, val_alphabets: int, seed: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(training characters, validation characters, validation alphabet names): whole alphabets held out."""
-    names = data.alphabet_names
-    held = sorted(np.random.default_rng(seed).choice(len(names), size=val_alphabets, replace=False).tolist())
-    alphabet = data.alphabet_index()
-    val_mask = np.isin(alphabet, held)
-    return np.flatnonzero(~val_mask), np.flatnonzero(val_mask), [names[i] for i in held]
+@dataclass
+class _Bookkeeping:
+    """What the loop carries from step to step: the result so far, the clock, the best weights yet."""
 
-
-def _training_arrays(data: OmniglotSet, characters: np.ndarray, factor: int, rotations: bool):
-    """Downsampled images (classes, 20, s, s) float32 and the alphabet number of each class."""
-    images = downsample(data.images[characters], factor)
-    alphabet = data.alphabet_index()[characters]
-    if not rotations:
-        return images, alphabet
-    turned = [np.rot90(images, k, axes=(-2, -1)) for k in range(4)]
-    # A rotated alphabet is its own alphabet: its characters are hard negatives for each other.
-    return np.concatenate(turned), np.concatenate([alphabet * 4 + k for k in range(4)])
+    result: TrainResult
+    started: float = field(default_factory=time.perf_counter)
+    paused: float = 0.0  # seconds spent validating, kept out of the training pace
+    best_weights: list | None = None
+    running: list[float] = field(default_factory=list)  # losses since the last report
 
 
 def train(
@@ -147,18 +137,30 @@ def train(
     more than the validation figures; it must not change the model.
     """
     import keras
-    import tensorflow as tf
-
-    from lab.siamese.augment import apply_affine, random_affine_matrices
-    from lab.siamese.losses import bce, contrastive, triplet_batch_hard
 
     keras.utils.set_random_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     factor = SPECS[config.architecture].downsample
     train_chars, val_chars, val_names = split_alphabets(data, config.val_alphabets, config.seed)
-    images, alphabet_of = _training_arrays(data, train_chars, factor, config.rotations)
-    size = images.shape[-1]
+    images, alphabet_of = training_arrays(data, train_chars, factor, config.rotations)
+    model = _starting_model(config, initial)
+    train_step = _train_step(config, model, images, alphabet_of, rng)
+    validation = validation_set(data, val_chars, factor, config.seed, config.val_way, config.val_tasks)
+    book = _Bookkeeping(TrainResult(model=model, config=config, validation_alphabets=val_names))
+    for step in range(1, config.steps + 1):
+        book.running.append(train_step())
+        validating = validation is not None and (step % config.eval_every == 0 or step == config.steps)
+        if step % log_every == 0 or validating or step == config.steps:
+            _report_progress(book, step, config.steps, validation if validating else None, on_validation, on_progress)
+        book.result.steps_done = step
+        if should_stop is not None and should_stop():
+            book.result.stopped_early = step < config.steps
+            break
+    return _finish(book, validation, config.seed)
 
+
+def _starting_model(config: TrainConfig, initial: SiameseModel | None) -> SiameseModel:
+    """``initial`` to continue training, else a fresh pair model of the configured architecture and loss."""
     if initial is not None:
         if (initial.architecture, initial.loss) != (config.architecture, config.loss):
             raise ValueError("a resumed model must keep its architecture and loss")
@@ -167,10 +169,47 @@ def train(
         metric = config.loss != "bce"
         tower = build_tower(config.architecture, config.embedding_dim if metric else None, normalize=metric)
         pair_model = build_pair_model(tower, config.loss)
-    model = SiameseModel(pair_model, config.architecture, config.loss)
-    tower = model.tower
+    return SiameseModel(pair_model, config.architecture, config.loss)
+
+
+def _train_step(
+    config: TrainConfig, model: SiameseModel, images: np.ndarray, alphabet_of: np.ndarray, rng: np.random.Generator
+) -> Callable[[], float]:
+    """One optimisation step on a freshly sampled batch; returns its loss."""
+    import keras
+
+    from lab.siamese.augment import random_affine_matrices
+
     schedule = keras.optimizers.schedules.CosineDecay(config.lr, decay_steps=config.steps, alpha=0.05)
     optimizer = keras.optimizers.Adam(schedule)
+    size = images.shape[-1]
+    if config.loss == "triplet":
+        triplet_step = _compiled_triplet_step(config, model.tower, optimizer)
+
+        def step_on_triplets() -> float:
+            batch, labels = triplet_batch(images, alphabet_of, config.batch_size, config.hard_negatives, rng)
+            warp = random_affine_matrices(len(batch), size, rng)
+            return float(triplet_step(batch[..., None], labels, warp))
+        return step_on_triplets
+    pair_step = _compiled_pair_step(config, model.pair_model, optimizer)
+
+    def step_on_pairs() -> float:
+        pairs = sample_pair_indices(alphabet_of, config.batch_size, rng, within_alphabet=config.hard_negatives)
+        left = images[pairs.left[:, 0], pairs.left[:, 1]][..., None]
+        right = images[pairs.right[:, 0], pairs.right[:, 1]][..., None]
+        loss = pair_step(left, right, pairs.targets,
+                         random_affine_matrices(len(left), size, rng), random_affine_matrices(len(left), size, rng))
+        return float(loss)
+    return step_on_pairs
+
+
+def _compiled_pair_step(config: TrainConfig, pair_model, optimizer):  # -> tf.function
+    """(left, right, targets, left_warp, right_warp) -> loss, with BCE or the contrastive loss."""
+    import tensorflow as tf
+
+    from lab.siamese.augment import apply_affine
+    from lab.siamese.losses import bce, contrastive
+
     margin = config.loss_margin
 
     @tf.function(reduce_retracing=True)
@@ -187,6 +226,17 @@ def train(
         variables = pair_model.trainable_variables
         optimizer.apply_gradients(zip(tape.gradient(total, variables), variables))
         return loss
+    return pair_step
+
+
+def _compiled_triplet_step(config: TrainConfig, tower, optimizer):  # -> tf.function
+    """(batch, labels, warp) -> batch-hard triplet loss on the tower's codes."""
+    import tensorflow as tf
+
+    from lab.siamese.augment import apply_affine
+    from lab.siamese.losses import triplet_batch_hard
+
+    margin = config.loss_margin
 
     @tf.function(reduce_retracing=True)
     def triplet_step(batch, labels, warp):
@@ -198,105 +248,49 @@ def train(
         variables = tower.trainable_variables
         optimizer.apply_gradients(zip(tape.gradient(total, variables), variables))
         return loss
+    return triplet_step
 
-    val_codes_input = downsample(data.images[val_chars], factor) if val_chars.size else None
-    val_alphabet = data.alphabet_index()[val_chars]
-    val_rng = np.random.default_rng(config.seed + 1)
-    val_tasks = (
-        sample_tasks(val_alphabet, config.val_way, config.val_tasks, val_rng, within_alphabet=True)
-        if val_chars.size else None
-    )
-    val_pairs = sample_pair_indices(val_alphabet, 1000, val_rng) if val_chars.size else None
 
-    def validate() -> tuple[float, float]:
-        """(pair accuracy at its best threshold, N-way accuracy) on the validation alphabets."""
-        codes, head = _set_codes(tower, val_codes_input, val_chars.size), model.head()
-        _, pair_accuracy = best_threshold(evaluation_pair_scores(codes, val_pairs, head), val_pairs.targets == 1)
-        return pair_accuracy, task_accuracy(codes, val_tasks, head)
+def _report_progress(
+    book: _Bookkeeping, step: int, steps: int, validation: ValidationSet | None,
+    on_validation: Callable[[int, SiameseModel], None] | None, on_progress: Callable[[Progress], None] | None,
+) -> None:
+    """The mean loss since the last report, validated when ``validation`` is given, into the history."""
+    progress = Progress(step, steps, time.perf_counter() - book.started - book.paused, float(np.mean(book.running)))
+    book.running = []
+    if validation is not None:
+        _validate(book, step, progress, validation, on_validation)
+    book.result.history.append({k: v for k, v in asdict(progress).items() if v is not None})
+    if on_progress:
+        on_progress(progress)
 
-    result = TrainResult(model=model, config=config, validation_alphabets=val_names)
-    best_weights = None
-    started = time.perf_counter()
-    paused = 0.0  # seconds spent validating, kept out of the training pace
-    running: list[float] = []
-    for step in range(1, config.steps + 1):
-        if config.loss == "triplet":
-            batch, labels = _triplet_batch(images, alphabet_of, config.batch_size, config.hard_negatives, rng)
-            warp = random_affine_matrices(len(batch), size, rng)
-            loss = triplet_step(batch[..., None], labels, warp)
-        else:
-            pairs = sample_pair_indices(alphabet_of, config.batch_size, rng, within_alphabet=config.hard_negatives)
-            left = images[pairs.left[:, 0], pairs.left[:, 1]][..., None]
-            right = images[pairs.right[:, 0], pairs.right[:, 1]][..., None]
-            loss = pair_step(left, right, pairs.targets,
-                             random_affine_matrices(len(left), size, rng), random_affine_matrices(len(left), size, rng))
-        running.append(float(loss))
-        validating = val_tasks is not None and (step % config.eval_every == 0 or step == config.steps)
-        if step % log_every == 0 or validating or step == config.steps:
-            progress = Progress(step, config.steps, time.perf_counter() - started - paused, float(np.mean(running)))
-            running = []
-            if validating:
-                pause_started = time.perf_counter()
-                progress.val_pair_accuracy, progress.val_nway_accuracy = validate()
-                if on_validation is not None:
-                    on_validation(step, model)
-                paused += time.perf_counter() - pause_started
-                if result.best_val_nway_accuracy is None or progress.val_nway_accuracy > result.best_val_nway_accuracy:
-                    result.best_val_nway_accuracy, result.best_step = progress.val_nway_accuracy, step
-                    best_weights = pair_model.get_weights()
-            result.history.append({k: v for k, v in asdict(progress).items() if v is not None})
-            if on_progress:
-                on_progress(progress)
-        result.steps_done = step
-        if should_stop is not None and should_stop():
-            result.stopped_early = step < config.steps
-            break
-    if best_weights is not None:
-        pair_model.set_weights(best_weights)
-    elif val_tasks is None:
+
+def _validate(
+    book: _Bookkeeping, step: int, progress: Progress, validation: ValidationSet,
+    on_validation: Callable[[int, SiameseModel], None] | None,
+) -> None:
+    """Validation figures into ``progress``; the weights are kept when their N-way accuracy is the best yet."""
+    model, result = book.result.model, book.result
+    pause_started = time.perf_counter()
+    progress.val_pair_accuracy, progress.val_nway_accuracy = validation.accuracies(model)
+    if on_validation is not None:
+        on_validation(step, model)
+    book.paused += time.perf_counter() - pause_started
+    if result.best_val_nway_accuracy is None or progress.val_nway_accuracy > result.best_val_nway_accuracy:
+        result.best_val_nway_accuracy, result.best_step = progress.val_nway_accuracy, step
+        book.best_weights = model.pair_model.get_weights()
+
+
+def _finish(book: _Bookkeeping, validation: ValidationSet | None, seed: int) -> TrainResult:
+    """Back to the best validated weights, the threshold calibrated on them, and the clock stopped."""
+    result, model = book.result, book.result.model
+    if book.best_weights is not None:
+        model.pair_model.set_weights(book.best_weights)
+    elif validation is None:
         result.best_step = result.steps_done
-    if val_chars.size:
-        result.threshold, result.val_pair_accuracy = calibrate_threshold(model, val_codes_input, val_alphabet, config.seed)
-    result.seconds = time.perf_counter() - started
-    result.training_seconds = result.seconds - paused
+    if validation is not None:
+        calibrated = calibrate_threshold(model, validation.inputs, validation.alphabet, seed)
+        result.threshold, result.val_pair_accuracy = calibrated
+    result.seconds = time.perf_counter() - book.started
+    result.training_seconds = result.seconds - book.paused
     return result
-
-
-def calibrate_threshold(
-    model: SiameseModel, val_inputs: np.ndarray, val_alphabet: np.ndarray, seed: int, pairs: int = 10_000
-) -> tuple[float, float]:
-    """(threshold, accuracy) that best separates ``pairs`` random validation pairs with the final weights.
-
-    The validation alphabets are background alphabets held out of training, so the threshold is chosen
-    without ever looking at the evaluation set it is then reported on.
-    """
-    codes = _set_codes(model.tower, val_inputs, val_alphabet.size)
-    batch = sample_pair_indices(val_alphabet, pairs, np.random.default_rng(seed + 2))
-    scores = evaluation_pair_scores(codes, batch, model.head())
-    return best_threshold(scores, batch.targets == 1)
-
-
-def _set_codes(tower, inputs: np.ndarray, characters: int) -> np.ndarray:
-    """Codes (characters, 20, d) of downsampled drawings (characters, 20, s, s)."""
-    size = inputs.shape[-1]
-    return tower_codes(tower, inputs.reshape(-1, size, size, 1), 1024).reshape(characters, DRAWINGS_PER_CHARACTER, -1)
-
-
-def _triplet_batch(images: np.ndarray, alphabet_of: np.ndarray, batch_size: int, hard: bool, rng: np.random.Generator):
-    """P = batch_size / 2 characters x K = 4 drawings (distinct drawers); characters grouped by alphabet
-    when ``hard``, so the nearest negatives are look-alikes."""
-    per_class = 4
-    classes = batch_size // 2
-    if hard:
-        alphabets = np.unique(alphabet_of)
-        chosen_alphabets = rng.choice(alphabets, size=max(1, classes // 8), replace=False)
-        candidates = np.flatnonzero(np.isin(alphabet_of, chosen_alphabets))
-        if candidates.size < classes:
-            candidates = np.arange(len(images))
-    else:
-        candidates = np.arange(len(images))
-    chosen = rng.choice(candidates, size=classes, replace=False)
-    drawers = np.argsort(rng.random((classes, DRAWINGS_PER_CHARACTER)), axis=1)[:, :per_class]
-    batch = images[chosen[:, None], drawers].reshape(-1, images.shape[-2], images.shape[-1])
-    labels = np.repeat(np.arange(classes), per_class).astype(np.int32)
-    return batch, labels

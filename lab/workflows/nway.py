@@ -76,4 +76,4 @@ def lake_evaluation(model: SiameseModel, model_name: str, runs: list[LakeRun],
                     baseline: LakeResult | None = None) -> LakeEvaluation:
     """The model on Lake's 20 runs (20-way, within alphabet), beside ``baseline`` (:func:`hausdorff_baseline`),
     which does not depend on the model and so is computed once by whoever shows several models."""
-    return LakeEvaluation(model_name, evaluate_lake(model, runs), baseline)
+    return LakeEvaluation(model_name, evaluate_lake(model.embed, model.head(), runs), baseline)

@@ -27,7 +27,7 @@ def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
     from lab.evaluation.lake import evaluate_lake
 
     model, info = load_model("default")
-    result = evaluate_lake(model, load_runs(omniglot_dir / "all_runs.zip"))
+    result = evaluate_lake(model.embed, model.head(), load_runs(omniglot_dir / "all_runs.zip"))
     assert result.accuracy >= 0.92
     assert result.accuracy == pytest.approx(info.metadata["metrics"]["lake_accuracy"], abs=0.0051)
     assert np.all(result.run_accuracy >= 0.75)

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lab.data.cache import cache_path
 from lab.data.fetch import check_file
 from lab.data.omniglot import (
     OmniglotSet,
-    cache_path,
     check_archive_layout,
     decode_set,
     find_source,

@@ -8,8 +8,10 @@ import pytest
 tf = pytest.importorskip("tensorflow")
 
 from lab.siamese.augment import apply_affine, random_affine_matrices  # noqa: E402
+from lab.siamese.batches import training_arrays, triplet_batch  # noqa: E402
 from lab.siamese.preprocess import downsample  # noqa: E402
-from lab.siamese.training import TrainConfig, _triplet_batch, _training_arrays, split_alphabets, train  # noqa: E402
+from lab.siamese.training import TrainConfig, train  # noqa: E402
+from lab.siamese.validation import split_alphabets  # noqa: E402
 
 
 def test_downsample_averages_blocks() -> None:
@@ -41,17 +43,17 @@ def test_validation_alphabets_are_whole_and_disjoint(background) -> None:
 
 def test_rotations_make_new_classes_in_new_alphabets(background) -> None:
     characters = np.arange(20)
-    images, alphabet = _training_arrays(background, characters, 3, rotations=True)
+    images, alphabet = training_arrays(background, characters, 3, rotations=True)
     assert images.shape == (80, 20, 35, 35)
     assert np.allclose(images[20], np.rot90(images[0], 1, axes=(-2, -1)))
     assert set(alphabet[:20]) == {0} and set(alphabet[20:40]) == {1}
 
 
 def test_triplet_batches_group_drawings_by_label(background) -> None:
-    images, alphabet = _training_arrays(background, np.arange(200), 3, rotations=False)
-    batch, labels = _triplet_batch(images, alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    images, alphabet = training_arrays(background, np.arange(200), 3, rotations=False)
+    batch, labels = triplet_batch(images, alphabet, 16, hard=False, rng=np.random.default_rng(0))
     assert batch.shape == (32, 35, 35) and np.bincount(labels).tolist() == [4] * 8
-    again, _ = _triplet_batch(images, alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    again, _ = triplet_batch(images, alphabet, 16, hard=False, rng=np.random.default_rng(0))
     assert np.array_equal(batch, again)
     # The four drawings of a label are four different drawings of one character.
     for label in range(8):

@@ -3,9 +3,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lab.evaluation.scoring import pair_similarity
 from lab.evaluation.tasks import sample_tasks, task_accuracy
 from lab.evaluation.verification import accuracy_at, best_threshold
-from lab.siamese.model import pair_similarity
 
 
 def test_best_threshold_hand_worked() -> None:

@@ -1,0 +1,92 @@
+"""The layering a newcomer relies on: no import cycles in lab/, evaluation below siamese, no Streamlit in lab/,
+and functions and files small enough to read (60 and 300 lines)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import REPO
+
+LAB = REPO / "lab"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every lab module ``path`` imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in found if name == "lab" or name.startswith("lab.")}
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in LAB.rglob("*.py")}
+    return {name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()}
+
+
+def test_lab_has_no_import_cycles() -> None:
+    graph = import_graph()
+    visiting, done, cycles = set(), set(), []
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in visiting:
+            cycles.append(path[path.index(module):] + [module])
+            return
+        if module in done:
+            return
+        visiting.add(module)
+        for target in sorted(graph[module]):
+            visit(target, [*path, module])
+        visiting.discard(module)
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert cycles == []
+
+
+def test_lower_layers_never_import_higher_ones() -> None:
+    rules = {"lab.data": ("lab.evaluation", "lab.siamese", "lab.faces", "lab.workflows", "lab.cli"),
+             "lab.evaluation": ("lab.siamese", "lab.faces", "lab.workflows", "lab.cli"),
+             "lab.siamese": ("lab.faces", "lab.workflows", "lab.cli"),
+             "lab.faces": ("lab.siamese", "lab.workflows", "lab.cli"),
+             "lab.workflows": ("lab.cli",)}
+    wrong = [(module, target) for module, targets in import_graph().items() for target in targets
+             for package, forbidden in rules.items() if module.startswith(package) and target.startswith(forbidden)]
+    assert wrong == []
+
+
+def test_lab_never_imports_streamlit() -> None:
+    assert [p.name for p in LAB.rglob("*.py") if "streamlit" in {n.split(".")[0] for n in imports_of_all(p)}] == []
+
+
+def imports_of_all(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_functions_and_files_stay_short() -> None:
+    long = []
+    for folder in ("lab", "ui", "views"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            source = path.read_text()
+            if len(source.splitlines()) > 300:
+                long.append(f"{path.relative_to(REPO)}: {len(source.splitlines())} lines")
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                    long.append(f"{path.relative_to(REPO)}: {node.name}() has {node.end_lineno - node.lineno + 1} lines")
+    assert long == []
