@@ -16,8 +16,8 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every lab module ``path`` imports, at the top or inside a function."""
+def imported_names(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function (``from a import b``: a and a.b)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
@@ -25,7 +25,11 @@ def imports_of(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {name for name in found if name == "lab" or name.startswith("lab.")}
+    return found
+
+
+def imports_of(path: Path) -> set[str]:
+    return {name for name in imported_names(path) if name == "lab" or name.startswith("lab.")}
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -66,17 +70,7 @@ def test_lower_layers_never_import_higher_ones() -> None:
 
 
 def test_lab_never_imports_streamlit() -> None:
-    assert [p.name for p in LAB.rglob("*.py") if "streamlit" in {n.split(".")[0] for n in imports_of_all(p)}] == []
-
-
-def imports_of_all(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-    return found
+    assert [p.name for p in LAB.rglob("*.py") if "streamlit" in {n.split(".")[0] for n in imported_names(p)}] == []
 
 
 def test_functions_and_files_stay_short() -> None:
