@@ -8,9 +8,8 @@ import pytest
 from PIL import Image
 
 from tests.hostile.inputs import encoded, palette_png_with_transparency, png_header_only, sixteen_bit_png
-from tests.pages.test_face_pages import metrics, upload
-from tests.pages.test_pages import start
-from tests.unit.zips import MIB, flip_data_byte, png, write_zeros, write_zip
+from tests.support.pages import metrics, start, upload
+from tests.support.zips import MIB, flip_data_byte, png, write_zeros, write_zip
 
 DRAWING = "images_background/Latin/character01/0001_01.png"
 

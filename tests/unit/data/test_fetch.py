@@ -12,7 +12,7 @@ from lab.data.download import RemoteFile
 from lab.data.fetch import extract, fetch, install_archive, status
 from lab.data.omniglot import load_set
 from lab.errors import ArchiveError, DownloadError, StorageError
-from tests.unit.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
+from tests.support.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
 
 
 def test_fetch_keeps_valid_files_without_network(omniglot_dir: Path) -> None:

@@ -124,7 +124,7 @@ def test_fetch_discards_a_download_with_a_bad_crc(
     tmp_path: Path, runs_payload: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from lab.data import fetch as fetch_module
-    from tests.unit.zips import flip_data_byte, write_zip
+    from tests.support.zips import flip_data_byte, write_zip
 
     damaged = write_zip(tmp_path / "damaged.zip", {"run01/class_labels.txt": b"x" * 100})
     flip_data_byte(damaged, "run01/class_labels.txt")

@@ -18,7 +18,7 @@ from lab.data.omniglot import (
     source_fingerprint,
 )
 from lab.errors import ArchiveError, DataMissingError
-from tests.unit.zips import copy_zip_without, png, write_zip
+from tests.support.zips import copy_zip_without, png, write_zip
 
 EVALUATION_ALPHABETS = [
     "Angelic", "Atemayar_Qelisayer", "Atlantean", "Aurek-Besh", "Avesta", "Ge_ez", "Glagolitic", "Gurmukhi",

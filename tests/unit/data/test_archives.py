@@ -18,7 +18,7 @@ from lab.data.archives import (
 )
 from lab.data.omniglot import load_set
 from lab.errors import ArchiveError
-from tests.unit.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
+from tests.support.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
 
 
 @pytest.mark.parametrize(
