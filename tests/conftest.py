@@ -32,7 +32,7 @@ SHARED_WEIGHTS = SHARED / "data" / "deepface" / "weights"
 
 # Tests that request one of these need ../shared; they get the `data` marker.
 DATA_FIXTURES = frozenset(
-    {"omniglot_dir", "background", "evaluation", "writable_omniglot", "faces_dir", "face_environment"}
+    {"omniglot_dir", "background", "evaluation", "writable_omniglot", "faces_dir", "face_environment", "shared_weights"}
 )
 # Folders whose every test needs ../shared (the app's pages and the browser tests show the real data).
 DATA_FOLDERS = (REPO / "tests" / "pages", REPO / "tests" / "e2e")
@@ -125,6 +125,16 @@ def face_environment() -> Path:
             'DEEPFACE_WEIGHTS_SOURCE to a folder holding them, or run the fast tier only: pytest -m "not data".'
         )
     return folder
+
+
+@pytest.fixture(scope="session")
+def shared_weights() -> Path:
+    """The folder of DeepFace's offline weights in ../shared (data tier)."""
+    source = Path(os.environ.get("DEEPFACE_WEIGHTS_SOURCE") or SHARED_WEIGHTS)
+    if not source.is_dir():
+        raise pytest.UsageError(f"This test is marked `data`: it needs DeepFace's offline weights in {source}; set "
+                                'DEEPFACE_WEIGHTS_SOURCE, or run the fast tier only: pytest -m "not data".')
+    return source
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,11 @@ from tests.support.zips import MIB, flip_data_byte, png, write_zeros, write_zip
 DRAWING = "images_background/Latin/character01/0001_01.png"
 
 
+@pytest.fixture(autouse=True)
+def shared_data(omniglot_dir: Path, face_environment: Path) -> None:
+    """The pages show the real data: every test here is in the `data` tier, like tests/pages."""
+
+
 def test_dataset_page_refuses_a_bad_crc_zip_and_a_bomb_and_saves_nothing(monkeypatch: pytest.MonkeyPatch,
                                                                           tmp_path: Path) -> None:
     data, made = tmp_path / "data", tmp_path / "made"

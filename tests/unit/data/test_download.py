@@ -53,8 +53,9 @@ class FileServer:
 
 
 @pytest.fixture
-def runs_payload(omniglot_dir: Path) -> bytes:
-    return (omniglot_dir / "all_runs.zip").read_bytes()
+def runs_payload(miniature_files: Path) -> bytes:
+    """A miniature all_runs.zip (20 runs of 20-way tasks, like Lake's; about 400 KB)."""
+    return (miniature_files / "all_runs.zip").read_bytes()
 
 
 @pytest.fixture

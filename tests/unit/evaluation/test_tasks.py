@@ -1,35 +1,12 @@
+"""N-way one-shot tasks: sampling, accuracy, batches, quizzes and confidence intervals."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from lab.evaluation.tasks import sample_tasks, task_accuracy
-from lab.evaluation.verification import accuracy_at, best_threshold
-from lab.siamese.model import pair_similarity
-
-
-def test_best_threshold_hand_worked() -> None:
-    scores = np.array([0.1, 0.4, 0.35, 0.8, 0.9, 0.6])
-    same = np.array([0, 0, 1, 1, 1, 0], dtype=bool)
-    # Sorted: 0.1 d, 0.35 s, 0.4 d, 0.6 d, 0.8 s, 0.9 s -> best cut between 0.6 and 0.8: 5 of 6 right.
-    threshold, accuracy = best_threshold(scores, same)
-    assert threshold == pytest.approx(0.7) and accuracy == pytest.approx(5 / 6)
-    assert accuracy_at(scores, same, threshold) == pytest.approx(5 / 6)
-    assert accuracy_at(scores, same, 0.5) == pytest.approx(4 / 6)
-
-
-def test_best_threshold_all_same_or_ties() -> None:
-    threshold, accuracy = best_threshold(np.array([0.5, 0.5, 0.5]), np.array([True, True, True]))
-    assert accuracy == 1.0 and threshold < 0.5
-
-
-def test_pair_similarity_metric_and_head() -> None:
-    a = np.array([[1.0, 0.0]])
-    b = np.array([[0.0, 1.0]])
-    assert pair_similarity(a, a, None)[0] == pytest.approx(1.0)
-    assert pair_similarity(a, -a, None)[0] == pytest.approx(0.0)
-    head = (np.array([-2.0, -2.0]), 1.0)  # logit = -2 * (1 + 1) + 1 = -3
-    assert pair_similarity(a, b, head)[0] == pytest.approx(1 / (1 + np.exp(3)))
+from lab.evaluation.tasks import batch_accuracy, quiz_task, sample_tasks, task_accuracy, wilson_interval
+from tests.support.codes import perfect_codes
 
 
 def test_tasks_have_one_right_candidate_within_alphabet() -> None:
@@ -58,3 +35,34 @@ def test_task_accuracy_with_perfect_and_useless_codes() -> None:
 def test_too_few_characters_for_the_way() -> None:
     with pytest.raises(ValueError):
         sample_tasks(np.zeros(5, dtype=int), 20, 1, np.random.default_rng(0))
+
+
+def test_wilson_interval_known_values() -> None:
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson_interval(50, 100) == pytest.approx((0.4038, 0.5962), abs=1e-4)
+    assert wilson_interval(10, 10) == pytest.approx((0.7225, 1.0), abs=1e-4)
+    with pytest.raises(ValueError):
+        wilson_interval(0, 0)
+
+
+def test_batch_accuracy_perfect_and_chance() -> None:
+    alphabet_of = np.repeat(np.arange(3), 10)
+    result = batch_accuracy(perfect_codes(), alphabet_of, 5, 200, seed=1, head=None)
+    assert (result.tasks, result.correct, result.accuracy) == (200, 200, 1.0)
+    noise = np.random.default_rng(2).normal(size=(30, 20, 8))
+    chance = batch_accuracy(noise, alphabet_of, 5, 2000, seed=1, head=None)
+    low, high = chance.interval
+    assert low < 0.2 < high and 0.15 < chance.accuracy < 0.25
+
+
+def test_quiz_tasks_are_reproducible_and_valid() -> None:
+    alphabet_of = np.repeat(np.arange(4), 20)
+    first = quiz_task(alphabet_of, 16, seed=7, number=3, within_alphabet=True)
+    again = quiz_task(alphabet_of, 16, seed=7, number=3, within_alphabet=True)
+    other = quiz_task(alphabet_of, 16, seed=7, number=4, within_alphabet=True)
+    np.testing.assert_array_equal(first.candidates, again.candidates)
+    assert not np.array_equal(first.candidates, other.candidates)
+    answer = first.answers[0]
+    assert first.candidates[0, answer, 0] == first.queries[0, 0]
+    assert first.candidates[0, answer, 1] != first.queries[0, 1]  # another person's drawing
+    assert len(set(first.candidates[0, :, 0])) == 16 and len(set(alphabet_of[first.candidates[0, :, 0]])) == 1

@@ -7,29 +7,7 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from lab.siamese.augment import apply_affine, random_affine_matrices  # noqa: E402
-from lab.siamese.preprocess import downsample  # noqa: E402
 from lab.siamese.training import TrainConfig, _triplet_batch, _training_arrays, split_alphabets, train  # noqa: E402
-
-
-def test_downsample_averages_blocks() -> None:
-    ink = np.zeros((2, 105, 105), dtype=bool)
-    ink[0, :3, :3] = True  # one full block
-    ink[1, 0, 0] = True  # one pixel of a block
-    small = downsample(ink, 3)
-    assert small.shape == (2, 35, 35) and small.dtype == np.float32
-    assert small[0, 0, 0] == 1.0 and small[1, 0, 0] == pytest.approx(1 / 9) and small.sum() == pytest.approx(1 + 1 / 9)
-    with pytest.raises(ValueError):
-        downsample(ink, 4)
-
-
-def test_identity_warp_changes_nothing_and_random_warps_keep_the_drawing(evaluation) -> None:
-    images = downsample(evaluation.images[:8, 0], 3)[..., None]
-    identity = np.tile(np.array([1, 0, 0, 0, 1, 0, 0, 0], np.float32), (8, 1))
-    assert np.allclose(apply_affine(tf.constant(images), identity).numpy(), images, atol=1e-6)
-    warped = apply_affine(tf.constant(images), random_affine_matrices(8, 35, np.random.default_rng(0))).numpy()
-    ink_before, ink_after = images.sum(axis=(1, 2, 3)), warped.sum(axis=(1, 2, 3))
-    assert np.all(ink_after > 0.5 * ink_before) and np.all(ink_after < 1.6 * ink_before), "scale 0.8-1.2 only"
 
 
 def test_validation_alphabets_are_whole_and_disjoint(background) -> None:
