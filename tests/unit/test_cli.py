@@ -190,3 +190,54 @@ def test_cli_enrol_list_identify_and_remove(faces_dir: Path, tmp_path: Path, cap
     empty.write_bytes(b"")
     assert main(["faces", "identify", str(empty), *db]) == 1
     assert "empty" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ on the miniature Omniglot (no data needed)
+
+
+def test_data_check_on_the_miniature_files(miniature_omniglot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "check", "--data-dir", str(miniature_omniglot)]) == 0
+    out = capsys.readouterr().out
+    assert "OK     background: 4 alphabets, 20 characters, 400 drawings" in out
+    assert "OK     evaluation: 3 alphabets, 21 characters, 420 drawings" in out
+    assert "OK     runs: 20 runs" in out
+
+
+def test_data_info_json_on_the_miniature_files(miniature_omniglot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "info", "--json", "--data-dir", str(miniature_omniglot)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["data_dir"] == str(miniature_omniglot)
+    assert info["files"]["evaluation"]["characters_per_alphabet"]["Epsilon"] == 7
+    assert sum(info["files"]["background"]["characters_per_alphabet"].values()) == 20
+
+
+def test_data_fetch_and_extract_on_the_miniature_files(miniature_omniglot: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "fetch", "--set", "runs", "--data-dir", str(miniature_omniglot)]) == 0
+    assert "already present" in capsys.readouterr().out
+    (miniature_omniglot / "images_background").mkdir()
+    assert main(["data", "extract", "--set", "background", "--data-dir", str(miniature_omniglot)]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_embed_generated_drawings_with_the_shipped_model(tmp_path: Path, mini_evaluation,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from lab.siamese.store import load_model
+
+    picks = [(5, 0), (20, 3), (5, 1)]
+    paths = []
+    for i, (character, drawer) in enumerate(picks):
+        path = tmp_path / f"{i}.png"
+        Image.fromarray(np.where(mini_evaluation.images[character, drawer], 0, 255).astype(np.uint8)).save(path)
+        paths.append(str(path))
+    out = tmp_path / "codes.npy"
+    assert main(["embed", *paths, "--out", str(out)]) == 0
+    assert "3 rows" in capsys.readouterr().out
+    codes = np.load(out)
+    model, _ = load_model()
+    expected = model.embed(mini_evaluation.images[[5, 20, 5], [0, 3, 1]])
+    assert codes.shape == expected.shape and codes.shape[0] == 3
+    np.testing.assert_allclose(codes, expected, atol=1e-5)

@@ -65,3 +65,43 @@ def test_bad_settings_are_refused() -> None:
         TrainConfig(batch_size=7)
     with pytest.raises(ValueError):
         TrainConfig(architecture="resnet")
+
+
+# ------------------------------------------------------------------ on the miniature Omniglot (no data needed)
+
+
+def test_miniature_validation_alphabets_are_whole_and_disjoint(mini_background) -> None:
+    train_chars, val_chars, names = split_alphabets(mini_background, 1, seed=0)
+    assert len(names) == 1 and train_chars.size + val_chars.size == 20 and val_chars.size == 5
+    alphabet = mini_background.alphabet_index()
+    assert not set(alphabet[train_chars]) & set(alphabet[val_chars])
+
+
+def test_miniature_rotations_and_triplet_batches(mini_background) -> None:
+    images, alphabet = _training_arrays(mini_background, np.arange(20), 3, rotations=True)
+    assert images.shape == (80, 20, 35, 35)
+    assert np.allclose(images[20], np.rot90(images[0], 1, axes=(-2, -1)))
+    plain, plain_alphabet = _training_arrays(mini_background, np.arange(20), 3, rotations=False)
+    batch, labels = _triplet_batch(plain, plain_alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    assert batch.shape == (32, 35, 35) and np.bincount(labels).tolist() == [4] * 8
+    again, _ = _triplet_batch(plain, plain_alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    assert np.array_equal(batch, again)
+
+
+@pytest.mark.parametrize("loss", ["bce", "triplet"])
+def test_a_few_training_steps_on_the_miniature_set(mini_background, loss: str) -> None:
+    config = TrainConfig(loss=loss, steps=6, batch_size=16, eval_every=3, val_alphabets=1, val_tasks=20, val_way=5,
+                         seed=2)
+    seen = []
+    result = train(config, mini_background, on_progress=seen.append, log_every=2)
+    assert [p.step for p in seen] == [2, 3, 4, 6]
+    assert [p.step for p in seen if p.val_nway_accuracy is not None] == [3, 6]
+    assert result.steps_done == 6 and not result.stopped_early and result.best_step in (3, 6)
+    assert 0.0 <= result.best_val_nway_accuracy <= 1.0 and 0.0 <= result.threshold <= 1.0
+    assert all(np.isfinite(p.loss) for p in seen)
+
+
+def test_stop_request_ends_miniature_training_early(mini_background) -> None:
+    config = TrainConfig(steps=500, batch_size=16, eval_every=5, val_alphabets=1, val_tasks=20, val_way=5)
+    result = train(config, mini_background, should_stop=lambda: True)
+    assert result.steps_done == 1 and result.stopped_early
