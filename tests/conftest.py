@@ -1,69 +1,140 @@
-"""Shared fixtures: where the real Omniglot files are, and a private cache folder for every test session.
+"""Shared fixtures, in two tiers.
 
-The Omniglot files are read from ``$OMNIGLOT_DIR`` if set, else from ``../shared/data/omniglot`` beside the
-repository (as in CI). Tests never write there: anything they change is a copy in a temporary folder.
+**Fast tier** (``pytest -m "not data"``): needs nothing outside the repository. ``miniature_omniglot`` is a
+miniature Omniglot made on the fly (see :mod:`tests.support.synthetic`): a few alphabets of random stroke drawings
+in the official zip layout, and a 20-run ``all_runs.zip``. ``mini_background`` / ``mini_evaluation`` are its
+decoded sets.
+
+**Data tier** (marker ``data``): tests that request ``omniglot_dir``, ``background``, ``evaluation``,
+``writable_omniglot``, ``faces_dir`` or ``face_environment`` (and everything under tests/pages and tests/e2e) need
+``../shared``: the full Omniglot set, the face photos and DeepFace's weights. They are marked ``data`` at collection,
+and fail with a clear :class:`pytest.UsageError` when the files are absent.
+
+Where the real files are: ``$OMNIGLOT_DIR``, ``$FACES_DIR`` and ``$DEEPFACE_WEIGHTS_SOURCE`` if set, else
+``$ONESHOT_SHARED_DIR/data/...`` if set, else ``../shared/data/...`` beside the repository (as in CI). Tests never
+write there: anything they change is a copy in a temporary folder.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_OMNIGLOT = REPO.parent / "shared" / "data" / "omniglot"
-SHARED_FACES = REPO.parent / "shared" / "data" / "faces"
-SHARED_WEIGHTS = REPO.parent / "shared" / "data" / "deepface" / "weights"
+SHARED = Path(os.environ.get("ONESHOT_SHARED_DIR") or REPO.parent / "shared")
+SHARED_OMNIGLOT = SHARED / "data" / "omniglot"
+SHARED_FACES = SHARED / "data" / "faces"
+SHARED_WEIGHTS = SHARED / "data" / "deepface" / "weights"
+
+# Tests that request one of these need ../shared; they get the `data` marker.
+DATA_FIXTURES = frozenset(
+    {"omniglot_dir", "background", "evaluation", "writable_omniglot", "faces_dir", "face_environment", "shared_weights"}
+)
+# Folders whose every test needs ../shared (the app's pages and the browser tests show the real data).
+DATA_FOLDERS = (REPO / "tests" / "pages", REPO / "tests" / "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.fspath))
+        if DATA_FIXTURES & set(getattr(item, "fixturenames", ())) or any(f in path.parents for f in DATA_FOLDERS):
+            item.add_marker(pytest.mark.data)
+
+
+# ------------------------------------------------------------------------------------------ real data
 
 
 def _real_omniglot_dir() -> Path:
-    folder = Path(os.environ.get("OMNIGLOT_DIR") or SHARED_OMNIGLOT)
+    folder = Path(os.environ.get("ONESHOT_REAL_OMNIGLOT_DIR") or SHARED_OMNIGLOT)
     if not (folder / "images_background.zip").is_file() and not (folder / "images_background").is_dir():
         raise pytest.UsageError(
-            f"The tests need the Omniglot files: none found in {folder}. Set OMNIGLOT_DIR to a folder with "
-            "images_background.zip, images_evaluation.zip and all_runs.zip."
+            f"This test is marked `data`: it needs the full Omniglot files, and none are in {folder}. Set OMNIGLOT_DIR "
+            "to a folder with images_background.zip, images_evaluation.zip and all_runs.zip (../shared/data/omniglot), "
+            'or run the fast tier only: pytest -m "not data".'
+        )
+    return folder
+
+
+def _real_faces_dir() -> Path:
+    return Path(os.environ.get("ONESHOT_REAL_FACES_DIR") or SHARED_FACES)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Private folders for every test session, needing no data: one array cache (never the user's own cache),
+    DeepFace's home (set before anything imports DeepFace, which creates its folders at import time) and the
+    face-database folder. ``OMNIGLOT_DIR`` points at the real files when they are there, else at an empty folder,
+    so that no test falls back on the user's own copy."""
+    saved = {name: os.environ.get(name) for name in ("OMNIGLOT_DIR", "FACES_DIR", "ONESHOT_REAL_OMNIGLOT_DIR",
+                                                       "ONESHOT_REAL_FACES_DIR")}
+    # The user's choice (or run.sh's ../shared) is remembered before OMNIGLOT_DIR is pointed elsewhere.
+    os.environ["ONESHOT_REAL_OMNIGLOT_DIR"] = os.environ.get("OMNIGLOT_DIR") or str(SHARED_OMNIGLOT)
+    os.environ["ONESHOT_REAL_FACES_DIR"] = os.environ.get("FACES_DIR") or str(SHARED_FACES)
+    cache = tmp_path_factory.mktemp("oneshot-cache")
+    os.environ["ONESHOT_CACHE_DIR"] = str(cache)
+    os.environ["DEEPFACE_HOME"] = str(tmp_path_factory.mktemp("deepface-home"))
+    os.environ["FACE_DB_DIR"] = str(tmp_path_factory.mktemp("face-databases"))
+    try:
+        os.environ["OMNIGLOT_DIR"] = str(_real_omniglot_dir())
+    except pytest.UsageError:
+        os.environ["OMNIGLOT_DIR"] = str(tmp_path_factory.mktemp("no-omniglot"))
+    faces = _real_faces_dir()
+    if (faces / "train").is_dir():
+        os.environ["FACES_DIR"] = str(faces)
+    else:
+        os.environ.pop("FACES_DIR", None)
+    yield cache
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def omniglot_dir() -> Path:
+    """The full Omniglot files (data tier)."""
+    folder = _real_omniglot_dir()
+    os.environ["OMNIGLOT_DIR"] = str(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def face_environment() -> Path:
+    """The sample photos of ../shared/data/faces, with DeepFace's offline weights installed in the session's
+    DeepFace home from the shared folder, as a user would by `python -m lab faces weights` (data tier)."""
+    from lab.faces.weights import ensure_weights
+
+    folder = _real_faces_dir()
+    if not (folder / "train").is_dir():
+        raise pytest.UsageError(
+            f"This test is marked `data`: it needs the face photos of ../shared/data/faces (none in {folder}); set "
+            'FACES_DIR, or run the fast tier only: pytest -m "not data".'
+        )
+    os.environ["FACES_DIR"] = str(folder)
+    source = Path(os.environ.get("DEEPFACE_WEIGHTS_SOURCE") or SHARED_WEIGHTS)
+    home = Path(os.environ["DEEPFACE_HOME"])
+    missing = [r.file.name for r in ensure_weights(source if source.is_dir() else None, home=home) if not r.ok]
+    if missing:
+        raise pytest.UsageError(
+            f"This test is marked `data`: it needs DeepFace's offline weights ({', '.join(missing)}) in {source}; set "
+            'DEEPFACE_WEIGHTS_SOURCE to a folder holding them, or run the fast tier only: pytest -m "not data".'
         )
     return folder
 
 
 @pytest.fixture(scope="session")
-def omniglot_dir() -> Path:
-    return _real_omniglot_dir()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """All tests share one array cache in a temporary folder (never the user's own cache)."""
-    cache = tmp_path_factory.mktemp("oneshot-cache")
-    os.environ["ONESHOT_CACHE_DIR"] = str(cache)
-    os.environ["OMNIGLOT_DIR"] = str(_real_omniglot_dir())
-    return cache
-
-
-@pytest.fixture(scope="session", autouse=True)
-def face_environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """DeepFace's home with the offline weights (installed from the shared folder as a user would, by
-    `python -m lab faces weights`), sample photos from the shared folder, and a private face-database folder.
-
-    Set before anything imports DeepFace, which creates its folders at import time.
-    """
-    from lab.faces.weights import ensure_weights
-
-    folder = Path(os.environ.get("FACES_DIR") or SHARED_FACES)
-    if not (folder / "train").is_dir():
-        raise pytest.UsageError(f"The tests need the face photos of ../shared/data/faces (none in {folder}); set FACES_DIR.")
-    home = tmp_path_factory.mktemp("deepface-home")
-    os.environ["DEEPFACE_HOME"] = str(home)
-    os.environ["FACES_DIR"] = str(folder)
-    os.environ["FACE_DB_DIR"] = str(tmp_path_factory.mktemp("face-databases"))
+def shared_weights() -> Path:
+    """The folder of DeepFace's offline weights in ../shared (data tier)."""
     source = Path(os.environ.get("DEEPFACE_WEIGHTS_SOURCE") or SHARED_WEIGHTS)
-    missing = [r.file.name for r in ensure_weights(source if source.is_dir() else None, home=home) if not r.ok]
-    if missing:
-        raise pytest.UsageError(f"The tests need DeepFace's offline weights ({', '.join(missing)}) in {source}; "
-                                "set DEEPFACE_WEIGHTS_SOURCE to a folder holding them.")
-    return folder
+    if not source.is_dir():
+        raise pytest.UsageError(f"This test is marked `data`: it needs DeepFace's offline weights in {source}; set "
+                                'DEEPFACE_WEIGHTS_SOURCE, or run the fast tier only: pytest -m "not data".')
+    return source
 
 
 @pytest.fixture(scope="session")
@@ -82,14 +153,67 @@ def writable_omniglot(tmp_path: Path, omniglot_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def background():
+def background(omniglot_dir: Path):
     from lab.data.omniglot import load_set
 
-    return load_set("background")
+    return load_set("background", omniglot_dir)
 
 
 @pytest.fixture(scope="session")
-def evaluation():
+def evaluation(omniglot_dir: Path):
     from lab.data.omniglot import load_set
 
-    return load_set("evaluation")
+    return load_set("evaluation", omniglot_dir)
+
+
+# ------------------------------------------------------------------------------- a miniature Omniglot
+
+
+@pytest.fixture(scope="session")
+def miniature_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The miniature zips, made once per session (read-only by convention: copy before changing)."""
+    from tests.support.synthetic import write_miniature_omniglot
+
+    return write_miniature_omniglot(tmp_path_factory.mktemp("miniature-omniglot"))
+
+
+@pytest.fixture
+def miniature_specs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lab.data.omniglot.SPECS`` holds the miniature counts for this test (the dict is shared by every module)."""
+    from lab.data import omniglot
+    from tests.support.synthetic import MINIATURE_SPECS
+
+    for name, spec in MINIATURE_SPECS.items():
+        monkeypatch.setitem(omniglot.SPECS, name, spec)
+
+
+@pytest.fixture
+def miniature_omniglot(tmp_path: Path, miniature_files: Path, miniature_specs: None,
+                       monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable data folder with a miniature Omniglot (see :mod:`tests.support.synthetic`), which is also
+    ``$OMNIGLOT_DIR`` for this test; :mod:`lab.data.omniglot` expects the miniature counts meanwhile."""
+    folder = tmp_path / "omniglot"
+    shutil.copytree(miniature_files, folder)
+    monkeypatch.setenv("OMNIGLOT_DIR", str(folder))
+    return folder
+
+
+def _decode_miniature(miniature_files: Path, set_name: str):
+    from lab.data import omniglot
+    from tests.support.synthetic import MINIATURE_SPECS
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(omniglot.SPECS, set_name, MINIATURE_SPECS[set_name])
+        return omniglot.load_set(set_name, miniature_files, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def mini_background(miniature_files: Path):
+    """The miniature background set, decoded: 4 alphabets x 5 characters x 20 drawers."""
+    return _decode_miniature(miniature_files, "background")
+
+
+@pytest.fixture(scope="session")
+def mini_evaluation(miniature_files: Path):
+    """The miniature evaluation set, decoded: 3 alphabets x 7 characters x 20 drawers."""
+    return _decode_miniature(miniature_files, "evaluation")

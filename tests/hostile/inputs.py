@@ -1,7 +1,7 @@
 """Small hostile and unusual inputs, made by the tests themselves (nothing binary is committed).
 
 Each maker returns bytes or writes into a folder the test owns. The zips (truncated, bad CRC, zip-slip,
-symbolic links, bombs) live beside the archive tests in tests/unit/zips.py.
+symbolic links, bombs) are made by tests/support/zips.py.
 """
 
 from __future__ import annotations

@@ -8,11 +8,15 @@ import pytest
 from PIL import Image
 
 from tests.hostile.inputs import encoded, palette_png_with_transparency, png_header_only, sixteen_bit_png
-from tests.pages.test_face_pages import metrics, upload
-from tests.pages.test_pages import start
-from tests.unit.zips import MIB, flip_data_byte, png, write_zeros, write_zip
+from tests.support.pages import metrics, start, upload
+from tests.support.zips import MIB, flip_data_byte, png, write_zeros, write_zip
 
 DRAWING = "images_background/Latin/character01/0001_01.png"
+
+
+@pytest.fixture(autouse=True)
+def shared_data(omniglot_dir: Path, face_environment: Path) -> None:
+    """The pages show the real data: every test here is in the `data` tier, like tests/pages."""
 
 
 def test_dataset_page_refuses_a_bad_crc_zip_and_a_bomb_and_saves_nothing(monkeypatch: pytest.MonkeyPatch,

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from lab.siamese.store import find_model
-from tests.pages.test_pages import image_captions, start
+from tests.support.pages import image_captions, start
 
 
 def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -7,16 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from tests.pages.test_pages import image_captions, start
-
-
-def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return {m.label: m.value for m in app.metric}
-
-
-def upload(app, key: str, path: Path):  # type: ignore[no-untyped-def]
-    app.radio(key=f"{key}_source").set_value("Upload").run()
-    return app.file_uploader(key=f"{key}_upload").upload(path.name, path.read_bytes()).run()
+from tests.support.pages import image_captions, metrics, start, upload
 
 
 def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:

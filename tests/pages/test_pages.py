@@ -7,26 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
-
-APP = str(REPO / "app.py")
-TIMEOUT = 120
-
-
-def start(page: str | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not app.exception, app.exception
-    if page:
-        app.switch_page(page).run()
-        assert not app.exception, app.exception
-    return app
-
-
-def image_captions(app: AppTest) -> list[str]:
-    """Captions of every picture on the page (Streamlit keeps them in the image-list proto)."""
-    return [image.caption for element in app.get("image") for image in element.proto.imgs]
+from tests.support.pages import APP, TIMEOUT, image_captions, start
 
 
 def test_home_shows_data_state_and_links() -> None:
@@ -119,7 +102,7 @@ def test_dataset_page_without_data_shows_the_panel(monkeypatch: pytest.MonkeyPat
 def test_dataset_page_with_a_damaged_zip_names_it_and_says_what_to_do(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from tests.unit.zips import flip_data_byte, png, write_zip
+    from tests.support.zips import flip_data_byte, png, write_zip
 
     drawing = "images_background/Latin/character01/0001_01.png"
     flip_data_byte(write_zip(tmp_path / "images_background.zip", {drawing: png()}), drawing)  # e.g. copied by hand

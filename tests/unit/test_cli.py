@@ -11,7 +11,7 @@ from lab.cli import main
 from tests.conftest import REPO
 
 
-def test_data_check_on_the_real_files(capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_check_on_the_real_files(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "check"]) == 0
     out = capsys.readouterr().out
     assert "OK     background: 30 alphabets, 964 characters, 19280 drawings" in out
@@ -33,7 +33,7 @@ def test_data_info_json(capsys: pytest.CaptureFixture[str], omniglot_dir: Path) 
     assert sum(info["files"]["background"]["characters_per_alphabet"].values()) == 964
 
 
-def test_data_fetch_with_files_present(capsys: pytest.CaptureFixture[str]) -> None:
+def test_data_fetch_with_files_present(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "fetch", "--set", "runs"]) == 0
     assert "already present" in capsys.readouterr().out
 
@@ -55,7 +55,7 @@ def test_module_entry_point_and_help() -> None:
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
 
 
-def test_evaluate_lake_with_the_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_lake_with_the_shipped_model(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "lake", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["model"] == "default" and len(figures["lake_run_accuracy"]) == 20
@@ -63,7 +63,7 @@ def test_evaluate_lake_with_the_shipped_model(capsys: pytest.CaptureFixture[str]
     assert figures["published"]["Humans"] == 0.955
 
 
-def test_evaluate_pairs_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_pairs_text_output(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "pairs", "--pairs", "2000", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     assert "2,000 random evaluation pairs (seed 3, different pairs from any alphabet)" in out
@@ -71,7 +71,7 @@ def test_evaluate_pairs_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert float(line.rsplit(":", 1)[1].strip().rstrip("%")) > 90
 
 
-def test_train_stores_a_model_with_its_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_train_stores_a_model_with_its_figures(omniglot_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["train", "--steps", "20", "--batch-size", "16", "--eval-every", "10", "--name", "cli-test",
                  "--models-dir", str(tmp_path)])
     assert code == 0
@@ -90,13 +90,13 @@ def test_train_and_evaluate_refuse_bad_input(capsys: pytest.CaptureFixture[str])
     assert "No model named 'no-such-model'" in capsys.readouterr().err
 
 
-def test_evaluate_pairs_json_has_roc_figures(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_pairs_json_has_roc_figures(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "pairs", "--pairs", "2000", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["auc"] > 0.97 and 0 < figures["eer"] < 0.1 and 0 < figures["eer_threshold"] < 1
 
 
-def test_evaluate_nway_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_nway_json_and_text(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "nway", "--way", "20", "2", "--tasks", "300", "--within-alphabet", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     rows = figures["results"]
@@ -109,7 +109,7 @@ def test_evaluate_nway_json_and_text(capsys: pytest.CaptureFixture[str]) -> None
     assert "from 2 to 20" in capsys.readouterr().err
 
 
-def test_evaluate_nn_and_lake_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+def test_evaluate_nn_and_lake_baseline(omniglot_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", "nn", "--one-shot", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["templates_per_character"] == 1 and figures["queries"] == 6590
@@ -151,3 +151,93 @@ def test_embed_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["embed", str(tmp_path / "missing.png"), "--out", str(out)]) == 1
     assert "cannot read" in capsys.readouterr().err
     assert main(["embed", str(text), "--out", str(tmp_path / "no" / "codes.npy")]) == 1
+
+
+def test_cli_verify_json_detect_and_roc(faces_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["faces", "verify", str(faces_dir / "train/biden/biden.jpg"), str(faces_dir / "train/biden/biden2.jpg"),
+                 "--model", "Dlib", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["verified"] is True and 0 <= answer["distance"] < answer["threshold"] == 0.07
+    assert main(["faces", "detect", str(faces_dir / "test/kit_with_rose.jpg"), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["faces"]) == 2
+    assert main(["faces", "detect", str(faces_dir / "test/kit_with_rose.jpg"), "--detector", "mediapipe"]) == 1
+    assert "pip install mediapipe" in capsys.readouterr().err  # DeepFace's own hint for an optional detector
+    assert main(["faces", "detect", str(faces_dir / "test/kit_with_rose.jpg"), "--scale-factor", "1.2"]) == 2
+    assert "opencv" in capsys.readouterr().err
+    assert main(["faces", "roc", str(faces_dir / "train"), "--model", "Dlib", "--json"]) == 0
+    reports = json.loads(capsys.readouterr().out)["reports"]
+    assert [r["distance_metric"] for r in reports] == ["cosine", "euclidean", "euclidean_l2", "angular"]
+    assert reports[0]["auc"] == pytest.approx(reports[2]["auc"])  # cosine and euclidean_l2 rank pairs alike
+    missing = faces_dir / "nowhere.jpg"
+    assert main(["faces", "verify", str(missing), str(missing)]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_cli_enrol_list_identify_and_remove(faces_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = ["--db", "demo", "--db-dir", str(tmp_path)]
+    for person in ("obama", "biden"):
+        assert main(["faces", "enrol", person, *map(str, (faces_dir / "train" / person).iterdir()), *db]) == 0
+    assert "2 people, 4 faces" in capsys.readouterr().out
+    assert main(["faces", "identify", str(faces_dir / "test" / "obama_and_biden.jpg"), *db, "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [f["person"] for f in answer["faces"]] == ["biden", "obama"]
+    assert main(["faces", "list", *db, "--json"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["people"]) == {"obama", "biden"}
+    assert main(["faces", "remove", "biden", *db]) == 0 and "1 people, 2 faces left" in capsys.readouterr().out
+    assert main(["faces", "identify", str(faces_dir / "misc" / "two_people.jpg"), *db, "--face", "9"]) == 2
+    assert "choose a face from 1 to" in capsys.readouterr().err
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    assert main(["faces", "identify", str(empty), *db]) == 1
+    assert "empty" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ on the miniature Omniglot (no data needed)
+
+
+def test_data_check_on_the_miniature_files(miniature_omniglot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "check", "--data-dir", str(miniature_omniglot)]) == 0
+    out = capsys.readouterr().out
+    assert "OK     background: 4 alphabets, 20 characters, 400 drawings" in out
+    assert "OK     evaluation: 3 alphabets, 21 characters, 420 drawings" in out
+    assert "OK     runs: 20 runs" in out
+
+
+def test_data_info_json_on_the_miniature_files(miniature_omniglot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "info", "--json", "--data-dir", str(miniature_omniglot)]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["data_dir"] == str(miniature_omniglot)
+    assert info["files"]["evaluation"]["characters_per_alphabet"]["Epsilon"] == 7
+    assert sum(info["files"]["background"]["characters_per_alphabet"].values()) == 20
+
+
+def test_data_fetch_and_extract_on_the_miniature_files(miniature_omniglot: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "fetch", "--set", "runs", "--data-dir", str(miniature_omniglot)]) == 0
+    assert "already present" in capsys.readouterr().out
+    (miniature_omniglot / "images_background").mkdir()
+    assert main(["data", "extract", "--set", "background", "--data-dir", str(miniature_omniglot)]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_embed_generated_drawings_with_the_shipped_model(tmp_path: Path, mini_evaluation,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from lab.siamese.store import load_model
+
+    picks = [(5, 0), (20, 3), (5, 1)]
+    paths = []
+    for i, (character, drawer) in enumerate(picks):
+        path = tmp_path / f"{i}.png"
+        Image.fromarray(np.where(mini_evaluation.images[character, drawer], 0, 255).astype(np.uint8)).save(path)
+        paths.append(str(path))
+    out = tmp_path / "codes.npy"
+    assert main(["embed", *paths, "--out", str(out)]) == 0
+    assert "3 rows" in capsys.readouterr().out
+    codes = np.load(out)
+    model, _ = load_model()
+    expected = model.embed(mini_evaluation.images[[5, 20, 5], [0, 3, 1]])
+    assert codes.shape == expected.shape and codes.shape[0] == 3
+    np.testing.assert_allclose(codes, expected, atol=1e-5)

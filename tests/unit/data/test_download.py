@@ -53,8 +53,9 @@ class FileServer:
 
 
 @pytest.fixture
-def runs_payload(omniglot_dir: Path) -> bytes:
-    return (omniglot_dir / "all_runs.zip").read_bytes()
+def runs_payload(miniature_files: Path) -> bytes:
+    """A miniature all_runs.zip (20 runs of 20-way tasks, like Lake's; about 400 KB)."""
+    return (miniature_files / "all_runs.zip").read_bytes()
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ def test_fetch_discards_a_download_with_a_bad_crc(
     tmp_path: Path, runs_payload: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from lab.data import fetch as fetch_module
-    from tests.unit.zips import flip_data_byte, write_zip
+    from tests.support.zips import flip_data_byte, write_zip
 
     damaged = write_zip(tmp_path / "damaged.zip", {"run01/class_labels.txt": b"x" * 100})
     flip_data_byte(damaged, "run01/class_labels.txt")

@@ -12,9 +12,6 @@ import pytest
 
 from lab.cli import main
 from lab.faces.weights import OFFLINE_FILES, WeightFile, ensure_weights, weights_dir
-from tests.conftest import SHARED_WEIGHTS
-
-
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -22,9 +19,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "home"
 
 
-@pytest.mark.skipif(not SHARED_WEIGHTS.is_dir(), reason="needs ../shared/data/deepface/weights")
-def test_weights_from_the_shared_folder_then_idempotent(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["faces", "weights", "--from-folder", str(SHARED_WEIGHTS)]) == 0
+def test_weights_from_the_shared_folder_then_idempotent(home: Path, shared_weights: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["faces", "weights", "--from-folder", str(shared_weights)]) == 0
     out = capsys.readouterr().out
     assert "Files ready for offline use by: detector centerface, detector dlib" in out and str(weights_dir()) in out
     for file in OFFLINE_FILES:

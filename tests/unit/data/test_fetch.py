@@ -12,7 +12,7 @@ from lab.data.download import RemoteFile
 from lab.data.fetch import extract, fetch, install_archive, status
 from lab.data.omniglot import load_set
 from lab.errors import ArchiveError, DownloadError, StorageError
-from tests.unit.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
+from tests.support.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
 
 
 def test_fetch_keeps_valid_files_without_network(omniglot_dir: Path) -> None:
@@ -153,3 +153,74 @@ def test_invalid_file_in_the_data_folder_is_named_with_what_to_do(tmp_path: Path
     message = str(caught.value)
     assert "Bad CRC-32" in message and "Move it away and fetch again; it was left untouched." in message
     assert "Delete" not in message  # one piece of advice, not two
+
+
+# ------------------------------------------------------------------ on the miniature Omniglot (no data needed)
+
+
+def test_fetch_keeps_valid_miniature_files_without_network(miniature_omniglot: Path) -> None:
+    for key in ("background", "evaluation", "runs"):
+        path, summary = fetch(key, miniature_omniglot)
+        assert path.parent == miniature_omniglot and summary.startswith("already present")
+
+
+def test_status_sees_miniature_zips_and_folders(miniature_omniglot: Path, tmp_path: Path) -> None:
+    states = {s.key: s for s in status(miniature_omniglot)}
+    assert all(s.present and s.available and not s.extracted for s in states.values())
+    extract("evaluation", miniature_omniglot)
+    (miniature_omniglot / "images_evaluation.zip").unlink()
+    evaluation = {s.key: s for s in status(miniature_omniglot)}["evaluation"]
+    assert evaluation.extracted and evaluation.available and not evaluation.present
+    assert not any(s.available for s in status(tmp_path / "empty"))
+
+
+def test_install_archive_checks_miniature_files_before_saving(tmp_path: Path, miniature_omniglot: Path) -> None:
+    target = tmp_path / "data"
+    with pytest.raises(ArchiveError):
+        install_archive("runs", b"PK\x03\x04 truncated", target)
+    assert list(target.iterdir()) == []
+    path = install_archive("runs", miniature_omniglot / "all_runs.zip", target)
+    assert path.read_bytes() == (miniature_omniglot / "all_runs.zip").read_bytes()
+    with pytest.raises(ArchiveError):  # a bad upload never replaces a good file
+        install_archive("runs", (miniature_omniglot / "images_evaluation.zip").read_bytes(), target)
+    assert path.read_bytes() == (miniature_omniglot / "all_runs.zip").read_bytes()
+    original = miniature_omniglot / "images_evaluation.zip"
+    installed = install_archive("evaluation", original.read_bytes(), target)
+    assert installed.read_bytes() == original.read_bytes()
+    assert sorted(p.name for p in target.iterdir()) == ["all_runs.zip", "images_evaluation.zip"]  # no temporary file
+
+
+def test_extracted_miniature_folder_loads_like_the_zip(miniature_omniglot: Path, mini_evaluation) -> None:
+    folder = extract("evaluation", miniature_omniglot)
+    assert folder == miniature_omniglot / "images_evaluation" and len(list(folder.iterdir())) == 3
+    (miniature_omniglot / "images_evaluation.zip").unlink()  # now only the folder is there
+    from_folder = load_set("evaluation", miniature_omniglot)
+    assert np.array_equal(from_folder.images, mini_evaluation.images)
+    assert from_folder.character_names == mini_evaluation.character_names
+    with pytest.raises(ArchiveError, match="already exists"):
+        extract("evaluation", miniature_omniglot)
+    for png_file in (folder / "Eta" / "character01").iterdir():
+        png_file.unlink()
+    with pytest.raises(ArchiveError, match="20 characters"):
+        load_set("evaluation", miniature_omniglot, use_cache=False)
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_hostile_upload_beside_miniature_files_is_refused_and_nothing_is_saved(
+    tmp_path: Path, miniature_files: Path, kind: str
+) -> None:
+    build, problem = HOSTILE[kind]
+    upload = tmp_path / "upload" / "images_background.zip"
+    upload.parent.mkdir()
+    build(upload)
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(miniature_files / "all_runs.zip", data / "all_runs.zip")
+    before = sorted((p.name, p.stat().st_size) for p in data.iterdir())
+    for source in (upload.read_bytes(), upload):
+        with pytest.raises(ArchiveError) as caught:
+            install_archive("background", source, data)
+        message = str(caught.value)
+        assert message.startswith("images_background.zip") and problem in message
+        assert message.endswith("images_background.zip was not saved; upload an intact copy.")
+        assert sorted((p.name, p.stat().st_size) for p in data.iterdir()) == before

@@ -1,6 +1,7 @@
+"""The Omniglot sets: decoding, layout checks, the array cache; on a miniature Omniglot and on the real files."""
+
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -8,7 +9,6 @@ import numpy as np
 import pytest
 
 from lab.data.cache import cache_path
-from lab.data.fetch import check_file
 from lab.data.omniglot import (
     OmniglotSet,
     check_archive_layout,
@@ -18,7 +18,8 @@ from lab.data.omniglot import (
     source_fingerprint,
 )
 from lab.errors import ArchiveError, DataMissingError
-from tests.unit.zips import copy_zip_without, png, write_zip
+from tests.support.synthetic import MINIATURE_ALPHABETS
+from tests.support.zips import copy_zip_without, png, write_zip
 
 EVALUATION_ALPHABETS = [
     "Angelic", "Atemayar_Qelisayer", "Atlantean", "Aurek-Besh", "Avesta", "Ge_ez", "Glagolitic", "Gurmukhi",
@@ -141,23 +142,7 @@ def test_wrong_layout_and_wrong_image_size_are_refused(tmp_path: Path) -> None:
         decode_set(garbage, "evaluation")
 
 
-def test_runs_archive_check(omniglot_dir: Path) -> None:
-    assert check_file("runs", omniglot_dir / "all_runs.zip") == "20 runs of 20-way one-shot tasks"
-
-
-def test_lake_runs_are_evaluation_drawings(omniglot_dir: Path, evaluation: OmniglotSet) -> None:
-    from lab.data.lake_runs import load_runs
-
-    runs = load_runs(omniglot_dir / "all_runs.zip")
-    assert len(runs) == 20
-    known = {hashlib.sha1(np.packbits(img).tobytes()).digest() for img in evaluation.images.reshape(-1, 105, 105)}
-    for run in runs:
-        assert sorted(run.answers.tolist()) == list(range(20)), "each class is the answer of exactly one item"
-        for image in np.concatenate([run.training, run.test]):
-            assert hashlib.sha1(np.packbits(image).tobytes()).digest() in known
-
-
-def test_cache_folder_can_be_read_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cache_folder_can_be_read_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, omniglot_dir: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
@@ -170,3 +155,69 @@ def test_cache_folder_can_be_read_only(monkeypatch: pytest.MonkeyPatch, tmp_path
         assert data.n_characters == 659
     finally:
         locked.chmod(0o700)
+
+
+# ------------------------------------------------------------------ the miniature Omniglot (no data needed)
+
+
+def test_miniature_sets_decode_with_ink_and_official_order(miniature_omniglot: Path) -> None:
+    background = load_set("background", miniature_omniglot)
+    assert background.images.shape == (20, 20, 105, 105) and background.images.dtype == bool
+    assert background.alphabet_names == sorted(MINIATURE_ALPHABETS["background"])
+    assert sorted(background.character_ids.tolist()) == list(range(1, 21))
+    assert 0.02 < background.images.mean() < 0.15, "True must mean ink: strokes cover a small part of the paper"
+    evaluation = load_set("evaluation", miniature_omniglot)
+    ranges = list(evaluation.alphabets.values())
+    assert ranges[0][0] == 0 and ranges[-1][1] == 21
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:])), "alphabets must be contiguous"
+    assert evaluation.characters_per_alphabet() == {name: 7 for name in sorted(MINIATURE_ALPHABETS["evaluation"])}
+    assert evaluation.labels[5, 19] == 5 and evaluation.alphabet_index()[-1] == 2
+
+
+def test_miniature_drawer_order_follows_file_names(miniature_omniglot: Path, mini_evaluation: OmniglotSet) -> None:
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    with zipfile.ZipFile(miniature_omniglot / "images_evaluation.zip") as archive:
+        data = archive.read("images_evaluation/Epsilon/character01/0021_07.png")
+    expected = ~np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
+    assert np.array_equal(mini_evaluation.images[0, 6], expected)
+
+
+def test_miniature_cache_round_trip_and_damaged_cache(miniature_omniglot: Path, mini_evaluation: OmniglotSet) -> None:
+    first = load_set("evaluation", miniature_omniglot)
+    path = cache_path("evaluation", source_fingerprint(find_source("evaluation", miniature_omniglot)))
+    assert path.is_file()
+    cached = load_set("evaluation", miniature_omniglot)
+    for data in (first, cached):
+        assert np.array_equal(data.images, mini_evaluation.images)
+        assert data.character_names == mini_evaluation.character_names and data.alphabets == mini_evaluation.alphabets
+        assert np.array_equal(data.character_ids, mini_evaluation.character_ids)
+    path.write_bytes(b"not an npz")
+    assert np.array_equal(load_set("evaluation", miniature_omniglot).images, mini_evaluation.images)
+    assert path.stat().st_size > 1000
+
+
+def test_miniature_layout_check_and_a_missing_character_or_drawing(miniature_omniglot: Path, tmp_path: Path) -> None:
+    original = miniature_omniglot / "images_evaluation.zip"
+    assert check_archive_layout(miniature_omniglot / "images_background.zip", "background") == (4, 20, 400)
+    assert check_archive_layout(original, "evaluation") == (3, 21, 420)
+    with pytest.raises(ArchiveError, match="not the official images_evaluation.zip"):
+        check_archive_layout(miniature_omniglot / "images_background.zip", "evaluation")
+    broken = copy_zip_without(original, tmp_path / "a.zip", "images_evaluation/Eta/character03/")
+    with pytest.raises(ArchiveError, match="20 characters"):
+        check_archive_layout(broken, "evaluation")
+    with pytest.raises(ArchiveError, match="20 characters"):
+        decode_set(broken, "evaluation")
+    broken = copy_zip_without(original, tmp_path / "b.zip", "images_evaluation/Epsilon/character01/0021_20.png")
+    with pytest.raises(ArchiveError, match="419 drawings"):
+        check_archive_layout(broken, "evaluation")
+    with pytest.raises(ArchiveError, match="do not have 20 drawings"):
+        decode_set(broken, "evaluation")
+
+
+def test_the_official_counts_refuse_the_miniature_set(miniature_files: Path) -> None:
+    with pytest.raises(ArchiveError, match="the official evaluation set has 20 and 659"):
+        decode_set(miniature_files / "images_evaluation.zip", "evaluation")

@@ -44,13 +44,13 @@ def keras2_koch(path: Path) -> object:
     return model
 
 
-def test_course_model_loads_with_the_same_predictions(tmp_path: Path, evaluation) -> None:
+def test_course_model_loads_with_the_same_predictions(tmp_path: Path, mini_evaluation) -> None:
     original = keras2_koch(tmp_path / "oneshot.h5")
     loaded = load_course_model(tmp_path / "oneshot.h5")
     assert (loaded.architecture, loaded.loss) == ("koch", "bce")
     assert loaded.pair_model.count_params() == original.count_params() == 38_951_745
-    a = evaluation.images[[0, 5, 9], 0]
-    b = evaluation.images[[0, 6, 30], 1]
+    a = mini_evaluation.images[[0, 5, 9], 0]
+    b = mini_evaluation.images[[0, 6, 20], 1]
     expected = original.predict([a[..., None].astype("float32"), b[..., None].astype("float32")], verbose=0)[:, 0]
     ours = loaded.similarity(loaded.embed(a), loaded.embed(b))
     assert np.allclose(ours, expected, atol=1e-4)

@@ -29,9 +29,9 @@ def tiny_model(loss: str) -> SiameseModel:
 
 
 @pytest.mark.parametrize("loss", ["bce", "triplet"])
-def test_round_trip_keeps_predictions_and_metadata(models_dir: Path, evaluation, loss: str) -> None:
+def test_round_trip_keeps_predictions_and_metadata(models_dir: Path, mini_evaluation, loss: str) -> None:
     model = tiny_model(loss)
-    drawings = evaluation.images[:3, 0]
+    drawings = mini_evaluation.images[:3, 0]
     before = model.similarity(model.embed(drawings[:2]), model.embed(drawings[1:]))
     info = store.save_model(model, "tiny", {"metrics": {"lake_accuracy": 0.5}, "threshold": 0.7})
     assert info.path == models_dir / "tiny.keras" and (models_dir / "tiny.json").is_file()

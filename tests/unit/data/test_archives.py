@@ -18,7 +18,7 @@ from lab.data.archives import (
 )
 from lab.data.omniglot import load_set
 from lab.errors import ArchiveError
-from tests.unit.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
+from tests.support.zips import MIB, flip_data_byte, png, set_declared_size, write_zeros, write_zip
 
 
 @pytest.mark.parametrize(
@@ -45,8 +45,8 @@ def test_symbolic_links_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_truncated_archive_is_reported(tmp_path: Path, omniglot_dir: Path) -> None:
-    data = (omniglot_dir / "all_runs.zip").read_bytes()
+def test_truncated_archive_is_reported(tmp_path: Path, miniature_files: Path) -> None:
+    data = (miniature_files / "all_runs.zip").read_bytes()
     cut = tmp_path / "all_runs.zip"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(ArchiveError, match="truncated or corrupt"):

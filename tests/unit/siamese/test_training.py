@@ -7,31 +7,9 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from lab.siamese.augment import apply_affine, random_affine_matrices  # noqa: E402
 from lab.siamese.batches import training_arrays, triplet_batch  # noqa: E402
-from lab.siamese.preprocess import downsample  # noqa: E402
 from lab.siamese.training import TrainConfig, train  # noqa: E402
 from lab.siamese.validation import split_alphabets  # noqa: E402
-
-
-def test_downsample_averages_blocks() -> None:
-    ink = np.zeros((2, 105, 105), dtype=bool)
-    ink[0, :3, :3] = True  # one full block
-    ink[1, 0, 0] = True  # one pixel of a block
-    small = downsample(ink, 3)
-    assert small.shape == (2, 35, 35) and small.dtype == np.float32
-    assert small[0, 0, 0] == 1.0 and small[1, 0, 0] == pytest.approx(1 / 9) and small.sum() == pytest.approx(1 + 1 / 9)
-    with pytest.raises(ValueError):
-        downsample(ink, 4)
-
-
-def test_identity_warp_changes_nothing_and_random_warps_keep_the_drawing(evaluation) -> None:
-    images = downsample(evaluation.images[:8, 0], 3)[..., None]
-    identity = np.tile(np.array([1, 0, 0, 0, 1, 0, 0, 0], np.float32), (8, 1))
-    assert np.allclose(apply_affine(tf.constant(images), identity).numpy(), images, atol=1e-6)
-    warped = apply_affine(tf.constant(images), random_affine_matrices(8, 35, np.random.default_rng(0))).numpy()
-    ink_before, ink_after = images.sum(axis=(1, 2, 3)), warped.sum(axis=(1, 2, 3))
-    assert np.all(ink_after > 0.5 * ink_before) and np.all(ink_after < 1.6 * ink_before), "scale 0.8-1.2 only"
 
 
 def test_validation_alphabets_are_whole_and_disjoint(background) -> None:
@@ -89,3 +67,43 @@ def test_bad_settings_are_refused() -> None:
         TrainConfig(batch_size=7)
     with pytest.raises(ValueError):
         TrainConfig(architecture="resnet")
+
+
+# ------------------------------------------------------------------ on the miniature Omniglot (no data needed)
+
+
+def test_miniature_validation_alphabets_are_whole_and_disjoint(mini_background) -> None:
+    train_chars, val_chars, names = split_alphabets(mini_background, 1, seed=0)
+    assert len(names) == 1 and train_chars.size + val_chars.size == 20 and val_chars.size == 5
+    alphabet = mini_background.alphabet_index()
+    assert not set(alphabet[train_chars]) & set(alphabet[val_chars])
+
+
+def test_miniature_rotations_and_triplet_batches(mini_background) -> None:
+    images, alphabet = training_arrays(mini_background, np.arange(20), 3, rotations=True)
+    assert images.shape == (80, 20, 35, 35)
+    assert np.allclose(images[20], np.rot90(images[0], 1, axes=(-2, -1)))
+    plain, plain_alphabet = training_arrays(mini_background, np.arange(20), 3, rotations=False)
+    batch, labels = triplet_batch(plain, plain_alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    assert batch.shape == (32, 35, 35) and np.bincount(labels).tolist() == [4] * 8
+    again, _ = triplet_batch(plain, plain_alphabet, 16, hard=False, rng=np.random.default_rng(0))
+    assert np.array_equal(batch, again)
+
+
+@pytest.mark.parametrize("loss", ["bce", "triplet"])
+def test_a_few_training_steps_on_the_miniature_set(mini_background, loss: str) -> None:
+    config = TrainConfig(loss=loss, steps=6, batch_size=16, eval_every=3, val_alphabets=1, val_tasks=20, val_way=5,
+                         seed=2)
+    seen = []
+    result = train(config, mini_background, on_progress=seen.append, log_every=2)
+    assert [p.step for p in seen] == [2, 3, 4, 6]
+    assert [p.step for p in seen if p.val_nway_accuracy is not None] == [3, 6]
+    assert result.steps_done == 6 and not result.stopped_early and result.best_step in (3, 6)
+    assert 0.0 <= result.best_val_nway_accuracy <= 1.0 and 0.0 <= result.threshold <= 1.0
+    assert all(np.isfinite(p.loss) for p in seen)
+
+
+def test_stop_request_ends_miniature_training_early(mini_background) -> None:
+    config = TrainConfig(steps=500, batch_size=16, eval_every=5, val_alphabets=1, val_tasks=20, val_way=5)
+    result = train(config, mini_background, should_stop=lambda: True)
+    assert result.steps_done == 1 and result.stopped_early

@@ -1,0 +1,35 @@
+"""Helpers of the page tests (Streamlit's AppTest), shared by tests/pages and tests/hostile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+TIMEOUT = 120
+
+
+def start(page: str | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not app.exception, app.exception
+    if page:
+        app.switch_page(page).run()
+        assert not app.exception, app.exception
+    return app
+
+
+def image_captions(app: AppTest) -> list[str]:
+    """Captions of every picture on the page (Streamlit keeps them in the image-list proto)."""
+    return [image.caption for element in app.get("image") for image in element.proto.imgs]
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def upload(app: AppTest, key: str, path: Path) -> AppTest:
+    app.radio(key=f"{key}_source").set_value("Upload").run()
+    return app.file_uploader(key=f"{key}_upload").upload(path.name, path.read_bytes()).run()

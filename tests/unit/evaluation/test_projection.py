@@ -1,0 +1,19 @@
+"""2-D maps of embeddings: seeded, two columns, known methods only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lab.evaluation.projection import project_2d
+from tests.support.codes import perfect_codes
+
+
+def test_projections_are_seeded_and_two_dimensional() -> None:
+    codes = perfect_codes(5, 12).reshape(100, 12)
+    for method in ("PCA", "t-SNE"):
+        xy = project_2d(codes, method, seed=3)
+        assert xy.shape == (100, 2)
+        np.testing.assert_allclose(xy, project_2d(codes, method, seed=3))
+    with pytest.raises(ValueError, match="unknown projection"):
+        project_2d(codes, "UMAP")

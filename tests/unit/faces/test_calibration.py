@@ -1,0 +1,36 @@
+"""Threshold calibration of face distances, on hand-made vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lab.faces.calibration import LabelledFaces, distance_point, pair_distances, threshold_report
+
+
+def toy_faces() -> LabelledFaces:
+    """Three people on a line: a at 0 and 0.1, b at 1 and 1.3, c at 3. Euclidean distances are worked out by hand."""
+    vectors = np.array([[0.0, 0], [0.1, 0], [1.0, 0], [1.3, 0], [3.0, 0]])
+    return LabelledFaces("Facenet", "yunet", ["a", "a", "b", "b", "c"], list("12345"), vectors, [], [])
+
+
+def test_pairs_and_operating_points_follow_deepfaces_rule_distance_at_most_threshold() -> None:
+    found, same, pairs = pair_distances(toy_faces(), "euclidean")
+    assert len(found) == 10 and same.sum() == 2
+    assert sorted(found[same].round(6)) == [0.1, 0.3]
+    point = distance_point(found, same, 0.3)  # 0.3 itself is accepted (<=)
+    assert (point.true_accepts, point.false_accepts) == (2, 0)
+    point = distance_point(found, same, 0.9)  # a(0.1)-b(1.0) = 0.9 is now a false match
+    assert (point.true_accepts, point.false_accepts) == (2, 1)
+
+
+def test_threshold_report_on_separable_toy_faces() -> None:
+    report = threshold_report(toy_faces(), "euclidean", target_far=0.0)
+    assert report.curve.auc == 1.0 and report.eer == 0.0
+    # The closest different pair is a at 0.1 and b at 1.0: no false match allowed means just below 0.9.
+    assert report.threshold_at_target == pytest.approx(0.9) and report.threshold_at_target < 0.9
+    assert report.at_target.false_accept_rate == 0.0 and report.at_target.false_reject_rate == 0.0
+    assert report.default.threshold == 10  # DeepFace's Facenet euclidean threshold
+    one_person = LabelledFaces("Facenet", "yunet", ["a", "a"], ["1", "2"], np.ones((2, 2)), [], [])
+    with pytest.raises(Exception, match="both same-person and different-person pairs"):
+        threshold_report(one_person, "cosine")

@@ -1,0 +1,28 @@
+"""The 2-fold experiment: embedding nearest neighbour against a CNN trained on the photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from lab.faces.experiment import run_experiment, two_folds
+
+
+def test_two_folds_are_balanced_seeded_and_leave_out_single_photos() -> None:
+    people = ["a", "a", "a", "a", "b", "b", "c"]
+    folds = two_folds(people, seed=3)
+    assert np.array_equal(folds, two_folds(people, seed=3))
+    assert folds[6] == -1
+    for person in ("a", "b"):
+        mine = folds[np.asarray(people) == person]
+        assert (mine == 0).sum() == (mine == 1).sum()
+
+
+def test_experiment_on_the_train_folder(faces_dir: Path) -> None:
+    result = run_experiment(faces_dir / "train", "Facenet", "yunet", epochs=5)
+    assert result.people == 4 and len(result.folds) == 2
+    assert result.excluded == ["alex_lacamoire: only one photo with a face"]
+    assert result.embedding_error == 0.0  # one photo per person is enough for the embedding
+    assert 0.0 <= result.cnn_error <= 1.0
+    assert "nearest neighbour" in result.conclusion() and "one-shot" in result.conclusion()

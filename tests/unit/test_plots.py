@@ -1,0 +1,139 @@
+"""Every figure of lab/plots.py has a title, both axis titles (with units where it gives them) and the traces it
+should: their types and counts. Built from small hand-made inputs and the miniature Omniglot."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from lab import plots
+from lab.evaluation.roc import operating_point, roc_curve
+
+
+def trace_types(figure: go.Figure) -> list[str]:
+    return [trace.type for trace in figure.data]
+
+
+def titles(figure: go.Figure) -> tuple[str, str, str]:
+    layout = figure.layout
+    return layout.title.text, layout.xaxis.title.text, layout.yaxis.title.text
+
+
+def assert_titled(figure: go.Figure) -> tuple[str, str, str]:
+    title, x, y = titles(figure)
+    assert title and x and y, (title, x, y)
+    return title, x, y
+
+
+def test_characters_per_alphabet(mini_evaluation) -> None:
+    figure = plots.characters_per_alphabet(mini_evaluation)
+    title, x, y = assert_titled(figure)
+    assert "evaluation set (21 characters in 3 alphabets)" in title
+    assert "number of characters" in x and y == "alphabet"
+    assert trace_types(figure) == ["bar"] and figure.data[0].orientation == "h"
+    assert list(figure.data[0].x) == [7, 7, 7] and "Zeta Signs" in figure.data[0].y  # underscores become spaces
+
+
+def test_roc_figure_zoom_and_full() -> None:
+    scores = np.array([0.9, 0.8, 0.4, 0.7, 0.3, 0.2])
+    same = np.array([True, True, True, False, False, False])
+    curve = roc_curve(scores, same)
+    point = operating_point(scores, same, 0.5)
+    for zoom, x_range in ((False, (-1, 101)), (True, (-0.2, 20))):
+        figure = plots.roc_figure(curve.false_positive_rate, curve.true_positive_rate, curve.auc, point, (1 / 3, 0.7),
+                                  zoom=zoom)
+        title, x, y = assert_titled(figure)
+        assert title.startswith("ROC curve") and "(%)" in x and "(%)" in y
+        assert trace_types(figure) == ["scatter"] * 4
+        assert [t.mode for t in figure.data] == ["lines", "lines", "markers", "markers"]
+        assert figure.data[0].name == f"ROC (AUC {curve.auc:.4f})" and figure.data[2].name.startswith("EER 33.33%")
+        assert tuple(figure.layout.xaxis.range) == x_range
+        np.testing.assert_allclose(figure.data[0].x, curve.false_positive_rate * 100)
+
+
+def test_score_histograms_with_the_threshold_line() -> None:
+    edges = np.linspace(0, 1, 5)
+    figure = plots.score_histograms(np.array([0, 1, 2, 5]), np.array([4, 2, 1, 0]), edges, 0.6)
+    title, x, y = assert_titled(figure)
+    assert "similarity score" in x and y == "number of pairs"
+    assert trace_types(figure) == ["bar", "bar"] and figure.layout.barmode == "overlay"
+    assert [t.name for t in figure.data] == ["different characters", "same character"]
+    np.testing.assert_allclose(figure.data[0].x, [0.125, 0.375, 0.625, 0.875])
+    (line,) = figure.layout.shapes
+    assert line.x0 == line.x1 == 0.6
+    assert figure.layout.annotations[0].text == "threshold 0.600"
+    custom = plots.score_histograms(np.ones(4), np.ones(4), edges, 0.3, title="T", xaxis_title="distance (cosine)",
+                                    names=("same person", "different people"))
+    assert titles(custom)[:2] == ("T", "distance (cosine)") and custom.data[1].name == "same person"
+
+
+def test_accuracy_vs_way_with_intervals_and_chance() -> None:
+    rows = [{"way": w, "accuracy": a, "ci95_low": a - 0.05, "ci95_high": min(1.0, a + 0.05), "tasks": 300}
+            for w, a in ((2, 0.98), (5, 0.93), (20, 0.85))]
+    figure = plots.accuracy_vs_way(rows, "default")
+    title, x, y = assert_titled(figure)
+    assert "(300 tasks per N)" in title and x.startswith("N") and "(%)" in y
+    assert trace_types(figure) == ["scatter", "scatter"]
+    assert [t.name for t in figure.data] == ["model default", "chance (1/N)"]
+    np.testing.assert_allclose(figure.data[1].y, [50, 20, 5])
+    np.testing.assert_allclose(figure.data[0].error_y.arrayminus, [5, 5, 5])
+
+
+def test_lake_runs_errors_per_run() -> None:
+    model = np.full(20, 0.95)
+    baseline = np.full(20, 0.6)
+    figure = plots.lake_runs(model, baseline, "default")
+    title, x, y = assert_titled(figure)
+    assert "Lake's 20 one-shot runs" in title and x == "run" and "(of 20)" in y
+    assert trace_types(figure) == ["bar", "bar"] and figure.layout.barmode == "group"
+    assert list(figure.data[0].x) == [f"run {i:02d}" for i in range(1, 21)]
+    assert list(figure.data[0].y) == [1] * 20 and list(figure.data[1].y) == [8] * 20
+
+
+def test_candidate_similarities_marks_the_answer_and_the_wrong_pick() -> None:
+    figure = plots.candidate_similarities(np.array([0.1, 0.9, 0.5, 0.95]), answer=1, chosen_by_model=3)
+    title, x, y = assert_titled(figure)
+    assert x == "candidate number" and y == "similarity (0 to 1)"
+    assert trace_types(figure) == ["bar"] and list(figure.data[0].x) == ["1", "2", "3", "4"]
+    assert list(figure.data[0].marker.color) == ["#999999", "#2ca02c", "#999999", "#d62728"]
+
+
+def test_accuracy_by_alphabet_in_percent() -> None:
+    figure = plots.accuracy_by_alphabet({"Old_Church": 0.5, "Tengwar": 0.75}, "Accuracy per alphabet")
+    title, x, y = assert_titled(figure)
+    assert title == "Accuracy per alphabet" and "(%)" in x and y == "alphabet"
+    assert trace_types(figure) == ["bar"] and list(figure.data[0].x) == [50, 75]
+    assert list(figure.data[0].y) == ["Old Church", "Tengwar"]
+
+
+@pytest.mark.parametrize("with_thumbnails", [False, True])
+def test_embedding_map_one_trace_per_character(with_thumbnails: bool) -> None:
+    rng = np.random.default_rng(0)
+    xy = rng.normal(size=(9, 2))
+    character = np.repeat([0, 1, 2], 3)
+    drawer = np.tile([0, 1, 2], 3)
+    thumbnails = ["data:image/png;base64,AAAA"] * 9 if with_thumbnails else None
+    figure = plots.embedding_map(xy, character, drawer, ["a", "b", "c"], "PCA", "Old_Church", thumbnails)
+    title, x, y = assert_titled(figure)
+    assert title.startswith("PCA map") and "Old Church" in title
+    assert x == "PCA axis 1 (no unit)" and y == "PCA axis 2 (no unit)"
+    assert trace_types(figure) == ["scatter"] * 3 and [t.name for t in figure.data] == ["a", "b", "c"]
+    assert len(figure.layout.images) == (9 if with_thumbnails else 0)
+
+
+def test_experiment_errors_bars_and_fold_points() -> None:
+    figure = plots.experiment_errors(["CNN", "embedding"], [[0.5, 0.25], [0.0, 0.1]], "Errors")
+    title, x, y = assert_titled(figure)
+    assert title == "Errors" and x == "method" and "test error (%" in y
+    assert trace_types(figure) == ["bar", "scatter", "scatter"]
+    np.testing.assert_allclose(figure.data[0].y, [37.5, 5.0])
+    assert [t.name for t in figure.data[1:]] == ["fold 1", "fold 2"]
+
+
+def test_every_plot_function_is_tested() -> None:
+    import inspect
+
+    functions = {name for name, f in inspect.getmembers(plots, inspect.isfunction) if f.__module__ == plots.__name__}
+    tested = {name[len("test_"):] for name in globals() if name.startswith("test_")}
+    assert all(any(t.startswith(f) for t in tested) for f in functions), functions

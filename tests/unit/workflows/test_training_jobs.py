@@ -1,0 +1,70 @@
+"""The server's single training slot (lab/workflows/training_jobs.py): a real training in a spawned child process, on the
+miniature Omniglot with a tiny configuration."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("keras")
+
+from lab.workflows import training_jobs as jobs  # noqa: E402
+from lab.siamese.store import MODELS_DIR_ENV  # noqa: E402
+from lab.siamese.training import TrainConfig  # noqa: E402
+from tests.support.jobs_child import train_in_miniature_child  # noqa: E402
+
+# Long enough to still be running when the second start comes; the test stops it.
+TINY = TrainConfig(loss="triplet", steps=2000, batch_size=16, eval_every=5, val_alphabets=1, val_tasks=20, val_way=5,
+                   embedding_dim=16)
+
+
+def wait_until(condition, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def models_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "models"
+    monkeypatch.setenv(MODELS_DIR_ENV, str(folder))  # the child inherits the environment
+    return folder
+
+
+def test_one_training_per_server_stop_keeps_the_best_and_saves(miniature_omniglot: Path, models_dir: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jobs, "_train_in_child", train_in_miniature_child)
+    slot = jobs.TrainingJobs()
+    job = slot.start("Ada", "token-ada", TINY, "mini-job", data_dir=miniature_omniglot)
+    assert slot.current is job and job.state == "starting" and not job.finished and job.latest is None
+    with pytest.raises(jobs.TrainingBusyError, match="Ada is training 'mini-job' on this server; one training"):
+        slot.start("Bob", "token-bob", TINY, "other-name", data_dir=miniature_omniglot)
+    assert slot.current is job
+    wait_until(lambda: job.latest is not None and job.latest.val_nway_accuracy is not None or job.finished, 180)
+    assert job.state == "training", job.message
+    assert not job.request_stop("token-bob"), "only the owner may stop the job"
+    assert job.request_stop("token-ada")
+    wait_until(lambda: job.finished, 180)
+    assert job.state == "done", job.message
+    assert job.saved_as == "mini-job" and (models_dir / "mini-job.keras").is_file()
+    assert 0 <= job.metrics["lake_accuracy"] <= 1 and job.history[-1].step < TINY.steps
+    with pytest.raises(jobs.TrainingBusyError, match="A model named 'mini-job' already exists"):
+        slot.start("Bob", "token-bob", TINY, "mini-job", data_dir=miniature_omniglot)
+    with pytest.raises(ValueError):
+        slot.start("Bob", "token-bob", TINY, "../escape", data_dir=miniature_omniglot)
+
+
+def test_a_failing_child_is_reported_and_its_job_counts_as_finished(tmp_path: Path, models_dir: Path) -> None:
+    slot = jobs.TrainingJobs()
+    job = slot.start("Ada", "token-ada", TINY, "no-data", data_dir=tmp_path / "empty")  # no Omniglot files there
+    wait_until(lambda: job.finished, 120)
+    assert job.state == "failed" and "not in" in job.message and "OMNIGLOT_DIR" in job.message
+    assert slot.current is job and job.finished and not job.request_stop("token-bob")
+
+
+def test_a_job_that_was_never_started_cannot_be_stopped() -> None:
+    job = jobs.TrainingJob(owner="Ada", owner_token="t", config=TINY, model_name="x")
+    assert not job.request_stop("t") and not job.finished and job.latest is None
