@@ -131,6 +131,20 @@ def test_experiment_errors_bars_and_fold_points() -> None:
     assert [t.name for t in figure.data[1:]] == ["fold 1", "fold 2"]
 
 
+def test_training_curves_loss_and_both_validation_accuracies() -> None:
+    history = [{"step": 10, "loss": 0.9, "val_pair_accuracy": None, "val_nway_accuracy": None},
+               {"step": 20, "loss": 0.7, "val_pair_accuracy": 0.8, "val_nway_accuracy": 0.6},
+               {"step": 30, "loss": 0.5, "val_pair_accuracy": 0.85, "val_nway_accuracy": 0.7}]
+    figure = plots.training_curves(history, 20, "triplet", "compact", "mine")
+    assert figure.layout.title.text == "Training 'mine': compact tower, triplet loss"
+    assert figure.layout.xaxis.title.text == figure.layout.xaxis2.title.text == "training step"
+    assert figure.layout.yaxis.title.text == "triplet loss (mean over the last steps)"
+    assert figure.layout.yaxis2.title.text == "accuracy (%)"
+    assert [t.name for t in figure.data] == ["loss", "pair verification", "20-way one-shot"]
+    assert list(figure.data[0].y) == [0.9, 0.7, 0.5] and list(figure.data[2].y) == [60.0, 70.0]  # validated steps, in %
+    assert len(plots.training_curves([], 20, "bce", "koch", "new").data) == 0  # before the first report
+
+
 def test_every_plot_function_is_tested() -> None:
     import inspect
 

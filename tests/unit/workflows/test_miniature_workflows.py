@@ -1,0 +1,46 @@
+"""The Omniglot workflows in the fast tier: the shipped model on the miniature Omniglot (no ../shared needed)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lab.data.lake_runs import load_runs, runs_path
+from lab.siamese.store import load_model
+from lab.workflows.embedding_map import embedding_map
+from lab.workflows.evaluation import Evaluation, load_evaluation, set_codes
+from lab.workflows.nearest import nearest_neighbour
+from lab.workflows.nway import hausdorff_baseline, lake_evaluation, nway_accuracy
+from lab.workflows.pairs import pair_roc
+
+
+@pytest.fixture(scope="module")
+def mini(mini_evaluation) -> Evaluation:  # type: ignore[no-untyped-def]
+    model, info = load_model("default")
+    return Evaluation(model, info, mini_evaluation, set_codes(model, mini_evaluation))
+
+
+def test_load_evaluation_embeds_every_drawing_of_the_folder(miniature_omniglot: Path) -> None:
+    evaluation = load_evaluation("default", miniature_omniglot, "features")
+    assert evaluation.codes.shape[:2] == (evaluation.data.n_characters, 20)
+    assert evaluation.key[0] == "default" and 0 < evaluation.threshold < 1
+
+
+def test_every_result_prints_as_json(mini: Evaluation, miniature_omniglot: Path) -> None:
+    runs = load_runs(runs_path(miniature_omniglot))
+    results = [pair_roc(mini, 200), nway_accuracy(mini, [2, 5], tasks=50), nearest_neighbour(mini.codes, mini.data),
+               embedding_map(mini, mini.data.alphabet_names[0], 3, "PCA"),
+               lake_evaluation(mini.model, "default", runs, hausdorff_baseline(runs))]
+    for result in results:
+        assert json.loads(json.dumps(result.as_dict()))  # plain types only: what --json prints
+    lake = results[-1].as_dict()
+    assert len(lake["lake_run_accuracy"]) == 20 and "hausdorff_accuracy" in lake and "published" in lake
+
+
+def test_pair_roc_on_the_miniature_set(mini: Evaluation) -> None:
+    roc = pair_roc(mini, 200, seed=3)
+    assert len(roc.scored.pairs) == 200 and int(roc.scored.same.sum()) == 100
+    assert roc.same_counts.sum() == 100 and roc.different_counts.sum() == 100
+    assert roc.at(1.0).false_accepts == 0 and roc.at(-1.0).false_rejects == 0
