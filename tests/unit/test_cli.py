@@ -120,23 +120,30 @@ def test_evaluate_nn_and_lake_baseline(omniglot_dir: Path, capsys: pytest.Captur
     assert "modified Hausdorff distance, computed here: 61.2%" in out
 
 
-def test_embed_writes_one_row_per_image_in_order(tmp_path: Path, evaluation, capsys: pytest.CaptureFixture[str]) -> None:
+def embed_drawings(tmp_path: Path, images, picks: list[tuple[int, int]], capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """``python -m lab embed`` on the drawings ``picks`` (character, drawer) saved as PNGs: (codes, expected codes)."""
     import numpy as np
     from PIL import Image
 
     from lab.siamese.store import load_model
 
     paths = []
-    for i, (character, drawer) in enumerate([(5, 0), (100, 3), (5, 1)]):
+    for i, (character, drawer) in enumerate(picks):
         path = tmp_path / f"{i}.png"
-        Image.fromarray(np.where(evaluation.images[character, drawer], 0, 255).astype(np.uint8)).save(path)
+        Image.fromarray(np.where(images[character, drawer], 0, 255).astype(np.uint8)).save(path)
         paths.append(str(path))
     out = tmp_path / "codes.npy"
     assert main(["embed", *paths, "--out", str(out)]) == 0
-    assert "3 rows" in capsys.readouterr().out
-    codes = np.load(out)
+    assert f"{len(picks)} rows" in capsys.readouterr().out
     model, _ = load_model()
-    expected = model.embed(evaluation.images[[5, 100, 5], [0, 3, 1]])
+    characters, drawers = zip(*picks)
+    return np.load(out), model.embed(images[list(characters), list(drawers)])
+
+
+def test_embed_writes_one_row_per_image_in_order(tmp_path: Path, evaluation, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    codes, expected = embed_drawings(tmp_path, evaluation.images, [(5, 0), (100, 3), (5, 1)], capsys)
     np.testing.assert_allclose(codes, expected, atol=1e-5)
     # Two drawings of character 5 are closer to each other than to character 100.
     assert np.linalg.norm(codes[0] - codes[2]) < np.linalg.norm(codes[0] - codes[1])
@@ -223,21 +230,7 @@ def test_data_fetch_and_extract_on_the_miniature_files(miniature_omniglot: Path,
 def test_embed_generated_drawings_with_the_shipped_model(tmp_path: Path, mini_evaluation,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     import numpy as np
-    from PIL import Image
 
-    from lab.siamese.store import load_model
-
-    picks = [(5, 0), (20, 3), (5, 1)]
-    paths = []
-    for i, (character, drawer) in enumerate(picks):
-        path = tmp_path / f"{i}.png"
-        Image.fromarray(np.where(mini_evaluation.images[character, drawer], 0, 255).astype(np.uint8)).save(path)
-        paths.append(str(path))
-    out = tmp_path / "codes.npy"
-    assert main(["embed", *paths, "--out", str(out)]) == 0
-    assert "3 rows" in capsys.readouterr().out
-    codes = np.load(out)
-    model, _ = load_model()
-    expected = model.embed(mini_evaluation.images[[5, 20, 5], [0, 3, 1]])
+    codes, expected = embed_drawings(tmp_path, mini_evaluation.images, [(5, 0), (20, 3), (5, 1)], capsys)
     assert codes.shape == expected.shape and codes.shape[0] == 3
     np.testing.assert_allclose(codes, expected, atol=1e-5)

@@ -51,16 +51,21 @@ def test_evaluation_set_alphabets_and_ranges(evaluation: OmniglotSet) -> None:
     assert index[0] == 0 and index[-1] == 19
 
 
-def test_drawer_order_follows_file_names(evaluation: OmniglotSet, omniglot_dir: Path) -> None:
+def assert_drawer_seven_is(data: OmniglotSet, folder: Path, entry: str) -> None:
+    """Drawer 7 of the first character is the file ``entry`` (``..._07.png``) of the evaluation zip."""
     import io
     import zipfile
 
     from PIL import Image
 
-    with zipfile.ZipFile(omniglot_dir / "images_evaluation.zip") as archive:
-        data = archive.read("images_evaluation/Angelic/character01/0965_07.png")
-    expected = ~np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
-    assert np.array_equal(evaluation.images[0, 6], expected)
+    with zipfile.ZipFile(folder / "images_evaluation.zip") as archive:
+        png = archive.read(entry)
+    expected = ~np.asarray(Image.open(io.BytesIO(png)).convert("1"), dtype=bool)
+    assert np.array_equal(data.images[0, 6], expected)
+
+
+def test_drawer_order_follows_file_names(evaluation: OmniglotSet, omniglot_dir: Path) -> None:
+    assert_drawer_seven_is(evaluation, omniglot_dir, "images_evaluation/Angelic/character01/0965_07.png")
 
 
 def test_cache_round_trip_equals_a_fresh_decode(evaluation: OmniglotSet, omniglot_dir: Path) -> None:
@@ -175,15 +180,7 @@ def test_miniature_sets_decode_with_ink_and_official_order(miniature_omniglot: P
 
 
 def test_miniature_drawer_order_follows_file_names(miniature_omniglot: Path, mini_evaluation: OmniglotSet) -> None:
-    import io
-    import zipfile
-
-    from PIL import Image
-
-    with zipfile.ZipFile(miniature_omniglot / "images_evaluation.zip") as archive:
-        data = archive.read("images_evaluation/Epsilon/character01/0021_07.png")
-    expected = ~np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
-    assert np.array_equal(mini_evaluation.images[0, 6], expected)
+    assert_drawer_seven_is(mini_evaluation, miniature_omniglot, "images_evaluation/Epsilon/character01/0021_07.png")
 
 
 def test_miniature_cache_round_trip_and_damaged_cache(miniature_omniglot: Path, mini_evaluation: OmniglotSet) -> None:
