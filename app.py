@@ -11,8 +11,7 @@ import streamlit as st
 
 from lab.config import array_cache_dir, omniglot_dir
 from lab.data.fetch import OFFICIAL_FILES, status
-from lab.siamese.store import list_models
-from lab.siamese.store import models_table
+from lab.siamese.store import list_models, models_table
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
 

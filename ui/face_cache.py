@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import gc
 
+import numpy as np
 import streamlit as st
 
 from lab.errors import LabError
 from lab.faces.detection import Detection
 from lab.faces.photos import Photo, read_photo
-from lab.faces.pipeline import FaceVector, face_vector
+from lab.faces.pipeline import face_vector
 
 
 @st.cache_resource(show_spinner="Loading the face model (once per server)...", max_entries=4)
@@ -39,10 +40,11 @@ def cached_detection(data: bytes, name: str, detector: str) -> Detection:
 
 
 @st.cache_data(show_spinner="Embedding the face...", max_entries=256)
-def cached_face_vector(data: bytes, name: str, detector: str, face: int, model_name: str) -> FaceVector:
-    """Stages 1-3 of one photo's chosen face (lab.faces.pipeline.face_vector), reusing its cached detection."""
+def cached_embedding(data: bytes, name: str, detector: str, face: int, model_name: str) -> np.ndarray:
+    """Stages 1-3 of one photo's chosen face (lab.faces.pipeline.face_vector, reusing the cached detection); only
+    the vector is kept, so the cache holds 128 numbers per face, not the photo."""
     cached_face_model(model_name)
-    return face_vector(cached_photo(data, name), model_name, detector, face, cached_detection(data, name, detector))
+    return face_vector(cached_photo(data, name), model_name, detector, face, cached_detection(data, name, detector)).vector
 
 
 def read_or_explain(data: bytes, name: str) -> Photo | None:

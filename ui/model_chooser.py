@@ -75,13 +75,14 @@ def evaluation_or_explain() -> Evaluation | None:
     if data is None:
         return None
     try:
-        model, info = cached_model(info.name, file_stamp(info.path))
-        codes = cached_codes(info.name, file_stamp(info.path), "embedding", str(omniglot_dir()))
+        stamp = file_stamp(info.path)
+        model, info = cached_model(info.name, stamp)
+        codes = cached_codes(info.name, stamp, "embedding", str(omniglot_dir()))
     except LabError as exc:
         st.error(f"Model {info.name!r} cannot be used: {exc}")
         return None
     st.sidebar.caption(
         f"Model **{info.name}**: {info.metadata.get('architecture', '?')} tower, {info.metadata.get('loss', '?')} "
-        f"loss, threshold {float(info.metadata.get('threshold', 0.5)):.3f} on its similarity score."
+        f"loss, threshold {info.threshold:.3f} on its similarity score."
     )
     return Evaluation(model, info, data, codes)

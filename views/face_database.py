@@ -18,8 +18,8 @@ from lab.faces.database import FaceDatabase, database_path, enrol_folder, list_d
 from lab.faces.detection import OFFLINE_DETECTORS, draw_boxes
 from lab.faces.embedding import OFFLINE_MODELS
 from lab.files import file_stamp
-from lab.workflows.faces import PhotoIdentification, enrol_photos, identify_photo
-from ui.face_cache import cached_detection, cached_face_model, cached_photo, detect_or_explain, read_or_explain
+from lab.workflows.faces import enrol_photos, identify_photo
+from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
 from ui.face_widgets import UPLOAD_TYPES, display_width, face_picker_ui, metric_ui, photo_ui, threshold_slider_ui
 from lab.config import faces_dir
 
@@ -34,16 +34,6 @@ def load(path: Path, model: str | None = None, detector: str | None = None) -> F
     if not path.exists():
         return open_database(path, model, detector)  # empty, or a DatabaseError if it should have existed
     return cached_database(str(path), file_stamp(path))
-
-
-@st.cache_data(show_spinner="Embedding the face...", max_entries=64)
-def cached_identification(data: bytes, name: str, path: str, stamp: tuple[int, int], metric: str,
-                          face: int) -> PhotoIdentification:
-    """``stamp`` (the database file's) makes an enrolment or a removal show at once."""
-    database = cached_database(path, stamp)
-    cached_face_model(database.model)
-    return identify_photo(cached_photo(data, name), database, metric, None, face,
-                          cached_detection(data, name, database.detector))
 
 
 def database_ui() -> FaceDatabase | None:
@@ -157,14 +147,15 @@ def identify_ui(database: FaceDatabase) -> None:
         return
     metric = metric_ui("identify")
     try:
-        at_default = cached_identification(data, name, str(database.path), file_stamp(database.path), metric, face)
+        cached_face_model(database.model)
+        vector = cached_embedding(data, name, database.detector, face, database.model)
+        at_default = identify_photo(photo, database, metric, None, face, detection, vector[None])
     except LabError as exc:
         st.error(str(exc))
         return
     nearest = at_default.faces[0].identification.nearest
     threshold = threshold_slider_ui(database.model, metric, f"identify_threshold_{metric}", nearest.distance)
-    found = at_default.faces[0].identification.at(threshold)
-    search_ms = at_default.search_ms
+    found, search_ms = at_default.at(threshold).faces[0].identification, at_default.search_ms
     columns = st.columns([2, 1, 2])
     columns[0].image(draw_boxes(photo, detection.faces, face), caption=name, width=display_width(photo, 320, max_width=330))
     columns[1].image(detection.faces[face].aligned, caption="this face", width=120)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -25,6 +26,11 @@ def cached_folder(folder: str, stamp: tuple, model: str, detector: str) -> Label
     return embed_folder(Path(folder), model, detector)
 
 
+@st.cache_data(show_spinner="Scoring every pair with each metric...", max_entries=16)
+def cached_analysis(folder: str, stamp: tuple, model: str, detector: str, target: float) -> ThresholdAnalysis:
+    return threshold_analysis(cached_folder(folder, stamp, model, detector), target)
+
+
 def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
     folder = labelled_folder_ui("threshold_folder", "Folder of labelled photos")
     model, detector, metric = settings_ui("threshold")
@@ -34,9 +40,9 @@ def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
     return folder, model, detector, metric
 
 
-def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, folder: Path) -> None:
+def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, folder: Path,
+                 found: np.ndarray, same: np.ndarray) -> None:
     report, faces = analysis.report(metric), analysis.faces
-    found, same, _ = pair_distances(faces, metric)
     point = distance_point(found, same, threshold)
     numbers = st.columns(4)
     numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
@@ -79,7 +85,7 @@ def main() -> None:
         faces = cached_folder(str(folder.resolve()), folder_stamp(folder, PHOTO_SUFFIXES), model, detector)
         target = st.select_slider("Target false match rate", [0.001, 0.005, 0.01, 0.02, 0.05, 0.1], value=0.01,
                                   format_func=lambda r: f"{r:.1%}", key="threshold_target")
-        analysis = threshold_analysis(faces, target)
+        analysis = cached_analysis(str(folder.resolve()), folder_stamp(folder, PHOTO_SUFFIXES), model, detector, target)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return
@@ -88,10 +94,10 @@ def main() -> None:
                f"{different_pairs} different-person pairs ({model} + {detector}).")
     if faces.skipped:
         st.warning("Left out: " + "; ".join(faces.skipped))
-    found, _, _ = pair_distances(faces, metric)
+    found, same, _ = pair_distances(faces, metric)
     threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
                                     prefix="Your threshold")
-    figures_view(analysis, metric, threshold, folder)
+    figures_view(analysis, metric, threshold, folder, found, same)
     st.subheader(f"All metrics for {model}")
     st.dataframe(pd.DataFrame(analysis.table()), hide_index=True, width="stretch")
     st.caption("With few photos these figures move a lot from one photo to the next: a threshold for real use "

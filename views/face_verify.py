@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from lab.errors import LabError
 from lab.faces.detection import draw_boxes
-from lab.faces.embedding import OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, threshold_table
-from lab.faces.pipeline import FaceVector, compare_faces
-from ui.face_cache import cached_face_model, cached_face_vector, detect_or_explain, read_or_explain
+from lab.faces.embedding import OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, threshold_table, verdict
+from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
 from ui.face_widgets import display_width, face_picker_ui, photo_ui, settings_ui, threshold_slider_ui
 
 DEFAULTS = ("train/obama/obama.jpg", "test/obama1.jpg")
 
 
-def photo_column(side: str, label: str, detector: str, model_name: str) -> FaceVector | None:
+def photo_column(side: str, label: str, detector: str, model_name: str) -> np.ndarray | None:
     """One photo: the input, its faces, the chosen face's embedding; None after saying what is missing."""
     chosen = photo_ui(f"verify_{side}", label, DEFAULTS[0 if side == "a" else 1])
     if chosen is None:
@@ -30,7 +30,7 @@ def photo_column(side: str, label: str, detector: str, model_name: str) -> FaceV
         return None
     st.image(detection.faces[face].aligned, caption=f"aligned face, as {model_name} sees it", width=140)
     try:
-        return cached_face_vector(data, name, detector, face, model_name)
+        return cached_embedding(data, name, detector, face, model_name)
     except LabError as exc:
         st.error(str(exc))
         return None
@@ -58,7 +58,7 @@ def main() -> None:
     if any(v is None for v in vectors):
         return
 
-    at_default = compare_faces(vectors[0], vectors[1], model_name, metric).verdict
+    at_default = verdict(vectors[0], vectors[1], model_name, metric)  # stage 4 on the two cached embeddings
     threshold = threshold_slider_ui(model_name, metric, f"verify_threshold_{model_name}_{metric}", at_default.distance)
     result = at_default.at(threshold)
     figures = st.columns(3)

@@ -11,9 +11,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lab import limits
 from lab.cli import data, embed, evaluate, faces, train
-from lab.errors import LabError, OutOfRangeError
+from lab.errors import LabError
 
 GROUPS = (data, train, evaluate, embed, faces)
 
@@ -29,18 +28,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _checked_threshold(parser: argparse.ArgumentParser, args: argparse.Namespace) -> bool:
-    """A face threshold's scale is its metric's, known only once every option is parsed."""
-    if getattr(args, "threshold", None) is None:
-        return True
-    try:
-        args.threshold = limits.FACE_THRESHOLDS[args.metric].parse(args.threshold)
-    except OutOfRangeError as exc:
-        print(f"{parser.prog} {args.group} {args.command}: error: argument --threshold: {exc}", file=sys.stderr)
-        return False
-    return True
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ start-up chatter is not for users
     parser = build_parser()
@@ -48,11 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # argparse printed the usage error (status 2) or the help (status 0)
         return int(stop.code or 0)
-    if not _checked_threshold(parser, args):
-        return 2
     try:
         return args.run(args)
-    except ValueError as exc:  # invalid option values (names, sizes) found after parsing
+    except ValueError as exc:  # invalid option values (names, a threshold off its metric's scale) found after parsing
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except LabError as exc:

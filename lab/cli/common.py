@@ -76,6 +76,13 @@ def data_dir_option() -> argparse.ArgumentParser:
     return parent
 
 
+def checked_threshold(args: argparse.Namespace) -> None:
+    """``--threshold`` on its metric's scale (cosine 0 to 2, angular 0 to 1, ...), checked before any photo is read:
+    the scale depends on ``--metric``, so argparse cannot check it alone. Exit status 2, like argparse's errors."""
+    if args.threshold is not None:
+        args.threshold = limits.face_threshold(args.metric, args.threshold)
+
+
 def warn_about_threshold(model: str, metric: str, threshold: float | None) -> None:
     """A threshold the user chose that makes the verdict meaningless is run, with a word on stderr."""
     from lab.faces.embedding import threshold_note

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from lab.errors import StorageError
+from lab.workflows.evaluation import FEATURE_LAYERS
 
 
 def add_parser(groups: argparse._SubParsersAction) -> None:
@@ -17,7 +18,7 @@ def add_parser(groups: argparse._SubParsersAction) -> None:
     embed.add_argument("images", type=Path, nargs="+", metavar="IMAGE")
     embed.add_argument("--out", type=Path, required=True, metavar="FILE.npy")
     embed.add_argument("--model", default="default")
-    embed.add_argument("--layer", choices=("embedding", "features"), default="embedding")
+    embed.add_argument("--layer", choices=FEATURE_LAYERS, default="embedding")
     embed.set_defaults(run=run)
 
 
@@ -27,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from lab.files import atomic_write
     from lab.images import read_drawing, read_upload_file
     from lab.siamese.store import load_model
+    from lab.workflows.evaluation import codes_of
 
     out = args.out if args.out.suffix == ".npy" else args.out.with_name(args.out.name + ".npy")
     for target in {args.out, out}:
@@ -36,8 +38,7 @@ def run(args: argparse.Namespace) -> int:
         raise StorageError(f"the folder {out.parent} does not exist")
     drawings = [read_drawing(read_upload_file(path, "drawing"), str(path)).ink for path in args.images]
     model, info = load_model(args.model)
-    ink = np.stack(drawings)
-    codes = model.embed(ink) if args.layer == "embedding" else model.features(ink)
+    codes = codes_of(model, np.stack(drawings), args.layer)
     try:
         atomic_write(out, lambda temporary: np.save(temporary, codes))
     except OSError as exc:

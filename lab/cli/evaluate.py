@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from lab import limits
-from lab.cli.common import bounded, print_json
+from lab.cli.common import bounded, data_dir_option, print_json
+from lab.workflows.evaluation import FEATURE_LAYERS
 
 
 def add_parser(groups: argparse._SubParsersAction) -> None:
     evaluate = groups.add_parser(
-        "evaluate", help="measure a stored model on the evaluation alphabets",
+        "evaluate", parents=[data_dir_option()], help="measure a stored model on the evaluation alphabets",
         description="pairs: verification accuracy, ROC AUC and equal error rate on random pairs. nway: accuracy "
         "on seeded N-way one-shot tasks with 95%% confidence intervals. lake: Lake's 20 official runs, with the "
         "modified Hausdorff baseline computed here. nn: nearest-template classification of drawers 10-19.",
@@ -24,11 +24,10 @@ def add_parser(groups: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--seed", type=bounded(limits.SEED), default=0)
     evaluate.add_argument("--within-alphabet", action="store_true",
                           help="pairs and nway: draw the other characters from the same alphabet (harder)")
-    evaluate.add_argument("--layer", choices=("features", "embedding"), default="features",
+    evaluate.add_argument("--layer", choices=FEATURE_LAYERS, default="features",
                           help="nn: the encoder without its last dense layer (the lecture's exercise), or the embedding")
     evaluate.add_argument("--one-shot", action="store_true", help="nn: one template per character (drawer 0)")
     evaluate.add_argument("--json", action="store_true", help="print a JSON object instead of text")
-    evaluate.add_argument("--data-dir", type=Path, default=None)
     evaluate.set_defaults(run=run)
 
 
@@ -69,7 +68,7 @@ def _lake(args: argparse.Namespace) -> tuple[dict, str, float]:
     model, info = load_model(args.model)
     runs = load_runs(runs_path(args.data_dir))
     result = lake_evaluation(model, info.name, runs, hausdorff_baseline(runs))
-    return result.as_dict(), info.name, float(info.metadata.get("threshold", 0.5))
+    return result.as_dict(), info.name, info.threshold
 
 
 def _print_figures(args: argparse.Namespace, model: str, threshold: float, figures: dict) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from lab.cli.common import print_json, warn_about_threshold
+from lab.cli.common import checked_threshold, print_json, warn_about_threshold
 
 
 def _database(args: argparse.Namespace) -> Path:
@@ -60,6 +60,7 @@ def identify(args: argparse.Namespace) -> int:
     from lab.faces.photos import load_photo
     from lab.workflows.faces import identify_photo
 
+    checked_threshold(args)
     database = open_database(_database(args))
     warn_about_threshold(database.model, args.metric, args.threshold)
     photo = load_photo(args.photo)  # read in memory; an identified photo is never stored

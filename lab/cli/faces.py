@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from lab import limits
-from lab.cli.common import bounded, print_json, warn_about_threshold
+from lab.cli.common import bounded, checked_threshold, print_json, warn_about_threshold
 from lab.cli.face_database import enrol, identify, list_people, remove
 from lab.errors import StorageError
 
@@ -68,7 +68,7 @@ def _add_photo_commands(face_commands: argparse._SubParsersAction) -> None:
     verify_cmd.add_argument("second", type=Path)
     face_choices(verify_cmd)
     verify_cmd.add_argument("--metric", choices=METRICS, default="cosine")
-    verify_cmd.add_argument("--threshold", default=None, metavar="T", help="default: DeepFace's for the model and metric")
+    verify_cmd.add_argument("--threshold", type=float, default=None, metavar="T", help="default: DeepFace's for the model and metric")
     verify_cmd.add_argument("--face-a", type=bounded(limits.FACE_NUMBER), default=None, help="face of the first photo, 1 = leftmost (default: largest)")
     verify_cmd.add_argument("--face-b", type=bounded(limits.FACE_NUMBER), default=None, help="face of the second photo (default: largest)")
     verify_cmd.add_argument("--json", action="store_true")
@@ -95,7 +95,7 @@ def _add_database_commands(face_commands: argparse._SubParsersAction) -> None:
     identify_cmd.add_argument("photo", type=Path)
     database_options(identify_cmd)
     identify_cmd.add_argument("--metric", choices=METRICS, default="cosine")
-    identify_cmd.add_argument("--threshold", default=None, metavar="T", help="default: DeepFace's for the model and metric")
+    identify_cmd.add_argument("--threshold", type=float, default=None, metavar="T", help="default: DeepFace's for the model and metric")
     identify_cmd.add_argument("--face", type=bounded(limits.FACE_NUMBER), default=None, help="only this face, 1 = leftmost (default: every face)")
     identify_cmd.add_argument("--json", action="store_true")
 
@@ -214,6 +214,7 @@ def _verify(args: argparse.Namespace) -> int:
     from lab.faces.photos import load_photo
     from lab.faces.pipeline import verify_photos
 
+    checked_threshold(args)
     model, detector = args.model, args.detector
     warn_about_threshold(model, args.metric, args.threshold)
     result = verify_photos(load_photo(args.first), load_photo(args.second), model, detector, args.metric, args.threshold,

@@ -205,13 +205,16 @@ def locked(path: Path) -> Iterator[None]:
 
 
 def _clean_if_idle(path: Path) -> None:
-    """Leftovers of killed writers go on open too (a database that is only read again); not while one writes."""
+    """Leftovers of killed writers go on open too (a database that is only read again); not while one writes.
+
+    Every writer holds the lock file, so without one there is nothing to clean and none is created here.
+    """
     try:
-        with open(path.with_suffix(".lock"), "a") as handle:
+        with open(path.with_suffix(".lock"), "rb") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             remove_stale_temporaries(path)
     except OSError:
-        pass  # a writer holds the lock (it cleans when it takes it), or the folder is read-only
+        pass  # no lock file, a writer holds it (and cleans when it takes it), or the folder cannot be read
 
 
 def enrol(path: Path, model: str, detector: str, person: str, vectors: np.ndarray,

@@ -47,6 +47,12 @@ class ModelInfo:
     metadata: dict
     shipped: bool
 
+    @property
+    def threshold(self) -> float:
+        """The model's own same/different threshold on its similarity (calibrated on validation pairs when trained
+        here; the course's 0.5 for models from elsewhere)."""
+        return float(self.metadata.get("threshold", 0.5))
+
 
 def check_name(name: str) -> str:
     if not _NAME.match(name) or name.endswith(".keras") or name.endswith(".json"):

@@ -11,7 +11,7 @@ Pages wrap them in Streamlit's caches and draw; commands call them and print.
 | nearest-neighbour exercise | :func:`lab.workflows.nearest.nearest_neighbour` |
 | embedding map | :func:`lab.workflows.embedding_map.embedding_map` |
 | training run (train, test, store) | :func:`lab.workflows.training.training_run` |
-| verify two photos | :func:`lab.workflows.faces.verify_two_photos` |
+| verify two photos | :func:`lab.faces.pipeline.verify_photos` |
 | identify a photo | :func:`lab.workflows.faces.identify_photo` |
 | enrol a person | :func:`lab.workflows.faces.enrol_photos` |
 | threshold analysis | :func:`lab.workflows.faces.threshold_analysis` |

@@ -19,19 +19,19 @@ from lab.siamese.store import DEFAULT_MODEL, ModelInfo, load_model
 FEATURE_LAYERS = ("features", "embedding")
 
 
-def set_codes(model: SiameseModel, data: OmniglotSet, layer: str = "embedding") -> np.ndarray:
-    """Codes of every drawing of a set, shape (characters, 20, d).
-
-    ``embedding``: the tower's output, which the model compares; ``features``: the encoder without its last
-    dense layer (the lecture's nearest-neighbour exercise).
-    """
-    flat = data.images.reshape(-1, *data.images.shape[2:])
+def codes_of(model: SiameseModel, ink: np.ndarray, layer: str = "embedding") -> np.ndarray:
+    """(n, d) codes of (n, 105, 105) drawings. ``embedding``: the tower's output, which the model compares;
+    ``features``: the encoder without its last dense layer (the lecture's nearest-neighbour exercise)."""
     if layer == "embedding":
-        codes = model.embed(flat)
-    elif layer == "features":
-        codes = model.features(flat)
-    else:
-        raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(FEATURE_LAYERS)}")
+        return model.embed(ink)
+    if layer == "features":
+        return model.features(ink)
+    raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(FEATURE_LAYERS)}")
+
+
+def set_codes(model: SiameseModel, data: OmniglotSet, layer: str = "embedding") -> np.ndarray:
+    """Codes of every drawing of a set, shape (characters, 20, d)."""
+    codes = codes_of(model, data.images.reshape(-1, *data.images.shape[2:]), layer)
     return codes.reshape(data.n_characters, data.images.shape[1], -1)
 
 
@@ -52,7 +52,7 @@ class Evaluation:
     @property
     def threshold(self) -> float:
         """The model's own same/different threshold (calibrated on validation pairs when trained here)."""
-        return float(self.info.metadata.get("threshold", 0.5))
+        return self.info.threshold
 
 
 def load_evaluation(model_name: str = DEFAULT_MODEL, data_dir: Path | None = None, layer: str = "embedding") -> Evaluation:

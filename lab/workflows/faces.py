@@ -9,8 +9,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from lab.errors import LabError
-from lab.faces.calibration import LabelledFaces, ThresholdReport, pair_distances, threshold_report
+from lab.faces.calibration import LabelledFaces, ThresholdReport, threshold_report
 from lab.faces.database import FaceDatabase, Identification, enrol
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
@@ -45,15 +47,20 @@ class PhotoIdentification:
 
 
 def identify_photo(photo: Photo, database: FaceDatabase, metric: str = "cosine", threshold: float | None = None,
-                   face: int | None = None, detection: Detection | None = None) -> PhotoIdentification:
-    """Who is in the photo: every face (or only ``face``), each against everyone enrolled. Nothing is stored."""
+                   face: int | None = None, detection: Detection | None = None,
+                   vectors: np.ndarray | None = None) -> PhotoIdentification:
+    """Who is in the photo: every face (or only ``face``), each against everyone enrolled. Nothing is stored.
+
+    ``detection`` and ``vectors`` (the embeddings of those faces, in order) skip work a page has cached already.
+    """
     if database.size == 0:
         raise LabError(f"the face database {database.path.stem!r} is empty: enrol someone first")
     limit = checked_threshold(database.model, metric, threshold)  # before any work
     detection = detect(photo, database.detector) if detection is None else detection
     choose_face(detection, photo.name)  # refuses a photo with no face
     rows = range(len(detection.faces)) if face is None else [choose_face(detection, photo.name, face)]
-    vectors = embed([detection.faces[r].aligned for r in rows], database.model)
+    if vectors is None:
+        vectors = embed([detection.faces[r].aligned for r in rows], database.model)
     started = time.perf_counter()
     found = [database.identify(vector, metric, limit) for vector in vectors]
     search_ms = (time.perf_counter() - started) * 1000 / max(len(found), 1)
@@ -99,9 +106,11 @@ class ThresholdAnalysis:
         return next(r for r in self.reports if r.metric == metric)
 
     def pair_counts(self) -> tuple[int, int]:
-        """(same-person pairs, different-person pairs): the same for every metric."""
-        _, same, _ = pair_distances(self.faces, self.reports[0].metric)
-        return int(same.sum()), int((~same).sum())
+        """(same-person pairs, different-person pairs) among the faces: the same for every metric."""
+        _, per_person = np.unique(np.asarray(self.faces.people), return_counts=True)
+        faces = len(self.faces.people)
+        same = int((per_person * (per_person - 1) // 2).sum())
+        return same, faces * (faces - 1) // 2 - same
 
     def table(self) -> list[dict]:
         """One row per metric, as the threshold lab and the command line show it."""

@@ -73,13 +73,14 @@ class PairRoc:
     def worst_errors(self, threshold: float, count: int = 6) -> tuple[list[PairError], list[PairError], int, int]:
         """The ``count`` worst false accepts (highest scores) and false rejects (lowest), and how many of each."""
         scores, same, pairs = self.scored.scores, self.scored.same, self.scored.pairs
-        found = []
+        found, counts = [], []
         for wrong, order in ((~same & (scores > threshold), -1), (same & (scores <= threshold), 1)):
             indices = np.flatnonzero(wrong)
             worst = indices[np.argsort(order * scores[indices], kind="stable")[:count]]
             found.append([PairError(tuple(map(int, pairs.left[i])), tuple(map(int, pairs.right[i])), float(scores[i]))
                           for i in worst])
-        return found[0], found[1], int((~same & (scores > threshold)).sum()), int((same & (scores <= threshold)).sum())
+            counts.append(int(indices.size))
+        return found[0], found[1], counts[0], counts[1]
 
     def as_dict(self) -> dict:
         return {

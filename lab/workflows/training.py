@@ -16,7 +16,7 @@ from lab.siamese.model import SiameseModel
 from lab.siamese.store import ModelInfo, load_model, save_model
 from lab.siamese.training import Progress, TrainConfig, TrainResult, train
 from lab.workflows.evaluation import set_codes
-from lab.workflows.nway import lake_evaluation
+from lab.evaluation.lake import evaluate_lake
 from lab.workflows.pairs import roc_of, scored_pairs
 
 
@@ -36,9 +36,10 @@ class TrainingRun:
 def test_figures(model: SiameseModel, threshold: float, data_dir: Path | None = None) -> dict:
     """Lake's 20 runs and 10,000 random evaluation pairs (seed 0): the figures stored with every model."""
     data = load_set("evaluation", data_dir)
-    lake = lake_evaluation(model, "", load_runs(runs_path(data_dir))).as_dict()
+    lake = evaluate_lake(model.embed, model.head(), load_runs(runs_path(data_dir)))
     pairs = roc_of(scored_pairs(model, data, set_codes(model, data)), threshold).as_dict()
-    return {"lake_accuracy": lake["lake_accuracy"], "lake_run_accuracy": lake["lake_run_accuracy"], **pairs}
+    return {"lake_accuracy": lake.accuracy, "lake_run_accuracy": [round(float(a), 4) for a in lake.run_accuracy],
+            **pairs}
 
 
 def training_run(
