@@ -7,8 +7,6 @@ stale cache. This module knows the fields of a set, not its class, so that lab.d
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -16,6 +14,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from lab.config import array_cache_dir
+from lab.files import atomic_write
 
 CACHE_FORMAT = 1
 
@@ -43,12 +42,13 @@ def cache_path(set_name: str, fingerprint: str) -> Path:
 
 
 def save_cache(data: CachedFields, path: Path) -> None:
+    """Write the set's arrays under a temporary name and rename (:func:`lab.files.atomic_write`): a crash
+    mid-write never leaves a cache that looks valid."""
     path.parent.mkdir(parents=True, exist_ok=True)
     names = list(data.alphabets)
-    # Written to a temporary file and renamed: a crash mid-write never leaves a cache that looks valid.
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as stream:
             np.savez(
                 stream,
                 packed=np.packbits(data.images.reshape(-1)),
@@ -58,10 +58,8 @@ def save_cache(data: CachedFields, path: Path) -> None:
                 alphabet_names=np.array(names),
                 alphabet_ranges=np.array([data.alphabets[n] for n in names], dtype=np.int64).reshape(-1, 2),
             )
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
 
 
 def load_cache(path: Path, build: Callable[..., T]) -> T | None:
