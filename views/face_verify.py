@@ -8,6 +8,7 @@ import streamlit as st
 from lab.errors import LabError
 from lab.faces.detection import draw_boxes
 from lab.faces.embedding import OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, threshold_table, verdict
+from lab.formatting import signed_change
 from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
 from ui.face_widgets import display_width, face_picker_ui, photo_ui, settings_ui, threshold_slider_ui
 
@@ -63,8 +64,8 @@ def main() -> None:
     result = at_default.at(threshold)
     figures = st.columns(3)
     figures[0].metric(f"{metric} distance between the faces", f"{result.distance:.4f}")
-    figures[1].metric("threshold", f"{result.threshold:.4f}", delta=f"{result.threshold - result.default_threshold:+.4f} from DeepFace's",
-                      delta_color="off")
+    figures[1].metric("threshold", f"{result.threshold:.4f}", delta_color="off",
+                      delta=signed_change(result.threshold - result.default_threshold, 4, "from DeepFace's"))
     figures[2].metric("verdict", "same person" if result.verified else "different people")
     message = (f"Distance {result.distance:.4f} {'≤' if result.verified else '>'} threshold {result.threshold:.4f}: "
                f"**{'the same person' if result.verified else 'different people'}**.")

@@ -15,9 +15,11 @@ def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
     assert app.title[0].value.startswith("Verify")
     shown = metrics(app)
     assert shown["verdict"] == "same person" and shown["threshold"] == "0.4000"  # Facenet's cosine threshold
+    assert deltas(app)["threshold"] == ""  # at DeepFace's threshold: no "+0.0000" arrow
     distance = float(shown["cosine distance between the faces"])
     app.slider(key="verify_threshold_Facenet_cosine").set_value(round(distance / 2, 3)).run()
     assert metrics(app)["verdict"] == "different people"
+    assert deltas(app)["threshold"].startswith("-") and deltas(app)["threshold"].endswith("from DeepFace's")
     assert "different people" in app.warning[0].value
     app.selectbox(key="verify_model").set_value("Dlib").run()
     assert metrics(app)["threshold"] == "0.0700" and metrics(app)["verdict"] == "same person"

@@ -30,6 +30,11 @@ def metrics(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
+def deltas(app: AppTest) -> dict[str, str]:
+    """Each metric's delta text, "" where the metric has none (no arrow drawn)."""
+    return {m.label: m.proto.delta for m in app.metric}
+
+
 def upload(app: AppTest, key: str, path: Path) -> AppTest:
     app.radio(key=f"{key}_source").set_value("Upload").run()
     return app.file_uploader(key=f"{key}_upload").upload(path.name, path.read_bytes()).run()
