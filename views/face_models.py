@@ -12,8 +12,10 @@ from lab.faces.catalog import catalog
 from lab.faces.embedding import threshold_table
 from lab.faces.weights import ensure_weights, weights_dir
 
-STATE_ICONS = {"ready": "✅ ready offline", "will download": "⬇️ downloads on first use (needs internet)",
-               "needs a package": "📦 needs a package"}
+# Plain words, not emoji: Debian's Chromium has no colour-emoji font and draws them as empty boxes, and
+# st.dataframe cells show Material shortcodes (":material/check_circle:") as their literal text.
+STATE_LABELS = {"ready": "ready offline", "will download": "downloads on first use (needs internet)",
+                "needs a package": "needs a package"}
 
 
 def main() -> None:
@@ -28,7 +30,7 @@ def main() -> None:
     for kind in ("model", "detector"):
         st.subheader("Recognition models" if kind == "model" else "Detectors")
         st.dataframe(pd.DataFrame([{
-            "name": r.name, "status": STATE_ICONS[r.state], "files": ", ".join(r.files) or "(inside its package)",
+            "name": r.name, "status": STATE_LABELS[r.state], "files": ", ".join(r.files) or "(inside its package)",
             "how to make it ready offline": r.how,
         } for r in rows if r.kind == kind]), hide_index=True, width="stretch")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe, Table
 
 from tests.conftest import REPO
 
@@ -28,6 +30,24 @@ def image_captions(app: AppTest) -> list[str]:
 
 def metrics(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
+
+
+def displayed_texts(app: AppTest) -> list[str]:
+    """Every text of the page and its sidebar: each element's message (labels, values, options, help) and each
+    table's cells (a table's message holds them as Arrow bytes, unreadable as text)."""
+    texts: list[str] = []
+
+    def visit(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            texts.append(text_format.MessageToString(proto, as_utf8=True))
+        if isinstance(node, (Dataframe, Table)):
+            texts.append(node.value.to_string())
+        for child in getattr(node, "children", {}).values():
+            visit(child)
+
+    visit(app._tree)
+    return texts
 
 
 def deltas(app: AppTest) -> dict[str, str]:
