@@ -6,6 +6,8 @@ within seconds.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,10 @@ from lab.data.fetch import OFFICIAL_FILES, status
 from lab.siamese.store import list_models, models_table
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
+
+# A shipped picture, not an emoji or a :material/...: icon: for those the browser fetches a font or an emoji image
+# from the internet, which fails in a classroom without one.
+FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.png"
 
 # The page files live in views/, not pages/: a pages/ folder switches on Streamlit's legacy multipage mode,
 # in which a fresh server answers a bookmarked URL with a "Page not found" dialog (or runs the page file
@@ -104,7 +110,7 @@ def home() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="One-Shot Lab", page_icon=":material/school:", layout="wide")
+    st.set_page_config(page_title="One-Shot Lab", page_icon=str(FAVICON), layout="wide")
     projector_toggle()
     navigation = st.navigation({
         "One-Shot Lab": [st.Page(home, title="Home", icon=":material/home:", default=True)],
