@@ -2,6 +2,9 @@
 
 Every folder can be set by an environment variable, so that tests, CI and users can point the lab at their
 own copies; the defaults follow the XDG convention (``~/.cache/oneshot-lab``).
+
+Every folder comes back resolved (absolute, no ``..``): ``./run.sh`` sets ``../shared/...``, and pages and commands
+show these folders as they are, where ``/work/app/../shared/data`` would hide which folder is meant.
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ CACHE_DIR_ENV = "ONESHOT_CACHE_DIR"
 def user_cache_root() -> Path:
     """The per-user cache folder of the lab (``$XDG_CACHE_HOME/oneshot-lab`` or ``~/.cache/oneshot-lab``)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "oneshot-lab"
+    return _resolved(Path(base) / "oneshot-lab")
+
+
+def _resolved(folder: Path) -> Path:
+    return folder.expanduser().resolve()
 
 
 def omniglot_dir(override: str | os.PathLike[str] | None = None) -> Path:
@@ -25,17 +32,17 @@ def omniglot_dir(override: str | os.PathLike[str] | None = None) -> Path:
     Order: an explicit ``override`` (the CLI's ``--data-dir``), then ``$OMNIGLOT_DIR``, then the user cache.
     """
     if override:
-        return Path(override).expanduser()
+        return _resolved(Path(override))
     env = os.environ.get(OMNIGLOT_DIR_ENV)
     if env:
-        return Path(env).expanduser()
+        return _resolved(Path(env))
     return user_cache_root() / "omniglot"
 
 
 def array_cache_dir() -> Path:
     """Where decoded arrays are cached. Separate from the data folder, which may be read-only."""
     env = os.environ.get(CACHE_DIR_ENV)
-    root = Path(env).expanduser() if env else user_cache_root()
+    root = _resolved(Path(env)) if env else user_cache_root()
     return root / "arrays"
 
 
@@ -48,12 +55,12 @@ def face_db_dir(override: str | os.PathLike[str] | None = None) -> Path:
     Data, not a cache: an enrolled person must survive clearing caches.
     """
     if override:
-        return Path(override).expanduser()
+        return _resolved(Path(override))
     env = os.environ.get(FACE_DB_DIR_ENV)
     if env:
-        return Path(env).expanduser()
+        return _resolved(Path(env))
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "oneshot-lab" / "faces"
+    return _resolved(Path(base) / "oneshot-lab" / "faces")
 
 
 FACES_DIR_ENV = "FACES_DIR"
@@ -62,4 +69,4 @@ FACES_DIR_ENV = "FACES_DIR"
 def faces_dir() -> Path | None:
     """A folder of sample face photos (``$FACES_DIR``; ``./run.sh`` points it at ``../shared/data/faces``), if any."""
     env = os.environ.get(FACES_DIR_ENV)
-    return Path(env).expanduser() if env and Path(env).expanduser().is_dir() else None
+    return _resolved(Path(env)) if env and Path(env).expanduser().is_dir() else None

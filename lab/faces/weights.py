@@ -67,7 +67,7 @@ OFFLINE_FILES = (
 
 def deepface_home() -> Path:
     """DeepFace's home folder (``$DEEPFACE_HOME``, else the user's home), as DeepFace itself computes it."""
-    return Path(os.environ.get("DEEPFACE_HOME") or Path.home()).expanduser()
+    return Path(os.environ.get("DEEPFACE_HOME") or Path.home()).expanduser().resolve()  # shown as is: no ".."
 
 
 def weights_dir(home: Path | None = None) -> Path:

@@ -234,3 +234,10 @@ def test_embed_generated_drawings_with_the_shipped_model(tmp_path: Path, mini_ev
     codes, expected = embed_drawings(tmp_path, mini_evaluation.images, [(5, 0), (20, 3), (5, 1)], capsys)
     assert codes.shape == expected.shape and codes.shape[0] == 3
     np.testing.assert_allclose(codes, expected, atol=1e-5)
+
+
+def test_data_info_shows_the_data_folder_resolved(miniature_omniglot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["data", "info", "--json", "--data-dir", str(miniature_omniglot / ".." / "omniglot")]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["data_dir"] == str(miniature_omniglot)
+    assert all("/../" not in entry["path"] for entry in info["files"].values())

@@ -66,3 +66,25 @@ def test_faces_dir_only_when_the_folder_exists(clean_environment: Path, monkeypa
     assert config.faces_dir() == tmp_path / "faces"
     monkeypatch.setenv(config.FACES_DIR_ENV, "")
     assert config.faces_dir() is None
+
+
+def test_every_folder_comes_back_resolved(clean_environment: Path, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
+    """run.sh sets ../shared/...: the pages and commands show the folder itself, never '/x/../shared'."""
+    (tmp_path / "faces").mkdir()
+    (tmp_path / "app").mkdir()
+    detour = tmp_path / "app" / ".."
+    monkeypatch.setenv(config.OMNIGLOT_DIR_ENV, str(detour / "omniglot"))
+    monkeypatch.setenv(config.CACHE_DIR_ENV, str(detour / "cache"))
+    monkeypatch.setenv(config.FACE_DB_DIR_ENV, str(detour / "db"))
+    monkeypatch.setenv(config.FACES_DIR_ENV, str(detour / "faces"))
+    assert config.omniglot_dir() == tmp_path / "omniglot"
+    assert config.array_cache_dir() == tmp_path / "cache" / "arrays"
+    assert config.face_db_dir() == tmp_path / "db"
+    assert config.faces_dir() == tmp_path / "faces"
+    assert config.omniglot_dir(detour / "flag") == tmp_path / "flag"
+    assert config.face_db_dir(str(detour / "flag-db")) == tmp_path / "flag-db"
+    monkeypatch.chdir(tmp_path)
+    assert config.omniglot_dir("relative") == tmp_path / "relative"  # absolute, too
+    monkeypatch.setenv("XDG_CACHE_HOME", str(detour / "xdg"))
+    assert config.user_cache_root() == tmp_path / "xdg" / "oneshot-lab"

@@ -83,3 +83,11 @@ def test_a_file_with_the_wrong_checksum_is_never_installed(home: Path, tmp_path:
     (source / "model.bin").write_bytes(b"the real weights")
     [fixed] = ensure_weights(source, files=(file,))
     assert fixed.state == "copied" and (weights_dir() / "model.bin").read_bytes() == b"the real weights"
+
+
+def test_the_weights_folder_is_shown_resolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path / "app" / ".." / "home"))
+    assert weights_dir() == tmp_path / "home" / ".deepface" / "weights"
+    main(["faces", "models"])
+    assert f"DeepFace weights folder: {tmp_path / 'home'}" in capsys.readouterr().out
