@@ -58,7 +58,9 @@ def database_ui() -> FaceDatabase | None:
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return None
-    st.sidebar.caption(f"`{database.path}` ({database.model} + {database.detector}); folder set by `FACE_DB_DIR`.")
+    # Markdown, not a caption: readable from the back of a lecture room, in one line.
+    st.sidebar.markdown(f"**Face database:** {database.summary()}")
+    st.sidebar.caption(f"`{database.path}`; folder set by `FACE_DB_DIR`.")
     return database
 
 

@@ -89,6 +89,13 @@ class FaceDatabase:
     def size(self) -> int:
         return int(self.people.size)
 
+    def summary(self) -> str:
+        """One line naming the database in use, for a sidebar: a lecturer switching databases must see which one
+        the page enrols into and identifies against."""
+        people = len(self.persons())
+        return (f"{self.path.stem} ({self.model} + {self.detector}), {people} {'person' if people == 1 else 'people'}, "
+                f"{self.size} {'face' if self.size == 1 else 'faces'}")
+
     def persons(self) -> dict[str, list[int]]:
         """``{person: rows of their faces}``, in enrolment order."""
         rows: dict[str, list[int]] = {}

@@ -76,6 +76,9 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> Non
     app.text_input(key="db_new").set_value("lecture").run()
     app.button(key="enrol_samples").click().run()
     assert any("5 people, 9 faces" in m.value for m in app.markdown)
+    in_use = [m.value for m in app.sidebar.markdown if m.value.startswith("**Face database:**")]
+    assert len(in_use) == 1 and in_use[0].startswith("**Face database:** lecture (Facenet + ")
+    assert in_use[0].endswith("), 5 people, 9 faces")  # name, model, detector and counts in one line
     identified = [s.value for s in app.success]
     assert any(v.startswith("**kit_harington**") for v in identified)  # the default sample, johnsnow_test1.jpg
     app.slider(key="identify_threshold_cosine").set_value(0.05).run()
@@ -84,6 +87,7 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> Non
     app.button(key="remove_kit_harington").click().run()
     assert not app.exception
     assert any("4 people, 7 faces" in m.value for m in app.markdown)
+    assert any(m.value.endswith("4 people, 7 faces") for m in app.sidebar.markdown)
     assert captions_before != image_captions(app)
 
 

@@ -97,3 +97,10 @@ def test_identification_ranks_each_person_once_by_their_nearest_face() -> None:
     assert [m.person for m in found.ranking] == ["a", "b", "c"]
     assert found.ranking[0].face == 0 and found.person == "a"
     assert database.identify(np.array([0.5, 0.5]), "euclidean", threshold=0.2).person is None
+
+
+def test_the_summary_names_the_database_its_model_detector_and_counts(tmp_path: Path) -> None:
+    empty = FaceDatabase(tmp_path / "class.npz", "Facenet", "yunet")
+    assert empty.summary() == "class (Facenet + yunet), 0 people, 0 faces"
+    one = FaceDatabase(tmp_path / "lab.npz", "Dlib", "opencv", np.array(["ada"]))
+    assert one.summary() == "lab (Dlib + opencv), 1 person, 1 face"
