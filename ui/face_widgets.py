@@ -57,14 +57,19 @@ def model_ui(key: str) -> str:
                         "faster on a CPU. Other DeepFace models need a download: see the Face models page.")
 
 
+def notes_help(notes: dict[str, str], names: list[str] | tuple[str, ...]) -> str:
+    """Each option's description, one per line, for a select box's help: in the option text itself they were cut
+    off at a third of the page ("yunet: YuNet (2023): a small CNN, the fastes...")."""
+    return "\n".join(f"- **{name}**: {notes[name]}" for name in names)
+
+
 def detector_ui(key: str) -> str:
     detectors = ready_names("detector", OFFLINE_DETECTORS) or list(OFFLINE_DETECTORS)
-    return st.selectbox("Face detector", detectors, key=f"{key}_detector",
-                        format_func=lambda d: f"{d}: {DETECTOR_NOTES[d]}")
+    return st.selectbox("Face detector", detectors, key=f"{key}_detector", help=notes_help(DETECTOR_NOTES, detectors))
 
 
 def metric_ui(key: str) -> str:
-    return st.selectbox("Distance metric", METRICS, key=f"{key}_metric", format_func=lambda m: f"{m}: {METRIC_NOTES[m]}")
+    return st.selectbox("Distance metric", METRICS, key=f"{key}_metric", help=notes_help(METRIC_NOTES, METRICS))
 
 
 def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float, prefix: str = "Threshold") -> float:

@@ -16,6 +16,10 @@ def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
     shown = metrics(app)
     assert shown["verdict"] == "same person" and shown["threshold"] == "0.4000"  # Facenet's cosine threshold
     assert deltas(app)["threshold"] == ""  # at DeepFace's threshold: no "+0.0000" arrow
+    for setting, described in (("model", "Facenet"), ("detector", "YuNet (2023)"), ("metric", "1 - cos(angle")):
+        chosen = app.selectbox(key=f"verify_{setting}")
+        assert max(len(option) for option in chosen.options) <= 16  # short enough for a third of the page
+        assert described in chosen.help  # the long descriptions are in the help
     distance = float(shown["cosine distance between the faces"])
     app.slider(key="verify_threshold_Facenet_cosine").set_value(round(distance / 2, 3)).run()
     assert metrics(app)["verdict"] == "different people"
