@@ -62,6 +62,8 @@ def main() -> None:
             "fold": f.fold, "training photos": f.train_photos, "test photos": f.test_photos,
             "(a) CNN error": f"{f.cnn_error:.0%}", "(b) embedding error": f"{f.embedding_error:.0%}",
         } for f in result.folds]), hide_index=True)
+        st.download_button("Download the folds (CSV)", result.folds_csv(), mime="text/csv", key="experiment_csv",
+                           file_name=f"experiment-folds-{model}-{folder.name}.csv")
         st.metric("(a) mean error of the CNN", f"{result.cnn_error:.0%}")
         st.metric(f"(b) mean error of {model} + 1-NN", f"{result.embedding_error:.0%}")
     st.success(result.conclusion())

@@ -100,6 +100,12 @@ def main() -> None:
     figures_view(analysis, metric, threshold, folder, found, same)
     st.subheader(f"All metrics for {model}")
     st.dataframe(pd.DataFrame(analysis.table()), hide_index=True, width="stretch")
+    exports = st.columns(2)
+    exports[0].download_button("Download this table (CSV)", analysis.as_csv(), mime="text/csv", key="threshold_csv",
+                               file_name=f"threshold-lab-{model}-{detector}-{folder.name}.csv")
+    exports[1].download_button(f"Download your {metric} threshold and its report (JSON)",
+                               analysis.as_json(metric, threshold), mime="application/json", key="threshold_json",
+                               file_name=f"threshold-{model}-{metric}-{folder.name}.json")
     st.caption("With few photos these figures move a lot from one photo to the next: a threshold for real use "
                "needs dozens of people. cosine and euclidean_l2 always have the same AUC and EER (see the Verify page).")
 

@@ -88,12 +88,16 @@ class ThresholdReport:
     at_target: OperatingPoint
 
     def as_dict(self) -> dict:
-        def point(p: OperatingPoint) -> dict:
-            return {"threshold": p.threshold, "accuracy": p.accuracy, "false_match_rate": p.false_accept_rate,
-                    "false_non_match_rate": p.false_reject_rate}
         return {"model": self.model, "distance_metric": self.metric, "auc": self.curve.auc, "eer": self.eer,
                 "eer_threshold": self.eer_threshold, "target_false_match_rate": self.target_far,
-                "deepface_threshold": point(self.default), "at_eer": point(self.at_eer), "at_target": point(self.at_target)}
+                "deepface_threshold": point_dict(self.default), "at_eer": point_dict(self.at_eer),
+                "at_target": point_dict(self.at_target)}
+
+
+def point_dict(p: OperatingPoint) -> dict:
+    """An operating point in the face vocabulary (false match / non-match), as reports and exports write it."""
+    return {"threshold": p.threshold, "accuracy": p.accuracy, "false_match_rate": p.false_accept_rate,
+            "false_non_match_rate": p.false_reject_rate}
 
 
 def threshold_report(faces: LabelledFaces, metric: str, target_far: float = 0.01) -> ThresholdReport:

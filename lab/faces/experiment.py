@@ -20,6 +20,7 @@ import numpy as np
 from lab.errors import LabError
 from lab.faces.calibration import embed_folder
 from lab.faces.embedding import distances
+from lab.formatting import csv_text
 from lab.limits import EPOCHS
 
 CNN_SIZE = 64
@@ -129,6 +130,11 @@ class ExperimentResult:
         return (f"With {self.people} people, {verdict}. Guessing would be wrong {chance:.0%} of the time. A CNN needs "
                 "many photos per person to learn what makes a face; the embedding learnt that from millions of "
                 "faces, so one photo per new person is enough: that is one-shot learning.")
+
+    def folds_csv(self) -> str:
+        """One row per fold, errors as fractions, with the settings that produced them."""
+        return csv_text([{**vars(f), "model": self.model, "detector": self.detector, "distance_metric": self.metric,
+                          "people": self.people} for f in self.folds])
 
     def as_dict(self) -> dict:
         return {"model": self.model, "detector": self.detector, "distance_metric": self.metric, "people": self.people,

@@ -4,6 +4,7 @@ a face database, enrol a person, analyse thresholds on a labelled folder, run th
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import multiprocessing
 import time
 from dataclasses import dataclass
@@ -12,13 +13,15 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import LabError
-from lab.faces.calibration import LabelledFaces, ThresholdReport, threshold_report
+from lab.faces.calibration import (LabelledFaces, ThresholdReport, distance_point, pair_distances, point_dict,
+                                   threshold_report)
 from lab.faces.database import FaceDatabase, Identification, enrol
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
 from lab.faces.experiment import ExperimentResult, run_experiment
 from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
+from lab.formatting import csv_text
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,22 @@ class ThresholdAnalysis:
                  "accuracy at DeepFace's": f"{r.default.accuracy:.1%}",
                  f"threshold for ≤ {target} false matches": round(r.threshold_at_target, 4),
                  "accuracy there": f"{r.at_target.accuracy:.1%}"} for r in self.reports]
+
+    def as_csv(self) -> str:
+        """The per-metric table with plain numbers (rates as fractions), for a spreadsheet."""
+        return csv_text([{"metric": r.metric, "auc": r.curve.auc, "eer": r.eer, "eer_threshold": r.eer_threshold,
+                          "deepface_threshold": r.default.threshold, "accuracy_at_deepface": r.default.accuracy,
+                          "target_false_match_rate": r.target_far, "threshold_at_target": r.threshold_at_target,
+                          "accuracy_at_target": r.at_target.accuracy} for r in self.reports])
+
+    def as_json(self, metric: str, threshold: float) -> str:
+        """The chosen metric's report with the user's threshold and how it does on these pairs: what to keep
+        with a deployed threshold, to know where it came from."""
+        found, same, _ = pair_distances(self.faces, metric)
+        chosen = {**self.report(metric).as_dict(), "detector": self.faces.detector, "faces": len(self.faces.people),
+                  "people": len(set(self.faces.people)), "threshold": float(threshold),
+                  "at_threshold": point_dict(distance_point(found, same, threshold))}
+        return json.dumps(chosen, indent=2)
 
     def as_dict(self) -> dict:
         return {"model": self.faces.model, "detector": self.faces.detector, "faces": len(self.faces.people),

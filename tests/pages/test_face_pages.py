@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 from pathlib import Path
+
+import pytest
 
 from PIL import Image
 
-from tests.support.pages import deltas, displayed_texts, image_captions, metrics, start, upload
+from tests.support.pages import deltas, displayed_texts, image_captions, metrics, record_downloads, start, upload
 
 
 def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
@@ -95,12 +99,20 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> Non
     assert captions_before != image_captions(app)
 
 
-def test_threshold_lab_and_models_pages() -> None:
+def test_threshold_lab_and_models_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = record_downloads(monkeypatch)
     app = start("views/face_threshold.py")
     shown = metrics(app)
     assert float(shown["AUC (area under the ROC)"]) > 0.9 and shown["EER (equal error rate)"].endswith("%")
     table = app.dataframe[0].value
     assert list(table["metric"]) == ["cosine", "euclidean", "euclidean_l2", "angular"]
+    app.slider(key="threshold_slider_Facenet_cosine").set_value(0.3).run()
+    assert app.download_button(key="threshold_csv").proto.label == "Download this table (CSV)"  # what the user clicks
+    assert "JSON" in app.download_button(key="threshold_json").proto.label
+    rows = list(csv.DictReader(io.StringIO(downloads["threshold-lab-Facenet-yunet-train.csv"].decode())))
+    assert [r["metric"] for r in rows] == list(table["metric"])
+    chosen = json.loads(downloads["threshold-Facenet-cosine-train.json"])
+    assert chosen["threshold"] == 0.3 and chosen["at_threshold"]["threshold"] == 0.3 and chosen["model"] == "Facenet"
     app.switch_page("views/face_models.py").run()
     models = app.dataframe[0].value
     assert set(models.loc[models["status"] == "ready offline", "name"]) == {"Facenet", "Dlib"}  # was "✅ ready offline"
@@ -115,7 +127,8 @@ def is_emoji(character: str) -> bool:
     return ord(character) >= 0x2500
 
 
-def test_experiment_page_runs_both_methods() -> None:
+def test_experiment_page_runs_both_methods(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = record_downloads(monkeypatch)
     app = start("views/face_experiment.py")
     app.number_input(key="experiment_epochs").set_value(10).run()
     app.toggle(key="experiment_run").set_value(True).run(timeout=300)
@@ -123,3 +136,5 @@ def test_experiment_page_runs_both_methods() -> None:
     shown = metrics(app)
     assert shown["(b) mean error of Facenet + 1-NN"] == "0%"
     assert "one-shot learning" in app.success[0].value
+    folds = list(csv.DictReader(io.StringIO(downloads["experiment-folds-Facenet-train.csv"].decode())))
+    assert [f["fold"] for f in folds] == ["1", "2"] and all(float(f["embedding_error"]) == 0 for f in folds)

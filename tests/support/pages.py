@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from google.protobuf import text_format
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
@@ -53,6 +55,22 @@ def displayed_texts(app: AppTest) -> list[str]:
 def deltas(app: AppTest) -> dict[str, str]:
     """Each metric's delta text, "" where the metric has none (no arrow drawn)."""
     return {m.label: m.proto.delta for m in app.metric}
+
+
+def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """``{file name: content}`` of every download button drawn from now on. AppTest's media storage lives only
+    during a run, so the content is caught on its way in."""
+    files: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def recording(self: MemoryMediaFileStorage, path_or_data: str | bytes, mimetype: str, kind: object,
+                  filename: str | None = None) -> str:
+        if filename is not None:
+            files[filename] = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    return files
 
 
 def upload(app: AppTest, key: str, path: Path) -> AppTest:

@@ -26,3 +26,17 @@ def test_experiment_on_the_train_folder(faces_dir: Path) -> None:
     assert result.embedding_error == 0.0  # one photo per person is enough for the embedding
     assert 0.0 <= result.cnn_error <= 1.0
     assert "nearest neighbour" in result.conclusion() and "one-shot" in result.conclusion()
+
+
+def test_the_folds_export_parses_back() -> None:
+    import csv
+    import io
+
+    from lab.faces.experiment import ExperimentResult, FoldResult
+
+    result = ExperimentResult("Facenet", "yunet", "cosine", 5, [FoldResult(1, 5, 4, 0.5, 0.0),
+                                                                 FoldResult(2, 4, 5, 0.4, 0.2)], [])
+    rows = list(csv.DictReader(io.StringIO(result.folds_csv())))
+    assert [r["fold"] for r in rows] == ["1", "2"]
+    assert float(rows[1]["cnn_error"]) == 0.4 and float(rows[1]["embedding_error"]) == 0.2
+    assert rows[0]["train_photos"] == "5" and rows[0]["model"] == "Facenet" and rows[0]["distance_metric"] == "cosine"

@@ -41,3 +41,26 @@ def test_threshold_analysis_reports_every_metric_and_counts_pairs(faces_dir: Pat
     rows = analysis.table()
     assert rows[0]["metric"] == "cosine" and "threshold for ≤ 5.0% false matches" in rows[0]
     assert analysis.report("cosine").curve.auc == pytest.approx(analysis.report("euclidean_l2").curve.auc)
+
+
+def test_threshold_exports_parse_back(tmp_path: Path) -> None:
+    """The Threshold lab's downloads, on hand-made vectors (no model needed): the table as CSV, one metric as JSON."""
+    import csv
+    import io
+    import json
+
+    import numpy as np
+
+    from lab.faces.calibration import LabelledFaces
+
+    vectors = np.array([[0.0, 1], [0.1, 1], [1.0, 0.2], [1.3, 0.1], [3.0, -1]])
+    faces = LabelledFaces("Facenet", "yunet", ["a", "a", "b", "b", "c"], list("12345"), vectors, [], [])
+    analysis = threshold_analysis(faces, 0.1)
+    rows = list(csv.DictReader(io.StringIO(analysis.as_csv())))
+    assert [r["metric"] for r in rows] == ["cosine", "euclidean", "euclidean_l2", "angular"]
+    assert {"auc", "eer", "eer_threshold", "deepface_threshold", "threshold_at_target", "accuracy_at_target"} <= set(rows[0])
+    assert float(rows[0]["auc"]) == analysis.report("cosine").curve.auc
+    chosen = json.loads(analysis.as_json("euclidean", 0.5))
+    assert chosen["distance_metric"] == "euclidean" and chosen["threshold"] == 0.5
+    assert chosen["at_threshold"]["threshold"] == 0.5 and chosen["at_threshold"]["accuracy"] == 1.0  # same pairs <= 0.3
+    assert chosen["people"] == 3 and chosen["detector"] == "yunet"
