@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.data.omniglot import OmniglotSet
+from lab.data.omniglot import OmniglotSet, display_name
 from lab.evaluation.roc import OperatingPoint
 
 
@@ -16,7 +16,7 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=[counts[n] for n in names],
-            y=[n.replace("_", " ") for n in names],
+            y=[display_name(n) for n in names],
             orientation="h",
             text=[counts[n] for n in names],
             textposition="outside",
@@ -146,7 +146,7 @@ def candidate_similarities(similarities: np.ndarray, answer: int, chosen_by_mode
 
 def accuracy_by_alphabet(accuracy: dict[str, float], title: str) -> go.Figure:
     names = sorted(accuracy, key=accuracy.get)
-    figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[n.replace("_", " ") for n in names],
+    figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[display_name(n) for n in names],
                               orientation="h", text=[f"{accuracy[n]:.1%}" for n in names], textposition="outside",
                               hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     figure.update_layout(title=title, xaxis_title="drawings classified right (%)", yaxis_title="alphabet",
@@ -178,7 +178,7 @@ def embedding_map(
             for uri, (x, y) in zip(thumbnails, xy)
         ])
     figure.update_layout(
-        title=f"{method} map of the embeddings of {alphabet.replace('_', ' ')} (one colour per character)",
+        title=f"{method} map of the embeddings of {display_name(alphabet)} (one colour per character)",
         xaxis_title=f"{method} axis 1 (no unit)", yaxis_title=f"{method} axis 2 (no unit)", height=620,
         legend_title="character", margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
+from lab.data.omniglot import display_character
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.images import to_display
@@ -87,7 +88,7 @@ def quiz(evaluation: Evaluation) -> None:
             column.button(f"Pick {i + 1}", key=f"quiz_pick_{i}", disabled=revealed,
                           on_click=pick, args=(state, i, i == answer, model_choice == answer))
     if revealed:
-        st.caption(f"Query: {evaluation.data.character_names[query_character]}, drawer {query_drawer + 1}.")
+        st.caption(f"Query: {display_character(evaluation.data.character_names[query_character])}, drawer {query_drawer + 1}.")
         st.plotly_chart(candidate_similarities(similarities, answer, model_choice), key="quiz_similarities")
     else:
         st.caption("Pick a candidate; then the model's choice, its similarity to every candidate and the truth are shown.")

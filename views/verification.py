@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from lab.data.omniglot import display_character
 from lab.images import side_by_side, to_display
 from lab.limits import FAR_PERCENT, SEED
 from lab.plots import roc_figure, score_histograms
@@ -77,7 +78,8 @@ def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
 
 def worst_errors_view(evaluation: Evaluation, result: PairRoc, threshold: float) -> None:
     st.subheader("The worst errors at this threshold")
-    images, names = evaluation.data.images, evaluation.data.character_names
+    images = evaluation.data.images
+    names = [display_character(n) for n in evaluation.data.character_names]
     false_accepts, false_rejects, accepted, rejected = result.worst_errors(threshold)
     for title, errors, count in (
         ("False accepts: different characters with the highest scores", false_accepts, accepted),

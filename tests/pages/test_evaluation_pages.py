@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 from PIL import Image
@@ -98,6 +99,27 @@ def test_nearest_neighbour_page() -> None:
     assert any("taken for" in c for c in image_captions(app))
     app.radio(key="nn_layer").set_value("embedding").run()
     assert not app.exception
+
+
+def shown_text(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the page shows as text: captions, subheaders, select box options and image captions."""
+    options = [o for box in app.selectbox if box.key != "model_select" for o in box.options]
+    return [*(c.value for c in app.caption), *(s.value for s in app.subheader), *options, *image_captions(app)]
+
+
+def test_no_alphabet_is_shown_with_underscores() -> None:
+    for page in ("views/dataset.py", "views/nearest_neighbour.py", "views/embedding_map.py"):
+        app = start(page)
+        if page == "views/dataset.py":
+            app.radio(key="dataset_set").set_value("evaluation").run()
+        if page == "views/embedding_map.py":
+            app.selectbox(key="map_alphabet").set_value("Old_Church_Slavonic_(Cyrillic)").run()
+            assert "Old Church Slavonic (Cyrillic)" in json.loads(app.get("plotly_chart")[0].proto.spec)["layout"][
+                "title"]["text"]
+        text = shown_text(app)
+        assert text and not [t for t in text if "_" in t], page
+        if page != "views/nearest_neighbour.py":
+            assert "Old Church Slavonic (Cyrillic)" in text
 
 
 def test_embedding_map_page() -> None:
