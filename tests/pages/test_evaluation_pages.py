@@ -47,6 +47,36 @@ def test_verification_page_threshold_moves_the_operating_point() -> None:
     assert any(c.startswith("similarity") for c in image_captions(app))  # the worst-errors gallery
 
 
+def test_verification_page_shows_the_models_threshold_once() -> None:
+    app = start("views/verification.py")
+    slider = app.slider(key="roc_threshold").value
+    shown = metrics(app)
+    # One value, one rounding: the slider starts where the metric measures, so the two accuracies are the same.
+    assert shown["Accuracy at the model's threshold"] == shown["Accuracy at this threshold"]
+    model_metric = next(m for m in app.metric if m.label == "Accuracy at the model's threshold")
+    assert model_metric.proto.help.startswith(f"Threshold {slider:.3f} ")
+    assert any(f"The model's own threshold is {slider:.3f} " in c.value for c in app.caption)
+    exact = find_model("default").metadata["threshold"]
+    assert f"{exact:.4f}" not in " ".join([model_metric.proto.help, *(c.value for c in app.caption)])
+
+
+def roc_marker(app) -> dict:  # type: ignore[no-untyped-def]
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return figure["data"][3] | {"ranges": (figure["layout"]["xaxis"]["range"], figure["layout"]["yaxis"]["range"])}
+
+
+def test_verification_page_keeps_the_operating_point_in_the_zoomed_view() -> None:
+    app = start("views/verification.py")
+    assert app.toggle(key="roc_zoom").value  # zoomed on the top-left corner by default
+    app.slider(key="roc_threshold").set_value(0.01).run()  # accepts almost every pair: far right of the zoom
+    marker = roc_marker(app)
+    (x_low, x_high), (y_low, y_high) = marker["ranges"]
+    assert x_low <= marker["x"][0] <= x_high and y_low <= marker["y"][0] <= y_high
+    assert "operating point: off this view at FAR" in marker["name"]
+    app.toggle(key="roc_zoom").set_value(False).run()
+    assert roc_marker(app)["name"] == "threshold 0.010"
+
+
 def test_verification_page_within_alphabet_is_harder() -> None:
     app = start("views/verification.py")
     easy = float(metrics(app)["Area under the ROC curve (AUC)"])
