@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
@@ -45,6 +46,23 @@ def pick(state: dict, candidate: int, right: bool, model_right: bool) -> None:
                      model=state["model"] + model_right)
 
 
+def revealed_caption(i: int, similarity: float, answer: int, model_choice: int, picked: int) -> str:
+    """Candidate ``i`` once the task is answered: its similarity and what it was; the answer leads with a tick, so
+    it is the first thing read under its drawing."""
+    marks = [m for m, on in (("model's pick", i == model_choice), ("your pick", i == picked)) if on]
+    caption = f"{i + 1}: similarity {similarity:.3f}" + (f" ({', '.join(marks)})" if marks else "")
+    return f"✓ right answer, {caption}" if i == answer else caption
+
+
+def badge(column: DeltaGenerator, i: int, answer: int, picked: int) -> None:
+    """A coloured label under the right answer (green) and under a wrong pick (red): a caption alone is too
+    faint to find on a projector among 20 drawings."""
+    if i == answer:
+        column.markdown(":green-background[**✓ right answer**]")
+    elif i == picked:
+        column.markdown(":red-background[**✗ your pick**]")
+
+
 def quiz(evaluation: Evaluation) -> None:
     settings = quiz_settings_ui()
     n_way, within, seed = settings
@@ -81,10 +99,10 @@ def quiz(evaluation: Evaluation) -> None:
             character, drawer = task.candidates[0, i]
             caption = f"{i + 1}"
             if revealed:
-                marks = [m for m, on in (("right answer", i == answer), ("model's pick", i == model_choice),
-                                         ("your pick", i == state["pick"])) if on]
-                caption = f"{i + 1}: similarity {similarities[i]:.3f}" + (f" ({', '.join(marks)})" if marks else "")
+                caption = revealed_caption(i, similarities[i], answer, model_choice, state["pick"])
             column.image(to_display(images[character, drawer]), caption=caption, width=105, output_format="PNG")
+            if revealed:
+                badge(column, i, answer, state["pick"])
             column.button(f"Pick {i + 1}", key=f"quiz_pick_{i}", disabled=revealed,
                           on_click=pick, args=(state, i, i == answer, model_choice == answer))
     if revealed:

@@ -102,6 +102,22 @@ def test_quiz_reveals_the_answer_and_keeps_score() -> None:
     assert not app.button(key="quiz_pick_1").disabled
 
 
+def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
+    app = start("views/one_shot.py")
+    for _ in range(5):  # candidate 1 is the answer of about one task in 16: move on until it is a wrong pick
+        app.button(key="quiz_pick_0").click().run()
+        if app.error:
+            break
+        app.button(key="quiz_next").click().run()
+    assert app.error[0].value.startswith("You were wrong")
+    revealed = [c for c in image_captions(app) if "similarity" in c]
+    right = [c for c in revealed if c.startswith("✓ right answer")]
+    assert len(right) == 1 and "your pick" not in right[0]
+    assert any("(your pick" in c or ", your pick" in c for c in revealed if not c.startswith("✓"))
+    badges = [m.value for m in app.markdown if "right answer" in m.value or "your pick" in m.value]
+    assert badges.count(":green-background[**✓ right answer**]") == 1 and ":red-background[**✗ your pick**]" in badges
+
+
 def test_batch_mode_and_lake_runs() -> None:
     app = start("views/one_shot.py")
     app.radio(key="one_shot_mode").set_value("Batch: the model on many tasks").run()
