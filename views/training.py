@@ -97,6 +97,26 @@ def job_view(job: TrainingJob) -> None:
         st.warning(job.message)
 
 
+DELETING = "store_deleting"  # the model whose Delete was clicked, waiting for a second, explicit click
+
+
+def confirm_delete_ui(chosen: str) -> None:
+    """The second step of a delete: one click on Delete only asks; the model goes on "Really delete" alone."""
+    if st.session_state.get(DELETING) != chosen:  # another model chosen since: ask again for that one
+        return
+    st.warning(f"Really delete the model **{chosen}**? Its weights and figures are removed from the store for good.")
+    left, right = st.columns(2)
+    if left.button(f"Really delete {chosen}", key="store_delete_confirm", type="primary"):
+        st.session_state.pop(DELETING, None)
+        try:
+            delete_model(chosen)
+        except LabError as exc:
+            st.error(str(exc))
+            return
+        st.rerun()
+    right.button("Cancel: keep it", key="store_delete_cancel", on_click=lambda: st.session_state.pop(DELETING, None))
+
+
 def model_store_ui() -> None:
     st.header("Model store")
     models = list_models()
@@ -112,9 +132,8 @@ def model_store_ui() -> None:
                 st.rerun()
             except (LabError, ValueError) as exc:
                 st.error(str(exc))
-        if right.button("Delete", key="store_delete"):
-            delete_model(chosen)
-            st.rerun()
+        right.button("Delete", key="store_delete", on_click=lambda: st.session_state.update({DELETING: chosen}))
+        confirm_delete_ui(chosen)
     with st.expander("Add a model: upload a file, or the course's Koch model from Google Drive"):
         upload = st.file_uploader("A .keras model of this lab, or the course's oneshot.h5", type=["keras", "h5"],
                                   key="store_upload")

@@ -103,6 +103,12 @@ def test_model_store_lists_renames_and_deletes(monkeypatch: pytest.MonkeyPatch, 
     app.button(key="store_rename").click().run()
     assert (folder / "renamed.keras").is_file() and not (folder / "mine.keras").exists()
     app.button(key="store_delete").click().run()
+    assert (folder / "renamed.keras").is_file(), "one click never deletes"
+    assert "Really delete the model **renamed**?" in app.warning[0].value
+    app.button(key="store_delete_cancel").click().run()
+    assert (folder / "renamed.keras").is_file() and not app.warning
+    app.button(key="store_delete").click().run()
+    app.button(key="store_delete_confirm").click().run()
     assert not (folder / "renamed.keras").exists()
 
 
