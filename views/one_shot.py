@@ -137,6 +137,9 @@ def batch(evaluation: Evaluation) -> None:
     st.table(table)
     st.caption("Each task: one query drawing and N candidates by other drawers, exactly one of the query's character. "
                "The interval is Wilson's 95% score interval for the share of tasks answered right.")
+    st.download_button("Download this table (CSV)", result.as_csv(), file_name=f"nway-accuracy-{evaluation.info.name}.csv",
+                       mime="text/csv", key="batch_download", on_click="ignore",
+                       help="One row per N: tasks, right answers, accuracy and its 95% interval, as fractions.")
 
 
 @st.cache_resource(show_spinner="Reading Lake's 20 runs...")
@@ -162,10 +165,11 @@ def lake_view(evaluation: Evaluation) -> None:
                 "drawings by other people to match to them (20-way, within alphabet). The published figures "
                 "use exactly these files.")
     try:
-        figures = cached_lake(evaluation, str(omniglot_dir())).as_dict()
+        result = cached_lake(evaluation, str(omniglot_dir()))
     except LabError as exc:
         st.error(str(exc))
         return
+    figures = result.as_dict()
     ours = np.array(figures["lake_run_accuracy"])
     theirs = np.array(figures["hausdorff_run_accuracy"])
     cells = st.columns(3)
@@ -180,6 +184,9 @@ def lake_view(evaluation: Evaluation) -> None:
     rows.sort(key=lambda row: -row[1])
     st.table(pd.DataFrame([{"method": m, "accuracy": f"{a:.1%}", "source": s} for m, a, s in rows]).set_index("method"))
     st.caption("Published figures: Lake, Salakhutdinov & Tenenbaum (2015), Science; Koch, Zemel & Salakhutdinov (2015).")
+    st.download_button("Download the 20 runs (CSV)", result.as_csv(), file_name=f"lake-runs-{evaluation.info.name}.csv",
+                       mime="text/csv", key="lake_download", on_click="ignore",
+                       help="One row per run: accuracy and errors (of 20) of the model and of the Hausdorff baseline.")
 
 
 def main() -> None:

@@ -12,8 +12,9 @@ from lab.limits import EVAL_EVERY, LEARNING_RATE, SEED, STEPS
 from lab.plots import training_curves
 from lab.siamese.losses import LOSSES
 from lab.siamese.pretrained import download_course_model, load_course_model
+from lab.siamese.model_card import model_card
 from lab.siamese.store import (
-    delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
+    ModelInfo, delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
 )
 from lab.siamese.towers import ARCHITECTURES, SPECS
 from lab.siamese.training import TrainConfig
@@ -117,10 +118,21 @@ def confirm_delete_ui(chosen: str) -> None:
     right.button("Cancel: keep it", key="store_delete_cancel", on_click=lambda: st.session_state.pop(DELETING, None))
 
 
+def model_card_ui(models: list[ModelInfo]) -> None:
+    """Any stored model's card (data, training, figures, threshold) as a Markdown file."""
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    names = [m.name for m in models]
+    name = left.selectbox("Model card of", names, key="store_card_model")
+    right.download_button("Download its model card (Markdown)", model_card(models[names.index(name)]),
+                          file_name=f"model-card-{name}.md", mime="text/markdown", key="store_card_download",
+                          on_click="ignore")
+
+
 def model_store_ui() -> None:
     st.header("Model store")
     models = list_models()
     st.table(models_table(models))
+    model_card_ui(models)
     own = [m.name for m in models if not m.shipped]
     if own:
         left, middle, right = st.columns([2, 2, 1])

@@ -125,6 +125,10 @@ def main() -> None:
     if SLIDER not in st.session_state:
         st.session_state[SLIDER] = threshold
     threshold_view(evaluation, result)
+    # A callable: the CSV of up to 20,000 points is written only when someone clicks, not on every rerun.
+    st.download_button("Download every operating point of the ROC (CSV)", result.as_csv, mime="text/csv",
+                       file_name=f"roc-operating-points-{evaluation.info.name}.csv", key="roc_download", on_click="ignore",
+                       help="One row per distinct score used as threshold: threshold, TPR, FAR (= FPR), FRR, accuracy.")
 
 
 main()

@@ -9,7 +9,10 @@ import numpy as np
 from PIL import Image
 
 from lab.siamese.store import find_model
-from tests.support.pages import image_captions, start
+import pandas as pd
+import pytest
+
+from tests.support.pages import Downloads, image_captions, start
 
 
 def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -77,6 +80,18 @@ def test_verification_page_keeps_the_operating_point_in_the_zoomed_view() -> Non
     assert roc_marker(app)["name"] == "threshold 0.010"
 
 
+def test_verification_page_exports_every_operating_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    app = start("views/verification.py")
+    assert app.get("download_button")[0].proto.label == "Download every operating point of the ROC (CSV)"
+    points = pd.read_csv(io.StringIO(downloads.text("roc-operating-points-default.csv")))
+    assert list(points.columns) == ["threshold", "tpr", "far", "frr", "accuracy"]
+    assert 1_000 < len(points) <= 10_000 and points["threshold"].is_monotonic_increasing
+    slider = app.slider(key="roc_threshold").value
+    nearest = points.iloc[(points["threshold"] - slider).abs().argmin()]
+    assert abs(100 * nearest["accuracy"] - float(metrics(app)["Accuracy at this threshold"].rstrip("%"))) < 0.5
+
+
 def test_verification_page_within_alphabet_is_harder() -> None:
     app = start("views/verification.py")
     easy = float(metrics(app)["Area under the ROC curve (AUC)"])
@@ -118,7 +133,8 @@ def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
     assert badges.count(":green-background[**✓ right answer**]") == 1 and ":red-background[**✗ your pick**]" in badges
 
 
-def test_batch_mode_and_lake_runs() -> None:
+def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
     app = start("views/one_shot.py")
     app.radio(key="one_shot_mode").set_value("Batch: the model on many tasks").run()
     assert not app.exception
@@ -126,6 +142,9 @@ def test_batch_mode_and_lake_runs() -> None:
     assert list(table.index) == [2, 5, 10, 16, 20]
     accuracy = [float(v.rstrip("%")) for v in table["accuracy"]]
     assert accuracy[0] > accuracy[-1] > 80
+    exported = pd.read_csv(io.StringIO(downloads.text("nway-accuracy-default.csv")))
+    assert list(exported["way"]) == [2, 5, 10, 16, 20] and list(exported["tasks"]) == [1000] * 5
+    assert [f"{a:.1%}" for a in exported["accuracy"]] == list(table["accuracy"])
 
     app.radio(key="one_shot_mode").set_value("Lake's 20 official runs").run()
     assert not app.exception
@@ -133,6 +152,9 @@ def test_batch_mode_and_lake_runs() -> None:
     published = app.table[0].value
     assert published.loc["Humans", "accuracy"] == "95.5%"
     assert "Siamese network, model default" in published.index
+    runs = pd.read_csv(io.StringIO(downloads.text("lake-runs-default.csv")))
+    assert list(runs.columns) == ["run", "model_accuracy", "model_errors", "hausdorff_accuracy", "hausdorff_errors"]
+    assert list(runs["run"]) == list(range(1, 21)) and f"{runs['hausdorff_accuracy'].mean():.1%}" == "61.2%"
 
 
 def test_nearest_neighbour_page() -> None:
