@@ -32,7 +32,7 @@ def thumbnails(alphabet: str, characters: int, data_dir: str) -> list[str]:
 
 def settings_ui(evaluation: Evaluation) -> tuple[str, int, str, int, bool]:
     data = evaluation.data
-    left, middle, right = st.columns(3)
+    left, middle, right = st.columns([3, 2, 2])  # the alphabet's box wide enough for "Old Church Slavonic (Cyrillic)"
     alphabet = left.selectbox("Alphabet (evaluation set)", data.alphabet_names, key="map_alphabet",
                               format_func=display_name)
     start, stop = data.alphabets[alphabet]

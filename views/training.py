@@ -19,6 +19,7 @@ from lab.siamese.store import (
 from lab.siamese.towers import ARCHITECTURES, SPECS
 from lab.siamese.training import TrainConfig
 from lab.workflows.training_jobs import TrainingJob, TrainingJobs
+from ui.names import short_names
 
 LOSS_HELP = {
     "bce": "Koch et al.: logistic unit on the L1 distance of the two codes, binary cross-entropy.",
@@ -58,8 +59,9 @@ def settings_ui() -> tuple[str, str, TrainConfig, str | None]:
         augment = left.checkbox("Affine distortions (Koch)", True)
         hard = middle.checkbox("Hard negatives (same alphabet)", False)
         eval_every = right.number_input("Validate every (steps)", EVAL_EVERY.low, EVAL_EVERY.high, 250, step=50)
-        resumable = [m.name for m in list_models()]
-        resume = st.selectbox("Continue from a stored model (same architecture and loss)", ["(start fresh)", *resumable])
+        resumable = ["(start fresh)", *(m.name for m in list_models())]
+        resume = st.selectbox("Continue from a stored model (same architecture and loss)", resumable,
+                              format_func=short_names(resumable, 60).get)
         submitted = st.form_submit_button("Start training", type="primary")
     if not submitted:
         return owner, model_name, None, None  # type: ignore[return-value]
@@ -122,7 +124,7 @@ def model_card_ui(models: list[ModelInfo]) -> None:
     """Any stored model's card (data, training, figures, threshold) as a Markdown file."""
     left, right = st.columns([2, 1], vertical_alignment="bottom")
     names = [m.name for m in models]
-    name = left.selectbox("Model card of", names, key="store_card_model")
+    name = left.selectbox("Model card of", names, key="store_card_model", format_func=short_names(names, 48).get)
     right.download_button("Download its model card (Markdown)", model_card(models[names.index(name)]),
                           file_name=f"model-card-{name}.md", mime="text/markdown", key="store_card_download",
                           on_click="ignore")
@@ -135,8 +137,8 @@ def model_store_ui() -> None:
     model_card_ui(models)
     own = [m.name for m in models if not m.shipped]
     if own:
-        left, middle, right = st.columns([2, 2, 1])
-        chosen = left.selectbox("Your model", own, key="store_model")
+        left, middle, right = st.columns([3, 2, 1])
+        chosen = left.selectbox("Your model", own, key="store_model", format_func=short_names(own, 36).get)
         new_name = middle.text_input("New name", key="store_new_name")
         if right.button("Rename", key="store_rename") and new_name:
             try:
