@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 
 def signed_change(difference: float, digits: int = 4, suffix: str = "") -> str | None:
     """``difference`` as ``"+0.0500 suffix"``, or None when it rounds to zero at ``digits`` decimals.
@@ -16,14 +13,3 @@ def signed_change(difference: float, digits: int = 4, suffix: str = "") -> str |
     if float(text) == 0.0:  # "+0.0000" and "-0.0000" alike
         return None
     return f"{text} {suffix}".rstrip()
-
-
-def csv_text(rows: list[dict]) -> str:
-    """Rows with the same keys as CSV text, the header from the first row's keys (what a download button serves)."""
-    if not rows:
-        return ""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.data.omniglot import OmniglotSet
+from lab.data.omniglot import OmniglotSet, display_name
 from lab.evaluation.roc import OperatingPoint
 
 
@@ -16,7 +16,7 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=[counts[n] for n in names],
-            y=[n.replace("_", " ") for n in names],
+            y=[display_name(n) for n in names],
             orientation="h",
             text=[counts[n] for n in names],
             textposition="outside",
@@ -33,6 +33,32 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
     return figure
 
 
+ROC_ZOOM = ((-0.2, 20.0), (80.0, 100.2))  # (false accept %, true accept %) of the top-left corner
+ROC_FULL = ((-1.0, 101.0), (-1.0, 101.0))
+
+
+def in_view(x: float, y: float, view: tuple[tuple[float, float], tuple[float, float]]) -> tuple[float, float, bool]:
+    """(x, y) moved onto the nearest edge of ``view`` if it lies outside, and whether it had to move."""
+    (x_low, x_high), (y_low, y_high) = view
+    shown_x, shown_y = min(max(x, x_low), x_high), min(max(y, y_low), y_high)
+    return shown_x, shown_y, (shown_x, shown_y) != (x, y)
+
+
+def operating_marker(point: OperatingPoint, view: tuple[tuple[float, float], tuple[float, float]]) -> go.Scatter:
+    """The current threshold's point; outside the zoomed view it sits on the view's edge (hollow) and says where
+    it really is, so moving the slider never makes it vanish."""
+    far, tpr = point.false_accept_rate * 100, (1 - point.false_reject_rate) * 100
+    x, y, moved = in_view(far, tpr, view)
+    where = f"FAR {far:.1f}%, TPR {tpr:.1f}%"
+    name = f"threshold {point.threshold:.3f}" + (f" (operating point: off this view at {where})" if moved else "")
+    return go.Scatter(
+        x=[x], y=[y], mode="markers", name=name, cliponaxis=False,  # whole, even on the edge
+        marker={"size": 14, "color": "#2ca02c", "symbol": "circle-open" if moved else "circle",
+                "line": {"width": 3 if moved else 2, "color": "#2ca02c" if moved else "black"}},
+        hovertemplate=f"{name}<br>{where}<extra></extra>",
+    )
+
+
 def roc_figure(
     false_positive_rate: np.ndarray, true_positive_rate: np.ndarray, auc: float, point: OperatingPoint,
     eer: tuple[float, float], zoom: bool = False,
@@ -43,6 +69,7 @@ def roc_figure(
     ``zoom`` shows only the top-left corner (0-20% false accepts, 80-100% true accepts), where good models differ.
     """
     eer_rate, eer_threshold = eer
+    view = ROC_ZOOM if zoom else ROC_FULL
     figure = go.Figure()
     figure.add_trace(go.Scatter(
         x=false_positive_rate * 100, y=true_positive_rate * 100, mode="lines", name=f"ROC (AUC {auc:.4f})",
@@ -54,15 +81,12 @@ def roc_figure(
         x=[eer_rate * 100], y=[(1 - eer_rate) * 100], mode="markers", name=f"EER {eer_rate:.2%} (threshold {eer_threshold:.3f})",
         marker={"size": 12, "symbol": "diamond", "color": "#d62728"},
     ))
-    figure.add_trace(go.Scatter(
-        x=[point.false_accept_rate * 100], y=[(1 - point.false_reject_rate) * 100], mode="markers",
-        name=f"threshold {point.threshold:.3f}", marker={"size": 14, "color": "#2ca02c", "line": {"width": 2, "color": "black"}},
-    ))
+    figure.add_trace(operating_marker(point, view))
     figure.update_layout(
         title=title,
         xaxis_title="false accept rate: different pairs called same (%)",
         yaxis_title="true accept rate: same pairs called same (%)",
-        xaxis={"range": [-0.2, 20] if zoom else [-1, 101]}, yaxis={"range": [80, 100.2] if zoom else [-1, 101]},
+        xaxis={"range": list(view[0])}, yaxis={"range": list(view[1])},
         height=460, legend={"x": 0.35, "y": 0.05},
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
@@ -146,7 +170,7 @@ def candidate_similarities(similarities: np.ndarray, answer: int, chosen_by_mode
 
 def accuracy_by_alphabet(accuracy: dict[str, float], title: str) -> go.Figure:
     names = sorted(accuracy, key=accuracy.get)
-    figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[n.replace("_", " ") for n in names],
+    figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[display_name(n) for n in names],
                               orientation="h", text=[f"{accuracy[n]:.1%}" for n in names], textposition="outside",
                               hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     figure.update_layout(title=title, xaxis_title="drawings classified right (%)", yaxis_title="alphabet",
@@ -178,7 +202,7 @@ def embedding_map(
             for uri, (x, y) in zip(thumbnails, xy)
         ])
     figure.update_layout(
-        title=f"{method} map of the embeddings of {alphabet.replace('_', ' ')} (one colour per character)",
+        title=f"{method} map of the embeddings of {display_name(alphabet)} (one colour per character)",
         xaxis_title=f"{method} axis 1 (no unit)", yaxis_title=f"{method} axis 2 (no unit)", height=620,
         legend_title="character", margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )

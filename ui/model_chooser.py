@@ -18,6 +18,7 @@ from lab.files import file_stamp
 from lab.siamese.model import SiameseModel
 from lab.siamese.store import DEFAULT_MODEL, ModelInfo, list_models
 from lab.workflows.evaluation import Evaluation, set_codes
+from ui.names import short_names
 from ui.omniglot_data import cached_set, load_set_or_explain
 
 CHOSEN = "chosen_model"  # survives page changes, unlike a widget's own key
@@ -58,9 +59,12 @@ def model_ui() -> ModelInfo | None:
     names = [m.name for m in models]
     chosen = st.session_state.get(CHOSEN, DEFAULT_MODEL)
     index = names.index(chosen) if chosen in names else 0
+    # The widget's own state holds a choice made in this run; a long name is cut in the box, so help shows it whole.
+    current = st.session_state.get("model_select")
+    current = current if current in names else names[index]
     name = st.sidebar.selectbox(
-        "Model", names, index=index, key="model_select",
-        help="Every figure on this page is computed with this model. Train more on the training page.",
+        "Model", names, index=index, key="model_select", format_func=short_names(names).get,
+        help=f"Now: **{current}**. Every figure on this page is computed with this model. Train more on the training page.",
     )
     st.session_state[CHOSEN] = name
     return models[names.index(name)]

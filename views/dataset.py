@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from lab.data.omniglot import DRAWINGS_PER_CHARACTER, SET_NAMES, OmniglotSet
+from lab.data.omniglot import DRAWINGS_PER_CHARACTER, SET_NAMES, OmniglotSet, display_character, display_name
 from lab.data.pairs import sample_pairs
 from lab.images import side_by_side, to_display
 from lab.limits import SEED
@@ -28,7 +28,7 @@ def set_ui() -> str:
 def character_ui(data: OmniglotSet) -> tuple[str, int]:
     left, right = st.columns(2)
     alphabet = left.selectbox(
-        "Alphabet", data.alphabet_names, key=f"alphabet_{data.name}", format_func=lambda n: n.replace("_", " ")
+        "Alphabet", data.alphabet_names, key=f"alphabet_{data.name}", format_func=display_name
     )
     start, stop = data.alphabets[alphabet]
     character = right.selectbox(
@@ -41,7 +41,7 @@ def character_ui(data: OmniglotSet) -> tuple[str, int]:
 
 
 def show_character(data: OmniglotSet, character: int) -> None:
-    st.subheader(f"{data.character_names[character].replace('_', ' ')}: its 20 drawings")
+    st.subheader(f"{display_character(data.character_names[character])}: its 20 drawings")
     st.caption("Each drawing is by a different person (drawer 1 to 20), 105 x 105 pixels.")
     images = [to_display(data.images[character, drawer]) for drawer in range(DRAWINGS_PER_CHARACTER)]
     st.image(images, caption=[f"drawer {d + 1}" for d in range(DRAWINGS_PER_CHARACTER)], width=105, output_format="PNG")
@@ -85,7 +85,7 @@ def show_pairs(data: OmniglotSet, batch: int, within: bool, seed: int) -> None:
     for i in range(len(pairs)):
         pictures.append(side_by_side(to_display(left[i]), to_display(right[i])))
         same = pairs.targets[i] == 1
-        a, b = (data.character_names[pairs.left[i, 0]].replace("_", " "), data.character_names[pairs.right[i, 0]].replace("_", " "))
+        a, b = (display_character(data.character_names[side[i, 0]]) for side in (pairs.left, pairs.right))
         captions.append(f"target {int(pairs.targets[i])}: " + (f"same ({a})" if same else f"different ({a} / {b})"))
     st.image(pictures, caption=captions, width=216, output_format="PNG")
 
@@ -111,7 +111,7 @@ def main() -> None:
         alphabet, character = character_ui(data)
         show_character(data, character)
     with random_tab:
-        st.caption(f"Random characters of the alphabet chosen on the first tab ({alphabet.replace('_', ' ')}).")
+        st.caption(f"Random characters of the alphabet chosen on the first tab ({display_name(alphabet)}).")
         show_random_characters(data, alphabet)
     with pairs_tab:
         show_pairs(data, *pairs_ui(data))

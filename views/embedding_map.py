@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.config import omniglot_dir
+from lab.data.omniglot import display_name
 from lab.evaluation.projection import METHODS
 from lab.images import png_data_uri, to_display
 from lab.limits import SEED
@@ -31,9 +32,9 @@ def thumbnails(alphabet: str, characters: int, data_dir: str) -> list[str]:
 
 def settings_ui(evaluation: Evaluation) -> tuple[str, int, str, int, bool]:
     data = evaluation.data
-    left, middle, right = st.columns(3)
+    left, middle, right = st.columns([3, 2, 2])  # the alphabet's box wide enough for "Old Church Slavonic (Cyrillic)"
     alphabet = left.selectbox("Alphabet (evaluation set)", data.alphabet_names, key="map_alphabet",
-                              format_func=lambda n: n.replace("_", " "))
+                              format_func=display_name)
     start, stop = data.alphabets[alphabet]
     characters = middle.slider("Characters shown (the first ones of the alphabet)", 2, stop - start,
                                min(10, stop - start), key=f"map_characters_{alphabet}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.config import omniglot_dir
+from lab.data.omniglot import display_character
 from lab.images import side_by_side, to_display
 from lab.plots import accuracy_by_alphabet
 from lab.workflows.evaluation import Evaluation
@@ -36,7 +37,7 @@ def confusions_view(evaluation: Evaluation, exercise: NearestNeighbour) -> None:
     if not confusions:
         st.success("No drawing was classified wrongly.")
         return
-    names = evaluation.data.character_names
+    names = [display_character(n) for n in evaluation.data.character_names]
     images = evaluation.data.images
     pictures = [side_by_side(to_display(images[t, 0]), to_display(images[c, 0])) for t, c, _ in confusions]
     captions = [f"{names[t]} taken for {names[c]}: {n} of {len(exercise.result.query_drawers)} drawings"
@@ -69,7 +70,7 @@ def main() -> None:
                                          f"Nearest-template accuracy per alphabet ({shots} per character, {layer})"),
                     key="nn_alphabets")
     confusions_view(evaluation, exercise)
-    st.caption(f"Hardest character: {exercise.hardest} ({exercise.hardest_accuracy:.0%} of its drawings classified right).")
+    st.caption(f"Hardest character: {display_character(exercise.hardest)} ({exercise.hardest_accuracy:.0%} of its drawings classified right).")
 
 
 main()

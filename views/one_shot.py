@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
+from lab.data.omniglot import display_character
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.images import to_display
@@ -42,6 +44,23 @@ def pick(state: dict, candidate: int, right: bool, model_right: bool) -> None:
     if state["pick"] is None:  # a second click on the same task does not count twice
         state.update(pick=candidate, answered=state["answered"] + 1, human=state["human"] + right,
                      model=state["model"] + model_right)
+
+
+def revealed_caption(i: int, similarity: float, answer: int, model_choice: int, picked: int) -> str:
+    """Candidate ``i`` once the task is answered: its similarity and what it was; the answer leads with a tick, so
+    it is the first thing read under its drawing."""
+    marks = [m for m, on in (("model's pick", i == model_choice), ("your pick", i == picked)) if on]
+    caption = f"{i + 1}: similarity {similarity:.3f}" + (f" ({', '.join(marks)})" if marks else "")
+    return f"✓ right answer, {caption}" if i == answer else caption
+
+
+def badge(column: DeltaGenerator, i: int, answer: int, picked: int) -> None:
+    """A coloured label under the right answer (green) and under a wrong pick (red): a caption alone is too
+    faint to find on a projector among 20 drawings."""
+    if i == answer:
+        column.markdown(":green-background[**✓ right answer**]")
+    elif i == picked:
+        column.markdown(":red-background[**✗ your pick**]")
 
 
 def quiz(evaluation: Evaluation) -> None:
@@ -80,14 +99,14 @@ def quiz(evaluation: Evaluation) -> None:
             character, drawer = task.candidates[0, i]
             caption = f"{i + 1}"
             if revealed:
-                marks = [m for m, on in (("right answer", i == answer), ("model's pick", i == model_choice),
-                                         ("your pick", i == state["pick"])) if on]
-                caption = f"{i + 1}: similarity {similarities[i]:.3f}" + (f" ({', '.join(marks)})" if marks else "")
+                caption = revealed_caption(i, similarities[i], answer, model_choice, state["pick"])
             column.image(to_display(images[character, drawer]), caption=caption, width=105, output_format="PNG")
+            if revealed:
+                badge(column, i, answer, state["pick"])
             column.button(f"Pick {i + 1}", key=f"quiz_pick_{i}", disabled=revealed,
                           on_click=pick, args=(state, i, i == answer, model_choice == answer))
     if revealed:
-        st.caption(f"Query: {evaluation.data.character_names[query_character]}, drawer {query_drawer + 1}.")
+        st.caption(f"Query: {display_character(evaluation.data.character_names[query_character])}, drawer {query_drawer + 1}.")
         st.plotly_chart(candidate_similarities(similarities, answer, model_choice), key="quiz_similarities")
     else:
         st.caption("Pick a candidate; then the model's choice, its similarity to every candidate and the truth are shown.")
@@ -118,6 +137,9 @@ def batch(evaluation: Evaluation) -> None:
     st.table(table)
     st.caption("Each task: one query drawing and N candidates by other drawers, exactly one of the query's character. "
                "The interval is Wilson's 95% score interval for the share of tasks answered right.")
+    st.download_button("Download this table (CSV)", result.as_csv(), file_name=f"nway-accuracy-{evaluation.info.name}.csv",
+                       mime="text/csv", key="batch_download", on_click="ignore",
+                       help="One row per N: tasks, right answers, accuracy and its 95% interval, as fractions.")
 
 
 @st.cache_resource(show_spinner="Reading Lake's 20 runs...")
@@ -143,10 +165,11 @@ def lake_view(evaluation: Evaluation) -> None:
                 "drawings by other people to match to them (20-way, within alphabet). The published figures "
                 "use exactly these files.")
     try:
-        figures = cached_lake(evaluation, str(omniglot_dir())).as_dict()
+        result = cached_lake(evaluation, str(omniglot_dir()))
     except LabError as exc:
         st.error(str(exc))
         return
+    figures = result.as_dict()
     ours = np.array(figures["lake_run_accuracy"])
     theirs = np.array(figures["hausdorff_run_accuracy"])
     cells = st.columns(3)
@@ -161,6 +184,9 @@ def lake_view(evaluation: Evaluation) -> None:
     rows.sort(key=lambda row: -row[1])
     st.table(pd.DataFrame([{"method": m, "accuracy": f"{a:.1%}", "source": s} for m, a, s in rows]).set_index("method"))
     st.caption("Published figures: Lake, Salakhutdinov & Tenenbaum (2015), Science; Koch, Zemel & Salakhutdinov (2015).")
+    st.download_button("Download the 20 runs (CSV)", result.as_csv(), file_name=f"lake-runs-{evaluation.info.name}.csv",
+                       mime="text/csv", key="lake_download", on_click="ignore",
+                       help="One row per run: accuracy and errors (of 20) of the model and of the Hausdorff baseline.")
 
 
 def main() -> None:

@@ -12,12 +12,14 @@ from lab.limits import EVAL_EVERY, LEARNING_RATE, SEED, STEPS
 from lab.plots import training_curves
 from lab.siamese.losses import LOSSES
 from lab.siamese.pretrained import download_course_model, load_course_model
+from lab.siamese.model_card import model_card
 from lab.siamese.store import (
-    delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
+    ModelInfo, delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
 )
 from lab.siamese.towers import ARCHITECTURES, SPECS
 from lab.siamese.training import TrainConfig
 from lab.workflows.training_jobs import TrainingJob, TrainingJobs
+from ui.names import short_names
 
 LOSS_HELP = {
     "bce": "Koch et al.: logistic unit on the L1 distance of the two codes, binary cross-entropy.",
@@ -57,8 +59,9 @@ def settings_ui() -> tuple[str, str, TrainConfig, str | None]:
         augment = left.checkbox("Affine distortions (Koch)", True)
         hard = middle.checkbox("Hard negatives (same alphabet)", False)
         eval_every = right.number_input("Validate every (steps)", EVAL_EVERY.low, EVAL_EVERY.high, 250, step=50)
-        resumable = [m.name for m in list_models()]
-        resume = st.selectbox("Continue from a stored model (same architecture and loss)", ["(start fresh)", *resumable])
+        resumable = ["(start fresh)", *(m.name for m in list_models())]
+        resume = st.selectbox("Continue from a stored model (same architecture and loss)", resumable,
+                              format_func=short_names(resumable, 60).get)
         submitted = st.form_submit_button("Start training", type="primary")
     if not submitted:
         return owner, model_name, None, None  # type: ignore[return-value]
@@ -97,14 +100,45 @@ def job_view(job: TrainingJob) -> None:
         st.warning(job.message)
 
 
+DELETING = "store_deleting"  # the model whose Delete was clicked, waiting for a second, explicit click
+
+
+def confirm_delete_ui(chosen: str) -> None:
+    """The second step of a delete: one click on Delete only asks; the model goes on "Really delete" alone."""
+    if st.session_state.get(DELETING) != chosen:  # another model chosen since: ask again for that one
+        return
+    st.warning(f"Really delete the model **{chosen}**? Its weights and figures are removed from the store for good.")
+    left, right = st.columns(2)
+    if left.button(f"Really delete {chosen}", key="store_delete_confirm", type="primary"):
+        st.session_state.pop(DELETING, None)
+        try:
+            delete_model(chosen)
+        except LabError as exc:
+            st.error(str(exc))
+            return
+        st.rerun()
+    right.button("Cancel: keep it", key="store_delete_cancel", on_click=lambda: st.session_state.pop(DELETING, None))
+
+
+def model_card_ui(models: list[ModelInfo]) -> None:
+    """Any stored model's card (data, training, figures, threshold) as a Markdown file."""
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    names = [m.name for m in models]
+    name = left.selectbox("Model card of", names, key="store_card_model", format_func=short_names(names, 48).get)
+    right.download_button("Download its model card (Markdown)", model_card(models[names.index(name)]),
+                          file_name=f"model-card-{name}.md", mime="text/markdown", key="store_card_download",
+                          on_click="ignore")
+
+
 def model_store_ui() -> None:
     st.header("Model store")
     models = list_models()
     st.table(models_table(models))
+    model_card_ui(models)
     own = [m.name for m in models if not m.shipped]
     if own:
-        left, middle, right = st.columns([2, 2, 1])
-        chosen = left.selectbox("Your model", own, key="store_model")
+        left, middle, right = st.columns([3, 2, 1])
+        chosen = left.selectbox("Your model", own, key="store_model", format_func=short_names(own, 36).get)
         new_name = middle.text_input("New name", key="store_new_name")
         if right.button("Rename", key="store_rename") and new_name:
             try:
@@ -112,9 +146,8 @@ def model_store_ui() -> None:
                 st.rerun()
             except (LabError, ValueError) as exc:
                 st.error(str(exc))
-        if right.button("Delete", key="store_delete"):
-            delete_model(chosen)
-            st.rerun()
+        right.button("Delete", key="store_delete", on_click=lambda: st.session_state.update({DELETING: chosen}))
+        confirm_delete_ui(chosen)
     with st.expander("Add a model: upload a file, or the course's Koch model from Google Drive"):
         upload = st.file_uploader("A .keras model of this lab, or the course's oneshot.h5", type=["keras", "h5"],
                                   key="store_upload")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from lab.data.omniglot import display_character, display_name
 from lab.errors import LabError
 from lab.images import read_drawing, to_display
 from lab.siamese.preprocess import downsample
@@ -22,13 +23,13 @@ def drawing_ui(evaluation: Evaluation, side: str, default_character: int) -> tup
     if source == SOURCES[0]:
         default_alphabet = data.alphabet_of(default_character)
         alphabet = st.selectbox("Alphabet", data.alphabet_names, index=data.alphabet_names.index(default_alphabet),
-                                key=f"pair_alphabet_{side}", format_func=lambda n: n.replace("_", " "))
+                                key=f"pair_alphabet_{side}", format_func=display_name)
         start, stop = data.alphabets[alphabet]
         first = default_character if start <= default_character < stop else start
         character = st.selectbox("Character", range(start, stop), index=first - start, key=f"pair_character_{side}",
                                  format_func=lambda i: data.character_names[i].split("/")[1])
         drawer = st.slider("Drawer", 1, 20, 1 if side == "left" else 2, key=f"pair_drawer_{side}")
-        return data.images[character, drawer - 1], f"{data.character_names[character]}, drawer {drawer}"
+        return data.images[character, drawer - 1], f"{display_character(data.character_names[character])}, drawer {drawer}"
     upload = st.file_uploader("A drawing: dark strokes on a light background (PNG, JPEG, ...)",
                               type=["png", "jpg", "jpeg", "bmp", "gif", "webp"], key=f"pair_upload_{side}")
     if upload is None:

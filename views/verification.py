@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from lab.data.omniglot import display_character
 from lab.images import side_by_side, to_display
 from lab.limits import FAR_PERCENT, SEED
 from lab.plots import roc_figure, score_histograms
@@ -15,6 +16,13 @@ from lab.workflows.pairs import PairRoc, pair_roc
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
 
 SLIDER = "roc_threshold"
+DIGITS = 3  # the slider's step is 0.001
+
+
+def model_threshold(evaluation: Evaluation) -> float:
+    """The model's threshold rounded once to the slider's step: the slider starts there and the metric, its help
+    and the caption all use this one value, so "the model's threshold" is one number on the page."""
+    return round(evaluation.threshold, DIGITS)
 
 
 @st.cache_resource(show_spinner="Scoring the pairs...", max_entries=16, hash_funcs=BY_MODEL)
@@ -68,7 +76,7 @@ def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
     right.markdown("**Confusion matrix** (number of pairs)")
     right.table(pd.DataFrame(point.confusion_matrix(), index=["truly same", "truly different"],
                              columns=["called same", "called different"]))
-    right.caption(f"Threshold {threshold:.3f}. The model's own threshold is {evaluation.threshold:.3f} "
+    right.caption(f"Threshold {threshold:.3f}. The model's own threshold is {model_threshold(evaluation):.3f} "
                   "(calibrated on validation pairs of background alphabets); the course used 0.5.")
     st.plotly_chart(score_histograms(result.same_counts, result.different_counts, result.edges, threshold),
                     key="histogram_plot")
@@ -77,7 +85,8 @@ def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
 
 def worst_errors_view(evaluation: Evaluation, result: PairRoc, threshold: float) -> None:
     st.subheader("The worst errors at this threshold")
-    images, names = evaluation.data.images, evaluation.data.character_names
+    images = evaluation.data.images
+    names = [display_character(n) for n in evaluation.data.character_names]
     false_accepts, false_rejects, accepted, rejected = result.worst_errors(threshold)
     for title, errors, count in (
         ("False accepts: different characters with the highest scores", false_accepts, accepted),
@@ -109,11 +118,17 @@ def main() -> None:
     cells[1].metric("Equal error rate (EER)", f"{result.eer:.2%}",
                     help=f"Where FAR = FRR, at threshold {result.eer_threshold:.3f} (interpolated between ROC points).")
     cells[2].metric("Accuracy at the course's threshold 0.5", f"{result.accuracy_at(0.5):.2%}")
-    cells[3].metric("Accuracy at the model's threshold", f"{result.accuracy_at(evaluation.threshold):.2%}",
-                    help=f"Threshold {evaluation.threshold:.3f}, calibrated on validation pairs when the model was trained.")
+    threshold = model_threshold(evaluation)
+    cells[3].metric("Accuracy at the model's threshold", f"{result.accuracy_at(threshold):.2%}",
+                    help=f"Threshold {threshold:.3f} (calibrated on validation pairs when the model was trained, "
+                         "rounded to the slider's step of 0.001).")
     if SLIDER not in st.session_state:
-        st.session_state[SLIDER] = round(evaluation.threshold, 3)
+        st.session_state[SLIDER] = threshold
     threshold_view(evaluation, result)
+    # A callable: the CSV of up to 20,000 points is written only when someone clicks, not on every rerun.
+    st.download_button("Download every operating point of the ROC (CSV)", result.as_csv, mime="text/csv",
+                       file_name=f"roc-operating-points-{evaluation.info.name}.csv", key="roc_download", on_click="ignore",
+                       help="One row per distinct score used as threshold: threshold, TPR, FAR (= FPR), FRR, accuracy.")
 
 
 main()

@@ -55,6 +55,18 @@ SPECS = {
     "evaluation": SetSpec("evaluation", alphabets=20, characters=659),
 }
 
+def display_name(alphabet: str) -> str:
+    """An alphabet as people read it: the official folder names join words with underscores
+    ("Old_Church_Slavonic_(Cyrillic)"), which stay the keys; every page and figure shows this instead."""
+    return alphabet.replace("_", " ")
+
+
+def display_character(character_name: str) -> str:
+    """A character name "Alphabet/characterNN" with its alphabet shown by :func:`display_name`."""
+    alphabet, _, character = character_name.rpartition("/")
+    return f"{display_name(alphabet)}/{character}" if alphabet else display_name(character)
+
+
 _DRAWING_NAME = re.compile(r"^(\d{4})_(\d{2})\.png$")
 _CHARACTER_FOLDER = re.compile(r"^character(\d+)$")
 

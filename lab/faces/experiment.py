@@ -20,7 +20,7 @@ import numpy as np
 from lab.errors import LabError
 from lab.faces.calibration import embed_folder
 from lab.faces.embedding import distances
-from lab.formatting import csv_text
+from lab.export import records_csv
 from lab.limits import EPOCHS
 
 CNN_SIZE = 64
@@ -133,7 +133,7 @@ class ExperimentResult:
 
     def folds_csv(self) -> str:
         """One row per fold, errors as fractions, with the settings that produced them."""
-        return csv_text([{**vars(f), "model": self.model, "detector": self.detector, "distance_metric": self.metric,
+        return records_csv([{**vars(f), "model": self.model, "detector": self.detector, "distance_metric": self.metric,
                           "people": self.people} for f in self.folds])
 
     def as_dict(self) -> dict:

@@ -21,7 +21,7 @@ from lab.faces.embedding import METRICS, checked_threshold, embed
 from lab.faces.experiment import ExperimentResult, run_experiment
 from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
-from lab.formatting import csv_text
+from lab.export import records_csv
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class ThresholdAnalysis:
 
     def as_csv(self) -> str:
         """The per-metric table with plain numbers (rates as fractions), for a spreadsheet."""
-        return csv_text([{"metric": r.metric, "auc": r.curve.auc, "eer": r.eer, "eer_threshold": r.eer_threshold,
+        return records_csv([{"metric": r.metric, "auc": r.curve.auc, "eer": r.eer, "eer_threshold": r.eer_threshold,
                           "deepface_threshold": r.default.threshold, "accuracy_at_deepface": r.default.accuracy,
                           "target_false_match_rate": r.target_far, "threshold_at_target": r.threshold_at_target,
                           "accuracy_at_target": r.at_target.accuracy} for r in self.reports])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lab.data.lake_runs import LakeRun
 from lab.evaluation.lake import PUBLISHED, LakeResult, evaluate_lake
 from lab.evaluation.tasks import batch_accuracy
+from lab.export import csv_text
 from lab.limits import TASKS, WAY
 from lab.siamese.model import SiameseModel
 from lab.workflows.evaluation import Evaluation
@@ -27,6 +28,11 @@ class NWayAccuracy:
     seed: int
     within_alphabet: bool
     rows: tuple[NWayRow, ...]
+
+    def as_csv(self) -> str:
+        """One row per N: tasks, right answers, accuracy and its Wilson 95% interval (fractions, not percent)."""
+        header = ("way", "tasks", "correct", "accuracy", "ci95_low", "ci95_high")
+        return csv_text(header, ([getattr(row, name) for name in header] for row in self.rows))
 
     def as_dict(self) -> dict:
         return {"seed": self.seed, "within_alphabet": self.within_alphabet,
@@ -55,6 +61,17 @@ class LakeEvaluation:
     model_name: str
     model: LakeResult
     baseline: LakeResult | None
+
+    def as_csv(self) -> str:
+        """One row per run of Lake's 20: accuracy and errors (of its 20 test drawings) of the model, and of the
+        modified Hausdorff baseline when it was computed."""
+        results = {"model": self.model} | ({"hausdorff": self.baseline} if self.baseline is not None else {})
+        header = ["run", *(f"{name}_{column}" for name in results for column in ("accuracy", "errors"))]
+        accuracy = {name: result.run_accuracy for name, result in results.items()}
+        errors = {name: (result.predictions != result.answers).sum(axis=1) for name, result in results.items()}
+        rows = ([run + 1, *(v for name in results for v in (float(accuracy[name][run]), int(errors[name][run])))]
+                for run in range(len(self.model.run_accuracy)))
+        return csv_text(header, rows)
 
     def as_dict(self) -> dict:
         figures = {"model": self.model_name, "lake_accuracy": self.model.accuracy,

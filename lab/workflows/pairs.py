@@ -9,10 +9,11 @@ import numpy as np
 from lab.data.omniglot import OmniglotSet
 from lab.data.pairs import PairBatch, sample_pairs
 from lab.evaluation.roc import (
-    OperatingPoint, RocCurve, equal_error_rate, operating_point, roc_curve, score_histogram,
+    OperatingPoint, RocCurve, equal_error_rate, operating_point, operating_points, roc_curve, score_histogram,
     threshold_for_false_accept_rate,
 )
 from lab.evaluation.verification import accuracy_at, evaluation_pair_scores
+from lab.export import csv_text
 from lab.limits import PAIRS
 from lab.siamese.model import SiameseModel
 from lab.workflows.evaluation import Evaluation
@@ -81,6 +82,12 @@ class PairRoc:
                           for i in worst])
             counts.append(int(indices.size))
         return found[0], found[1], counts[0], counts[1]
+
+    def as_csv(self) -> str:
+        """Every operating point of the ROC (threshold, TPR, FAR, FRR, accuracy), lowest threshold first."""
+        columns = operating_points(self.scored.scores, self.scored.same)
+        header = ("threshold", "tpr", "far", "frr", "accuracy")
+        return csv_text(header, zip(*(columns[name].tolist() for name in header)))
 
     def as_dict(self) -> dict:
         return {

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 from PIL import Image
 
 from lab.siamese.store import find_model
-from tests.support.pages import image_captions, start
+import pandas as pd
+import pytest
+
+from tests.support.pages import Downloads, image_captions, start
 
 
 def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -46,6 +50,48 @@ def test_verification_page_threshold_moves_the_operating_point() -> None:
     assert any(c.startswith("similarity") for c in image_captions(app))  # the worst-errors gallery
 
 
+def test_verification_page_shows_the_models_threshold_once() -> None:
+    app = start("views/verification.py")
+    slider = app.slider(key="roc_threshold").value
+    shown = metrics(app)
+    # One value, one rounding: the slider starts where the metric measures, so the two accuracies are the same.
+    assert shown["Accuracy at the model's threshold"] == shown["Accuracy at this threshold"]
+    model_metric = next(m for m in app.metric if m.label == "Accuracy at the model's threshold")
+    assert model_metric.proto.help.startswith(f"Threshold {slider:.3f} ")
+    assert any(f"The model's own threshold is {slider:.3f} " in c.value for c in app.caption)
+    exact = find_model("default").metadata["threshold"]
+    assert f"{exact:.4f}" not in " ".join([model_metric.proto.help, *(c.value for c in app.caption)])
+
+
+def roc_marker(app) -> dict:  # type: ignore[no-untyped-def]
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return figure["data"][3] | {"ranges": (figure["layout"]["xaxis"]["range"], figure["layout"]["yaxis"]["range"])}
+
+
+def test_verification_page_keeps_the_operating_point_in_the_zoomed_view() -> None:
+    app = start("views/verification.py")
+    assert app.toggle(key="roc_zoom").value  # zoomed on the top-left corner by default
+    app.slider(key="roc_threshold").set_value(0.01).run()  # accepts almost every pair: far right of the zoom
+    marker = roc_marker(app)
+    (x_low, x_high), (y_low, y_high) = marker["ranges"]
+    assert x_low <= marker["x"][0] <= x_high and y_low <= marker["y"][0] <= y_high
+    assert "operating point: off this view at FAR" in marker["name"]
+    app.toggle(key="roc_zoom").set_value(False).run()
+    assert roc_marker(app)["name"] == "threshold 0.010"
+
+
+def test_verification_page_exports_every_operating_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
+    app = start("views/verification.py")
+    assert app.get("download_button")[0].proto.label == "Download every operating point of the ROC (CSV)"
+    points = pd.read_csv(io.StringIO(downloads.text("roc-operating-points-default.csv")))
+    assert list(points.columns) == ["threshold", "tpr", "far", "frr", "accuracy"]
+    assert 1_000 < len(points) <= 10_000 and points["threshold"].is_monotonic_increasing
+    slider = app.slider(key="roc_threshold").value
+    nearest = points.iloc[(points["threshold"] - slider).abs().argmin()]
+    assert abs(100 * nearest["accuracy"] - float(metrics(app)["Accuracy at this threshold"].rstrip("%"))) < 0.5
+
+
 def test_verification_page_within_alphabet_is_harder() -> None:
     app = start("views/verification.py")
     easy = float(metrics(app)["Area under the ROC curve (AUC)"])
@@ -71,7 +117,24 @@ def test_quiz_reveals_the_answer_and_keeps_score() -> None:
     assert not app.button(key="quiz_pick_1").disabled
 
 
-def test_batch_mode_and_lake_runs() -> None:
+def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
+    app = start("views/one_shot.py")
+    for _ in range(5):  # candidate 1 is the answer of about one task in 16: move on until it is a wrong pick
+        app.button(key="quiz_pick_0").click().run()
+        if app.error:
+            break
+        app.button(key="quiz_next").click().run()
+    assert app.error[0].value.startswith("You were wrong")
+    revealed = [c for c in image_captions(app) if "similarity" in c]
+    right = [c for c in revealed if c.startswith("✓ right answer")]
+    assert len(right) == 1 and "your pick" not in right[0]
+    assert any("(your pick" in c or ", your pick" in c for c in revealed if not c.startswith("✓"))
+    badges = [m.value for m in app.markdown if "right answer" in m.value or "your pick" in m.value]
+    assert badges.count(":green-background[**✓ right answer**]") == 1 and ":red-background[**✗ your pick**]" in badges
+
+
+def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch)
     app = start("views/one_shot.py")
     app.radio(key="one_shot_mode").set_value("Batch: the model on many tasks").run()
     assert not app.exception
@@ -79,6 +142,9 @@ def test_batch_mode_and_lake_runs() -> None:
     assert list(table.index) == [2, 5, 10, 16, 20]
     accuracy = [float(v.rstrip("%")) for v in table["accuracy"]]
     assert accuracy[0] > accuracy[-1] > 80
+    exported = pd.read_csv(io.StringIO(downloads.text("nway-accuracy-default.csv")))
+    assert list(exported["way"]) == [2, 5, 10, 16, 20] and list(exported["tasks"]) == [1000] * 5
+    assert [f"{a:.1%}" for a in exported["accuracy"]] == list(table["accuracy"])
 
     app.radio(key="one_shot_mode").set_value("Lake's 20 official runs").run()
     assert not app.exception
@@ -86,6 +152,9 @@ def test_batch_mode_and_lake_runs() -> None:
     published = app.table[0].value
     assert published.loc["Humans", "accuracy"] == "95.5%"
     assert "Siamese network, model default" in published.index
+    runs = pd.read_csv(io.StringIO(downloads.text("lake-runs-default.csv")))
+    assert list(runs.columns) == ["run", "model_accuracy", "model_errors", "hausdorff_accuracy", "hausdorff_errors"]
+    assert list(runs["run"]) == list(range(1, 21)) and f"{runs['hausdorff_accuracy'].mean():.1%}" == "61.2%"
 
 
 def test_nearest_neighbour_page() -> None:
@@ -98,6 +167,27 @@ def test_nearest_neighbour_page() -> None:
     assert any("taken for" in c for c in image_captions(app))
     app.radio(key="nn_layer").set_value("embedding").run()
     assert not app.exception
+
+
+def shown_text(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the page shows as text: captions, subheaders, select box options and image captions."""
+    options = [o for box in app.selectbox if box.key != "model_select" for o in box.options]
+    return [*(c.value for c in app.caption), *(s.value for s in app.subheader), *options, *image_captions(app)]
+
+
+def test_no_alphabet_is_shown_with_underscores() -> None:
+    for page in ("views/dataset.py", "views/nearest_neighbour.py", "views/embedding_map.py"):
+        app = start(page)
+        if page == "views/dataset.py":
+            app.radio(key="dataset_set").set_value("evaluation").run()
+        if page == "views/embedding_map.py":
+            app.selectbox(key="map_alphabet").set_value("Old_Church_Slavonic_(Cyrillic)").run()
+            assert "Old Church Slavonic (Cyrillic)" in json.loads(app.get("plotly_chart")[0].proto.spec)["layout"][
+                "title"]["text"]
+        text = shown_text(app)
+        assert text and not [t for t in text if "_" in t], page
+        if page != "views/nearest_neighbour.py":
+            assert "Old Church Slavonic (Cyrillic)" in text
 
 
 def test_embedding_map_page() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from PIL import Image
 
-from tests.support.pages import deltas, displayed_texts, image_captions, metrics, record_downloads, start, upload
+from tests.support.pages import Downloads, deltas, displayed_texts, image_captions, metrics, start, upload
 
 
 def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
@@ -100,7 +100,7 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> Non
 
 
 def test_threshold_lab_and_models_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    downloads = record_downloads(monkeypatch)
+    downloads = Downloads(monkeypatch).files
     app = start("views/face_threshold.py")
     shown = metrics(app)
     assert float(shown["AUC (area under the ROC)"]) > 0.9 and shown["EER (equal error rate)"].endswith("%")
@@ -128,7 +128,7 @@ def is_emoji(character: str) -> bool:
 
 
 def test_experiment_page_runs_both_methods(monkeypatch: pytest.MonkeyPatch) -> None:
-    downloads = record_downloads(monkeypatch)
+    downloads = Downloads(monkeypatch).files
     app = start("views/face_experiment.py")
     app.number_input(key="experiment_epochs").set_value(10).run()
     app.toggle(key="experiment_run").set_value(True).run(timeout=300)

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
+from tests.support.pages import Downloads
 
 pytest.importorskip("tensorflow")
 
@@ -95,14 +96,26 @@ def test_model_store_lists_renames_and_deletes(monkeypatch: pytest.MonkeyPatch, 
     for suffix in (".keras", ".json"):
         shutil.copy(SHIPPED_DIR / f"default{suffix}", folder / f"mine{suffix}")
     monkeypatch.setenv("ONESHOT_MODELS_DIR", str(folder))
+    downloads = Downloads(monkeypatch)
     app = open_page()
     table = app.table[0].value
     assert list(table.index) == ["default", "mine"] and list(table["shipped with the lab"]) == ["yes", "no"]
     assert float(table["Lake 20-way"].iloc[0].rstrip("%")) >= 92
+    assert app.selectbox(key="store_card_model").options == ["default", "mine"]  # any stored model, shipped too
+    card = downloads.text("model-card-default.md")
+    assert card.startswith("# Model card: default") and "Lake's 20 one-shot runs" in card and "Threshold" in card
+    app.selectbox(key="store_card_model").set_value("mine").run()
+    assert downloads.text("model-card-mine.md").startswith("# Model card: mine")
     app.text_input(key="store_new_name").input("renamed")
     app.button(key="store_rename").click().run()
     assert (folder / "renamed.keras").is_file() and not (folder / "mine.keras").exists()
     app.button(key="store_delete").click().run()
+    assert (folder / "renamed.keras").is_file(), "one click never deletes"
+    assert "Really delete the model **renamed**?" in app.warning[0].value
+    app.button(key="store_delete_cancel").click().run()
+    assert (folder / "renamed.keras").is_file() and not app.warning
+    app.button(key="store_delete").click().run()
+    app.button(key="store_delete_confirm").click().run()
     assert not (folder / "renamed.keras").exists()
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import text_format
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, Table
 
@@ -57,22 +57,31 @@ def deltas(app: AppTest) -> dict[str, str]:
     return {m.label: m.proto.delta for m in app.metric}
 
 
-def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
-    """``{file name: content}`` of every download button drawn from now on. AppTest's media storage lives only
-    during a run, so the content is caught on its way in."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self: MemoryMediaFileStorage, path_or_data: str | bytes, mimetype: str, kind: object,
-                  filename: str | None = None) -> str:
-        if filename is not None:
-            files[filename] = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    return files
-
-
 def upload(app: AppTest, key: str, path: Path) -> AppTest:
     app.radio(key=f"{key}_source").set_value("Upload").run()
     return app.file_uploader(key=f"{key}_upload").upload(path.name, path.read_bytes()).run()
+
+
+class Downloads:
+    """The file name and data of every download button a page draws, by file name: AppTest's elements keep only a
+    media URL, so the media file manager's ``add`` (data) and ``add_deferred`` (a callable, called here) are watched."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files: dict[str | None, bytes] = {}
+        add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+        def watched_add(manager, data, mimetype, coordinates, file_name=None, is_for_static_download=False):  # type: ignore[no-untyped-def]
+            if is_for_static_download:
+                self.files[file_name] = data
+            return add(manager, data, mimetype, coordinates, file_name, is_for_static_download)
+
+        def watched_deferred(manager, data_callable, mimetype, coordinates, file_name=None, **kwargs):  # type: ignore[no-untyped-def]
+            made = data_callable()
+            self.files[file_name] = made.encode() if isinstance(made, str) else made
+            return add_deferred(manager, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+        monkeypatch.setattr(MediaFileManager, "add", watched_add)
+        monkeypatch.setattr(MediaFileManager, "add_deferred", watched_deferred)
+
+    def text(self, file_name: str) -> str:
+        return self.files[file_name].decode()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lab.formatting import csv_text, signed_change
+from lab.formatting import signed_change
 
 
 def test_a_difference_that_rounds_to_zero_is_none() -> None:
@@ -15,8 +15,3 @@ def test_a_real_difference_is_signed_with_its_suffix() -> None:
     assert signed_change(0.05, suffix="from DeepFace's") == "+0.0500 from DeepFace's"
     assert signed_change(-0.00006) == "-0.0001"
     assert signed_change(1.5, digits=1) == "+1.5"
-
-
-def test_csv_text_has_a_header_then_one_line_per_row() -> None:
-    assert csv_text([{"fold": 1, "error": 0.5}, {"fold": 2, "error": 0.0}]) == "fold,error\n1,0.5\n2,0.0\n"
-    assert csv_text([]) == ""

@@ -52,6 +52,33 @@ def test_roc_figure_zoom_and_full() -> None:
         np.testing.assert_allclose(figure.data[0].x, curve.false_positive_rate * 100)
 
 
+def test_in_view_moves_a_point_onto_the_nearest_edge() -> None:
+    assert plots.in_view(5.0, 90.0, plots.ROC_ZOOM) == (5.0, 90.0, False)
+    assert plots.in_view(35.0, 99.0, plots.ROC_ZOOM) == (20.0, 99.0, True)
+    assert plots.in_view(1.0, 40.0, plots.ROC_ZOOM) == (1.0, 80.0, True)
+    assert plots.in_view(35.0, 40.0, plots.ROC_FULL) == (35.0, 40.0, False)
+
+
+def test_operating_marker_stays_visible_when_the_zoomed_view_excludes_it() -> None:
+    scores = np.array([0.9, 0.8, 0.4, 0.7, 0.3, 0.2])
+    same = np.array([True, True, True, False, False, False])
+    curve = roc_curve(scores, same)
+    low = operating_point(scores, same, 0.25)  # accepts 2 of 3 different pairs: FAR 66.7%, TPR 100%
+    zoomed = plots.roc_figure(curve.false_positive_rate, curve.true_positive_rate, curve.auc, low, (1 / 3, 0.7), True)
+    marker = zoomed.data[3]
+    (x_low, x_high), (y_low, y_high) = zoomed.layout.xaxis.range, zoomed.layout.yaxis.range
+    assert x_low <= marker.x[0] <= x_high and y_low <= marker.y[0] <= y_high  # on the edge of the view, not gone
+    assert marker.x[0] == 20.0 and marker.y[0] == 100.0
+    assert marker.name == "threshold 0.250 (operating point: off this view at FAR 66.7%, TPR 100.0%)"
+    assert "FAR 66.7%, TPR 100.0%" in marker.hovertemplate and marker.marker.symbol == "circle-open"
+    full = plots.roc_figure(curve.false_positive_rate, curve.true_positive_rate, curve.auc, low, (1 / 3, 0.7), False)
+    assert full.data[3].name == "threshold 0.250" and full.data[3].x[0] == pytest.approx(200 / 3)
+    assert full.data[3].marker.symbol == "circle"
+    inside = operating_point(scores, same, 0.75)  # FAR 0%, TPR 66.7%: below the zoomed 80-100%
+    assert plots.roc_figure(curve.false_positive_rate, curve.true_positive_rate, curve.auc, inside, (1 / 3, 0.7),
+                            True).data[3].y[0] == 80.0
+
+
 def test_score_histograms_with_the_threshold_line() -> None:
     edges = np.linspace(0, 1, 5)
     figure = plots.score_histograms(np.array([0, 1, 2, 5]), np.array([4, 2, 1, 0]), edges, 0.6)

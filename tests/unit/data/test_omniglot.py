@@ -13,6 +13,8 @@ from lab.data.omniglot import (
     OmniglotSet,
     check_archive_layout,
     decode_set,
+    display_character,
+    display_name,
     find_source,
     load_set,
     source_fingerprint,
@@ -99,6 +101,19 @@ def test_missing_set_says_where_to_put_it(tmp_path: Path) -> None:
         load_set("background", tmp_path)
     message = str(error.value)
     assert str(tmp_path) in message and "images_background.zip" in message and "OMNIGLOT_DIR" in message
+
+
+def test_display_names_show_spaces_and_keep_the_character() -> None:
+    assert display_name("Old_Church_Slavonic_(Cyrillic)") == "Old Church Slavonic (Cyrillic)"
+    assert display_name("Tengwar") == "Tengwar"
+    assert display_character("Syriac_(Serto)/character07") == "Syriac (Serto)/character07"
+    assert display_character("character07") == "character07"
+
+
+def test_display_names_of_every_evaluation_alphabet(evaluation: OmniglotSet) -> None:
+    shown = [display_name(a) for a in evaluation.alphabet_names]
+    assert not any("_" in name for name in shown) and len(set(shown)) == len(shown)  # still one name per alphabet
+    assert not any("_" in display_character(n) for n in evaluation.character_names)
 
 
 def test_unknown_set_name() -> None:

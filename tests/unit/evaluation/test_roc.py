@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lab.evaluation.roc import (
-    equal_error_rate, operating_point, roc_curve, score_histogram, threshold_for_false_accept_rate,
+    equal_error_rate, operating_point, operating_points, roc_curve, score_histogram, threshold_for_false_accept_rate,
 )
 
 
@@ -58,6 +58,19 @@ def test_operating_point_counts_and_rates() -> None:
     np.testing.assert_array_equal(point.confusion_matrix(), [[2, 1], [1, 2]])
     # "same" means strictly above the threshold.
     assert operating_point(scores, same, 0.9).true_accepts == 0
+
+
+def test_operating_points_agree_with_operating_point_at_every_threshold() -> None:
+    scores, same = labelled([0.9, 0.8, 0.4, 0.4], [0.7, 0.4, 0.2])  # a tie across the two groups
+    points = operating_points(scores, same)
+    np.testing.assert_array_equal(points["threshold"], [0.2, 0.4, 0.7, 0.8, 0.9])
+    for i, threshold in enumerate(points["threshold"]):
+        point = operating_point(scores, same, threshold)
+        assert points["far"][i] == pytest.approx(point.false_accept_rate)
+        assert points["frr"][i] == pytest.approx(point.false_reject_rate)
+        assert points["tpr"][i] == pytest.approx(1 - point.false_reject_rate)
+        assert points["accuracy"][i] == pytest.approx(point.accuracy)
+    assert points["tpr"][-1] == 0 and points["far"][-1] == 0  # the highest score accepts nothing
 
 
 def test_threshold_for_a_target_false_accept_rate() -> None:

@@ -44,3 +44,37 @@ def test_pair_roc_on_the_miniature_set(mini: Evaluation) -> None:
     assert len(roc.scored.pairs) == 200 and int(roc.scored.same.sum()) == 100
     assert roc.same_counts.sum() == 100 and roc.different_counts.sum() == 100
     assert roc.at(1.0).false_accepts == 0 and roc.at(-1.0).false_rejects == 0
+
+
+def read_csv(text: str):  # type: ignore[no-untyped-def]
+    import io
+
+    import pandas as pd
+
+    return pd.read_csv(io.StringIO(text))
+
+
+def test_results_export_as_csv(mini: Evaluation, miniature_omniglot: Path) -> None:
+    roc = pair_roc(mini, 200, seed=3)
+    points = read_csv(roc.as_csv())
+    assert list(points.columns) == ["threshold", "tpr", "far", "frr", "accuracy"]
+    assert len(points) == len(set(roc.scored.scores.tolist()))  # one row per distinct score
+    row = points.iloc[len(points) // 2]
+    at = roc.at(float(row["threshold"]))
+    assert row["far"] == pytest.approx(at.false_accept_rate, abs=1e-5)
+    assert row["accuracy"] == pytest.approx(at.accuracy, abs=1e-5)
+    assert (points["tpr"] + points["frr"]).round(5).eq(1).all()
+
+    nway = read_csv(nway_accuracy(mini, [2, 5], tasks=50).as_csv())
+    assert list(nway.columns) == ["way", "tasks", "correct", "accuracy", "ci95_low", "ci95_high"]
+    assert list(nway["way"]) == [2, 5] and list(nway["tasks"]) == [50, 50]
+    assert (nway["correct"] / nway["tasks"]).round(5).equals(nway["accuracy"].round(5))
+
+    runs = load_runs(runs_path(miniature_omniglot))
+    lake = lake_evaluation(mini.model, "default", runs, hausdorff_baseline(runs))
+    table = read_csv(lake.as_csv())
+    assert list(table.columns) == ["run", "model_accuracy", "model_errors", "hausdorff_accuracy", "hausdorff_errors"]
+    assert list(table["run"]) == list(range(1, 21))
+    assert (table["model_errors"] == ((1 - table["model_accuracy"]) * 20).round().astype(int)).all()
+    assert list(read_csv(lake_evaluation(mini.model, "default", runs).as_csv()).columns) == [
+        "run", "model_accuracy", "model_errors"]  # without the baseline
