@@ -47,10 +47,10 @@ setup_chromium() {
 
 default_data_dir() {  # the shared data beside the checkout, when the user has not chosen a folder
     if [ -z "${OMNIGLOT_DIR:-}" ] && [ -d ../shared/data/omniglot ]; then
-        export OMNIGLOT_DIR="$PWD/../shared/data/omniglot"
+        export OMNIGLOT_DIR="$(cd ../shared/data/omniglot && pwd -P)"
     fi
     if [ -z "${FACES_DIR:-}" ] && [ -d ../shared/data/faces ]; then
-        export FACES_DIR="$PWD/../shared/data/faces"
+        export FACES_DIR="$(cd ../shared/data/faces && pwd -P)"
     fi
 }
 

@@ -49,7 +49,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _real_omniglot_dir() -> Path:
-    folder = Path(os.environ.get("ONESHOT_REAL_OMNIGLOT_DIR") or SHARED_OMNIGLOT)
+    # Resolved, as lab.config resolves every folder it hands out (run.sh passes $PWD/../shared/...).
+    folder = Path(os.environ.get("ONESHOT_REAL_OMNIGLOT_DIR") or SHARED_OMNIGLOT).resolve()
     if not (folder / "images_background.zip").is_file() and not (folder / "images_background").is_dir():
         raise pytest.UsageError(
             f"This test is marked `data`: it needs the full Omniglot files, and none are in {folder}. Set OMNIGLOT_DIR "
@@ -60,7 +61,7 @@ def _real_omniglot_dir() -> Path:
 
 
 def _real_faces_dir() -> Path:
-    return Path(os.environ.get("ONESHOT_REAL_FACES_DIR") or SHARED_FACES)
+    return Path(os.environ.get("ONESHOT_REAL_FACES_DIR") or SHARED_FACES).resolve()
 
 
 @pytest.fixture(scope="session", autouse=True)

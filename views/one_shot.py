@@ -58,7 +58,7 @@ def badge(column: DeltaGenerator, i: int, answer: int, picked: int) -> None:
     """A coloured label under the right answer (green) and under a wrong pick (red): a caption alone is too
     faint to find on a projector among 20 drawings."""
     if i == answer:
-        column.markdown(":green-background[**✓ right answer**]")
+        column.markdown(":green-background[**✓ correct**]")
     elif i == picked:
         column.markdown(":red-background[**✗ your pick**]")
 

@@ -129,8 +129,8 @@ def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
     right = [c for c in revealed if c.startswith("✓ right answer")]
     assert len(right) == 1 and "your pick" not in right[0]
     assert any("(your pick" in c or ", your pick" in c for c in revealed if not c.startswith("✓"))
-    badges = [m.value for m in app.markdown if "right answer" in m.value or "your pick" in m.value]
-    assert badges.count(":green-background[**✓ right answer**]") == 1 and ":red-background[**✗ your pick**]" in badges
+    badges = [m.value for m in app.markdown if "correct" in m.value or "your pick" in m.value]
+    assert badges.count(":green-background[**✓ correct**]") == 1 and ":red-background[**✗ your pick**]" in badges
 
 
 def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
