@@ -19,10 +19,18 @@ SLIDER = "roc_threshold"
 DIGITS = 3  # the slider's step is 0.001
 
 
+def on_slider_step(threshold: float, up: bool = False) -> float:
+    """``threshold`` on the slider's 0.001 grid within 0..1: to the nearest step, or up (``up``), since a higher
+    threshold can only lower the false accept rate."""
+    scale = 10**DIGITS
+    stepped = math.ceil(threshold * scale - 1e-9) / scale if up else round(threshold, DIGITS)
+    return min(max(stepped, 0.0), 1.0)
+
+
 def model_threshold(evaluation: Evaluation) -> float:
     """The model's threshold rounded once to the slider's step: the slider starts there and the metric, its help
     and the caption all use this one value, so "the model's threshold" is one number on the page."""
-    return round(evaluation.threshold, DIGITS)
+    return on_slider_step(evaluation.threshold)
 
 
 @st.cache_resource(show_spinner="Scoring the pairs...", max_entries=16, hash_funcs=BY_MODEL)
@@ -44,12 +52,10 @@ def jump_ui(result: PairRoc) -> None:
     """Buttons that move the slider (through its session state, before it is drawn)."""
     left, middle, right = st.columns([1, 1, 1])
     left.button(f"Jump to the EER point ({result.eer_threshold:.3f})", key="roc_to_eer",
-                on_click=lambda: st.session_state.update({SLIDER: round(min(max(result.eer_threshold, 0.0), 1.0), 3)}))
+                on_click=lambda: st.session_state.update({SLIDER: on_slider_step(result.eer_threshold)}))
     target = middle.number_input("Target false accept rate (%)", float(FAR_PERCENT.low), float(FAR_PERCENT.high), 1.0, step=0.1,
                                   key="roc_target_far")
-    threshold = result.threshold_for_far(target / 100)
-    # Rounded up to the slider's step: a higher threshold can only lower the false accept rate.
-    on_step = min(max(math.ceil(threshold * 1000 - 1e-9) / 1000, 0.0), 1.0)
+    on_step = on_slider_step(result.threshold_for_far(target / 100), up=True)
     right.button(f"Jump to FAR {target:g}% ({on_step:.3f})", key="roc_to_far",
                  on_click=lambda: st.session_state.update({SLIDER: on_step}))
 
