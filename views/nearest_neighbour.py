@@ -33,7 +33,7 @@ def settings_ui() -> tuple[str, bool]:
 
 def confusions_view(evaluation: Evaluation, exercise: NearestNeighbour) -> None:
     st.subheader("The most confused characters")
-    confusions = exercise.confused_indices[:8]
+    confusions = exercise.confusions[:8]
     if not confusions:
         st.success("No drawing was classified wrongly.")
         return

@@ -14,8 +14,8 @@ from lab.evaluation.nearest import QUERY_DRAWERS, TEMPLATE_DRAWERS, NearestResul
 class NearestNeighbour:
     result: NearestResult
     alphabet_accuracy: dict[str, float]
-    confusions: tuple[tuple[str, str, int], ...]  # (true character, chosen character, drawings), most first
-    confused_indices: tuple[tuple[int, int, int], ...]  # the same as character indices, for pictures
+    confusions: tuple[tuple[int, int, int], ...]  # (true character, chosen character, drawings), most first
+    character_names: tuple[str, ...]  # of the set, by character index
     hardest: str  # the character whose drawings were classified right least often
     hardest_accuracy: float
 
@@ -23,7 +23,8 @@ class NearestNeighbour:
         return {
             "templates_per_character": len(self.result.template_drawers), "queries": int(self.result.predictions.size),
             "accuracy": self.result.accuracy, "alphabet_accuracy": self.alphabet_accuracy,
-            "confusions": [{"true": t, "chosen": c, "count": n} for t, c, n in self.confusions],
+            "confusions": [{"true": self.character_names[t], "chosen": self.character_names[c], "count": n}
+                           for t, c, n in self.confusions],
         }
 
 
@@ -33,11 +34,10 @@ def nearest_neighbour(features: np.ndarray, data: OmniglotSet, one_shot: bool = 
     templates = TEMPLATE_DRAWERS[:1] if one_shot else TEMPLATE_DRAWERS
     result = nearest_template(features, templates, QUERY_DRAWERS)
     by_alphabet = result.accuracy_by_group(data.alphabet_index())
-    confused = tuple(result.confusions(confusions))
-    names = data.character_names
     per_character = result.correct.mean(axis=1)
     hardest = int(np.argsort(per_character, kind="stable")[0])
     return NearestNeighbour(
         result, {data.alphabet_names[a]: value for a, value in by_alphabet.items()},
-        tuple((names[t], names[c], n) for t, c, n in confused), confused, names[hardest], float(per_character[hardest]),
+        tuple(result.confusions(confusions)), data.character_names, data.character_names[hardest],
+        float(per_character[hardest]),
     )
