@@ -12,10 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from lab.config import array_cache_dir, omniglot_dir
-from lab.data.fetch import OFFICIAL_FILES, status
+from lab.data.fetch import OFFICIAL_FILES, FileStatus, status
+from lab.i18n import _
 from lab.siamese.store import list_models, models_table
+from ui.language import language_ui
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
+from ui.url_state import link_to_view_ui
 
 # A shipped picture, not an emoji or a :material/...: icon: for those the browser fetches a font or an emoji image
 # from the internet, which fails in a classroom without one.
@@ -23,55 +26,63 @@ FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.png"
 
 # The page files live in views/, not pages/: a pages/ folder switches on Streamlit's legacy multipage mode,
 # in which a fresh server answers a bookmarked URL with a "Page not found" dialog (or runs the page file
-# without this entry point, its navigation and its sidebar).
-PAGES = {
-    "dataset": st.Page("views/dataset.py", title="Omniglot dataset", icon=":material/grid_view:", url_path="omniglot"),
-    "training": st.Page(
-        "views/training.py", title="Train a Siamese network", icon=":material/model_training:", url_path="train"
-    ),
-    "verification": st.Page("views/verification.py", title="Verification and ROC", icon=":material/rule:",
-                            url_path="roc"),
-    "one_shot": st.Page("views/one_shot.py", title="N-way one-shot quiz", icon=":material/quiz:", url_path="quiz"),
-    "nearest": st.Page("views/nearest_neighbour.py", title="Nearest-neighbour classification",
-                       icon=":material/hub:", url_path="nearest"),
-    "map": st.Page("views/embedding_map.py", title="Embedding map", icon=":material/scatter_plot:", url_path="map"),
-    "two": st.Page("views/two_images.py", title="Two drawings, one distance", icon=":material/compare:",
-                   url_path="distance"),
-}
-FACE_PAGES = {
-    "face_detect": st.Page("views/face_detect.py", title="Detect and align faces", icon=":material/face:",
-                           url_path="detect"),
-    "face_verify": st.Page("views/face_verify.py", title="Verify two photos", icon=":material/how_to_reg:",
-                           url_path="verify"),
-    "face_database": st.Page("views/face_database.py", title="Face database", icon=":material/badge:",
-                             url_path="database"),
-    "face_threshold": st.Page("views/face_threshold.py", title="Threshold lab", icon=":material/tune:",
-                              url_path="threshold"),
-    "face_experiment": st.Page("views/face_experiment.py", title="Experiment: CNN or embedding?",
-                               icon=":material/science:", url_path="experiment"),
-    "face_models": st.Page("views/face_models.py", title="Face models", icon=":material/inventory_2:",
-                           url_path="face-models"),
-}
-LINKS = {
-    "dataset": "Omniglot dataset: browse alphabets, characters, drawings and pairs",
-    "training": "Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves",
-    "verification": "Verification and ROC: a live threshold on 10,000 evaluation pairs, AUC, EER, worst errors",
-    "one_shot": "N-way one-shot: quiz yourself against the model, accuracy against N, Lake's 20 official runs",
-    "nearest": "Nearest-neighbour classification: 659 characters from 10 or 1 templates each, no training",
-    "map": "Embedding map: PCA and t-SNE of an alphabet's drawings, coloured by character",
-    "two": "Two drawings, one distance: pick or upload two drawings and see the model's decision",
-    "face_detect": "Detect and align faces: Viola-Jones with its parameters, and DeepFace's other detectors, timed",
-    "face_verify": "Verify two photos: sample, upload or selfie; distance, threshold slider, verdict",
-    "face_database": "Face database: enrol and remove people without retraining; identify a new photo or selfie",
-    "face_threshold": "Threshold lab: ROC, EER and a threshold for your own labelled photos",
-    "face_experiment": "Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour",
-    "face_models": "Face models: every DeepFace model and detector, and which run offline here",
-}
+# without this entry point, its navigation and its sidebar). The pages are made on every run, after the
+# session's language is known, since their titles are translated.
+def omniglot_pages() -> dict[str, st.Page]:
+    return {
+        "dataset": st.Page("views/dataset.py", title=_("Omniglot dataset"), icon=":material/grid_view:", url_path="omniglot"),
+        "training": st.Page(
+            "views/training.py", title=_("Train a Siamese network"), icon=":material/model_training:", url_path="train"
+        ),
+        "verification": st.Page("views/verification.py", title=_("Verification and ROC"), icon=":material/rule:",
+                                url_path="roc"),
+        "one_shot": st.Page("views/one_shot.py", title=_("N-way one-shot quiz"), icon=":material/quiz:", url_path="quiz"),
+        "nearest": st.Page("views/nearest_neighbour.py", title=_("Nearest-neighbour classification"),
+                           icon=":material/hub:", url_path="nearest"),
+        "map": st.Page("views/embedding_map.py", title=_("Embedding map"), icon=":material/scatter_plot:", url_path="map"),
+        "two": st.Page("views/two_images.py", title=_("Two drawings, one distance"), icon=":material/compare:",
+                       url_path="distance"),
+    }
+
+
+def face_pages() -> dict[str, st.Page]:
+    return {
+        "face_detect": st.Page("views/face_detect.py", title=_("Detect and align faces"), icon=":material/face:",
+                               url_path="detect"),
+        "face_verify": st.Page("views/face_verify.py", title=_("Verify two photos"), icon=":material/how_to_reg:",
+                               url_path="verify"),
+        "face_database": st.Page("views/face_database.py", title=_("Face database"), icon=":material/badge:",
+                                 url_path="database"),
+        "face_threshold": st.Page("views/face_threshold.py", title=_("Threshold lab"), icon=":material/tune:",
+                                  url_path="threshold"),
+        "face_experiment": st.Page("views/face_experiment.py", title=_("Experiment: CNN or embedding?"),
+                                   icon=":material/science:", url_path="experiment"),
+        "face_models": st.Page("views/face_models.py", title=_("Face models"), icon=":material/inventory_2:",
+                               url_path="face-models"),
+    }
+
+
+def links() -> dict[str, str]:
+    return {
+        "dataset": _("Omniglot dataset: browse alphabets, characters, drawings and pairs"),
+        "training": _("Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves"),
+        "verification": _("Verification and ROC: a live threshold on 10,000 evaluation pairs, AUC, EER, worst errors"),
+        "one_shot": _("N-way one-shot: quiz yourself against the model, accuracy against N, Lake's 20 official runs"),
+        "nearest": _("Nearest-neighbour classification: 659 characters from 10 or 1 templates each, no training"),
+        "map": _("Embedding map: PCA and t-SNE of an alphabet's drawings, coloured by character"),
+        "two": _("Two drawings, one distance: pick or upload two drawings and see the model's decision"),
+        "face_detect": _("Detect and align faces: Viola-Jones with its parameters, and DeepFace's other detectors, timed"),
+        "face_verify": _("Verify two photos: sample, upload or selfie; distance, threshold slider, verdict"),
+        "face_database": _("Face database: enrol and remove people without retraining; identify a new photo or selfie"),
+        "face_threshold": _("Threshold lab: ROC, EER and a threshold for your own labelled photos"),
+        "face_experiment": _("Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour"),
+        "face_models": _("Face models: every DeepFace model and detector, and which run offline here"),
+    }
 
 
 def home() -> None:
     st.title("One-Shot Lab")
-    st.markdown(
+    st.markdown(_(
         "Learning a new class from **one example**: a child who has seen one drawing of a new letter can pick out "
         "other drawings of it. This lab lets you try it, and see how a machine does it.\n\n"
         "1. **Omniglot and Siamese networks**: 1,623 handwritten characters from 50 alphabets, each drawn by 20 "
@@ -79,43 +90,57 @@ def home() -> None:
         "same character, from the 30 *background* alphabets, and is tested on the 20 *evaluation* alphabets it "
         "has never seen.\n"
         "2. **Face recognition with DeepFace**: detect, align, embed, match, the same idea applied to faces."
-    )
-
-    for heading, pages in (("Omniglot and Siamese networks", PAGES), ("Face recognition with DeepFace", FACE_PAGES)):
+    ))
+    described = links()
+    for heading, pages in ((_("Omniglot and Siamese networks"), omniglot_pages()),
+                           (_("Face recognition with DeepFace"), face_pages())):
         st.header(heading)
         for key, page in pages.items():
-            st.page_link(page, label=LINKS[key])
+            st.page_link(page, label=described[key])
+    data_ui()
+    models_ui()
 
-    st.header("Data")
+
+def data_ui() -> None:
+    st.header(_("Data"))
     states = status()
-    rows = []
-    for state in states:
-        where = "zip" if state.present else ("extracted folder" if state.extracted else "missing")
-        rows.append({"file": OFFICIAL_FILES[state.key].file_name, "status": where, "path": str(state.path)})
-    st.table(pd.DataFrame(rows).set_index("file"))
-    st.caption(f"Data folder: `{omniglot_dir()}` (environment variable `OMNIGLOT_DIR`). "
-               f"Decoded arrays are cached in `{array_cache_dir()}`.")
+    rows = [{_("file"): OFFICIAL_FILES[state.key].file_name, _("status"): data_state(state), _("path"): str(state.path)}
+            for state in states]
+    st.table(pd.DataFrame(rows).set_index(_("file")))
+    st.caption(_("Data folder: `{folder}` (environment variable `OMNIGLOT_DIR`). Decoded arrays are cached in "
+                 "`{cache}`.").format(folder=omniglot_dir(), cache=array_cache_dir()))
     if not all(state.available for state in states):
-        st.warning("Some Omniglot files are missing, so the pages that need them cannot run yet.")
+        st.warning(_("Some Omniglot files are missing, so the pages that need them cannot run yet."))
         data_missing_panel()
     else:
-        st.success("All Omniglot files are in place.")
+        st.success(_("All Omniglot files are in place."))
 
-    st.header("Models")
+
+def data_state(state: FileStatus) -> str:
+    if state.present:
+        return _("zip")
+    return _("extracted folder") if state.extracted else _("missing")
+
+
+def models_ui() -> None:
+    st.header(_("Models"))
     models = list_models()
     if models:
         st.table(models_table(models))
     else:
-        st.info("No trained model found. Train one on the training page.")
+        st.info(_("No trained model found. Train one on the training page."))
 
 
 def main() -> None:
     st.set_page_config(page_title="One-Shot Lab", page_icon=str(FAVICON), layout="wide")
+    language_ui()  # first: every string after it is in the session's language
     projector_toggle()
+    with st.sidebar:
+        link_to_view_ui()  # the URL holds the page's settings (bound widgets), the language and projector mode
     navigation = st.navigation({
-        "One-Shot Lab": [st.Page(home, title="Home", icon=":material/home:", default=True)],
-        "Omniglot and Siamese networks": list(PAGES.values()),
-        "Face recognition with DeepFace": list(FACE_PAGES.values()),
+        "One-Shot Lab": [st.Page(home, title=_("Home"), icon=":material/home:", default=True)],
+        _("Omniglot and Siamese networks"): list(omniglot_pages().values()),
+        _("Face recognition with DeepFace"): list(face_pages().values()),
     })
     navigation.run()
 

@@ -3,6 +3,7 @@
 #   ./run.sh app    set up .venv (once) and start the app: streamlit run app.py
 #   ./run.sh test   set up .venv and Chromium (once) and run every test
 #   ./run.sh setup  only set up
+#   ./run.sh translations  collect the strings to translate into lab/locales (after changing any text)
 # Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3 python3-venv).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -45,6 +46,11 @@ setup_chromium() {
     fi
 }
 
+compile_translations() {  # lab/locales/*/LC_MESSAGES/messages.po -> .mo, as gettext reads them (see lab/i18n.py)
+    "$VENV/bin/pybabel" compile --domain messages --directory lab/locales --statistics 2>/dev/null \
+        | grep -v '^compiling' || true
+}
+
 default_data_dir() {  # the shared data beside the checkout, when the user has not chosen a folder
     if [ -z "${OMNIGLOT_DIR:-}" ] && [ -d ../shared/data/omniglot ]; then
         export OMNIGLOT_DIR="$(cd ../shared/data/omniglot && pwd -P)"
@@ -64,6 +70,7 @@ default_face_weights() {  # DeepFace's offline weights, from the shared folder w
 case "${1:-app}" in
     app)
         setup_venv requirements.txt
+        compile_translations
         default_data_dir
         default_face_weights
         shift || true
@@ -71,6 +78,7 @@ case "${1:-app}" in
         ;;
     test)
         setup_venv requirements-dev.txt
+        compile_translations
         setup_chromium
         default_data_dir
         shift || true
@@ -78,10 +86,19 @@ case "${1:-app}" in
         ;;
     setup)
         setup_venv requirements-dev.txt
+        compile_translations
         setup_chromium
         ;;
+    translations)  # new strings into the Portuguese catalogue (empty, for a translator); obsolete ones marked
+        setup_venv requirements-dev.txt
+        "$VENV/bin/pybabel" extract --mapping babel.cfg --keywords N_ --keywords ngettext:1,2 --no-location \
+            --sort-output --project "One-Shot Lab" --output-file lab/locales/messages.pot . >/dev/null
+        "$VENV/bin/pybabel" update --input-file lab/locales/messages.pot --output-dir lab/locales --locale pt_BR \
+            --init-missing --no-fuzzy-matching --ignore-obsolete --no-wrap >/dev/null
+        compile_translations
+        ;;
     *)
-        echo "usage: ./run.sh [app|test|setup] [extra arguments for streamlit or pytest]" >&2
+        echo "usage: ./run.sh [app|test|setup|translations] [extra arguments for streamlit or pytest]" >&2
         exit 2
         ;;
 esac

@@ -1,8 +1,15 @@
-"""Projector mode: large type and high contrast for a lecture hall, switched on in the sidebar."""
+"""Projector mode: large type and high contrast for a lecture hall, switched on in the sidebar or by ``?projector=1``
+(kept in the URL, so a reload or a bookmark keeps it)."""
 
 from __future__ import annotations
 
 import streamlit as st
+
+from lab.i18n import _
+from ui.url_state import keep_in_url
+
+KEY = "projector"
+ON = ("1", "true", "yes", "on")
 
 PROJECTOR_CSS = """
 <style>
@@ -21,7 +28,10 @@ img { image-rendering: pixelated; }
 
 def projector_toggle() -> bool:
     """A sidebar switch for large type and high contrast (for a lecture hall); applies it when on."""
-    on = st.sidebar.toggle("Projector mode", key="projector", help="Large type and high contrast for a projector.")
+    if KEY not in st.session_state:
+        st.session_state[KEY] = str(st.query_params.get(KEY, "")).lower() in ON
+    on = st.sidebar.toggle(_("Projector mode"), key=KEY, help=_("Large type and high contrast for a projector."))
+    keep_in_url(KEY, "1" if on else None)
     if on:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     return on

@@ -49,6 +49,29 @@ def test_projector_mode_switches_on() -> None:
     assert any("font-size" in m.value for m in app.markdown)
 
 
+def test_projector_mode_from_the_url() -> None:
+    """?projector=1 (a bookmark, a reload) starts in projector mode."""
+    app = start(params={"projector": "1"})
+    assert app.toggle(key="projector").value is True
+    assert any("font-size" in m.value for m in app.markdown)
+
+
+def test_portuguese_from_the_url() -> None:
+    app = start(params={"lang": "pt"})
+    assert app.selectbox(key="lang").value == "pt"
+    assert [h.value for h in app.header][:3] == ["Omniglot e redes siamesas", "Reconhecimento facial com DeepFace",
+                                                  "Dados"]
+    assert app.toggle(key="projector").label == "Modo projetor"
+    app.selectbox(key="lang").set_value("en").run()
+    assert app.header[0].value == "Omniglot and Siamese networks"
+
+
+def test_an_unknown_language_in_the_url_is_explained() -> None:
+    app = start(params={"lang": "klingon"})
+    assert app.selectbox(key="lang").value == "en"
+    assert "klingon" in app.warning[0].value and "pt (Português (Brasil))" in app.warning[0].value
+
+
 def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
     app = start("views/dataset.py")
     assert app.title[0].value == "Omniglot dataset"

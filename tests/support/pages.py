@@ -16,8 +16,11 @@ APP = str(REPO / "app.py")
 TIMEOUT = 120
 
 
-def start(page: str | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+def start(page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
+    """The app on its home page, or on ``page``; ``params``: the URL's query parameters (a bookmarked link)."""
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.query_params.update(params or {})
+    app.run()
     assert not app.exception, app.exception
     if page:
         app.switch_page(page).run()
