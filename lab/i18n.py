@@ -25,7 +25,7 @@ DOMAIN = "messages"
 DEFAULT_LANGUAGE = "en"
 # The code in the URL (?lang=pt) and the gettext locale of its catalogue.
 LOCALES = {"en": "en", "pt": "pt_BR"}
-LANGUAGE_NAMES = {"en": "English", "pt": "Português (Brasil)"}
+LANGUAGE_NAMES = {"en": "English", "pt": "Português"}  # Brazilian Portuguese; short, for the sidebar
 
 _language_source: Callable[[], str] = lambda: DEFAULT_LANGUAGE  # noqa: E731 - replaced by the app
 

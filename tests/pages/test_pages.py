@@ -69,7 +69,7 @@ def test_portuguese_from_the_url() -> None:
 def test_an_unknown_language_in_the_url_is_explained() -> None:
     app = start(params={"lang": "klingon"})
     assert app.selectbox(key="lang").value == "en"
-    assert "klingon" in app.warning[0].value and "pt (Português (Brasil))" in app.warning[0].value
+    assert "klingon" in app.warning[0].value and "pt (Português)" in app.warning[0].value
 
 
 def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
