@@ -14,12 +14,12 @@ import streamlit as st
 from lab.data.omniglot import DRAWINGS_PER_CHARACTER, SET_NAMES, OmniglotSet, display_character, display_name
 from lab.data.pairs import sample_pairs
 from lab.errors import LabError
-from lab.i18n import _
+from lab.i18n import LOCALES, N_, _, translations
 from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
 from lab.plots import characters_per_alphabet
-from ui.omniglot_data import load_set_or_explain, set_with_spinner, switch_value
-from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
+from ui.omniglot_data import explain_link_values, keep_label_in_url, load_set_or_explain, set_with_spinner, switch_value
+from ui.url_state import UrlValue, choice_value, number_value
 
 URL = "query-params"  # every setting of this page is bound to the URL, under its widget's key
 
@@ -28,8 +28,22 @@ def set_labels() -> dict[str, str]:
     return {"background": _("Background"), "evaluation": _("Evaluation")}
 
 
+TABS = [N_("Character"), N_("Random characters"), N_("Pairs"), N_("Counts per alphabet")]
+
+
 def tab_labels() -> list[str]:
-    return [_("Character"), _("Random characters"), _("Pairs"), _("Counts per alphabet")]
+    return [_(tab) for tab in TABS]
+
+
+def keep_tab_in_language() -> None:
+    """The open tab is held by its label: after a language switch, the same tab under its label in the new language
+    (else the first tab would open, and the URL would keep the label of the previous language)."""
+    held = st.session_state.get("tab")
+    for language in LOCALES:
+        labels = [translations(language).gettext(tab) for tab in TABS]
+        if held in labels and held != _(TABS[labels.index(held)]):
+            st.session_state["tab"] = _(TABS[labels.index(held)])
+            return
 
 
 def character_label(data: OmniglotSet, character: int) -> str:
@@ -63,6 +77,7 @@ def url_checks() -> list[UrlValue]:
 
 def set_ui() -> str:
     labels = set_labels()
+    keep_label_in_url("set", labels)
     return st.radio(
         _("Set"), SET_NAMES, horizontal=True, key="set", format_func=labels.get, bind=URL,
         help=_("**{background}**: 30 alphabets, 964 characters: the networks train on these.\n\n**{evaluation}**: 20 "
@@ -144,7 +159,7 @@ def main() -> None:
         "Omniglot (Lake, Salakhutdinov & Tenenbaum, 2015): 1,623 characters from 50 alphabets, each drawn once "
         "by 20 different people on Amazon Mechanical Turk."
     ))
-    explain_invalid_values(url_checks())
+    explain_link_values(url_checks())
     set_name = set_ui()
     data = load_set_or_explain(set_name)
     if data is None:
@@ -152,6 +167,7 @@ def main() -> None:
     st.caption(_("{set} set: {alphabets} alphabets, {characters:,} characters, {drawings:,} drawings.").format(
         set=set_labels()[set_name], alphabets=len(data.alphabets), characters=data.n_characters,
         drawings=data.n_characters * DRAWINGS_PER_CHARACTER))
+    keep_tab_in_language()
     character_tab, random_tab, pairs_tab, counts_tab = st.tabs(tab_labels(), key="tab", bind=URL)
     with character_tab:
         alphabet, character = character_ui(data)

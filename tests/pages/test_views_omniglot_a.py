@@ -79,6 +79,28 @@ def test_dataset_link_checks_the_characters_of_the_alphabet_it_asks_for() -> Non
     assert app.subheader[0].value.startswith("Latin/character26") and app.slider(key="count").value == 20
 
 
+def test_a_link_value_the_page_has_moved_on_from_is_not_refused() -> None:
+    """In a browser the URL follows each widget at once: a new alphabet while the URL still names the character of the
+    previous one (that character box resets itself) is no link to explain."""
+    app = start("views/dataset.py", params={"alphabet": "Latin", "character": "character26"})
+    app.selectbox(key="alphabet").set_value("Greek").run()
+    app.query_params["alphabet"] = "Greek"  # what the browser writes; Greek has 24 characters, Latin 26
+    app.run()  # the URL still holds the character26 of Latin
+    assert not refused(app) and app.selectbox(key="alphabet").value == "Greek"
+    assert app.subheader[0].value.startswith("Greek/character01")
+
+
+def test_switching_the_language_keeps_the_view_and_its_link() -> None:
+    app = start("views/dataset.py", params={"set": "Evaluation", "alphabet": "Tengwar", "tab": "Pairs"})
+    app.selectbox(key="lang").set_value("pt").run()
+    assert not app.warning
+    assert (app.radio(key="set").value, app.session_state["tab"]) == ("evaluation", "Pares")
+    app.run()
+    assert {k: app.query_params[k] for k in ("set", "tab", "lang")} == {"set": "Avaliação", "tab": "Pares", "lang": "pt"}
+    app.selectbox(key="lang").set_value("en").run()
+    assert app.query_params["set"] == "Evaluation" and app.session_state["tab"] == "Pairs"
+
+
 def test_dataset_panel_without_data_in_portuguese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
     app = start("views/dataset.py", params={"lang": "pt", "set": "Evaluation"})
