@@ -24,8 +24,8 @@ def refused(app: AppTest) -> str:
 def test_dataset_page_in_portuguese() -> None:
     app = start("views/dataset.py", params={"lang": "pt"})
     assert app.title[0].value == "Conjunto de dados Omniglot"
-    assert app.radio(key="set").options == ["Fundo", "Avaliação"]
-    assert "Conjunto de Fundo: 30 alfabetos, 964 caracteres, 19,280 desenhos." in [c.value for c in app.caption]
+    assert app.radio(key="set").options == ["Treino", "Avaliação"]
+    assert "Conjunto de Treino: 30 alfabetos, 964 caracteres, 19,280 desenhos." in [c.value for c in app.caption]
     assert [c for c in image_captions(app) if c.startswith("desenhista")][:2] == ["desenhista 1", "desenhista 2"]
     assert app.slider(key="batch").label == "Pares no lote"
     assert not app.warning
