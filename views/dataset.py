@@ -22,13 +22,11 @@ from ui.omniglot_data import explain_link_values, keep_label_in_url, load_set_or
 from ui.url_state import UrlValue, choice_value, number_value
 
 URL = "query-params"  # every setting of this page is bound to the URL, under its widget's key
+TABS = [N_("Character"), N_("Random characters"), N_("Pairs"), N_("Counts per alphabet")]
 
 
 def set_labels() -> dict[str, str]:
     return {"background": _("Background"), "evaluation": _("Evaluation")}
-
-
-TABS = [N_("Character"), N_("Random characters"), N_("Pairs"), N_("Counts per alphabet")]
 
 
 def tab_labels() -> list[str]:
