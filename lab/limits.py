@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from lab.errors import OutOfRangeError
+from lab.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,11 @@ def face_threshold(metric: str, value: float) -> float:
         raise OutOfRangeError(f"unknown metric {metric!r}; choose one of {', '.join(FACE_THRESHOLDS)}") from None
     return bounds.check(value)
 
+
+
+# Settings that only a page of the lab takes; a link may give them (?count=12), so they are checked like the rest.
+SHOWN_CHARACTERS = Bounds(N_("the number of characters shown"), 1, 20, integer=True)  # fewer in an alphabet of < 20
+SHOWN_PAIRS = Bounds(N_("the number of pairs shown"), 2, 32, integer=True)  # half different, half same: even
+SIMILARITY_THRESHOLD = Bounds(N_("the similarity threshold"), 0, 1)
+# The training page takes 0 for "the architecture's default" (1e-3 compact, 6e-5 Koch).
+LEARNING_RATE_OR_DEFAULT = Bounds(N_("the learning rate (0: the architecture's default)"), 0, LEARNING_RATE.high)

@@ -15,19 +15,24 @@ import streamlit as st
 from lab.config import omniglot_dir
 from lab.errors import LabError
 from lab.files import file_stamp
+from lab.i18n import N_, _
 from lab.siamese.model import SiameseModel
 from lab.siamese.store import DEFAULT_MODEL, ModelInfo, list_models
 from lab.workflows.evaluation import Evaluation, set_codes
 from ui.names import short_names
 from ui.omniglot_data import cached_set, load_set_or_explain
+from ui.url_state import UrlValue, choice_value
 
-CHOSEN = "chosen_model"  # survives page changes, unlike a widget's own key
+CHOSEN = "chosen_model"  # survives page changes, unlike the widget's own state
+KEY = "model"  # the select box's key, and the model's parameter in the URL (?model=default)
 # Streamlit cannot hash a model; an Evaluation is identified by its model's name and file stamp instead, so
 # cached page computations take the Evaluation itself (``@st.cache_resource(hash_funcs=BY_MODEL)``).
 BY_MODEL = {Evaluation: lambda evaluation: evaluation.key}
 
 
-@st.cache_resource(show_spinner="Loading the model...", max_entries=4)
+# No spinner texts on the caches: they are shared by sessions in different languages, and a cache's spinner text
+# is fixed when the module is imported. evaluation_or_explain shows translated ones.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def cached_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel, ModelInfo]:
     from lab.siamese.store import load_model
 
@@ -40,34 +45,55 @@ def cached_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel, Model
     return loaded
 
 
-EMBEDDING_SPINNER = ("Computing the codes of all 13,180 evaluation drawings, once per model (seconds for a compact "
-                     "model, minutes for Koch's on a CPU)...")
+EMBEDDING_SPINNER = N_("Computing the codes of all 13,180 evaluation drawings, once per model (seconds for a compact "
+                       "model, minutes for Koch's on a CPU)...")
 
 
-@st.cache_resource(show_spinner=EMBEDDING_SPINNER, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def cached_codes(name: str, stamp: tuple[int, int], layer: str, data_dir: str) -> np.ndarray:
-    model, _ = cached_model(name, stamp)
+    model, _info = cached_model(name, stamp)
     return set_codes(model, cached_set("evaluation", data_dir), layer)
 
 
+def model_names() -> list[str]:
+    """The stored models' names, the shipped default first: the select box's default, so a link without
+    ``model`` means the default model for everyone."""
+    names = [m.name for m in list_models()]
+    return sorted(names, key=lambda name: name != DEFAULT_MODEL)
+
+
+def model_url_check() -> UrlValue:
+    """What ``?model=`` may be: a stored model, as the select box shows it (long names are shortened)."""
+    return choice_value(KEY, short_names(model_names()).values())
+
+
+def remember_choice() -> None:
+    st.session_state[CHOSEN] = st.session_state[KEY]
+
+
 def model_ui() -> ModelInfo | None:
-    """A sidebar choice of stored model (the shipped default first); the choice follows the user across pages."""
-    models = list_models()
+    """A sidebar choice of stored model (the shipped default first); the choice follows the user across pages and
+    is kept in the URL (``?model=``)."""
+    models = {m.name: m for m in list_models()}
     if not models:
-        st.warning("The model store is empty: train a model on the training page first.")
+        st.warning(_("The model store is empty: train a model on the training page first."))
         return None
-    names = [m.name for m in models]
-    chosen = st.session_state.get(CHOSEN, DEFAULT_MODEL)
-    index = names.index(chosen) if chosen in names else 0
-    # The widget's own state holds a choice made in this run; a long name is cut in the box, so help shows it whole.
-    current = st.session_state.get("model_select")
-    current = current if current in names else names[index]
+    names = model_names()
+    # Each page has its own select box: the choice made on another page is handed over through the session state
+    # (a link's ?model= still wins on the page it opens).
+    if st.session_state.get(CHOSEN) in names:
+        st.session_state[KEY] = st.session_state[CHOSEN]
+    current = st.session_state.get(KEY)
+    current = current if current in names else names[0]
+    # A long name is cut in the box, so help shows it whole.
     name = st.sidebar.selectbox(
-        "Model", names, index=index, key="model_select", format_func=short_names(names).get,
-        help=f"Now: **{current}**. Every figure on this page is computed with this model. Train more on the training page.",
+        _("Model"), names, key=KEY, format_func=short_names(names).get, bind="query-params",
+        on_change=remember_choice,
+        help=_("Now: **{model}**. Every figure on this page is computed with this model. Train more on the training "
+               "page.").format(model=current),
     )
     st.session_state[CHOSEN] = name
-    return models[names.index(name)]
+    return models[name]
 
 
 def evaluation_or_explain() -> Evaluation | None:
@@ -80,13 +106,15 @@ def evaluation_or_explain() -> Evaluation | None:
         return None
     try:
         stamp = file_stamp(info.path)
-        model, info = cached_model(info.name, stamp)
-        codes = cached_codes(info.name, stamp, "embedding", str(omniglot_dir()))
+        with st.spinner(_("Loading the model...")):
+            model, info = cached_model(info.name, stamp)
+        with st.spinner(_(EMBEDDING_SPINNER)):
+            codes = cached_codes(info.name, stamp, "embedding", str(omniglot_dir()))
     except LabError as exc:
-        st.error(f"Model {info.name!r} cannot be used: {exc}")
+        st.error(_("Model {name!r} cannot be used: {error}").format(name=info.name, error=exc))
         return None
-    st.sidebar.caption(
-        f"Model **{info.name}**: {info.metadata.get('architecture', '?')} tower, {info.metadata.get('loss', '?')} "
-        f"loss, threshold {info.threshold:.3f} on its similarity score."
-    )
+    st.sidebar.caption(_(
+        "Model **{name}**: {architecture} tower, {loss} loss, threshold {threshold:.3f} on its similarity score."
+    ).format(name=info.name, architecture=info.metadata.get("architecture", "?"), loss=info.metadata.get("loss", "?"),
+             threshold=info.threshold))
     return Evaluation(model, info, data, codes)

@@ -8,58 +8,98 @@ from lab.config import omniglot_dir
 from lab.data.fetch import FILE_KEYS, OFFICIAL_FILES, fetch, install_archive, status
 from lab.data.omniglot import OmniglotSet, load_set
 from lab.errors import LabError
+from lab.i18n import _
+from ui.url_state import UrlValue, choice_value, explain_invalid_values
 
 
-@st.cache_resource(show_spinner="Loading Omniglot (the first time decodes 32,460 drawings)...")
+# No spinner text here: the cache is shared by sessions in different languages and its spinner text is fixed when
+# the module is imported; load_set_or_explain shows a translated one.
+@st.cache_resource(show_spinner=False)
 def cached_set(set_name: str, data_dir: str) -> OmniglotSet:
     """One decoded set per server process, shared by every session (it is read-only)."""
     return load_set(set_name, omniglot_dir(data_dir))
 
 
+def set_with_spinner(set_name: str) -> OmniglotSet:
+    """The set, with a spinner while it is decoded the first time; a LabError when its files are missing or damaged."""
+    with st.spinner(_("Loading Omniglot (the first time decodes 32,460 drawings)...")):
+        return cached_set(set_name, str(omniglot_dir()))
+
+
 def load_set_or_explain(set_name: str) -> OmniglotSet | None:
     """The set, or None after showing the user what is wrong and how to fix it."""
     try:
-        return cached_set(set_name, str(omniglot_dir()))
+        return set_with_spinner(set_name)
     except LabError as exc:
         st.error(str(exc))
         data_missing_panel()
         return None
 
 
+def switch_value(key: str) -> UrlValue:
+    """A check box or toggle in the URL: Streamlit takes true or false, in any case."""
+    check = choice_value(key, ["true", "false"])
+    return UrlValue(key, lambda text: check.problem(text.lower()))
+
+
+def explain_link_values(checks: list[UrlValue]) -> None:
+    """:func:`ui.url_state.explain_invalid_values` for the widgets not created yet in this session: Streamlit takes a
+    widget's value from the URL only then. Later the URL follows the widget, and may hold for one run a value that is
+    no longer a choice (the character of the previous alphabet, a label in the previous language): not the link's."""
+    explain_invalid_values([check for check in checks if check.key not in st.session_state])
+
+
+def keep_label_in_url(key: str, labels: dict[str, str]) -> None:
+    """Before a bound choice whose shown labels are translated: after a language switch the URL still names it in
+    the previous language (a link copied then would not open it); assigning the value again makes Streamlit write
+    the label of the current language."""
+    if key in st.session_state and st.query_params.get(key) not in (None, labels.get(st.session_state[key])):
+        st.session_state[key] = st.session_state[key]
+
+
 def data_missing_panel() -> None:
     """What to put where, a download button, and an upload box for a zip the user already has."""
-    root = omniglot_dir()
-    st.markdown(
-        f"**Data folder:** `{root}` (set the environment variable `OMNIGLOT_DIR` before starting the app to use "
+    st.markdown(_(
+        "**Data folder:** `{folder}` (set the environment variable `OMNIGLOT_DIR` before starting the app to use "
         "another folder).\n\nIt needs `images_background.zip`, `images_evaluation.zip` (from "
         "github.com/brendenlake/omniglot, folder `python/`) and `all_runs.zip` (folder "
         "`python/one-shot-classification/`)."
-    )
+    ).format(folder=omniglot_dir()))
     missing = [state.key for state in status() if not state.available]
-    if missing and st.button("Download the missing files from the official repository", key="fetch_missing"):
-        for key in missing:
-            bar = st.progress(0.0, text=f"Downloading {OFFICIAL_FILES[key].file_name}...")
-
-            def show(done: int, total: int | None, bar=bar, key=key) -> None:
-                fraction = min(done / total, 1.0) if total else 0.0
-                bar.progress(fraction, text=f"{OFFICIAL_FILES[key].file_name}: {done / 1e6:.1f} MB")
-
-            try:
-                path, summary = fetch(key, progress=show)
-                st.success(f"{path.name}: {summary}")
-            except LabError as exc:
-                st.error(f"{OFFICIAL_FILES[key].file_name}: {exc}")
-        cached_set.clear()
-    upload = st.file_uploader("Or upload an Omniglot zip you already have", type=["zip"], key="upload_zip")
+    if missing and st.button(_("Download the missing files from the official repository"), key="fetch_missing"):
+        fetch_missing(missing)
+    upload = st.file_uploader(_("Or upload an Omniglot zip you already have"), type=["zip"], key="upload_zip")
     if upload is not None:
-        by_name = {OFFICIAL_FILES[key].file_name: key for key in FILE_KEYS}
-        key = by_name.get(upload.name)
-        if key is None:
-            st.error(f"{upload.name} is not one of {', '.join(by_name)}; rename it if it is one of them.")
-        else:
-            try:
-                path = install_archive(key, upload.getvalue())
-                st.success(f"{upload.name} checked and saved as {path}. Reload the page to use it.")
-                cached_set.clear()
-            except LabError as exc:  # the message names the upload and says it was not saved
-                st.error(str(exc))
+        install_upload(upload.name, upload.getvalue())
+
+
+def fetch_missing(missing: list[str]) -> None:
+    for key in missing:
+        file_name = OFFICIAL_FILES[key].file_name
+        bar = st.progress(0.0, text=_("Downloading {file}...").format(file=file_name))
+
+        def show(done: int, total: int | None, bar=bar, file_name=file_name) -> None:
+            fraction = min(done / total, 1.0) if total else 0.0
+            bar.progress(fraction, text=_("{file}: {megabytes:.1f} MB").format(file=file_name, megabytes=done / 1e6))
+
+        try:
+            path, summary = fetch(key, progress=show)
+            st.success(f"{path.name}: {summary}")
+        except LabError as exc:
+            st.error(f"{file_name}: {exc}")
+    cached_set.clear()
+
+
+def install_upload(name: str, data: bytes) -> None:
+    by_name = {OFFICIAL_FILES[key].file_name: key for key in FILE_KEYS}
+    key = by_name.get(name)
+    if key is None:
+        st.error(_("{upload} is not one of {files}; rename it if it is one of them.").format(
+            upload=name, files=", ".join(by_name)))
+        return
+    try:
+        path = install_archive(key, data)
+        st.success(_("{upload} checked and saved as {path}. Reload the page to use it.").format(upload=name, path=path))
+        cached_set.clear()
+    except LabError as exc:  # the message names the upload and says it was not saved
+        st.error(str(exc))

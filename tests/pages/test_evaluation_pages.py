@@ -28,7 +28,7 @@ def test_verification_page_threshold_moves_the_operating_point() -> None:
     at_model, at_slider = (float(shown[k].rstrip("%")) for k in ("Accuracy at the model's threshold",
                                                                  "Accuracy at this threshold"))
     assert abs(at_model - at_slider) <= 0.05
-    slider = app.slider(key="roc_threshold")
+    slider = app.slider(key="threshold")
     threshold = find_model("default").metadata["threshold"]
     assert slider.value == round(threshold, 3)  # the model's own threshold, rounded to the slider's step
 
@@ -44,7 +44,7 @@ def test_verification_page_threshold_moves_the_operating_point() -> None:
     far, frr = (float(at_eer[k].rstrip("%")) for k in ("False accept rate (FAR)", "False reject rate (FRR)"))
     assert abs(far - frr) < 0.5 and abs(far - float(shown["Equal error rate (EER)"].rstrip("%"))) < 0.5
 
-    app.number_input(key="roc_target_far").set_value(0.5).run()
+    app.number_input(key="far").set_value(0.5).run()
     app.button(key="roc_to_far").click().run()
     assert float(metrics(app)["False accept rate (FAR)"].rstrip("%")) <= 0.5
     assert any(c.startswith("similarity") for c in image_captions(app))  # the worst-errors gallery
@@ -52,7 +52,7 @@ def test_verification_page_threshold_moves_the_operating_point() -> None:
 
 def test_verification_page_shows_the_models_threshold_once() -> None:
     app = start("views/verification.py")
-    slider = app.slider(key="roc_threshold").value
+    slider = app.slider(key="threshold").value
     shown = metrics(app)
     # One value, one rounding: the slider starts where the metric measures, so the two accuracies are the same.
     assert shown["Accuracy at the model's threshold"] == shown["Accuracy at this threshold"]
@@ -70,13 +70,13 @@ def roc_marker(app) -> dict:  # type: ignore[no-untyped-def]
 
 def test_verification_page_keeps_the_operating_point_in_the_zoomed_view() -> None:
     app = start("views/verification.py")
-    assert app.toggle(key="roc_zoom").value  # zoomed on the top-left corner by default
-    app.slider(key="roc_threshold").set_value(0.01).run()  # accepts almost every pair: far right of the zoom
+    assert app.toggle(key="zoom").value  # zoomed on the top-left corner by default
+    app.slider(key="threshold").set_value(0.01).run()  # accepts almost every pair: far right of the zoom
     marker = roc_marker(app)
     (x_low, x_high), (y_low, y_high) = marker["ranges"]
     assert x_low <= marker["x"][0] <= x_high and y_low <= marker["y"][0] <= y_high
     assert "operating point: off this view at FAR" in marker["name"]
-    app.toggle(key="roc_zoom").set_value(False).run()
+    app.toggle(key="zoom").set_value(False).run()
     assert roc_marker(app)["name"] == "threshold 0.010"
 
 
@@ -87,7 +87,7 @@ def test_verification_page_exports_every_operating_point(monkeypatch: pytest.Mon
     points = pd.read_csv(io.StringIO(downloads.text("roc-operating-points-default.csv")))
     assert list(points.columns) == ["threshold", "tpr", "far", "frr", "accuracy"]
     assert 1_000 < len(points) <= 10_000 and points["threshold"].is_monotonic_increasing
-    slider = app.slider(key="roc_threshold").value
+    slider = app.slider(key="threshold").value
     nearest = points.iloc[(points["threshold"] - slider).abs().argmin()]
     assert abs(100 * nearest["accuracy"] - float(metrics(app)["Accuracy at this threshold"].rstrip("%"))) < 0.5
 
@@ -95,7 +95,7 @@ def test_verification_page_exports_every_operating_point(monkeypatch: pytest.Mon
 def test_verification_page_within_alphabet_is_harder() -> None:
     app = start("views/verification.py")
     easy = float(metrics(app)["Area under the ROC curve (AUC)"])
-    app.checkbox(key="roc_within").check().run()
+    app.checkbox(key="within").check().run()
     assert not app.exception
     assert float(metrics(app)["Area under the ROC curve (AUC)"]) < easy
 
@@ -171,7 +171,7 @@ def test_nearest_neighbour_page() -> None:
 
 def shown_text(app) -> list[str]:  # type: ignore[no-untyped-def]
     """What the page shows as text: captions, subheaders, select box options and image captions."""
-    options = [o for box in app.selectbox if box.key != "model_select" for o in box.options]
+    options = [o for box in app.selectbox if box.key != "model" for o in box.options]
     return [*(c.value for c in app.caption), *(s.value for s in app.subheader), *options, *image_captions(app)]
 
 
@@ -179,7 +179,7 @@ def test_no_alphabet_is_shown_with_underscores() -> None:
     for page in ("views/dataset.py", "views/nearest_neighbour.py", "views/embedding_map.py"):
         app = start(page)
         if page == "views/dataset.py":
-            app.radio(key="dataset_set").set_value("evaluation").run()
+            app.radio(key="set").set_value("evaluation").run()
         if page == "views/embedding_map.py":
             app.selectbox(key="map_alphabet").set_value("Old_Church_Slavonic_(Cyrillic)").run()
             assert "Old Church Slavonic (Cyrillic)" in json.loads(app.get("plotly_chart")[0].proto.spec)["layout"][

@@ -76,7 +76,7 @@ def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
     app = start("views/dataset.py")
     assert app.title[0].value == "Omniglot dataset"
     assert "Background set: 30 alphabets, 964 characters, 19,280 drawings." in [c.value for c in app.caption]
-    assert app.selectbox(key="alphabet_background").value == "Alphabet_of_the_Magi"
+    assert app.selectbox(key="alphabet").value == "Alphabet_of_the_Magi"
     captions = image_captions(app)
     assert [c for c in captions if c.startswith("drawer")] == [f"drawer {d}" for d in range(1, 21)]
     subheader = app.subheader[0].value
@@ -85,19 +85,19 @@ def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
 
 def test_dataset_page_switches_set_alphabet_and_character() -> None:
     app = start("views/dataset.py")
-    app.radio(key="dataset_set").set_value("evaluation").run()
+    app.radio(key="set").set_value("evaluation").run()
     assert "Evaluation set: 20 alphabets, 659 characters, 13,180 drawings." in [c.value for c in app.caption]
-    app.selectbox(key="alphabet_evaluation").set_value("Tengwar").run()
-    start_index = app.selectbox(key="character_evaluation_Tengwar").value
-    app.selectbox(key="character_evaluation_Tengwar").set_value(start_index + 3).run()
+    app.selectbox(key="alphabet").set_value("Tengwar").run()
+    start_index = app.selectbox(key="character").value
+    app.selectbox(key="character").set_value(start_index + 3).run()
     assert not app.exception
     assert app.subheader[0].value.startswith("Tengwar/character04")
 
 
 def test_pairs_view_labels_targets() -> None:
     app = start("views/dataset.py")
-    app.slider(key="pairs_batch").set_value(6).run()
-    app.checkbox(key="pairs_within").check().run()
+    app.slider(key="batch").set_value(6).run()
+    app.checkbox(key="within").check().run()
     assert not app.exception
     targets = [c for c in image_captions(app) if c.startswith("target")]
     assert len(targets) == 6
