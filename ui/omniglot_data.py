@@ -9,7 +9,6 @@ from lab.data.fetch import FILE_KEYS, OFFICIAL_FILES, fetch, install_archive, st
 from lab.data.omniglot import OmniglotSet, load_set
 from lab.errors import LabError
 from lab.i18n import _
-from ui.url_state import UrlValue, choice_value, explain_invalid_values
 
 
 # No spinner text here: the cache is shared by sessions in different languages and its spinner text is fixed when
@@ -34,27 +33,6 @@ def load_set_or_explain(set_name: str) -> OmniglotSet | None:
         st.error(str(exc))
         data_missing_panel()
         return None
-
-
-def switch_value(key: str) -> UrlValue:
-    """A check box or toggle in the URL: Streamlit takes true or false, in any case."""
-    check = choice_value(key, ["true", "false"])
-    return UrlValue(key, lambda text: check.problem(text.lower()))
-
-
-def explain_link_values(checks: list[UrlValue]) -> None:
-    """:func:`ui.url_state.explain_invalid_values` for the widgets not created yet in this session: Streamlit takes a
-    widget's value from the URL only then. Later the URL follows the widget, and may hold for one run a value that is
-    no longer a choice (the character of the previous alphabet, a label in the previous language): not the link's."""
-    explain_invalid_values([check for check in checks if check.key not in st.session_state])
-
-
-def keep_label_in_url(key: str, labels: dict[str, str]) -> None:
-    """Before a bound choice whose shown labels are translated: after a language switch the URL still names it in
-    the previous language (a link copied then would not open it); assigning the value again makes Streamlit write
-    the label of the current language."""
-    if key in st.session_state and st.query_params.get(key) not in (None, labels.get(st.session_state[key])):
-        st.session_state[key] = st.session_state[key]
 
 
 def data_missing_panel() -> None:

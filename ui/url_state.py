@@ -54,6 +54,12 @@ def choice_value(key: str, choices: Iterable[str]) -> UrlValue:
     return UrlValue(key, problem)
 
 
+def switch_value(key: str) -> UrlValue:
+    """A check box or toggle in the URL: Streamlit takes true or false, in any case."""
+    check = choice_value(key, ["true", "false"])
+    return UrlValue(key, lambda text: check.problem(text.lower()))
+
+
 def invalid_values(values: Sequence[UrlValue], params: dict[str, str]) -> list[str]:
     """One line per parameter of ``params`` that its page refuses (a parameter the page does not know is ignored)."""
     lines = []
@@ -68,11 +74,24 @@ def invalid_values(values: Sequence[UrlValue], params: dict[str, str]) -> list[s
 
 
 def explain_invalid_values(values: Sequence[UrlValue]) -> None:
-    """Before the widgets: a warning for each value of the link that cannot be used (its default is used)."""
-    lines = invalid_values(values, st.query_params.to_dict())
+    """Before the widgets: a warning for each value of the link that cannot be used (its default is used).
+
+    Only widgets not created yet in this session are checked: Streamlit takes a widget's value from the URL only
+    then. Later the URL follows the widget, and may hold for one run a value that is no longer a choice (the
+    character of the previous alphabet, a label in the previous language): not the link's."""
+    fresh = [value for value in values if value.key not in st.session_state]
+    lines = invalid_values(fresh, st.query_params.to_dict())
     if lines:
         st.warning(_("Some settings in this link could not be used, so their defaults are shown:") + "\n\n"
                    + "\n".join(f"- {line}" for line in lines))
+
+
+def keep_label_in_url(key: str, labels: dict[str, str]) -> None:
+    """Before a bound choice whose shown labels are translated: after a language switch the URL still names it in
+    the previous language (a link copied then would not open it); assigning the value again makes Streamlit write
+    the label of the current language."""
+    if key in st.session_state and st.query_params.get(key) not in (None, labels.get(st.session_state[key])):
+        st.session_state[key] = st.session_state[key]
 
 
 def keep_in_url(key: str, text: str | None) -> None:

@@ -18,8 +18,9 @@ from lab.i18n import LOCALES, N_, _, translations
 from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
 from lab.plots import characters_per_alphabet
-from ui.omniglot_data import explain_link_values, keep_label_in_url, load_set_or_explain, set_with_spinner, switch_value
-from ui.url_state import UrlValue, choice_value, number_value
+from ui.omniglot_data import load_set_or_explain, set_with_spinner
+from ui.url_state import (UrlValue, choice_value, explain_invalid_values, keep_label_in_url, number_value,
+                          switch_value)
 
 URL = "query-params"  # every setting of this page is bound to the URL, under its widget's key
 TABS = [N_("Character"), N_("Random characters"), N_("Pairs"), N_("Counts per alphabet")]
@@ -157,7 +158,7 @@ def main() -> None:
         "Omniglot (Lake, Salakhutdinov & Tenenbaum, 2015): 1,623 characters from 50 alphabets, each drawn once "
         "by 20 different people on Amazon Mechanical Turk."
     ))
-    explain_link_values(url_checks())
+    explain_invalid_values(url_checks())
     set_name = set_ui()
     data = load_set_or_explain(set_name)
     if data is None:

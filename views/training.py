@@ -22,12 +22,11 @@ from lab.siamese.model_card import model_card
 from lab.siamese.store import (
     ModelInfo, delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
 )
-from lab.siamese.towers import ARCHITECTURES, SPECS
+from lab.siamese.towers import ARCHITECTURES
 from lab.siamese.training import TrainConfig
 from lab.workflows.training_jobs import TrainingJob, TrainingJobs
 from ui.names import short_names
-from ui.omniglot_data import explain_link_values, switch_value
-from ui.url_state import UrlValue, choice_value, number_value
+from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
 
 URL = "query-params"  # the recipe's widgets are bound to the URL, under their keys
 BATCHES = [8, 16, 32, 64, 128]
@@ -240,7 +239,7 @@ def main() -> None:
         "the 20 evaluation alphabets stay unseen until the model is tested on Lake's runs. One training runs at "
         "a time on this server; everybody can watch it."
     ))
-    explain_link_values(url_checks())
+    explain_invalid_values(url_checks())
     slot = training_slot()
     owner, model_name, config, resume = settings_ui()
     if config is not None:

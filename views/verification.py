@@ -19,8 +19,7 @@ from lab.plots import roc_figure, score_histograms
 from lab.workflows.evaluation import Evaluation
 from lab.workflows.pairs import PairRoc, pair_roc
 from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_url_check
-from ui.omniglot_data import explain_link_values, switch_value
-from ui.url_state import UrlValue, choice_value, number_value
+from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
 
 SLIDER = "threshold"  # the slider's key, and its parameter in the URL
 DIGITS = 3  # the slider's step is 0.001
@@ -156,7 +155,7 @@ def main() -> None:
         "each pair a similarity score; a **threshold** turns scores into decisions. Raising it rejects more "
         "pairs: fewer false accepts, more false rejects. The ROC curve shows every trade-off at once."
     ))
-    explain_link_values(url_checks())
+    explain_invalid_values(url_checks())
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return
