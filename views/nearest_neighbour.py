@@ -6,7 +6,7 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_character
-from lab.i18n import N_, _, ngettext
+from lab.i18n import N_, _
 from lab.images import side_by_side, to_display
 from lab.plots import accuracy_by_alphabet
 from lab.workflows.evaluation import Evaluation
@@ -75,8 +75,7 @@ def main() -> None:
     cells[1].metric(_("Accuracy with 1 template (one-shot)"), f"{one.result.accuracy:.1%}")
     cells[2].metric(_("Drawings classified"), f"{exercise.result.predictions.size:,}",
                     help=_("Drawers 11-20 of 659 characters."))
-    count = 1 if one_shot else 10
-    templates = ngettext("{count} template", "{count} templates", count).format(count=count)
+    templates = _("1 template") if one_shot else _("10 templates")  # the page's only two counts
     title = _("Nearest-template accuracy per alphabet ({templates} per character, {layer})").format(
         templates=templates, layer=layer)
     st.plotly_chart(accuracy_by_alphabet(exercise.alphabet_accuracy, title), key="nn_alphabets")

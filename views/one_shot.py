@@ -12,7 +12,7 @@ from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.data.omniglot import display_character
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
-from lab.i18n import N_, _, ngettext
+from lab.i18n import N_, _, current_language, ngettext
 from lab.images import to_display
 from lab.limits import SEED, WAY, Bounds
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
@@ -39,6 +39,15 @@ def every_value(key: str, bounds: Bounds) -> UrlValue:
         return next((p for p in map(single.problem, st.query_params.get_all(key)) if p is not None), None)
 
     return UrlValue(key, problem)
+
+
+def relabel_after_a_language_switch(key: str) -> None:
+    """A bound widget whose shown labels are translated: the URL holds the label, so after a language switch the
+    value is set again, and Streamlit writes the new language's label (a reload would refuse the old one)."""
+    language, seen = current_language(), f"{key}_language"
+    if key in st.session_state and st.session_state.get(seen, language) != language:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[seen] = language
 
 
 def explain_link() -> None:
@@ -165,11 +174,12 @@ def cached_nway(evaluation: Evaluation, ways: tuple[int, ...], tasks: int, seed:
 
 
 def batch_table(rows: list[dict]) -> pd.DataFrame:
+    # "(95%)" rather than "95% confidence": pybabel reads "% c" as a printf placeholder and refuses the translation.
     way = _("N (candidates)")
     return pd.DataFrame([{
         way: row["way"], _("tasks"): f"{row['tasks']:,}", _("right"): f"{row['correct']:,}",
         _("accuracy"): f"{row['accuracy']:.1%}",
-        _("95% confidence interval"): _("{low:.1%} to {high:.1%}").format(low=row["ci95_low"], high=row["ci95_high"]),
+        _("confidence interval (95%)"): _("{low:.1%} to {high:.1%}").format(low=row["ci95_low"], high=row["ci95_high"]),
         _("chance"): f"{1 / row['way']:.1%}",
     } for row in rows]).set_index(way)
 
@@ -190,11 +200,11 @@ def batch(evaluation: Evaluation) -> None:
     st.plotly_chart(accuracy_vs_way(rows, evaluation.info.name), key="batch_plot")
     st.table(batch_table(rows))
     st.caption(_("Each task: one query drawing and N candidates by other drawers, exactly one of the query's "
-                 "character. The interval is Wilson's 95% score interval for the share of tasks answered right."))
+                 "character. The interval is Wilson's score interval (95%) for the share of tasks answered right."))
     st.download_button(_("Download this table (CSV)"), result.as_csv(),
                        file_name=f"nway-accuracy-{evaluation.info.name}.csv", mime="text/csv", key="batch_download",
                        on_click="ignore",
-                       help=_("One row per N: tasks, right answers, accuracy and its 95% interval, as fractions."))
+                       help=_("One row per N: tasks, right answers, accuracy and its interval (95%), as fractions."))
 
 
 @st.cache_resource(show_spinner=_("Reading Lake's 20 runs..."))
@@ -261,7 +271,10 @@ def main() -> None:
     if evaluation is None:
         return
     explain_link()
-    mode = st.radio(_("Mode"), MODES, horizontal=True, key="mode", bind="query-params", format_func=_,
+    # The labels are translated here, in the page's run: a format_func may also be called outside it (AppTest).
+    labels = {m: _(m) for m in MODES}
+    relabel_after_a_language_switch("mode")
+    mode = st.radio(_("Mode"), MODES, horizontal=True, key="mode", bind="query-params", format_func=labels.get,
                     label_visibility="collapsed")
     if mode == MODES[0]:
         quiz(evaluation)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lab.data.omniglot import display_character, display_name
 from lab.errors import LabError
-from lab.i18n import N_, _
+from lab.i18n import N_, _, current_language
 from lab.images import read_drawing, to_display
 from lab.limits import DRAWER
 from lab.siamese.preprocess import downsample
@@ -25,6 +25,15 @@ DEFAULT_DRAWER = {1: 1, 2: 2}
 def character_label(evaluation: Evaluation, index: int) -> str:
     """A character as its box shows it and a link holds it: "character05" (its alphabet has a box of its own)."""
     return evaluation.data.character_names[index].split("/")[1]
+
+
+def relabel_after_a_language_switch(key: str) -> None:
+    """A bound widget whose shown labels are translated: the URL holds the label, so after a language switch the
+    value is set again, and Streamlit writes the new language's label (a reload would refuse the old one)."""
+    language, seen = current_language(), f"{key}_language"
+    if key in st.session_state and st.session_state.get(seen, language) != language:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[seen] = language
 
 
 def explain_link(evaluation: Evaluation) -> None:
@@ -46,7 +55,10 @@ def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | No
     """Drawing ``side`` (1 or 2, 105x105 bool) and a description, or None after saying why an upload cannot be
     used. The choice is in the URL (``alphabet1``, ``character1``, ``drawer1``...); an upload is not."""
     data = evaluation.data
-    source = st.radio(_("Source"), SOURCES, key=f"source{side}", horizontal=True, format_func=_, bind="query-params")
+    labels = {s: _(s) for s in SOURCES}  # translated in the page's run: AppTest also calls format_func outside it
+    relabel_after_a_language_switch(f"source{side}")
+    source = st.radio(_("Source"), SOURCES, key=f"source{side}", horizontal=True, format_func=labels.get,
+                      bind="query-params")
     if source == SOURCES[0]:
         default_alphabet = data.alphabet_of(DEFAULT_CHARACTER)
         alphabet = st.selectbox(_("Alphabet"), data.alphabet_names, index=data.alphabet_names.index(default_alphabet),
