@@ -80,6 +80,9 @@ EVAL_EVERY = Bounds("the validation interval (steps)", 1, 100_000, integer=True)
 PAIRS = Bounds("the number of pairs", 2, 200_000, integer=True)  # the 13,180 evaluation drawings
 TASKS = Bounds("the number of tasks per N", 1, 100_000, integer=True)
 WAY = Bounds("N (candidates per task)", 2, 20, integer=True)  # Lake's runs are 20-way
+DRAWER = Bounds("the drawer (one of the 20 people who drew each character)", 1, 20, integer=True)
+# The high end is the size of the largest evaluation alphabet; a page narrows it to the alphabet shown.
+MAP_CHARACTERS = Bounds("the number of characters on the map", 2, 47, integer=True)
 FAR_PERCENT = Bounds("the target false accept rate (%)", 0, 100)
 
 # Faces.

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_name
 from lab.evaluation.projection import METHODS
+from lab.i18n import _
 from lab.images import png_data_uri, to_display
-from lab.limits import SEED
+from lab.limits import MAP_CHARACTERS, SEED, Bounds
 from lab.plots import embedding_map as embedding_map_figure
 from lab.workflows.embedding_map import EmbeddingMap, embedding_map
 from lab.workflows.evaluation import Evaluation
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
+from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
 
 
-@st.cache_data(show_spinner="Computing the map...", max_entries=64, hash_funcs=BY_MODEL)
+# A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
+@st.cache_data(show_spinner=_("Computing the map..."), max_entries=64, hash_funcs=BY_MODEL)
 def cached_map(evaluation: Evaluation, alphabet: str, characters: int, method: str, seed: int) -> EmbeddingMap:
     return embedding_map(evaluation, alphabet, characters, method, seed)
 
@@ -25,33 +30,54 @@ def thumbnails(alphabet: str, characters: int, data_dir: str) -> list[str]:
     from ui.omniglot_data import cached_set
 
     data = cached_set("evaluation", data_dir)
-    start, _ = data.alphabets[alphabet]
+    start, _stop = data.alphabets[alphabet]
     drawings = data.images[start : start + characters].reshape(-1, 105, 105)
     return [png_data_uri(to_display(d)) for d in drawings]
 
 
+def characters_bounds(evaluation: Evaluation, alphabet: str) -> Bounds:
+    """How many characters of ``alphabet`` a map can show: 2 up to all of them."""
+    start, stop = evaluation.data.alphabets[alphabet]
+    return replace(MAP_CHARACTERS, high=min(MAP_CHARACTERS.high, stop - start))
+
+
+def explain_link(evaluation: Evaluation) -> None:
+    """The link's refused values, on the page's first run (later the widgets hold the values); the number of
+    characters is checked against the alphabet that the page will show."""
+    names = evaluation.data.alphabet_names
+    shown = {display_name(name): name for name in names}
+    alphabet = shown.get(st.query_params.get("alphabet", ""), names[0])
+    values = [choice_value("alphabet", shown), number_value("characters", characters_bounds(evaluation, alphabet)),
+              choice_value("projection", METHODS), number_value("seed", SEED),
+              UrlValue("pictures", lambda text: None if text.lower() in ("true", "false")
+                       else _("it must be true or false"))]
+    explain_invalid_values([value for value in values if value.key not in st.session_state])
+
+
 def settings_ui(evaluation: Evaluation) -> tuple[str, int, str, int, bool]:
-    data = evaluation.data
+    explain_link(evaluation)
     left, middle, right = st.columns([3, 2, 2])  # the alphabet's box wide enough for "Old Church Slavonic (Cyrillic)"
-    alphabet = left.selectbox("Alphabet (evaluation set)", data.alphabet_names, key="map_alphabet",
-                              format_func=display_name)
-    start, stop = data.alphabets[alphabet]
-    characters = middle.slider("Characters shown (the first ones of the alphabet)", 2, stop - start,
-                               min(10, stop - start), key=f"map_characters_{alphabet}")
-    method = right.radio("Projection", METHODS, index=METHODS.index("t-SNE"), horizontal=True, key="map_method",
-                         help="PCA: a linear view, the two directions of largest spread. t-SNE: keeps neighbours "
-                              "together, distorts distances between far-apart groups.")
+    alphabet = left.selectbox(_("Alphabet (evaluation set)"), evaluation.data.alphabet_names, key="alphabet",
+                              format_func=display_name, bind="query-params")
+    bounds = characters_bounds(evaluation, alphabet)
+    # Another alphabet changes the slider's range, so Streamlit makes it anew at its default.
+    characters = middle.slider(_("Characters shown (the first ones of the alphabet)"), bounds.low, bounds.high,
+                               min(10, bounds.high), key="characters", bind="query-params")
+    method = right.radio(_("Projection"), METHODS, index=METHODS.index("t-SNE"), horizontal=True, key="projection",
+                         bind="query-params",
+                         help=_("PCA: a linear view, the two directions of largest spread. t-SNE: keeps neighbours "
+                                "together, distorts distances between far-apart groups."))
     left, right = st.columns(2)
-    seed = left.number_input("Random seed (t-SNE)", SEED.low, SEED.high, 0, key="map_seed")
-    pictures = right.toggle("Draw the drawings at their points", True, key="map_pictures")
+    seed = left.number_input(_("Random seed (t-SNE)"), SEED.low, SEED.high, 0, key="seed", bind="query-params")
+    pictures = right.toggle(_("Draw the drawings at their points"), True, key="pictures", bind="query-params")
     return alphabet, int(characters), method, int(seed), bool(pictures)
 
 
 def main() -> None:
-    st.title("Embedding map")
-    st.markdown("Each drawing becomes a code of many numbers; here the codes of one alphabet's drawings are squeezed "
-                "onto a 2-D map. If the network learnt what makes a character, the 20 drawings of a character "
-                "(one colour) form a tight group, although the network never saw these alphabets.")
+    st.title(_("Embedding map"))
+    st.markdown(_("Each drawing becomes a code of many numbers; here the codes of one alphabet's drawings are "
+                  "squeezed onto a 2-D map. If the network learnt what makes a character, the 20 drawings of a "
+                  "character (one colour) form a tight group, although the network never saw these alphabets."))
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return
@@ -65,14 +91,16 @@ def main() -> None:
     event = st.plotly_chart(figure, key="embedding_map", on_select="rerun", selection_mode=("points", "box", "lasso"))
     if found.explained is not None:
         first, second = found.explained
-        st.caption(f"The two PCA axes hold {first:.0%} and {second:.0%} of the codes' variance; the rest is hidden.")
+        st.caption(_("The two PCA axes hold {first:.0%} and {second:.0%} of the codes' variance; the rest is "
+                     "hidden.").format(first=first, second=second))
     selected = sorted({int(p["customdata"]) for p in (event.selection.points if event else []) if "customdata" in p})
-    st.caption("Hover over a point for its character and drawer. Plotly cannot put a picture in a hover box, so "
-               "the drawings are drawn at their points (toggle above); click a point, or drag a box, to see the "
-               "drawings large below.")
+    st.caption(_("Hover over a point for its character and drawer. Plotly cannot put a picture in a hover box, so "
+                 "the drawings are drawn at their points (toggle above); click a point, or drag a box, to see the "
+                 "drawings large below."))
     if selected:
         st.image([to_display(evaluation.data.images[start + character[i], drawer[i]]) for i in selected[:40]],
-                 caption=[f"{names[character[i]]}, drawer {drawer[i] + 1}" for i in selected[:40]], width=105,
+                 caption=[_("{character}, drawer {drawer}").format(character=names[character[i]], drawer=drawer[i] + 1)
+                          for i in selected[:40]], width=105,
                  output_format="PNG")
 
 

@@ -6,54 +6,63 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_character
+from lab.i18n import N_, _
 from lab.images import side_by_side, to_display
 from lab.plots import accuracy_by_alphabet
 from lab.workflows.evaluation import Evaluation
 from lab.workflows.nearest import NearestNeighbour, nearest_neighbour
 from ui.model_chooser import cached_codes, evaluation_or_explain
 from ui.omniglot_data import cached_set
+from ui.url_state import choice_value, explain_invalid_values
 
+# The options show the layers' own names, so that a link reads ?layer=features whatever the language.
 LAYERS = {
-    "features": "the encoder without its last dense layer (the lecture's exercise)",
-    "embedding": "the full embedding that the Siamese network compares",
+    "features": N_("the encoder without its last dense layer (the lecture's exercise)"),
+    "embedding": N_("the full embedding that the Siamese network compares"),
 }
+TEMPLATES = {10: N_("drawers 1-10"), 1: N_("one-shot: drawer 1 only")}
 
 
-@st.cache_resource(show_spinner="Classifying 6,590 drawings by their nearest template...", max_entries=16)
+# A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
+@st.cache_resource(show_spinner=_("Classifying 6,590 drawings by their nearest template..."), max_entries=16)
 def classify(name: str, stamp: tuple[int, int], layer: str, one_shot: bool, data_dir: str) -> NearestNeighbour:
     return nearest_neighbour(cached_codes(name, stamp, layer, data_dir), cached_set("evaluation", data_dir), one_shot)
 
 
 def settings_ui() -> tuple[str, bool]:
+    explain_invalid_values([value for value in (choice_value("layer", LAYERS), choice_value("templates", ["10", "1"]))
+                            if value.key not in st.session_state])  # later runs: the widgets hold the values
     left, right = st.columns(2)
-    layer = left.radio("Codes compared", list(LAYERS), format_func=LAYERS.get, key="nn_layer")
-    shots = right.radio("Templates per character", ["10 (drawers 1-10)", "1: one-shot (drawer 1 only)"], key="nn_shots")
-    return layer, shots.startswith("1:")
+    layer = left.radio(_("Codes compared"), list(LAYERS), captions=[_(c) for c in LAYERS.values()], key="layer",
+                       bind="query-params")
+    templates = right.radio(_("Templates per character"), list(TEMPLATES), key="templates", bind="query-params",
+                            captions=[_(c) for c in TEMPLATES.values()])
+    return layer, templates == 1
 
 
 def confusions_view(evaluation: Evaluation, exercise: NearestNeighbour) -> None:
-    st.subheader("The most confused characters")
+    st.subheader(_("The most confused characters"))
     confusions = exercise.confusions[:8]
     if not confusions:
-        st.success("No drawing was classified wrongly.")
+        st.success(_("No drawing was classified wrongly."))
         return
     names = [display_character(n) for n in evaluation.data.character_names]
     images = evaluation.data.images
-    pictures = [side_by_side(to_display(images[t, 0]), to_display(images[c, 0])) for t, c, _ in confusions]
-    captions = [f"{names[t]} taken for {names[c]}: {n} of {len(exercise.result.query_drawers)} drawings"
-                for t, c, n in confusions]
+    pictures = [side_by_side(to_display(images[t, 0]), to_display(images[c, 0])) for t, c, _n in confusions]
+    captions = [_("{true} taken for {taken}: {count} of {total} drawings").format(
+        true=names[t], taken=names[c], count=n, total=len(exercise.result.query_drawers)) for t, c, n in confusions]
     st.image(pictures, caption=captions, width=216, output_format="PNG")
-    st.caption("Left: the true character; right: the character its drawings were taken for (drawer 1 of each).")
+    st.caption(_("Left: the true character; right: the character its drawings were taken for (drawer 1 of each)."))
 
 
 def main() -> None:
-    st.title("Nearest-neighbour classification")
-    st.markdown(
+    st.title(_("Nearest-neighbour classification"))
+    st.markdown(_(
         "The lecture's exercise: for each of the 659 evaluation characters, drawings 1-10 are **templates** and "
         "drawings 11-20 are classified as the character of the **nearest template** (Euclidean distance between "
         "codes). Adding a character needs only its templates, no training. It is a 659-way problem: chance is "
-        f"{1 / 659:.2%}."
-    )
+        "{chance:.2%}."
+    ).format(chance=1 / 659))
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return
@@ -62,15 +71,17 @@ def main() -> None:
     ten, one = (classify(*evaluation.key, layer, shots, data_dir) for shots in (False, True))
     exercise = one if one_shot else ten
     cells = st.columns(3)
-    cells[0].metric("Accuracy with 10 templates per character", f"{ten.result.accuracy:.1%}")
-    cells[1].metric("Accuracy with 1 template (one-shot)", f"{one.result.accuracy:.1%}")
-    cells[2].metric("Drawings classified", f"{exercise.result.predictions.size:,}", help="Drawers 11-20 of 659 characters.")
-    shots = "1 template" if one_shot else "10 templates"
-    st.plotly_chart(accuracy_by_alphabet(exercise.alphabet_accuracy,
-                                         f"Nearest-template accuracy per alphabet ({shots} per character, {layer})"),
-                    key="nn_alphabets")
+    cells[0].metric(_("Accuracy with 10 templates per character"), f"{ten.result.accuracy:.1%}")
+    cells[1].metric(_("Accuracy with 1 template (one-shot)"), f"{one.result.accuracy:.1%}")
+    cells[2].metric(_("Drawings classified"), f"{exercise.result.predictions.size:,}",
+                    help=_("Drawers 11-20 of 659 characters."))
+    templates = _("1 template") if one_shot else _("10 templates")  # the page's only two counts
+    title = _("Nearest-template accuracy per alphabet ({templates} per character, {layer})").format(
+        templates=templates, layer=layer)
+    st.plotly_chart(accuracy_by_alphabet(exercise.alphabet_accuracy, title), key="nn_alphabets")
     confusions_view(evaluation, exercise)
-    st.caption(f"Hardest character: {display_character(exercise.hardest)} ({exercise.hardest_accuracy:.0%} of its drawings classified right).")
+    st.caption(_("Hardest character: {character} ({share:.0%} of its drawings classified right).").format(
+        character=display_character(exercise.hardest), share=exercise.hardest_accuracy))
 
 
 main()

@@ -12,27 +12,67 @@ from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.data.omniglot import display_character
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
+from lab.i18n import N_, _, current_language, ngettext
 from lab.images import to_display
-from lab.limits import SEED, WAY
+from lab.limits import SEED, WAY, Bounds
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.workflows.evaluation import Evaluation
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
+from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
 
-MODES = ("Quiz: you against the model", "Batch: the model on many tasks", "Lake's 20 official runs")
+MODES = (N_("Quiz: you against the model"), N_("Batch: the model on many tasks"), N_("Lake's 20 official runs"))
+TASK_CHOICES = [100, 500, 1000, 2000, 5000]
 PER_ROW = 8
+
+
+def flag_value(key: str) -> UrlValue:
+    """A checkbox or toggle in the URL: Streamlit writes true/false and reads them in any case."""
+    return UrlValue(key, lambda text: None if text.lower() in ("true", "false") else _("it must be true or false"))
+
+
+def every_value(key: str, bounds: Bounds) -> UrlValue:
+    """A repeated parameter (``?ways=2&ways=5``, a multiselect): every value within ``bounds``."""
+    single = number_value(key, bounds)
+
+    def problem(_last: str) -> str | None:
+        return next((p for p in map(single.problem, st.query_params.get_all(key)) if p is not None), None)
+
+    return UrlValue(key, problem)
+
+
+def relabel_after_a_language_switch(key: str) -> None:
+    """A bound widget whose shown labels are translated: the URL holds the label, so after a language switch the
+    value is set again, and Streamlit writes the new language's label (a reload would refuse the old one)."""
+    language, seen = current_language(), f"{key}_language"
+    if key in st.session_state and st.session_state.get(seen, language) != language:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[seen] = language
+
+
+def explain_link() -> None:
+    """The link's refused values, on the page's first run: later the widgets hold the values, and a parameter a
+    widget is about to reset (it depends on another one) is not the link's fault."""
+    values = [choice_value("mode", [_(m) for m in MODES]), number_value("way", WAY), flag_value("within"),
+              number_value("seed", SEED), every_value("ways", WAY), choice_value("tasks", map(str, TASK_CHOICES)),
+              number_value("batch_seed", SEED), flag_value("batch_within")]
+    explain_invalid_values([value for value in values if value.key not in st.session_state])
 
 
 def quiz_settings_ui() -> tuple[int, bool, int]:
     left, middle, right = st.columns(3)
-    n_way = left.slider("N: candidates per task", WAY.low, WAY.high, 16, key="quiz_way", help="The lecture's exercise is 16-way.")
-    within = middle.checkbox("All candidates from the query's alphabet (harder)", True, key="quiz_within")
-    seed = right.number_input("Quiz seed (the same seed gives the same tasks)", SEED.low, SEED.high, 0, key="quiz_seed")
+    n_way = left.slider(_("N: candidates per task"), WAY.low, WAY.high, 16, key="way", bind="query-params",
+                        help=_("The lecture's exercise is 16-way."))
+    within = middle.checkbox(_("All candidates from the query's alphabet (harder)"), True, key="within",
+                             bind="query-params")
+    seed = right.number_input(_("Quiz seed (the same seed gives the same tasks)"), SEED.low, SEED.high, 0,
+                              key="seed", bind="query-params")
     return int(n_way), bool(within), int(seed)
 
 
 def quiz_state(settings: tuple[int, bool, int]) -> dict:
-    """The quiz of this session; new settings start a new quiz with a fresh score."""
+    """The quiz of this session; new settings start a new quiz with a fresh score. The answers stay out of the
+    URL: a link must not give them away."""
     state = st.session_state.get("quiz")
     if state is None or state["settings"] != settings:
         state = {"settings": settings, "number": 0, "pick": None, "human": 0, "model": 0, "answered": 0}
@@ -49,18 +89,42 @@ def pick(state: dict, candidate: int, right: bool, model_right: bool) -> None:
 def revealed_caption(i: int, similarity: float, answer: int, model_choice: int, picked: int) -> str:
     """Candidate ``i`` once the task is answered: its similarity and what it was; the answer leads with a tick, so
     it is the first thing read under its drawing."""
-    marks = [m for m, on in (("model's pick", i == model_choice), ("your pick", i == picked)) if on]
-    caption = f"{i + 1}: similarity {similarity:.3f}" + (f" ({', '.join(marks)})" if marks else "")
-    return f"✓ right answer, {caption}" if i == answer else caption
+    marks = [m for m, on in ((_("model's pick"), i == model_choice), (_("your pick"), i == picked)) if on]
+    caption = _("{number}: similarity {similarity:.3f}").format(number=i + 1, similarity=similarity)
+    caption += f" ({', '.join(marks)})" if marks else ""
+    return _("✓ right answer, {caption}").format(caption=caption) if i == answer else caption
 
 
 def badge(column: DeltaGenerator, i: int, answer: int, picked: int) -> None:
     """A coloured label under the right answer (green) and under a wrong pick (red): a caption alone is too
     faint to find on a projector among 20 drawings."""
     if i == answer:
-        column.markdown(":green-background[**✓ correct**]")
+        column.markdown(_(":green-background[**✓ correct**]"))
     elif i == picked:
-        column.markdown(":red-background[**✗ your pick**]")
+        column.markdown(_(":red-background[**✗ your pick**]"))
+
+
+def score_ui(state: dict) -> None:
+    def right(count: int) -> str:
+        shown = ngettext("{count} right", "{count} right", count).format(count=count)
+        return shown + (f" ({count / state['answered']:.0%})" if state["answered"] else "")
+
+    score = st.columns(3)
+    score[0].metric(_("Tasks answered"), state["answered"])
+    score[1].metric(_("You"), right(state["human"]))
+    score[2].metric(_("The model"), right(state["model"]))
+
+
+def verdict_ui(state: dict, answer: int, model_choice: int) -> None:
+    """Who was right, first on the page, so that a projected page shows it without scrolling."""
+    you_right = state["pick"] == answer
+    you = _("You were right.") if you_right else _("You were wrong (the answer is candidate {answer}).").format(
+        answer=answer + 1)
+    model = (_("The model was right.") if model_choice == answer
+             else _("The model was wrong: it picked candidate {choice}.").format(choice=model_choice + 1))
+    (st.success if you_right else st.error)(f"{you} {model}")
+    st.button(_("Next task"), key="quiz_next", type="primary",
+              on_click=lambda: state.update(number=state["number"] + 1, pick=None))
 
 
 def quiz(evaluation: Evaluation) -> None:
@@ -74,26 +138,15 @@ def quiz(evaluation: Evaluation) -> None:
     query_character, query_drawer = task.queries[0]
     revealed = state["pick"] is not None
 
-    def right(count: int) -> str:
-        return f"{count} right" + (f" ({count / state['answered']:.0%})" if state["answered"] else "")
-
-    score = st.columns(3)
-    score[0].metric("Tasks answered", state["answered"])
-    score[1].metric("You", right(state["human"]))
-    score[2].metric("The model", right(state["model"]))
-
-    st.subheader(f"Task {state['number'] + 1}: which candidate is the same character as the query?")
-    if revealed:  # the verdict first, so that a projected page shows it without scrolling
-        you = "right" if state["pick"] == answer else f"wrong (the answer is candidate {answer + 1})"
-        model = "right" if model_choice == answer else f"wrong: it picked candidate {model_choice + 1}"
-        (st.success if state["pick"] == answer else st.error)(f"You were {you}. The model was {model}.")
-        st.button("Next task", key="quiz_next", type="primary",
-                  on_click=lambda: state.update(number=state["number"] + 1, pick=None))
-    st.image(to_display(images[query_character, query_drawer]), caption="query", width=140, output_format="PNG")
+    score_ui(state)
+    st.subheader(_("Task {number}: which candidate is the same character as the query?").format(
+        number=state["number"] + 1))
+    if revealed:
+        verdict_ui(state, answer, model_choice)
+    st.image(to_display(images[query_character, query_drawer]), caption=_("query"), width=140, output_format="PNG")
     for row_start in range(0, n_way, PER_ROW):
         columns = st.columns(PER_ROW)
-        for offset, column in enumerate(columns):
-            i = row_start + offset
+        for i, column in enumerate(columns, start=row_start):
             if i >= n_way:
                 break
             character, drawer = task.candidates[0, i]
@@ -103,67 +156,90 @@ def quiz(evaluation: Evaluation) -> None:
             column.image(to_display(images[character, drawer]), caption=caption, width=105, output_format="PNG")
             if revealed:
                 badge(column, i, answer, state["pick"])
-            column.button(f"Pick {i + 1}", key=f"quiz_pick_{i}", disabled=revealed,
+            column.button(_("Pick {number}").format(number=i + 1), key=f"quiz_pick_{i}", disabled=revealed,
                           on_click=pick, args=(state, i, i == answer, model_choice == answer))
     if revealed:
-        st.caption(f"Query: {display_character(evaluation.data.character_names[query_character])}, drawer {query_drawer + 1}.")
+        st.caption(_("Query: {character}, drawer {drawer}.").format(
+            character=display_character(evaluation.data.character_names[query_character]), drawer=query_drawer + 1))
         st.plotly_chart(candidate_similarities(similarities, answer, model_choice), key="quiz_similarities")
     else:
-        st.caption("Pick a candidate; then the model's choice, its similarity to every candidate and the truth are shown.")
+        st.caption(_("Pick a candidate; then the model's choice, its similarity to every candidate and the truth "
+                     "are shown."))
 
 
-@st.cache_resource(show_spinner="Running the model on the tasks...", max_entries=32, hash_funcs=BY_MODEL)
+# A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
+@st.cache_resource(show_spinner=_("Running the model on the tasks..."), max_entries=32, hash_funcs=BY_MODEL)
 def cached_nway(evaluation: Evaluation, ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> NWayAccuracy:
     return nway_accuracy(evaluation, list(ways), tasks, seed, within)
 
 
+def batch_table(rows: list[dict]) -> pd.DataFrame:
+    # "(95%)" rather than "95% confidence": pybabel reads "% c" as a printf placeholder and refuses the translation.
+    way = _("N (candidates)")
+    return pd.DataFrame([{
+        way: row["way"], _("tasks"): f"{row['tasks']:,}", _("right"): f"{row['correct']:,}",
+        _("accuracy"): f"{row['accuracy']:.1%}",
+        _("confidence interval (95%)"): _("{low:.1%} to {high:.1%}").format(low=row["ci95_low"], high=row["ci95_high"]),
+        _("chance"): f"{1 / row['way']:.1%}",
+    } for row in rows]).set_index(way)
+
+
 def batch(evaluation: Evaluation) -> None:
     left, middle, right = st.columns(3)
-    ways = left.multiselect("N values", list(range(2, 21)), [2, 5, 10, 16, 20], key="batch_ways")
-    tasks = middle.select_slider("Tasks per N", [100, 500, 1000, 2000, 5000], 1000, key="batch_tasks")
-    seed = right.number_input("Random seed", SEED.low, SEED.high, 0, key="batch_seed")
-    within = st.checkbox("All candidates from the query's alphabet (harder)", True, key="batch_within")
+    ways = left.multiselect(_("N values"), list(range(WAY.low, WAY.high + 1)), [2, 5, 10, 16, 20], key="ways",
+                            bind="query-params")
+    tasks = middle.select_slider(_("Tasks per N"), TASK_CHOICES, 1000, key="tasks", bind="query-params")
+    seed = right.number_input(_("Random seed"), SEED.low, SEED.high, 0, key="batch_seed", bind="query-params")
+    within = st.checkbox(_("All candidates from the query's alphabet (harder)"), True, key="batch_within",
+                         bind="query-params")
     if not ways:
-        st.info("Choose at least one N.")
+        st.info(_("Choose at least one N."))
         return
     result = cached_nway(evaluation, tuple(sorted(ways)), int(tasks), int(seed), bool(within))
     rows = result.as_dict()["results"]
     st.plotly_chart(accuracy_vs_way(rows, evaluation.info.name), key="batch_plot")
-    table = pd.DataFrame([{
-        "N (candidates)": row["way"], "tasks": f"{row['tasks']:,}", "right": f"{row['correct']:,}",
-        "accuracy": f"{row['accuracy']:.1%}", "95% confidence interval": f"{row['ci95_low']:.1%} to {row['ci95_high']:.1%}",
-        "chance": f"{1 / row['way']:.1%}",
-    } for row in rows]).set_index("N (candidates)")
-    st.table(table)
-    st.caption("Each task: one query drawing and N candidates by other drawers, exactly one of the query's character. "
-               "The interval is Wilson's 95% score interval for the share of tasks answered right.")
-    st.download_button("Download this table (CSV)", result.as_csv(), file_name=f"nway-accuracy-{evaluation.info.name}.csv",
-                       mime="text/csv", key="batch_download", on_click="ignore",
-                       help="One row per N: tasks, right answers, accuracy and its 95% interval, as fractions.")
+    st.table(batch_table(rows))
+    st.caption(_("Each task: one query drawing and N candidates by other drawers, exactly one of the query's "
+                 "character. The interval is Wilson's score interval (95%) for the share of tasks answered right."))
+    st.download_button(_("Download this table (CSV)"), result.as_csv(),
+                       file_name=f"nway-accuracy-{evaluation.info.name}.csv", mime="text/csv", key="batch_download",
+                       on_click="ignore",
+                       help=_("One row per N: tasks, right answers, accuracy and its interval (95%), as fractions."))
 
 
-@st.cache_resource(show_spinner="Reading Lake's 20 runs...")
+@st.cache_resource(show_spinner=_("Reading Lake's 20 runs..."))
 def lake_runs_of(data_dir: str) -> list[LakeRun]:
     return load_runs(runs_path(omniglot_dir(data_dir)))
 
 
-@st.cache_resource(show_spinner="Running the modified Hausdorff baseline on the 20 runs (a few seconds, once)...")
+@st.cache_resource(show_spinner=_("Running the modified Hausdorff baseline on the 20 runs (a few seconds, once)..."))
 def cached_baseline(data_dir: str) -> LakeResult:
     return hausdorff_baseline(lake_runs_of(data_dir))
 
 
-@st.cache_resource(show_spinner="Running the model on Lake's runs...", max_entries=8, hash_funcs=BY_MODEL)
+@st.cache_resource(show_spinner=_("Running the model on Lake's runs..."), max_entries=8, hash_funcs=BY_MODEL)
 def cached_lake(evaluation: Evaluation, data_dir: str) -> LakeEvaluation:
     runs = lake_runs_of(data_dir)
     return lake_evaluation(evaluation.model, evaluation.info.name, runs, cached_baseline(data_dir))
 
 
+def lake_table(figures: dict, model_name: str) -> pd.DataFrame:
+    """Published accuracies beside the two measured here, best first (the lab's method names, translated)."""
+    rows = [(_(name), value, _("published")) for name, value in PUBLISHED.items()]
+    rows.append((_("Siamese network, model {name}").format(name=model_name), figures["lake_accuracy"],
+                 _("measured here")))
+    rows.append((_("Modified Hausdorff distance"), figures["hausdorff_accuracy"], _("measured here (our code)")))
+    rows.sort(key=lambda row: -row[1])
+    method = _("method")
+    return pd.DataFrame([{method: m, _("accuracy"): f"{a:.1%}", _("source"): s} for m, a, s in rows]).set_index(method)
+
+
 def lake_view(evaluation: Evaluation) -> None:
     from lab.errors import LabError
 
-    st.markdown("Lake et al.'s 20 runs: in each, 20 drawings of 20 characters of one alphabet, and 20 test "
-                "drawings by other people to match to them (20-way, within alphabet). The published figures "
-                "use exactly these files.")
+    st.markdown(_("Lake et al.'s 20 runs: in each, 20 drawings of 20 characters of one alphabet, and 20 test "
+                  "drawings by other people to match to them (20-way, within alphabet). The published figures "
+                  "use exactly these files."))
     try:
         result = cached_lake(evaluation, str(omniglot_dir()))
     except LabError as exc:
@@ -173,30 +249,33 @@ def lake_view(evaluation: Evaluation) -> None:
     ours = np.array(figures["lake_run_accuracy"])
     theirs = np.array(figures["hausdorff_run_accuracy"])
     cells = st.columns(3)
-    cells[0].metric(f"Model {evaluation.info.name}: mean accuracy", f"{figures['lake_accuracy']:.1%}")
-    cells[1].metric("Modified Hausdorff distance, computed here", f"{figures['hausdorff_accuracy']:.1%}",
-                    help="Published: 61.2%. Matching it checks that we read and score the runs as Lake did.")
-    cells[2].metric("Runs without a single error", f"{int(np.sum(ours == 1.0))} of 20")
+    cells[0].metric(_("Model {name}: mean accuracy").format(name=evaluation.info.name), f"{figures['lake_accuracy']:.1%}")
+    cells[1].metric(_("Modified Hausdorff distance, computed here"), f"{figures['hausdorff_accuracy']:.1%}",
+                    help=_("Published: 61.2%. Matching it checks that we read and score the runs as Lake did."))
+    cells[2].metric(_("Runs without a single error"), _("{count} of 20").format(count=int(np.sum(ours == 1.0))))
     st.plotly_chart(lake_runs(ours, theirs, evaluation.info.name), key="lake_plot")
-    rows = [(name, value, "published") for name, value in PUBLISHED.items()]
-    rows.append((f"Siamese network, model {evaluation.info.name}", figures["lake_accuracy"], "measured here"))
-    rows.append(("Modified Hausdorff distance", figures["hausdorff_accuracy"], "measured here (our code)"))
-    rows.sort(key=lambda row: -row[1])
-    st.table(pd.DataFrame([{"method": m, "accuracy": f"{a:.1%}", "source": s} for m, a, s in rows]).set_index("method"))
-    st.caption("Published figures: Lake, Salakhutdinov & Tenenbaum (2015), Science; Koch, Zemel & Salakhutdinov (2015).")
-    st.download_button("Download the 20 runs (CSV)", result.as_csv(), file_name=f"lake-runs-{evaluation.info.name}.csv",
+    st.table(lake_table(figures, evaluation.info.name))
+    st.caption(_("Published figures: Lake, Salakhutdinov & Tenenbaum (2015), Science; Koch, Zemel & Salakhutdinov "
+                 "(2015)."))
+    st.download_button(_("Download the 20 runs (CSV)"), result.as_csv(), file_name=f"lake-runs-{evaluation.info.name}.csv",
                        mime="text/csv", key="lake_download", on_click="ignore",
-                       help="One row per run: accuracy and errors (of 20) of the model and of the Hausdorff baseline.")
+                       help=_("One row per run: accuracy and errors (of 20) of the model and of the Hausdorff "
+                              "baseline."))
 
 
 def main() -> None:
-    st.title("N-way one-shot learning")
-    st.markdown("One drawing of each of N characters is all there is to learn from. Given a new drawing (the "
-                "*query*), which of the N is it? The model answers with the candidate of highest similarity.")
+    st.title(_("N-way one-shot learning"))
+    st.markdown(_("One drawing of each of N characters is all there is to learn from. Given a new drawing (the "
+                  "*query*), which of the N is it? The model answers with the candidate of highest similarity."))
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return
-    mode = st.radio("Mode", MODES, horizontal=True, key="one_shot_mode", label_visibility="collapsed")
+    explain_link()
+    # The labels are translated here, in the page's run: a format_func may also be called outside it (AppTest).
+    labels = {m: _(m) for m in MODES}
+    relabel_after_a_language_switch("mode")
+    mode = st.radio(_("Mode"), MODES, horizontal=True, key="mode", bind="query-params", format_func=labels.get,
+                    label_visibility="collapsed")
     if mode == MODES[0]:
         quiz(evaluation)
     elif mode == MODES[1]:

@@ -7,33 +7,74 @@ import streamlit as st
 
 from lab.data.omniglot import display_character, display_name
 from lab.errors import LabError
+from lab.i18n import N_, _, current_language
 from lab.images import read_drawing, to_display
+from lab.limits import DRAWER
 from lab.siamese.preprocess import downsample
 from lab.workflows.evaluation import Evaluation
 from lab.workflows.pairs import compare_drawings
 from ui.model_chooser import evaluation_or_explain
+from ui.url_state import choice_value, explain_invalid_values, number_value
 
-SOURCES = ("From the evaluation set", "Upload an image")
+SOURCES = (N_("From the evaluation set"), N_("Upload an image"))
+# Both drawings start in the first alphabet, on its first character, by two different people (a "same" pair).
+DEFAULT_CHARACTER = 0
+DEFAULT_DRAWER = {1: 1, 2: 2}
 
 
-def drawing_ui(evaluation: Evaluation, side: str, default_character: int) -> tuple[np.ndarray, str] | None:
-    """One drawing (105x105 bool) and a description, or None after saying why the upload cannot be used."""
+def character_label(evaluation: Evaluation, index: int) -> str:
+    """A character as its box shows it and a link holds it: "character05" (its alphabet has a box of its own)."""
+    return evaluation.data.character_names[index].split("/")[1]
+
+
+def relabel_after_a_language_switch(key: str) -> None:
+    """A bound widget whose shown labels are translated: the URL holds the label, so after a language switch the
+    value is set again, and Streamlit writes the new language's label (a reload would refuse the old one)."""
+    language, seen = current_language(), f"{key}_language"
+    if key in st.session_state and st.session_state.get(seen, language) != language:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[seen] = language
+
+
+def explain_link(evaluation: Evaluation) -> None:
+    """The link's refused values, on the page's first run (later the widgets hold the values); a character is
+    checked against the alphabet that its drawing will show."""
     data = evaluation.data
-    source = st.radio("Source", SOURCES, key=f"pair_source_{side}", horizontal=True)
-    if source == SOURCES[0]:
-        default_alphabet = data.alphabet_of(default_character)
-        alphabet = st.selectbox("Alphabet", data.alphabet_names, index=data.alphabet_names.index(default_alphabet),
-                                key=f"pair_alphabet_{side}", format_func=display_name)
+    shown = {display_name(name): name for name in data.alphabet_names}
+    values = []
+    for side in DEFAULT_DRAWER:
+        alphabet = shown.get(st.query_params.get(f"alphabet{side}", ""), data.alphabet_of(DEFAULT_CHARACTER))
         start, stop = data.alphabets[alphabet]
-        first = default_character if start <= default_character < stop else start
-        character = st.selectbox("Character", range(start, stop), index=first - start, key=f"pair_character_{side}",
-                                 format_func=lambda i: data.character_names[i].split("/")[1])
-        drawer = st.slider("Drawer", 1, 20, 1 if side == "left" else 2, key=f"pair_drawer_{side}")
-        return data.images[character, drawer - 1], f"{display_character(data.character_names[character])}, drawer {drawer}"
-    upload = st.file_uploader("A drawing: dark strokes on a light background (PNG, JPEG, ...)",
+        values += [choice_value(f"source{side}", [_(s) for s in SOURCES]), choice_value(f"alphabet{side}", shown),
+                   choice_value(f"character{side}", [character_label(evaluation, i) for i in range(start, stop)]),
+                   number_value(f"drawer{side}", DRAWER)]
+    explain_invalid_values([value for value in values if value.key not in st.session_state])
+
+
+def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | None:
+    """Drawing ``side`` (1 or 2, 105x105 bool) and a description, or None after saying why an upload cannot be
+    used. The choice is in the URL (``alphabet1``, ``character1``, ``drawer1``...); an upload is not."""
+    data = evaluation.data
+    labels = {s: _(s) for s in SOURCES}  # translated in the page's run: AppTest also calls format_func outside it
+    relabel_after_a_language_switch(f"source{side}")
+    source = st.radio(_("Source"), SOURCES, key=f"source{side}", horizontal=True, format_func=labels.get,
+                      bind="query-params")
+    if source == SOURCES[0]:
+        default_alphabet = data.alphabet_of(DEFAULT_CHARACTER)
+        alphabet = st.selectbox(_("Alphabet"), data.alphabet_names, index=data.alphabet_names.index(default_alphabet),
+                                key=f"alphabet{side}", format_func=display_name, bind="query-params")
+        start, stop = data.alphabets[alphabet]
+        first = DEFAULT_CHARACTER if start <= DEFAULT_CHARACTER < stop else start
+        character = st.selectbox(_("Character"), range(start, stop), index=first - start, key=f"character{side}",
+                                 format_func=lambda i: character_label(evaluation, i), bind="query-params")
+        drawer = st.slider(_("Drawer"), DRAWER.low, DRAWER.high, DEFAULT_DRAWER[side], key=f"drawer{side}",
+                           bind="query-params")
+        return data.images[character, drawer - 1], _("{character}, drawer {drawer}").format(
+            character=display_character(data.character_names[character]), drawer=drawer)
+    upload = st.file_uploader(_("A drawing: dark strokes on a light background (PNG, JPEG, ...)"),
                               type=["png", "jpg", "jpeg", "bmp", "gif", "webp"], key=f"pair_upload_{side}")
     if upload is None:
-        st.info("Upload a drawing, for example one of Omniglot's 105x105 PNG files.")
+        st.info(_("Upload a drawing, for example one of Omniglot's 105x105 PNG files."))
         return None
     try:
         drawing = read_drawing(upload.getvalue(), upload.name)
@@ -44,18 +85,18 @@ def drawing_ui(evaluation: Evaluation, side: str, default_character: int) -> tup
 
 
 def main() -> None:
-    st.title("Two drawings, one distance")
-    st.markdown("Pick or upload two drawings. The network turns each into a code; the distance between the codes "
-                "gives a similarity score, and the model's threshold turns it into a decision.")
+    st.title(_("Two drawings, one distance"))
+    st.markdown(_("Pick or upload two drawings. The network turns each into a code; the distance between the codes "
+                  "gives a similarity score, and the model's threshold turns it into a decision."))
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return
-    columns = st.columns(2)
+    explain_link(evaluation)
     chosen = []
-    for column, side, default in zip(columns, ("left", "right"), (0, 0)):
+    for column, side, heading in zip(st.columns(2), DEFAULT_DRAWER, (_("First drawing"), _("Second drawing"))):
         with column:
-            st.subheader("First drawing" if side == "left" else "Second drawing")
-            chosen.append(drawing_ui(evaluation, side, default))
+            st.subheader(heading)
+            chosen.append(drawing_ui(evaluation, side))
     if any(c is None for c in chosen):
         return
     (left, left_name), (right, right_name) = chosen
@@ -68,19 +109,20 @@ def main() -> None:
     captions = [left_name, right_name]
     if factor > 1:
         views += [np.round(255 * (1 - downsample(d[None], factor)[0])).astype(np.uint8) for d in (left, right)]
-        captions += [f"as the network sees it ({105 // factor}x{105 // factor} pixels)"] * 2
+        captions += [_("as the network sees it ({size}x{size} pixels)").format(size=105 // factor)] * 2
     st.image(views, caption=captions, width=160, output_format="PNG")
     cells = st.columns(3)
-    cells[0].metric("Similarity score (0 to 1)", f"{similarity:.3f}")
+    cells[0].metric(_("Similarity score (0 to 1)"), f"{similarity:.3f}")
     if comparison.logit is None:
-        cells[1].metric("Euclidean distance between the codes", f"{comparison.distance:.3f}",
-                        help="The codes have length 1, so distances lie between 0 and 2; similarity = 1 - distance / 2.")
+        cells[1].metric(_("Euclidean distance between the codes"), f"{comparison.distance:.3f}",
+                        help=_("The codes have length 1, so distances lie between 0 and 2; similarity = 1 - "
+                               "distance / 2."))
     else:
-        cells[1].metric("Weighted L1 distance (logit of the head)", f"{comparison.logit:.2f}")
-    cells[2].metric("Model's threshold on the similarity", f"{threshold:.3f}")
-    verdict = (f"**Same character** (similarity {similarity:.3f} > threshold {threshold:.3f})" if same
-               else f"**Different characters** (similarity {similarity:.3f} <= threshold {threshold:.3f})")
-    (st.success if same else st.warning)(verdict)
+        cells[1].metric(_("Weighted L1 distance (logit of the head)"), f"{comparison.logit:.2f}")
+    cells[2].metric(_("Model's threshold on the similarity"), f"{threshold:.3f}")
+    verdict = (_("**Same character** (similarity {similarity:.3f} > threshold {threshold:.3f})") if same
+               else _("**Different characters** (similarity {similarity:.3f} <= threshold {threshold:.3f})"))
+    (st.success if same else st.warning)(verdict.format(similarity=similarity, threshold=threshold))
 
 
 main()

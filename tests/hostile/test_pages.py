@@ -73,5 +73,5 @@ def test_the_widgets_take_the_ranges_the_command_line_takes() -> None:
     assert (scale.min, scale.max) == (limits.SCALE_FACTOR.low, limits.SCALE_FACTOR.high)
     assert (neighbours.min, neighbours.max) == (limits.MIN_NEIGHBORS.low, limits.MIN_NEIGHBORS.high)
     quiz = start("views/one_shot.py")
-    way = quiz.slider(key="quiz_way")
+    way = quiz.slider(key="way")
     assert (way.min, way.max) == (limits.WAY.low, limits.WAY.high)

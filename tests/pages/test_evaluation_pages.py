@@ -102,7 +102,7 @@ def test_verification_page_within_alphabet_is_harder() -> None:
 
 def test_quiz_reveals_the_answer_and_keeps_score() -> None:
     app = start("views/one_shot.py")
-    assert app.slider(key="quiz_way").value == 16
+    assert app.slider(key="way").value == 16
     assert sum(1 for b in app.button if b.key and b.key.startswith("quiz_pick_")) == 16
     app.button(key="quiz_pick_0").click().run()
     assert not app.exception
@@ -136,7 +136,7 @@ def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
 def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch)
     app = start("views/one_shot.py")
-    app.radio(key="one_shot_mode").set_value("Batch: the model on many tasks").run()
+    app.radio(key="mode").set_value("Batch: the model on many tasks").run()
     assert not app.exception
     table = app.table[0].value
     assert list(table.index) == [2, 5, 10, 16, 20]
@@ -146,7 +146,7 @@ def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert list(exported["way"]) == [2, 5, 10, 16, 20] and list(exported["tasks"]) == [1000] * 5
     assert [f"{a:.1%}" for a in exported["accuracy"]] == list(table["accuracy"])
 
-    app.radio(key="one_shot_mode").set_value("Lake's 20 official runs").run()
+    app.radio(key="mode").set_value("Lake's 20 official runs").run()
     assert not app.exception
     assert metrics(app)["Modified Hausdorff distance, computed here"] == "61.2%"
     published = app.table[0].value
@@ -165,7 +165,7 @@ def test_nearest_neighbour_page() -> None:
     assert ten > one > 30
     assert shown["Drawings classified"] == "6,590"
     assert any("taken for" in c for c in image_captions(app))
-    app.radio(key="nn_layer").set_value("embedding").run()
+    app.radio(key="layer").set_value("embedding").run()
     assert not app.exception
 
 
@@ -181,7 +181,7 @@ def test_no_alphabet_is_shown_with_underscores() -> None:
         if page == "views/dataset.py":
             app.radio(key="set").set_value("evaluation").run()
         if page == "views/embedding_map.py":
-            app.selectbox(key="map_alphabet").set_value("Old_Church_Slavonic_(Cyrillic)").run()
+            app.selectbox(key="alphabet").set_value("Old_Church_Slavonic_(Cyrillic)").run()
             assert "Old Church Slavonic (Cyrillic)" in json.loads(app.get("plotly_chart")[0].proto.spec)["layout"][
                 "title"]["text"]
         text = shown_text(app)
@@ -192,10 +192,10 @@ def test_no_alphabet_is_shown_with_underscores() -> None:
 
 def test_embedding_map_page() -> None:
     app = start("views/embedding_map.py")
-    assert not app.exception and app.radio(key="map_method").value == "t-SNE"
-    app.radio(key="map_method").set_value("PCA").run()
+    assert not app.exception and app.radio(key="projection").value == "t-SNE"
+    app.radio(key="projection").set_value("PCA").run()
     assert any("PCA axes hold" in c.value for c in app.caption)
-    app.selectbox(key="map_alphabet").set_value("Tengwar").run()
+    app.selectbox(key="alphabet").set_value("Tengwar").run()
     assert not app.exception
 
 
@@ -208,16 +208,16 @@ def png(array: np.ndarray) -> bytes:
 def test_two_drawings_page_decides_and_refuses_bad_uploads() -> None:
     app = start("views/two_images.py")
     assert app.success[0].value.startswith("**Same character**")  # two drawers of one character
-    app.selectbox(key="pair_character_right").set_value(5).run()
+    app.selectbox(key="character2").set_value(5).run()
     assert app.warning[0].value.startswith("**Different characters**")
 
-    app.radio(key="pair_source_right").set_value("Upload an image").run()
-    app.file_uploader(key="pair_upload_right").upload("notes.png", b"this is text, not a picture").run()
+    app.radio(key="source2").set_value("Upload an image").run()
+    app.file_uploader(key="pair_upload_2").upload("notes.png", b"this is text, not a picture").run()
     assert not app.exception
     assert "notes.png is not an image" in app.error[0].value
     ink = np.zeros((210, 210), dtype=np.uint8) + 255
     ink[40:170, 100:110] = 0  # a thick vertical stroke
-    app.file_uploader(key="pair_upload_right").set_value(("stroke.png", png(ink), "image/png")).run()
+    app.file_uploader(key="pair_upload_2").set_value(("stroke.png", png(ink), "image/png")).run()
     assert not app.exception and not app.error
     assert any("resized from 210x210" in c for c in image_captions(app))
     assert len(app.success) + len(app.warning) == 1
