@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LOCALES, _, use_language_source
-from ui.url_state import keep_in_url
+from ui.url_state import keep_in_url, relabel_bound_values
 
 KEY = "lang"
 
@@ -25,7 +25,8 @@ def language_ui() -> str:
             st.session_state[KEY] = asked
         elif asked is not None:
             refused = asked
-    language = st.sidebar.selectbox("Language · Idioma", list(LOCALES), key=KEY, format_func=LANGUAGE_NAMES.get)
+    language = st.sidebar.selectbox("Language · Idioma", list(LOCALES), key=KEY, format_func=LANGUAGE_NAMES.get,
+                                    on_change=relabel_bound_values)
     keep_in_url(KEY, None if language == DEFAULT_LANGUAGE else language)
     if refused is not None:
         st.warning(_("The link asks for the language {asked!r}, which this lab does not have: {languages}.").format(

@@ -21,6 +21,9 @@ from lab.i18n import _
 from lab.limits import Bounds
 
 
+SESSION_KEYS = ("lang", "projector")  # kept in the URL by app.py on every page, not bound to a page's widget
+
+
 @dataclass(frozen=True)
 class UrlValue:
     """What a page accepts for one URL parameter; ``problem`` returns why a text is refused, or None."""
@@ -86,12 +89,14 @@ def explain_invalid_values(values: Sequence[UrlValue]) -> None:
                    + "\n".join(f"- {line}" for line in lines))
 
 
-def keep_label_in_url(key: str, labels: dict[str, str]) -> None:
-    """Before a bound choice whose shown labels are translated: after a language switch the URL still names it in
-    the previous language (a link copied then would not open it); assigning the value again makes Streamlit write
-    the label of the current language."""
-    if key in st.session_state and st.query_params.get(key) not in (None, labels.get(st.session_state[key])):
-        st.session_state[key] = st.session_state[key]
+def relabel_bound_values() -> None:
+    """After a language switch (the language box's on_change): a bound choice is written in the URL as its shown,
+    translated label, so the URL still holds the previous language's label, which a reload or a copied link would
+    refuse. Setting each value in the URL again makes Streamlit write the new language's label. Only keys in the
+    URL: they are the bound widgets away from their defaults (a button's key must never be set)."""
+    for key in st.query_params.to_dict():
+        if key in st.session_state and key not in SESSION_KEYS:
+            st.session_state[key] = st.session_state[key]
 
 
 def keep_in_url(key: str, text: str | None) -> None:

@@ -19,7 +19,7 @@ from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
 from lab.plots import characters_per_alphabet
 from ui.omniglot_data import load_set_or_explain, set_with_spinner
-from ui.url_state import (UrlValue, choice_value, explain_invalid_values, keep_label_in_url, number_value,
+from ui.url_state import (UrlValue, choice_value, explain_invalid_values, number_value,
                           switch_value)
 
 URL = "query-params"  # every setting of this page is bound to the URL, under its widget's key
@@ -76,7 +76,6 @@ def url_checks() -> list[UrlValue]:
 
 def set_ui() -> str:
     labels = set_labels()
-    keep_label_in_url("set", labels)
     return st.radio(
         _("Set"), SET_NAMES, horizontal=True, key="set", format_func=labels.get, bind=URL,
         help=_("**{background}**: 30 alphabets, 964 characters: the networks train on these.\n\n**{evaluation}**: 20 "

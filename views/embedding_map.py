@@ -51,7 +51,7 @@ def explain_link(evaluation: Evaluation) -> None:
               choice_value("projection", METHODS), number_value("seed", SEED),
               UrlValue("pictures", lambda text: None if text.lower() in ("true", "false")
                        else _("it must be true or false"))]
-    explain_invalid_values([value for value in values if value.key not in st.session_state])
+    explain_invalid_values(values)
 
 
 def settings_ui(evaluation: Evaluation) -> tuple[str, int, str, int, bool]:

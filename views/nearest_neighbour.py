@@ -30,8 +30,7 @@ def classify(name: str, stamp: tuple[int, int], layer: str, one_shot: bool, data
 
 
 def settings_ui() -> tuple[str, bool]:
-    explain_invalid_values([value for value in (choice_value("layer", LAYERS), choice_value("templates", ["10", "1"]))
-                            if value.key not in st.session_state])  # later runs: the widgets hold the values
+    explain_invalid_values([choice_value("layer", LAYERS), choice_value("templates", ["10", "1"])])
     left, right = st.columns(2)
     layer = left.radio(_("Codes compared"), list(LAYERS), captions=[_(c) for c in LAYERS.values()], key="layer",
                        bind="query-params")

@@ -12,7 +12,7 @@ from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.data.omniglot import display_character
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
-from lab.i18n import N_, _, current_language, ngettext
+from lab.i18n import N_, _, ngettext
 from lab.images import to_display
 from lab.limits import SEED, WAY, Bounds
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
@@ -41,22 +41,13 @@ def every_value(key: str, bounds: Bounds) -> UrlValue:
     return UrlValue(key, problem)
 
 
-def relabel_after_a_language_switch(key: str) -> None:
-    """A bound widget whose shown labels are translated: the URL holds the label, so after a language switch the
-    value is set again, and Streamlit writes the new language's label (a reload would refuse the old one)."""
-    language, seen = current_language(), f"{key}_language"
-    if key in st.session_state and st.session_state.get(seen, language) != language:
-        st.session_state[key] = st.session_state[key]
-    st.session_state[seen] = language
-
-
 def explain_link() -> None:
     """The link's refused values, on the page's first run: later the widgets hold the values, and a parameter a
     widget is about to reset (it depends on another one) is not the link's fault."""
     values = [choice_value("mode", [_(m) for m in MODES]), number_value("way", WAY), flag_value("within"),
               number_value("seed", SEED), every_value("ways", WAY), choice_value("tasks", map(str, TASK_CHOICES)),
               number_value("batch_seed", SEED), flag_value("batch_within")]
-    explain_invalid_values([value for value in values if value.key not in st.session_state])
+    explain_invalid_values(values)
 
 
 def quiz_settings_ui() -> tuple[int, bool, int]:
@@ -273,7 +264,6 @@ def main() -> None:
     explain_link()
     # The labels are translated here, in the page's run: a format_func may also be called outside it (AppTest).
     labels = {m: _(m) for m in MODES}
-    relabel_after_a_language_switch("mode")
     mode = st.radio(_("Mode"), MODES, horizontal=True, key="mode", bind="query-params", format_func=labels.get,
                     label_visibility="collapsed")
     if mode == MODES[0]:

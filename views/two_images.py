@@ -7,7 +7,7 @@ import streamlit as st
 
 from lab.data.omniglot import display_character, display_name
 from lab.errors import LabError
-from lab.i18n import N_, _, current_language
+from lab.i18n import N_, _
 from lab.images import read_drawing, to_display
 from lab.limits import DRAWER
 from lab.siamese.preprocess import downsample
@@ -27,15 +27,6 @@ def character_label(evaluation: Evaluation, index: int) -> str:
     return evaluation.data.character_names[index].split("/")[1]
 
 
-def relabel_after_a_language_switch(key: str) -> None:
-    """A bound widget whose shown labels are translated: the URL holds the label, so after a language switch the
-    value is set again, and Streamlit writes the new language's label (a reload would refuse the old one)."""
-    language, seen = current_language(), f"{key}_language"
-    if key in st.session_state and st.session_state.get(seen, language) != language:
-        st.session_state[key] = st.session_state[key]
-    st.session_state[seen] = language
-
-
 def explain_link(evaluation: Evaluation) -> None:
     """The link's refused values, on the page's first run (later the widgets hold the values); a character is
     checked against the alphabet that its drawing will show."""
@@ -48,7 +39,7 @@ def explain_link(evaluation: Evaluation) -> None:
         values += [choice_value(f"source{side}", [_(s) for s in SOURCES]), choice_value(f"alphabet{side}", shown),
                    choice_value(f"character{side}", [character_label(evaluation, i) for i in range(start, stop)]),
                    number_value(f"drawer{side}", DRAWER)]
-    explain_invalid_values([value for value in values if value.key not in st.session_state])
+    explain_invalid_values(values)
 
 
 def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | None:
@@ -56,7 +47,6 @@ def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | No
     used. The choice is in the URL (``alphabet1``, ``character1``, ``drawer1``...); an upload is not."""
     data = evaluation.data
     labels = {s: _(s) for s in SOURCES}  # translated in the page's run: AppTest also calls format_func outside it
-    relabel_after_a_language_switch(f"source{side}")
     source = st.radio(_("Source"), SOURCES, key=f"source{side}", horizontal=True, format_func=labels.get,
                       bind="query-params")
     if source == SOURCES[0]:

@@ -33,8 +33,8 @@ def extracted() -> dict[str, tuple[str, int]]:
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
-        for text in (message if isinstance(message, tuple) else (message,)):
-            found.setdefault(text, (filename, lineno))
+        # An ngettext entry is filed under its singular (its plural is the same entry's msgid_plural).
+        found.setdefault(message[0] if isinstance(message, tuple) else message, (filename, lineno))
     return found
 
 
