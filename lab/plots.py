@@ -98,7 +98,7 @@ def roc_figure(
     ))
     figure.add_trace(operating_marker(point, view))
     figure.update_layout(
-        title=_(title),
+        title=_(title) if title else title,  # _("") would be the catalogue's header
         xaxis_title=_("false accept rate: different pairs called same (%)"),
         yaxis_title=_("true accept rate: same pairs called same (%)"),
         xaxis={"range": list(view[0])}, yaxis={"range": list(view[1])},
@@ -118,16 +118,17 @@ def score_histograms(
     centres = (edges[:-1] + edges[1:]) / 2
     width = float(edges[1] - edges[0])
     figure = go.Figure([
-        go.Bar(x=centres, y=different_counts, width=width, name=_(names[1]), opacity=0.6,
+        go.Bar(x=centres, y=different_counts, width=width, name=_(names[1]) if names[1] else "", opacity=0.6,
                marker_color="#d62728", hovertemplate=_("%{x:.3f}: %{y} different pairs") + NO_TRACE_NAME),
-        go.Bar(x=centres, y=same_counts, width=width, name=_(names[0]), opacity=0.6,
+        go.Bar(x=centres, y=same_counts, width=width, name=_(names[0]) if names[0] else "", opacity=0.6,
                marker_color="#1f77b4", hovertemplate=_("%{x:.3f}: %{y} same pairs") + NO_TRACE_NAME),
     ])
     figure.add_vline(x=threshold, line_width=3, line_color="black",
                      annotation_text=_("threshold {threshold:.3f}").format(threshold=threshold),
                      annotation_position="top")
     figure.update_layout(
-        barmode="overlay", title=_(title), xaxis_title=_(xaxis_title),
+        barmode="overlay", title=_(title) if title else title,
+        xaxis_title=_(xaxis_title) if xaxis_title else xaxis_title,
         yaxis_title=_("number of pairs"), height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure

@@ -211,3 +211,9 @@ def test_zip_advice_is_not_the_catalogue_header(speak, tmp_path: Path) -> None:
     speak("pt")
     message = message_of(lambda: verify_archive(path, advice=""))
     assert "Project-Id-Version" not in message and "aponta para fora da sua pasta" in message
+
+
+def test_an_empty_title_stays_empty(speak) -> None:
+    speak("pt")
+    figure = plots.score_histograms(np.ones(4), np.ones(4), np.linspace(0, 1, 5), 0.5, title="", xaxis_title="")
+    assert not figure.layout.title.text and not figure.layout.xaxis.title.text
