@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import ImageError
+from lab.i18n import N_, _
 
 
 def to_display(ink: np.ndarray) -> np.ndarray:
@@ -35,6 +36,18 @@ DRAWING_SIZE = 105
 MAX_UPLOAD_PIXELS = 25_000_000
 MAX_UPLOAD_BYTES = 20_000_000
 IMAGE_TYPES = ("JPEG", "PNG", "WebP", "BMP", "GIF")
+# The kinds of upload as messages name them: one word, with its article, in the plural. Apart because each
+# language inflects them its own way ("a photo": "uma foto"; "a drawing": "um desenho").
+KIND_NAMES = {"drawing": (N_("drawing"), N_("a drawing"), N_("drawings")),
+              "photo": (N_("photo"), N_("a photo"), N_("photos"))}
+
+
+def _kind(kind: str, form: int) -> str:
+    """``kind`` in the current language: 0 the word, 1 with its article, 2 the plural."""
+    names = KIND_NAMES.get(kind)
+    if names is None:  # a kind this table does not know: English as the caller wrote it
+        return (kind, f"a {kind}", f"{kind}s")[form]
+    return _(names[form])
 
 
 @contextlib.contextmanager
@@ -48,27 +61,31 @@ def opened_upload(data: bytes, name: str, kind: str) -> Iterator[object]:
     from PIL import Image, UnidentifiedImageError
 
     if not data:
-        raise ImageError(f"{name} is empty (0 bytes).")
+        raise ImageError(_("{name} is empty (0 bytes).").format(name=name))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageError(f"{name} is {len(data) / 1e6:.0f} MB; {kind}s over {MAX_UPLOAD_BYTES // 1_000_000} MB "
-                         "are refused.")
+        raise ImageError(_("{name} is {size:.0f} MB; {kinds} over {limit} MB are refused.").format(
+            name=name, size=len(data) / 1e6, kinds=_kind(kind, 2), limit=MAX_UPLOAD_BYTES // 1_000_000))
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_UPLOAD_PIXELS:
-                raise _too_many_pixels(name, kind, f"{width}x{height} pixels ({width * height / 1e6:.0f} megapixels)")
+                raise _too_many_pixels(name, kind, _("{width}x{height} pixels ({megapixels:.0f} megapixels)").format(
+                    width=width, height=height, megapixels=width * height / 1e6))
             yield image
     except UnidentifiedImageError as exc:
-        raise ImageError(f"{name} is not an image: upload a {kind} ({', '.join(IMAGE_TYPES)}).") from exc
+        raise ImageError(_("{name} is not an image: upload {a_kind} ({types}).").format(
+            name=name, a_kind=_kind(kind, 1), types=", ".join(IMAGE_TYPES))) from exc
     except Image.DecompressionBombError as exc:  # PIL's own limit (179 MP), met before our header check
-        raise _too_many_pixels(name, kind, "far too large (PIL refuses to decode it)") from exc
+        raise _too_many_pixels(name, kind, _("far too large (PIL refuses to decode it)")) from exc
     except (OSError, SyntaxError, ValueError) as exc:  # truncated or damaged
-        raise ImageError(f"{name} is a damaged image that cannot be decoded ({exc}).") from exc
+        raise ImageError(_("{name} is a damaged image that cannot be decoded ({reason}).").format(
+            name=name, reason=exc)) from exc
 
 
 def _too_many_pixels(name: str, kind: str, size: str) -> ImageError:
-    return ImageError(f"{name} is {size}; {kind}s over {MAX_UPLOAD_PIXELS // 1_000_000} megapixels are refused. "
-                      "Save a smaller copy and try again.")
+    return ImageError(_("{name} is {size}; {kinds} over {limit} megapixels are refused. Save a smaller copy and "
+                        "try again.").format(name=name, size=size, kinds=_kind(kind, 2),
+                                             limit=MAX_UPLOAD_PIXELS // 1_000_000))
 
 
 def read_upload_file(path: Path, kind: str) -> bytes:
@@ -81,17 +98,19 @@ def read_upload_file(path: Path, kind: str) -> bytes:
     try:
         info = path.stat()
     except OSError as exc:
-        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise ImageError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
     if not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, a pipe or a socket)"
-        raise ImageError(f"{path} is {what}; give an image file ({kind}).")
+        what = _("a folder") if stat.S_ISDIR(info.st_mode) else _("not a regular file (a device, a pipe or a socket)")
+        raise ImageError(_("{path} is {what}; give an image file ({kind}).").format(
+            path=path, what=what, kind=_kind(kind, 0)))
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_UPLOAD_BYTES + 1)
     except OSError as exc:
-        raise ImageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise ImageError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror or exc)) from exc
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageError(f"{path} is over {MAX_UPLOAD_BYTES // 1_000_000} MB; {kind}s over that are refused.")
+        raise ImageError(_("{path} is over {limit} MB; {kinds} over that are refused.").format(
+            path=path, limit=MAX_UPLOAD_BYTES // 1_000_000, kinds=_kind(kind, 2)))
     return data
 
 
@@ -110,17 +129,18 @@ def rgb_pixels(image: object, name: str) -> tuple[np.ndarray, str]:
 
     mode = image.mode  # type: ignore[attr-defined]
     if mode in _WIDE_MODES:
-        return np.repeat(_grey_to_8bit(np.asarray(image), name)[:, :, None], 3, axis=2), f"{mode} grey scaled to 8 bits"
+        return (np.repeat(_grey_to_8bit(np.asarray(image), name)[:, :, None], 3, axis=2),
+                _("{mode} grey scaled to 8 bits").format(mode=mode))
     note = ""
     if mode == "P" and "transparency" in image.info or mode in ("PA", "LA", "RGBA", "La", "RGBa"):  # type: ignore[attr-defined]
         rgba = image.convert("RGBA")  # type: ignore[attr-defined]
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image, note = Image.alpha_composite(paper, rgba), "transparent parts laid on white"
+        image, note = Image.alpha_composite(paper, rgba), _("transparent parts laid on white")
     try:
         return np.asarray(image.convert("RGB"), dtype=np.uint8), note  # type: ignore[attr-defined]
     except ValueError as exc:  # a colour space PIL cannot turn into RGB (e.g. LAB)
-        raise ImageError(f"{name} is in the colour mode {mode}, which cannot be converted to RGB; save it as an "
-                         "ordinary RGB or grey image.") from exc
+        raise ImageError(_("{name} is in the colour mode {mode}, which cannot be converted to RGB; save it as an "
+                           "ordinary RGB or grey image.").format(name=name, mode=mode)) from exc
 
 
 def _grey_to_8bit(values: np.ndarray, name: str) -> np.ndarray:
@@ -132,7 +152,8 @@ def _grey_to_8bit(values: np.ndarray, name: str) -> np.ndarray:
     floating = values.dtype.kind == "f"
     values = values.astype(np.float64)
     if not np.isfinite(values).all():
-        raise ImageError(f"{name} has pixels that are not numbers (NaN or infinite); it cannot be shown.")
+        raise ImageError(_("{name} has pixels that are not numbers (NaN or infinite); it cannot be shown.").format(
+            name=name))
     low, high = float(values.min()), float(values.max())
     if floating and low >= 0 and high <= 1.0:
         scale = (0.0, 1.0)
@@ -153,7 +174,10 @@ class UploadedDrawing:
     note: str
 
 
-def read_drawing(data: bytes, name: str = "the file") -> UploadedDrawing:
+UNNAMED = N_("the file")  # what messages call an upload that has no name
+
+
+def read_drawing(data: bytes, name: str = UNNAMED) -> UploadedDrawing:
     """Decode an uploaded image into an Omniglot-like drawing, or raise :class:`ImageError` saying why not.
 
     Any size is accepted up to 25 megapixels: it is resized to 105x105 (the note says so). Dark pixels are
@@ -161,25 +185,26 @@ def read_drawing(data: bytes, name: str = "the file") -> UploadedDrawing:
     """
     from PIL import Image
 
+    name = _(UNNAMED) if name == UNNAMED else name
     with opened_upload(data, name, "drawing") as image:
         width, height = image.size
         rgb, converted = rgb_pixels(image, name)
     with Image.fromarray(rgb) as colour, colour.convert("L") as grey_image:
-        note = "105x105 pixels, used as it is"
+        note = _("105x105 pixels, used as it is")
         if grey_image.size != (DRAWING_SIZE, DRAWING_SIZE):
             with grey_image.resize((DRAWING_SIZE, DRAWING_SIZE), Image.Resampling.BOX) as small:
                 grey = np.asarray(small, dtype=np.float32)
-            note = f"resized from {width}x{height} to 105x105 pixels"
+            note = _("resized from {width}x{height} to 105x105 pixels").format(width=width, height=height)
         else:
             grey = np.asarray(grey_image, dtype=np.float32)
     if converted:
         note += f"; {converted}"
     if grey.max() - grey.min() < 32:
-        raise ImageError(f"{name} has no drawing in it: it is one flat shade.")
+        raise ImageError(_("{name} has no drawing in it: it is one flat shade.").format(name=name))
     ink = grey < (grey.min() + grey.max()) / 2.0
     if ink.mean() > 0.5:
         ink = ~ink
-        note += "; light strokes on a dark background were inverted"
+        note += "; " + _("light strokes on a dark background were inverted")
     return UploadedDrawing(ink=ink, note=note)
 
 

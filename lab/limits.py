@@ -12,12 +12,16 @@ import math
 from dataclasses import dataclass
 
 from lab.errors import OutOfRangeError
-from lab.i18n import N_
+from lab.i18n import N_, _
 
 
 @dataclass(frozen=True)
 class Bounds:
-    """A closed or half-open interval of valid values; ``what`` names the value in messages."""
+    """A closed or half-open interval of valid values; ``what`` names the value in messages.
+
+    ``what`` is English marked with N_ (this table is built once per server); it is translated when a message
+    is built, in the language of whoever gave the value.
+    """
 
     what: str
     low: float
@@ -27,13 +31,13 @@ class Bounds:
     high_open: bool = False
 
     def describe(self) -> str:
-        kind = "a whole number" if self.integer else "a number"
+        kind = _("a whole number") if self.integer else _("a number")
         low, high = _number(self.low), _number(self.high)
-        above = f"greater than {low}" if self.low_open else f"at least {low}"
-        below = f"less than {high}" if self.high_open else f"at most {high}"
         if not (self.low_open or self.high_open):
-            return f"{kind} from {low} to {high}"
-        return f"{kind} {above} and {below}"
+            return _("{kind} from {low} to {high}").format(kind=kind, low=low, high=high)
+        above = (_("greater than {low}") if self.low_open else _("at least {low}")).format(low=low)
+        below = (_("less than {high}") if self.high_open else _("at most {high}")).format(high=high)
+        return _("{kind} {above} and {below}").format(kind=kind, above=above, below=below)
 
     def contains(self, value: float) -> bool:
         if not math.isfinite(value):
@@ -45,11 +49,11 @@ class Bounds:
     def check(self, value: float) -> float:
         """``value`` itself when valid; an :class:`OutOfRangeError` with the valid range otherwise."""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise OutOfRangeError(f"{self.what} must be {self.describe()}; got {value!r}")
+            raise self._refused(repr(value))
         if self.integer and (isinstance(value, float) and not value.is_integer()):
-            raise OutOfRangeError(f"{self.what} must be {self.describe()}; got {value!r}")
+            raise self._refused(repr(value))
         if not self.contains(float(value)):
-            raise OutOfRangeError(f"{self.what} must be {self.describe()}; got {_number(value)}")
+            raise self._refused(_number(value))
         return int(value) if self.integer else float(value)
 
     def parse(self, text: str) -> float:
@@ -58,8 +62,13 @@ class Bounds:
         try:
             value: float = int(cleaned) if self.integer else float(cleaned)
         except ValueError:
-            raise OutOfRangeError(f"{self.what} must be {self.describe()}; {str(text)[:40]!r} is not one") from None
+            raise OutOfRangeError(_("{what} must be {range}; {text!r} is not one").format(
+                what=_(self.what), range=self.describe(), text=str(text)[:40])) from None
         return self.check(value)
+
+    def _refused(self, shown: str) -> OutOfRangeError:
+        return OutOfRangeError(_("{what} must be {range}; got {value}").format(
+            what=_(self.what), range=self.describe(), value=shown))
 
 
 def _number(value: float) -> str:
@@ -70,36 +79,36 @@ def _number(value: float) -> str:
 
 
 # Omniglot and the Siamese networks.
-SEED = Bounds("the random seed", 0, 2**31 - 1, integer=True)
-STEPS = Bounds("the number of training steps", 1, 100_000, integer=True)  # 100,000 steps: about 3 hours here
-BATCH_SIZE = Bounds("the batch size (pairs per step)", 4, 512, integer=True)
-LEARNING_RATE = Bounds("the learning rate", 0, 0.1, low_open=True)
-MARGIN = Bounds("the margin of the loss", 0, 10, low_open=True)
-VAL_ALPHABETS = Bounds("the number of validation alphabets", 0, 29, integer=True)  # of the 30 background ones
-EVAL_EVERY = Bounds("the validation interval (steps)", 1, 100_000, integer=True)
-PAIRS = Bounds("the number of pairs", 2, 200_000, integer=True)  # the 13,180 evaluation drawings
-TASKS = Bounds("the number of tasks per N", 1, 100_000, integer=True)
-WAY = Bounds("N (candidates per task)", 2, 20, integer=True)  # Lake's runs are 20-way
-DRAWER = Bounds("the drawer (one of the 20 people who drew each character)", 1, 20, integer=True)
+SEED = Bounds(N_("the random seed"), 0, 2**31 - 1, integer=True)
+STEPS = Bounds(N_("the number of training steps"), 1, 100_000, integer=True)  # 100,000 steps: about 3 hours here
+BATCH_SIZE = Bounds(N_("the batch size (pairs per step)"), 4, 512, integer=True)
+LEARNING_RATE = Bounds(N_("the learning rate"), 0, 0.1, low_open=True)
+MARGIN = Bounds(N_("the margin of the loss"), 0, 10, low_open=True)
+VAL_ALPHABETS = Bounds(N_("the number of validation alphabets"), 0, 29, integer=True)  # of the 30 background ones
+EVAL_EVERY = Bounds(N_("the validation interval (steps)"), 1, 100_000, integer=True)
+PAIRS = Bounds(N_("the number of pairs"), 2, 200_000, integer=True)  # the 13,180 evaluation drawings
+TASKS = Bounds(N_("the number of tasks per N"), 1, 100_000, integer=True)
+WAY = Bounds(N_("N (candidates per task)"), 2, 20, integer=True)  # Lake's runs are 20-way
+DRAWER = Bounds(N_("the drawer (one of the 20 people who drew each character)"), 1, 20, integer=True)
 # The high end is the size of the largest evaluation alphabet; a page narrows it to the alphabet shown.
-MAP_CHARACTERS = Bounds("the number of characters on the map", 2, 47, integer=True)
-FAR_PERCENT = Bounds("the target false accept rate (%)", 0, 100)
+MAP_CHARACTERS = Bounds(N_("the number of characters on the map"), 2, 47, integer=True)
+FAR_PERCENT = Bounds(N_("the target false accept rate (%)"), 0, 100)
 
 # Faces.
-EPOCHS = Bounds("the number of CNN epochs", 1, 300, integer=True)
-TARGET_FMR = Bounds("the target false match rate", 0, 1)  # a fraction: 0.01 is 1%
-SCALE_FACTOR = Bounds("the Viola-Jones scale factor (scaleFactor)", 1.01, 1.5)  # OpenCV needs > 1; 1.5 already skips most faces
-MIN_NEIGHBORS = Bounds("the Viola-Jones minNeighbors", 0, 30, integer=True)
-FACE_NUMBER = Bounds("the face number (1 = leftmost)", 1, 100, integer=True)
+EPOCHS = Bounds(N_("the number of CNN epochs"), 1, 300, integer=True)
+TARGET_FMR = Bounds(N_("the target false match rate"), 0, 1)  # a fraction: 0.01 is 1%
+SCALE_FACTOR = Bounds(N_("the Viola-Jones scale factor (scaleFactor)"), 1.01, 1.5)  # OpenCV needs > 1; 1.5 already skips most faces
+MIN_NEIGHBORS = Bounds(N_("the Viola-Jones minNeighbors"), 0, 30, integer=True)
+FACE_NUMBER = Bounds(N_("the face number (1 = leftmost)"), 1, 100, integer=True)
 
 # A distance threshold lives on its metric's own scale: cosine distance 1 - cos runs from 0 to 2, the distance
 # of two unit vectors too, the angle as a fraction of 180 degrees from 0 to 1. A raw euclidean distance has no
 # upper end (its scale depends on the model); 10,000 is far beyond any model's.
 FACE_THRESHOLDS = {
-    "cosine": Bounds("a cosine threshold", 0, 2),
-    "euclidean": Bounds("a euclidean threshold", 0, 10_000),
-    "euclidean_l2": Bounds("a euclidean_l2 threshold", 0, 2),
-    "angular": Bounds("an angular threshold", 0, 1),
+    "cosine": Bounds(N_("a cosine threshold"), 0, 2),
+    "euclidean": Bounds(N_("a euclidean threshold"), 0, 10_000),
+    "euclidean_l2": Bounds(N_("a euclidean_l2 threshold"), 0, 2),
+    "angular": Bounds(N_("an angular threshold"), 0, 1),
 }
 
 
@@ -108,7 +117,8 @@ def face_threshold(metric: str, value: float) -> float:
     try:
         bounds = FACE_THRESHOLDS[metric]
     except KeyError:
-        raise OutOfRangeError(f"unknown metric {metric!r}; choose one of {', '.join(FACE_THRESHOLDS)}") from None
+        raise OutOfRangeError(_("unknown metric {metric!r}; choose one of {metrics}").format(
+            metric=metric, metrics=", ".join(FACE_THRESHOLDS))) from None
     return bounds.check(value)
 
 

@@ -1,4 +1,10 @@
-"""Plotly figures of the lab. Every figure has a title and labelled axes with units."""
+"""Plotly figures of the lab. Every figure has a title and labelled axes with units.
+
+Every text drawn is translated when the figure is built (the current session's language). Titles that callers
+pass in are theirs to translate; the defaults are marked with N_ and translated here, and a caller's text, already
+translated, passes through ``_()`` unchanged. Plotly's ``%{x}`` fields are not ``str.format`` fields: hover texts
+that hold them are never formatted, and ``<extra></extra>`` stays outside the translated text.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,9 @@ import plotly.graph_objects as go
 
 from lab.data.omniglot import OmniglotSet, display_name
 from lab.evaluation.roc import OperatingPoint
+from lab.i18n import N_, _, ngettext
+
+NO_TRACE_NAME = "<extra></extra>"  # hides Plotly's trace name beside the hover text
 
 
 def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
@@ -20,13 +29,15 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
             orientation="h",
             text=[counts[n] for n in names],
             textposition="outside",
-            hovertemplate="%{y}: %{x} characters (x 20 drawings)<extra></extra>",
+            hovertemplate=_("%{y}: %{x} characters (x 20 drawings)") + NO_TRACE_NAME,
         )
     )
     figure.update_layout(
-        title=f"Characters per alphabet, {data.name} set ({data.n_characters} characters in {len(counts)} alphabets)",
-        xaxis_title="number of characters (each drawn by 20 people)",
-        yaxis_title="alphabet",
+        title=ngettext("Characters per alphabet, {set} set ({characters} characters in {n} alphabet)",
+                       "Characters per alphabet, {set} set ({characters} characters in {n} alphabets)",
+                       len(counts)).format(set=data.name, characters=data.n_characters, n=len(counts)),
+        xaxis_title=_("number of characters (each drawn by 20 people)"),
+        yaxis_title=_("alphabet"),
         height=max(360, 22 * len(names) + 120),
         margin={"l": 10, "r": 30, "t": 60, "b": 40},
     )
@@ -49,20 +60,22 @@ def operating_marker(point: OperatingPoint, view: tuple[tuple[float, float], tup
     it really is, so moving the slider never makes it vanish."""
     far, tpr = point.false_accept_rate * 100, (1 - point.false_reject_rate) * 100
     x, y, moved = in_view(far, tpr, view)
-    where = f"FAR {far:.1f}%, TPR {tpr:.1f}%"
-    name = f"threshold {point.threshold:.3f}" + (f" (operating point: off this view at {where})" if moved else "")
+    where = _("FAR {far:.1f}%, TPR {tpr:.1f}%").format(far=far, tpr=tpr)
+    name = _("threshold {threshold:.3f}").format(threshold=point.threshold)
+    if moved:
+        name = _("{name} (operating point: off this view at {where})").format(name=name, where=where)
     return go.Scatter(
         x=[x], y=[y], mode="markers", name=name, cliponaxis=False,  # whole, even on the edge
         marker={"size": 14, "color": "#2ca02c", "symbol": "circle-open" if moved else "circle",
                 "line": {"width": 3 if moved else 2, "color": "#2ca02c" if moved else "black"}},
-        hovertemplate=f"{name}<br>{where}<extra></extra>",
+        hovertemplate=f"{name}<br>{where}{NO_TRACE_NAME}",
     )
 
 
 def roc_figure(
     false_positive_rate: np.ndarray, true_positive_rate: np.ndarray, auc: float, point: OperatingPoint,
     eer: tuple[float, float], zoom: bool = False,
-    title: str = "ROC curve of same/different decisions on evaluation pairs",
+    title: str = N_("ROC curve of same/different decisions on evaluation pairs"),
 ) -> go.Figure:
     """The ROC curve with the equal error rate point and the operating point of the current threshold.
 
@@ -72,20 +85,22 @@ def roc_figure(
     view = ROC_ZOOM if zoom else ROC_FULL
     figure = go.Figure()
     figure.add_trace(go.Scatter(
-        x=false_positive_rate * 100, y=true_positive_rate * 100, mode="lines", name=f"ROC (AUC {auc:.4f})",
-        hovertemplate="false accepts %{x:.2f}%<br>same pairs accepted %{y:.2f}%<extra></extra>",
+        x=false_positive_rate * 100, y=true_positive_rate * 100, mode="lines",
+        name=_("ROC (AUC {auc:.4f})").format(auc=auc),
+        hovertemplate=_("false accepts %{x:.2f}%<br>same pairs accepted %{y:.2f}%") + NO_TRACE_NAME,
     ))
-    figure.add_trace(go.Scatter(x=[0, 100], y=[100, 0], mode="lines", name="FAR = FRR line",
+    figure.add_trace(go.Scatter(x=[0, 100], y=[100, 0], mode="lines", name=_("FAR = FRR line"),
                                 line={"dash": "dot", "color": "grey"}, hoverinfo="skip"))
     figure.add_trace(go.Scatter(
-        x=[eer_rate * 100], y=[(1 - eer_rate) * 100], mode="markers", name=f"EER {eer_rate:.2%} (threshold {eer_threshold:.3f})",
+        x=[eer_rate * 100], y=[(1 - eer_rate) * 100], mode="markers",
+        name=_("EER {rate:.2%} (threshold {threshold:.3f})").format(rate=eer_rate, threshold=eer_threshold),
         marker={"size": 12, "symbol": "diamond", "color": "#d62728"},
     ))
     figure.add_trace(operating_marker(point, view))
     figure.update_layout(
-        title=title,
-        xaxis_title="false accept rate: different pairs called same (%)",
-        yaxis_title="true accept rate: same pairs called same (%)",
+        title=_(title) if title else title,  # _("") would be the catalogue's header
+        xaxis_title=_("false accept rate: different pairs called same (%)"),
+        yaxis_title=_("true accept rate: same pairs called same (%)"),
         xaxis={"range": list(view[0])}, yaxis={"range": list(view[1])},
         height=460, legend={"x": 0.35, "y": 0.05},
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
@@ -95,24 +110,26 @@ def roc_figure(
 
 def score_histograms(
     same_counts: np.ndarray, different_counts: np.ndarray, edges: np.ndarray, threshold: float,
-    title: str = "Similarity scores of same and different pairs (above the line: called same)",
-    xaxis_title: str = "similarity score given by the model (0 = surely different, 1 = surely same)",
-    names: tuple[str, str] = ("same character", "different characters"),
+    title: str = N_("Similarity scores of same and different pairs (above the line: called same)"),
+    xaxis_title: str = N_("similarity score given by the model (0 = surely different, 1 = surely same)"),
+    names: tuple[str, str] = (N_("same character"), N_("different characters")),
 ) -> go.Figure:
     """Counts of same and different pairs per score bin, with the threshold as a vertical line."""
     centres = (edges[:-1] + edges[1:]) / 2
     width = float(edges[1] - edges[0])
     figure = go.Figure([
-        go.Bar(x=centres, y=different_counts, width=width, name=names[1], opacity=0.6,
-               marker_color="#d62728", hovertemplate="%{x:.3f}: %{y} different pairs<extra></extra>"),
-        go.Bar(x=centres, y=same_counts, width=width, name=names[0], opacity=0.6,
-               marker_color="#1f77b4", hovertemplate="%{x:.3f}: %{y} same pairs<extra></extra>"),
+        go.Bar(x=centres, y=different_counts, width=width, name=_(names[1]) if names[1] else "", opacity=0.6,
+               marker_color="#d62728", hovertemplate=_("%{x:.3f}: %{y} different pairs") + NO_TRACE_NAME),
+        go.Bar(x=centres, y=same_counts, width=width, name=_(names[0]) if names[0] else "", opacity=0.6,
+               marker_color="#1f77b4", hovertemplate=_("%{x:.3f}: %{y} same pairs") + NO_TRACE_NAME),
     ])
     figure.add_vline(x=threshold, line_width=3, line_color="black",
-                     annotation_text=f"threshold {threshold:.3f}", annotation_position="top")
+                     annotation_text=_("threshold {threshold:.3f}").format(threshold=threshold),
+                     annotation_position="top")
     figure.update_layout(
-        barmode="overlay", title=title, xaxis_title=xaxis_title,
-        yaxis_title="number of pairs", height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        barmode="overlay", title=_(title) if title else title,
+        xaxis_title=_(xaxis_title) if xaxis_title else xaxis_title,
+        yaxis_title=_("number of pairs"), height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
 
@@ -124,14 +141,16 @@ def accuracy_vs_way(rows: list[dict], model_name: str) -> go.Figure:
     low = np.array([row["ci95_low"] for row in rows]) * 100
     high = np.array([row["ci95_high"] for row in rows]) * 100
     figure = go.Figure([
-        go.Scatter(x=ways, y=accuracy, mode="lines+markers", name=f"model {model_name}",
+        go.Scatter(x=ways, y=accuracy, mode="lines+markers", name=_("model {name}").format(name=model_name),
                    error_y={"type": "data", "symmetric": False, "array": high - accuracy, "arrayminus": accuracy - low},
-                   hovertemplate="%{x}-way: %{y:.1f}%<extra></extra>"),
-        go.Scatter(x=ways, y=[100 / w for w in ways], mode="lines", name="chance (1/N)", line={"dash": "dot"}),
+                   hovertemplate=_("%{x}-way: %{y:.1f}%") + NO_TRACE_NAME),
+        go.Scatter(x=ways, y=[100 / w for w in ways], mode="lines", name=_("chance (1/N)"), line={"dash": "dot"}),
     ])
     figure.update_layout(
-        title=f"One-shot accuracy against the number of candidates N ({rows[0]['tasks']:,} tasks per N)",
-        xaxis_title="N: candidates per task", yaxis_title="tasks answered right (%), with 95% confidence interval",
+        title=_("One-shot accuracy against the number of candidates N ({tasks:,} tasks per N)").format(
+            tasks=rows[0]["tasks"]),
+        xaxis_title=_("N: candidates per task"),
+        yaxis_title=_("tasks answered right (%), with 95% confidence interval"),
         yaxis={"range": [0, 101]}, height=420, margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
@@ -139,15 +158,15 @@ def accuracy_vs_way(rows: list[dict], model_name: str) -> go.Figure:
 
 def lake_runs(model_accuracy: np.ndarray, baseline_accuracy: np.ndarray, model_name: str) -> go.Figure:
     """Errors per run of Lake's 20 runs: the model beside the modified Hausdorff baseline."""
-    runs = [f"run {i:02d}" for i in range(1, len(model_accuracy) + 1)]
+    runs = [_("run {number:02d}").format(number=i) for i in range(1, len(model_accuracy) + 1)]
     figure = go.Figure([
-        go.Bar(x=runs, y=np.round((1 - model_accuracy) * 20), name=f"model {model_name}"),
-        go.Bar(x=runs, y=np.round((1 - baseline_accuracy) * 20), name="modified Hausdorff distance (computed here)",
-               opacity=0.5),
+        go.Bar(x=runs, y=np.round((1 - model_accuracy) * 20), name=_("model {name}").format(name=model_name)),
+        go.Bar(x=runs, y=np.round((1 - baseline_accuracy) * 20),
+               name=_("modified Hausdorff distance (computed here)"), opacity=0.5),
     ])
     figure.update_layout(
-        title="Errors per run on Lake's 20 one-shot runs (20 test drawings per run)",
-        xaxis_title="run", yaxis_title="test drawings classified wrongly (of 20)", barmode="group", height=380,
+        title=_("Errors per run on Lake's 20 one-shot runs (20 test drawings per run)"),
+        xaxis_title=_("run"), yaxis_title=_("test drawings classified wrongly (of 20)"), barmode="group", height=380,
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
@@ -159,10 +178,10 @@ def candidate_similarities(similarities: np.ndarray, answer: int, chosen_by_mode
     colours = ["#2ca02c" if i == answer else ("#d62728" if i == chosen_by_model else "#999999")
                for i in range(len(similarities))]
     figure = go.Figure(go.Bar(x=labels, y=similarities, marker_color=colours,
-                              hovertemplate="candidate %{x}: similarity %{y:.3f}<extra></extra>"))
+                              hovertemplate=_("candidate %{x}: similarity %{y:.3f}") + NO_TRACE_NAME))
     figure.update_layout(
-        title="The model's similarity of the query to each candidate (green: right answer; red: model's wrong pick)",
-        xaxis_title="candidate number", yaxis_title="similarity (0 to 1)", yaxis={"range": [0, 1.05]}, height=320,
+        title=_("The model's similarity of the query to each candidate (green: right answer; red: model's wrong pick)"),
+        xaxis_title=_("candidate number"), yaxis_title=_("similarity (0 to 1)"), yaxis={"range": [0, 1.05]}, height=320,
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
@@ -172,8 +191,8 @@ def accuracy_by_alphabet(accuracy: dict[str, float], title: str) -> go.Figure:
     names = sorted(accuracy, key=accuracy.get)
     figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[display_name(n) for n in names],
                               orientation="h", text=[f"{accuracy[n]:.1%}" for n in names], textposition="outside",
-                              hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
-    figure.update_layout(title=title, xaxis_title="drawings classified right (%)", yaxis_title="alphabet",
+                              hovertemplate="%{y}: %{x:.1f}%" + NO_TRACE_NAME))
+    figure.update_layout(title=title, xaxis_title=_("drawings classified right (%)"), yaxis_title=_("alphabet"),
                          xaxis={"range": [0, 110]}, height=max(360, 24 * len(names) + 120),
                          margin={"l": 10, "r": 30, "t": 60, "b": 40})
     return figure
@@ -191,7 +210,8 @@ def embedding_map(
             x=xy[mask, 0], y=xy[mask, 1], mode="markers", name=names[c],
             # With the drawings shown, a coloured ring around each keeps the colour without hiding the strokes.
             marker={"size": 30, "symbol": "circle-open", "line": {"width": 2}} if thumbnails else {"size": 9},
-            customdata=np.flatnonzero(mask), text=[f"{names[c]}, drawer {d + 1}" for d in drawer[mask]],
+            customdata=np.flatnonzero(mask),
+            text=[_("{character}, drawer {number}").format(character=names[c], number=d + 1) for d in drawer[mask]],
             hovertemplate="%{text}<extra></extra>",
         ))
     if thumbnails:
@@ -202,9 +222,11 @@ def embedding_map(
             for uri, (x, y) in zip(thumbnails, xy)
         ])
     figure.update_layout(
-        title=f"{method} map of the embeddings of {display_name(alphabet)} (one colour per character)",
-        xaxis_title=f"{method} axis 1 (no unit)", yaxis_title=f"{method} axis 2 (no unit)", height=620,
-        legend_title="character", margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        title=_("{method} map of the embeddings of {alphabet} (one colour per character)").format(
+            method=method, alphabet=display_name(alphabet)),
+        xaxis_title=_("{method} axis {number} (no unit)").format(method=method, number=1),
+        yaxis_title=_("{method} axis {number} (no unit)").format(method=method, number=2), height=620,
+        legend_title=_("character"), margin={"l": 10, "r": 10, "t": 60, "b": 40},
     )
     return figure
 
@@ -212,16 +234,18 @@ def embedding_map(
 def experiment_errors(methods: list[str], fold_errors: list[list[float]], title: str) -> go.Figure:
     """Mean test error per method (bars) with each fold's error (points), in percent."""
     figure = go.Figure()
-    figure.add_trace(go.Bar(x=methods, y=[100 * float(np.mean(e)) for e in fold_errors], name="mean of the folds",
-                            marker_color=["#d62728", "#1f77b4"][: len(methods)],
-                            hovertemplate="%{x}: mean error %{y:.1f}%<extra></extra>"))
+    figure.add_trace(go.Bar(x=methods, y=[100 * float(np.mean(e)) for e in fold_errors],
+                            name=_("mean of the folds"), marker_color=["#d62728", "#1f77b4"][: len(methods)],
+                            hovertemplate=_("%{x}: mean error %{y:.1f}%") + NO_TRACE_NAME))
     for fold in range(max(len(e) for e in fold_errors)):
+        name = _("fold {number}").format(number=fold + 1)
         figure.add_trace(go.Scatter(
-            x=methods, y=[100 * e[fold] for e in fold_errors], mode="markers", name=f"fold {fold + 1}",
+            x=methods, y=[100 * e[fold] for e in fold_errors], mode="markers", name=name,
             marker={"size": 12, "symbol": "circle-open" if fold else "diamond-open", "color": "black"},
-            hovertemplate=f"fold {fold + 1}" + ": %{y:.1f}%<extra></extra>",
+            hovertemplate=name + ": %{y:.1f}%" + NO_TRACE_NAME,
         ))
-    figure.update_layout(title=title, xaxis_title="method", yaxis_title="test error (% of test photos misidentified)",
+    figure.update_layout(title=title, xaxis_title=_("method"),
+                         yaxis_title=_("test error (% of test photos misidentified)"),
                          yaxis={"range": [0, 105]}, height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40})
     return figure
 
@@ -230,18 +254,22 @@ def training_curves(history: list[dict], val_way: int, loss: str, architecture: 
     """Loss and validation accuracy against the step; ``history``: the progress reports of a training, as dicts."""
     from plotly.subplots import make_subplots
 
-    figure = make_subplots(rows=1, cols=2, subplot_titles=("Training loss", "Validation accuracy (held-out alphabets)"))
+    figure = make_subplots(rows=1, cols=2,
+                           subplot_titles=(_("Training loss"), _("Validation accuracy (held-out alphabets)")))
     if history:
         steps = [p["step"] for p in history]
-        figure.add_trace(go.Scatter(x=steps, y=[p["loss"] for p in history], name="loss", mode="lines"), row=1, col=1)
+        figure.add_trace(go.Scatter(x=steps, y=[p["loss"] for p in history], name=_("loss"), mode="lines"),
+                         row=1, col=1)
         validated = [p for p in history if p.get("val_nway_accuracy") is not None]
-        for key, name in (("val_pair_accuracy", "pair verification"), ("val_nway_accuracy", f"{val_way}-way one-shot")):
+        for key, name in (("val_pair_accuracy", _("pair verification")),
+                          ("val_nway_accuracy", _("{way}-way one-shot").format(way=val_way))):
             figure.add_trace(go.Scatter(x=[p["step"] for p in validated], y=[p[key] * 100 for p in validated],
                                         name=name, mode="lines+markers"), row=1, col=2)
-    figure.update_xaxes(title_text="training step")
-    figure.update_yaxes(title_text=f"{loss} loss (mean over the last steps)", row=1, col=1)
-    figure.update_yaxes(title_text="accuracy (%)", range=[0, 100], row=1, col=2)
-    figure.update_layout(title=f"Training {model_name!r}: {architecture} tower, {loss} loss",
+    figure.update_xaxes(title_text=_("training step"))
+    figure.update_yaxes(title_text=_("{loss} loss (mean over the last steps)").format(loss=loss), row=1, col=1)
+    figure.update_yaxes(title_text=_("accuracy (%)"), range=[0, 100], row=1, col=2)
+    figure.update_layout(title=_("Training {name!r}: {architecture} tower, {loss} loss").format(
+                             name=model_name, architecture=architecture, loss=loss),
                          height=420, legend={"orientation": "h", "y": -0.25})
     return figure
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from lab.errors import ArchiveError
+from lab.i18n import N_, _
 
 IGNORED_PARTS = ("__MACOSX",)
 
@@ -34,12 +35,14 @@ def check_member(info: zipfile.ZipInfo, shown_as: str, advice: str) -> None:
     """Raise :class:`ArchiveError` for an entry that could write outside the extraction folder."""
     name = info.filename
     if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise _error(shown_as, f"the entry {name!r} has an absolute or Windows path; refusing to use it.", advice)
+        raise _error(shown_as, _("the entry {name!r} has an absolute or Windows path; refusing to use it.").format(
+            name=name), advice)
     if ".." in PurePosixPath(name).parts:
-        raise _error(shown_as, f"the entry {name!r} points outside its folder ('..'); refusing to use it.", advice)
+        raise _error(shown_as, _("the entry {name!r} points outside its folder ('..'); refusing to use it.").format(
+            name=name), advice)
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise _error(shown_as, f"the entry {name!r} is a symbolic link; refusing to use it.", advice)
+        raise _error(shown_as, _("the entry {name!r} is a symbolic link; refusing to use it.").format(name=name), advice)
 
 
 # Limits on what an archive may unpack to. An Omniglot drawing is a ~1 KB PNG: in the official zips the
@@ -53,8 +56,8 @@ MAX_TOTAL_BYTES = 64 << 20  # 64 MiB for the whole archive
 CHUNK_BYTES = 1 << 16  # entries are streamed in pieces this size, never read whole
 
 # The advice for a file that sits in the data folder; callers checking something else (an upload, a
-# download that is discarded on failure) pass their own, or none.
-REFETCH = "Delete this file and fetch it again."
+# download that is discarded on failure) pass their own, or none. Marked here, translated in the message.
+REFETCH = N_("Delete this file and fetch it again.")
 
 # What zipfile raises for damaged data: a CRC mismatch (BadZipFile, at the end of an entry's stream), a cut
 # file (EOFError), corrupt deflate data (zlib.error), an encrypted entry (RuntimeError) or an unknown method.
@@ -62,7 +65,11 @@ _READ_ERRORS = (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error, R
 
 
 def _error(shown_as: str, problem: str, advice: str) -> ArchiveError:
-    """An :class:`ArchiveError` that names the file as the user knows it, says what is wrong and what to do."""
+    """An :class:`ArchiveError` that names the file as the user knows it, says what is wrong and what to do.
+
+    ``problem`` comes translated; ``advice`` is English marked with N_ (a default argument), translated here.
+    """
+    advice = _(advice) if advice else ""  # _("") would be the catalogue's header
     return ArchiveError(" ".join(part for part in (f"{shown_as}: {problem}", advice) if part))
 
 
@@ -87,7 +94,8 @@ def open_zip(
     except FileNotFoundError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise _error(shown_as, f"not a readable zip archive (truncated or corrupt: {exc}).", advice) from exc
+        raise _error(shown_as, _("not a readable zip archive (truncated or corrupt: {reason}).").format(reason=exc),
+                     advice) from exc
     with archive:
         declared = 0
         for info in archive.infolist():
@@ -95,19 +103,23 @@ def open_zip(
             check_declared_size(info, shown_as, advice, max_entry)
             declared += info.file_size
             if declared > max_total:
-                problem = f"its entries unpack to more than the limit of {max_total:,} bytes in all (a zip bomb?)"
-                raise _error(shown_as, f"{problem}; refusing to unpack it.", advice)
+                problem = _("its entries unpack to more than the limit of {limit:,} bytes in all (a zip bomb?); "
+                            "refusing to unpack it.").format(limit=max_total)
+                raise _error(shown_as, problem, advice)
         yield archive
 
 
 def check_declared_size(info: zipfile.ZipInfo, shown_as: str, advice: str, max_entry: int = MAX_ENTRY_BYTES) -> None:
     """Refuse an entry from its header alone: over the size limit, or a stored entry whose sizes disagree."""
     if info.file_size > max_entry:
-        problem = f"the entry {info.filename!r} unpacks to {info.file_size:,} bytes, over the limit of {max_entry:,}"
-        raise _error(shown_as, f"{problem} bytes per entry (a zip bomb?); refusing to unpack it.", advice)
+        problem = _("the entry {name!r} unpacks to {size:,} bytes, over the limit of {limit:,} bytes per entry "
+                    "(a zip bomb?); refusing to unpack it.").format(name=info.filename, size=info.file_size,
+                                                                    limit=max_entry)
+        raise _error(shown_as, problem, advice)
     if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
-        problem = f"the entry {info.filename!r} declares {info.file_size:,} bytes but stores {info.compress_size:,}"
-        raise _error(shown_as, f"{problem}; the archive is damaged or crafted.", advice)
+        problem = _("the entry {name!r} declares {size:,} bytes but stores {stored:,}; the archive is damaged or "
+                    "crafted.").format(name=info.filename, size=info.file_size, stored=info.compress_size)
+        raise _error(shown_as, problem, advice)
 
 
 def stream_member(
@@ -125,14 +137,17 @@ def stream_member(
             while chunk := stream.read(CHUNK_BYTES):
                 produced += len(chunk)
                 if produced > info.file_size:
-                    problem = f"the entry {info.filename!r} holds more than its declared {info.file_size:,} bytes"
-                    raise _error(shown_as, f"{problem}; the archive is damaged or crafted.", advice)
+                    problem = _("the entry {name!r} holds more than its declared {size:,} bytes; the archive is "
+                                "damaged or crafted.").format(name=info.filename, size=info.file_size)
+                    raise _error(shown_as, problem, advice)
                 yield chunk
     except _READ_ERRORS as exc:
-        raise _error(shown_as, f"the entry {info.filename!r} is damaged ({exc}).", advice) from exc
+        raise _error(shown_as, _("the entry {name!r} is damaged ({reason}).").format(name=info.filename, reason=exc),
+                     advice) from exc
     if produced != info.file_size:
-        problem = f"the entry {info.filename!r} holds {produced:,} of its declared {info.file_size:,} bytes"
-        raise _error(shown_as, f"{problem}; the archive is damaged.", advice)
+        problem = _("the entry {name!r} holds {produced:,} of its declared {size:,} bytes; the archive is "
+                    "damaged.").format(name=info.filename, produced=produced, size=info.file_size)
+        raise _error(shown_as, problem, advice)
 
 
 def read_member(
@@ -184,7 +199,8 @@ def safe_extract(
     """
     target = Path(target)
     if target.exists():
-        raise ArchiveError(f"{target} already exists; remove it first if you want to extract again.")
+        raise ArchiveError(_("{target} already exists; remove it first if you want to extract again.").format(
+            target=target))
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
     try:
@@ -196,7 +212,8 @@ def safe_extract(
                 destination = (staging / info.filename).resolve()
                 # check_member already refused '..' and absolute names; this is the belt to those braces.
                 if root not in destination.parents and destination != root:
-                    raise ArchiveError(f"The archive entry {info.filename!r} escapes the target folder.")
+                    raise ArchiveError(_("The archive entry {name!r} escapes the target folder.").format(
+                        name=info.filename))
                 if info.is_dir():
                     destination.mkdir(parents=True, exist_ok=True)
                     continue
@@ -204,7 +221,8 @@ def safe_extract(
                 destination.write_bytes(read_member(archive, info))
         content = staging / inner if inner else staging
         if not content.is_dir():
-            raise ArchiveError(f"{zip_path} has no top-level folder {inner!r}; it is not the expected archive.")
+            raise ArchiveError(_("{path} has no top-level folder {inner!r}; it is not the expected archive.").format(
+                path=zip_path, inner=inner))
         if validate is not None:
             validate(content)
         content.rename(target)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.errors import DownloadError, LabError
+from lab.i18n import _
 
 ProgressCallback = Callable[[int, "int | None"], None]
 """Called with (bytes so far, total bytes or None) as a download proceeds."""
@@ -86,11 +87,14 @@ def _fetch_part(remote: RemoteFile, part: Path, progress: ProgressCallback | Non
         if exc.code == 416 and remote.size is not None and done == remote.size:
             pass  # the part is already complete; the checks below decide
         else:
-            raise DownloadError(f"{remote.url} answered HTTP {exc.code} ({exc.reason}).") from exc
+            raise DownloadError(_("{url} answered HTTP {code} ({reason}).").format(
+                url=remote.url, code=exc.code, reason=exc.reason)) from exc
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
-        kept = f" {done:,} bytes are kept in {part} and the next try resumes from there." if part.exists() else ""
-        reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"Could not download {remote.url}: {reason}.{kept}") from exc
+        message = _("Could not download {url}: {reason}.").format(url=remote.url, reason=getattr(exc, "reason", exc))
+        if part.exists():
+            message += " " + _("{done:,} bytes are kept in {part} and the next try resumes from there.").format(
+                done=done, part=part)
+        raise DownloadError(message) from exc
 
 
 def _check_part(remote: RemoteFile, part: Path, validate: Callable[[Path], object] | None) -> None:
@@ -98,17 +102,19 @@ def _check_part(remote: RemoteFile, part: Path, validate: Callable[[Path], objec
     size = part.stat().st_size
     if remote.size is not None and size != remote.size:
         if size < remote.size:
-            raise DownloadError(
-                f"{remote.url} stopped after {size:,} of {remote.size:,} bytes; run the fetch again to resume."
-            )
+            raise DownloadError(_("{url} stopped after {size:,} of {expected:,} bytes; run the fetch again to "
+                                  "resume.").format(url=remote.url, size=size, expected=remote.size))
         part.unlink()
-        raise DownloadError(f"{remote.url} sent {size:,} bytes, expected {remote.size:,}; the file was discarded.")
+        raise DownloadError(_("{url} sent {size:,} bytes, expected {expected:,}; the file was discarded.").format(
+            url=remote.url, size=size, expected=remote.size))
     if remote.md5 is not None and _md5(part) != remote.md5:
         part.unlink()
-        raise DownloadError(f"{remote.url} does not have the official md5 checksum; the file was discarded.")
+        raise DownloadError(_("{url} does not have the official md5 checksum; the file was discarded.").format(
+            url=remote.url))
     if validate is not None:
         try:
             validate(part)
         except LabError as exc:
             part.unlink()
-            raise DownloadError(f"The file from {remote.url} failed its content check: {exc}") from exc
+            raise DownloadError(_("The file from {url} failed its content check: {reason}").format(
+                url=remote.url, reason=exc)) from exc

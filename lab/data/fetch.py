@@ -18,6 +18,7 @@ from lab.data.download import ProgressCallback, RemoteFile, download
 from lab.data.lake_runs import RUNS_ZIP, load_runs
 from lab.data.omniglot import SPECS, check_archive_layout, decode_set
 from lab.errors import ArchiveError, LabError, StorageError
+from lab.i18n import _, ngettext
 
 OFFICIAL_BASE = "https://raw.githubusercontent.com/brendenlake/omniglot/master/python/"
 
@@ -46,9 +47,11 @@ def check_file(key: str, path: Path, shown_as: str | None = None, advice: str = 
     verify_archive(path, shown_as, advice)
     if key == "runs":
         runs = load_runs(path, shown_as)
-        return f"{len(runs)} runs of {runs[0].training.shape[0]}-way one-shot tasks"
+        return ngettext("{runs} run of {way}-way one-shot tasks", "{runs} runs of {way}-way one-shot tasks",
+                        len(runs)).format(runs=len(runs), way=runs[0].training.shape[0])
     alphabets, characters, drawings = check_archive_layout(path, key, shown_as)
-    return f"{alphabets} alphabets, {characters} characters, {drawings} drawings"
+    return _("{alphabets} alphabets, {characters} characters, {drawings} drawings").format(
+        alphabets=alphabets, characters=characters, drawings=drawings)
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,11 @@ def fetch(key: str, data_dir: Path | None = None, progress: ProgressCallback | N
     existing = root / remote.file_name
     if existing.is_file():
         try:
-            return existing, "already present: " + check_file(key, existing, remote.file_name, advice="")
+            return existing, _("already present: {summary}").format(
+                summary=check_file(key, existing, remote.file_name, advice=""))
         except LabError as exc:
-            raise ArchiveError(
-                f"{existing} exists but is not valid ({exc}) Move it away and fetch again; it was left untouched."
-            ) from exc
+            raise ArchiveError(_("{path} exists but is not valid ({reason}) Move it away and fetch again; it was "
+                                 "left untouched.").format(path=existing, reason=exc)) from exc
     summaries: list[str] = []  # the check of the downloaded part, kept so the file is not checked twice
 
     def validate(part: Path) -> None:
@@ -101,8 +104,9 @@ def fetch(key: str, data_dir: Path | None = None, progress: ProgressCallback | N
     try:
         path = download(remote, root, progress=progress, validate=validate)
     except PermissionError as exc:
-        raise StorageError(f"Cannot write into {root} ({exc.strerror}); choose a writable data folder.") from exc
-    return path, "downloaded: " + summaries[-1]
+        raise StorageError(_("Cannot write into {folder} ({reason}); choose a writable data folder.").format(
+            folder=root, reason=exc.strerror)) from exc
+    return path, _("downloaded: {summary}").format(summary=summaries[-1])
 
 
 def install_archive(key: str, source: Path | bytes, data_dir: Path | None = None) -> Path:
@@ -119,14 +123,15 @@ def install_archive(key: str, source: Path | bytes, data_dir: Path | None = None
         root.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{remote.file_name}.", suffix=".tmp", dir=root)
     except OSError as exc:
-        message = f"Cannot write {shown_as} into {root} ({exc.strerror}); choose a writable data folder."
-        raise StorageError(message) from exc
+        raise StorageError(_("Cannot write {name} into {folder} ({reason}); choose a writable data folder.").format(
+            name=shown_as, folder=root, reason=exc.strerror)) from exc
     try:
         _write_copy(handle, source, shown_as, root)
         try:
             check_file(key, Path(temporary), shown_as, advice="")
         except LabError as exc:
-            raise ArchiveError(f"{exc} {shown_as} was not saved; upload an intact copy.") from exc
+            raise ArchiveError(_("{reason} {name} was not saved; upload an intact copy.").format(
+                reason=exc, name=shown_as)) from exc
         destination = root / remote.file_name
         os.replace(temporary, destination)
         return destination
@@ -144,7 +149,8 @@ def _write_copy(handle: int, source: Path | bytes, shown_as: str, root: Path) ->
                 with open(source, "rb") as original:
                     shutil.copyfileobj(original, stream)
     except OSError as exc:  # a full disk, or a source that vanished: the user's problem, not a bug
-        raise StorageError(f"Cannot copy {shown_as} into {root} ({exc.strerror or exc}); it was not saved.") from exc
+        raise StorageError(_("Cannot copy {name} into {folder} ({reason}); it was not saved.").format(
+            name=shown_as, folder=root, reason=exc.strerror or exc)) from exc
 
 
 def extract(key: str, data_dir: Path | None = None) -> Path:

@@ -17,6 +17,7 @@ from lab.config import omniglot_dir
 from lab.data.archives import open_zip, read_member
 from lab.data.omniglot import decode_drawing
 from lab.errors import ArchiveError, DataMissingError
+from lab.i18n import _
 
 RUNS_ZIP = "all_runs.zip"
 N_RUNS = 20
@@ -37,10 +38,10 @@ class LakeRun:
 def runs_path(data_dir: Path | None = None) -> Path:
     path = omniglot_dir(data_dir) / RUNS_ZIP
     if not path.is_file():
-        raise DataMissingError(
-            f"Lake's one-shot runs are not in {path.parent}. Put {RUNS_ZIP} (github.com/brendenlake/omniglot, "
-            f"python/one-shot-classification/) there or run `python -m lab data fetch --set runs`."
-        )
+        raise DataMissingError(_(
+            "Lake's one-shot runs are not in {folder}. Put {file} (github.com/brendenlake/omniglot, "
+            "python/one-shot-classification/) there or run `python -m lab data fetch --set runs`."
+        ).format(folder=path.parent, file=RUNS_ZIP))
     return path
 
 
@@ -52,7 +53,8 @@ def load_runs(path: Path, shown_as: str | None = None) -> list[LakeRun]:
 
         def member(name: str) -> bytes:
             if name not in members:
-                raise ArchiveError(f"{shown_as or path.name} has no entry {name!r}; it is not Lake's all_runs.zip.")
+                raise ArchiveError(_("{file} has no entry {name!r}; it is not Lake's all_runs.zip.").format(
+                    file=shown_as or path.name, name=name))
             return read_member(archive, members[name], shown_as)
 
         for number in range(1, N_RUNS + 1):
@@ -69,9 +71,11 @@ def load_runs(path: Path, shown_as: str | None = None) -> list[LakeRun]:
                     continue
                 match = _LINE.match(line.strip())
                 if not match or match.group(1) != name or match.group(3) != name:
-                    raise ArchiveError(f"{name}/class_labels.txt has an unexpected line: {line!r}.")
+                    raise ArchiveError(_("{run}/class_labels.txt has an unexpected line: {line!r}.").format(
+                        run=name, line=line))
                 answers[int(match.group(2)[4:]) - 1] = int(match.group(4)) - 1
             if (answers < 0).any():
-                raise ArchiveError(f"{name}/class_labels.txt does not give a class for every test item.")
+                raise ArchiveError(_("{run}/class_labels.txt does not give a class for every test item.").format(
+                    run=name))
             runs.append(LakeRun(name=name, training=training, test=test, answers=answers))
     return runs

@@ -23,6 +23,7 @@ from lab.config import omniglot_dir
 from lab.data.archives import is_ignorable, open_zip, read_member
 from lab.data.cache import cache_path, load_cache, save_cache
 from lab.errors import ArchiveError, DataMissingError
+from lab.i18n import _
 
 IMAGE_SIZE = 105
 DRAWINGS_PER_CHARACTER = 20
@@ -63,7 +64,7 @@ def display_name(alphabet: str) -> str:
 
 def display_character(character_name: str) -> str:
     """A character name "Alphabet/characterNN" with its alphabet shown by :func:`display_name`."""
-    alphabet, _, character = character_name.rpartition("/")
+    alphabet, _slash, character = character_name.rpartition("/")
     return f"{display_name(alphabet)}/{character}" if alphabet else display_name(character)
 
 
@@ -132,11 +133,11 @@ def find_source(set_name: str, data_dir: Path | None = None) -> Path:
         return folder
     if archive.is_file():
         return archive
-    raise DataMissingError(
-        f"The Omniglot {set_name} set is not in {root}. Put {spec.zip_name} (from github.com/brendenlake/omniglot, "
-        f"folder python/) or its extracted folder {spec.folder}/ there, run `python -m lab data fetch` with "
-        f"internet access, or point the environment variable OMNIGLOT_DIR at a folder that has it."
-    )
+    raise DataMissingError(_(
+        "The Omniglot {set} set is not in {root}. Put {zip} (from github.com/brendenlake/omniglot, folder python/) "
+        "or its extracted folder {folder}/ there, run `python -m lab data fetch` with internet access, or point the "
+        "environment variable OMNIGLOT_DIR at a folder that has it.").format(
+            set=set_name, root=root, zip=spec.zip_name, folder=spec.folder))
 
 
 def source_fingerprint(source: Path) -> str:
@@ -167,10 +168,9 @@ def _iter_drawings(source: Path, spec: SetSpec) -> Iterator[tuple[tuple[str, ...
                 continue
             parts = PurePosixPath(info.filename).parts
             if not parts or parts[0] != spec.folder:
-                raise ArchiveError(
-                    f"{source}: the entry {info.filename!r} is not inside {spec.folder}/; this is not the official "
-                    f"{spec.zip_name}."
-                )
+                raise ArchiveError(_("{source}: the entry {name!r} is not inside {folder}/; this is not the official "
+                                     "{zip}.").format(source=source, name=info.filename, folder=spec.folder,
+                                                      zip=spec.zip_name))
             yield parts[1:], read_member(archive, info)
 
 
@@ -179,10 +179,11 @@ def decode_drawing(png: bytes, where: str) -> np.ndarray:
     try:
         with Image.open(io.BytesIO(png)) as image:
             if image.size != (IMAGE_SIZE, IMAGE_SIZE):
-                raise ArchiveError(f"{where} is {image.size[0]}x{image.size[1]} pixels, not 105x105.")
+                raise ArchiveError(_("{where} is {width}x{height} pixels, not 105x105.").format(
+                    where=where, width=image.size[0], height=image.size[1]))
             return ~np.asarray(image.convert("1"), dtype=bool)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ArchiveError(f"{where} is not a readable PNG image ({exc}).") from exc
+        raise ArchiveError(_("{where} is not a readable PNG image ({reason}).").format(where=where, reason=exc)) from exc
 
 
 def decode_set(source: Path, set_name: str) -> OmniglotSet:
@@ -193,38 +194,38 @@ def decode_set(source: Path, set_name: str) -> OmniglotSet:
     for parts, png in _iter_drawings(source, spec):
         where = f"{source.name}: {'/'.join(parts)}"
         if len(parts) != 3:
-            raise ArchiveError(f"{where} is not laid out as <alphabet>/characterNN/XXXX_DD.png.")
+            raise ArchiveError(_("{where} is not laid out as <alphabet>/characterNN/XXXX_DD.png.").format(where=where))
         alphabet, character_folder, file_name = parts
         character_match = _CHARACTER_FOLDER.match(character_folder)
         drawing_match = _DRAWING_NAME.match(file_name)
         if not character_match or not drawing_match:
-            raise ArchiveError(f"{where} is not laid out as <alphabet>/characterNN/XXXX_DD.png.")
+            raise ArchiveError(_("{where} is not laid out as <alphabet>/characterNN/XXXX_DD.png.").format(where=where))
         key = (alphabet, int(character_match.group(1)))
         drawer = int(drawing_match.group(2))
         if not 1 <= drawer <= DRAWINGS_PER_CHARACTER:
-            raise ArchiveError(f"{where}: drawer number {drawer} is outside 01..20.")
+            raise ArchiveError(_("{where}: drawer number {drawer} is outside 01..20.").format(where=where, drawer=drawer))
         ids.setdefault(key, int(drawing_match.group(1)))
         drawings.setdefault(key, {})[drawer] = decode_drawing(png, where)
 
     keys = sorted(drawings)
-    alphabet_names = sorted({alphabet for alphabet, _ in keys})
+    alphabet_names = sorted({alphabet for alphabet, _number in keys})
     if len(alphabet_names) != spec.alphabets or len(keys) != spec.characters:
-        raise ArchiveError(
-            f"{source} holds {len(alphabet_names)} alphabets and {len(keys)} characters; the official {set_name} "
-            f"set has {spec.alphabets} and {spec.characters}. The download may be incomplete: fetch it again."
-        )
+        raise ArchiveError(_(
+            "{source} holds {alphabets} alphabets and {characters} characters; the official {set} set has "
+            "{official_alphabets} and {official_characters}. The download may be incomplete: fetch it again.").format(
+                source=source, alphabets=len(alphabet_names), characters=len(keys), set=set_name,
+                official_alphabets=spec.alphabets, official_characters=spec.characters))
     incomplete = [f"{a}/character{c:02d}" for (a, c) in keys if len(drawings[(a, c)]) != DRAWINGS_PER_CHARACTER]
     if incomplete:
-        raise ArchiveError(
-            f"{source}: {len(incomplete)} characters do not have 20 drawings (first: {incomplete[0]})."
-        )
+        raise ArchiveError(_("{source}: {count} characters do not have 20 drawings (first: {first}).").format(
+            source=source, count=len(incomplete), first=incomplete[0]))
 
     images = np.empty((len(keys), DRAWINGS_PER_CHARACTER, IMAGE_SIZE, IMAGE_SIZE), dtype=bool)
     alphabets: dict[str, tuple[int, int]] = {}
     for index, key in enumerate(keys):
         for drawer, image in drawings[key].items():
             images[index, drawer - 1] = image
-        start, _ = alphabets.get(key[0], (index, index))
+        start, _stop = alphabets.get(key[0], (index, index))
         alphabets[key[0]] = (start, index + 1)
     return OmniglotSet(
         name=set_name,
@@ -274,15 +275,16 @@ def check_archive_layout(path: Path, set_name: str, shown_as: str | None = None)
                 continue
             parts = PurePosixPath(info.filename).parts
             if len(parts) != 4 or parts[0] != spec.folder or not _DRAWING_NAME.match(parts[3]):
-                raise ArchiveError(
-                    f"{name}: the entry {info.filename!r} is not {spec.folder}/<alphabet>/characterNN/XXXX_DD.png; "
-                    f"this is not the official {spec.zip_name}."
-                )
+                raise ArchiveError(_("{file}: the entry {name!r} is not {folder}/<alphabet>/characterNN/XXXX_DD.png; "
+                                     "this is not the official {zip}.").format(
+                    file=name, name=info.filename, folder=spec.folder, zip=spec.zip_name))
             characters[(parts[1], parts[2])] = characters.get((parts[1], parts[2]), 0) + 1
-    counts = (len({a for a, _ in characters}), len(characters), sum(characters.values()))
+    counts = (len({a for a, _character in characters}), len(characters), sum(characters.values()))
     if counts != (spec.alphabets, spec.characters, spec.images):
-        raise ArchiveError(
-            f"{name} holds {counts[0]} alphabets, {counts[1]} characters and {counts[2]} drawings; the official "
-            f"{set_name} set has {spec.alphabets}, {spec.characters} and {spec.images}."
-        )
+        raise ArchiveError(_(
+            "{file} holds {alphabets} alphabets, {characters} characters and {drawings} drawings; the official {set} "
+            "set has {official_alphabets}, {official_characters} and {official_drawings}.").format(
+                file=name, alphabets=counts[0], characters=counts[1], drawings=counts[2], set=set_name,
+                official_alphabets=spec.alphabets, official_characters=spec.characters,
+                official_drawings=spec.images))
     return counts

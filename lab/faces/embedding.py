@@ -9,16 +9,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.errors import LabError
+from lab.i18n import N_, _
 from lab.limits import FACE_THRESHOLDS, face_threshold
 
 # The models that run offline once `python -m lab faces weights` has run (Facenet is the lecture's model).
 OFFLINE_MODELS = ("Facenet", "Dlib")
 METRICS = ("cosine", "euclidean", "euclidean_l2", "angular")
+# English marked with N_ (built once per server): pages show _(METRIC_NOTES[metric]).
 METRIC_NOTES = {
-    "cosine": "1 - cos(angle between the vectors): 0 = same direction, up to 2",
-    "euclidean": "straight-line distance between the raw vectors: its scale depends on the model",
-    "euclidean_l2": "straight-line distance after scaling both vectors to length 1: from 0 to 2",
-    "angular": "the angle between the vectors as a fraction of 180 degrees: from 0 to 1",
+    "cosine": N_("1 - cos(angle between the vectors): 0 = same direction, up to 2"),
+    "euclidean": N_("straight-line distance between the raw vectors: its scale depends on the model"),
+    "euclidean_l2": N_("straight-line distance after scaling both vectors to length 1: from 0 to 2"),
+    "angular": N_("the angle between the vectors as a fraction of 180 degrees: from 0 to 1"),
 }
 
 
@@ -33,7 +35,8 @@ def build_model(model_name: str) -> object:
     try:
         return modeling.build_model(task="facial_recognition", model_name=model_name)
     except (ValueError, OSError, ImportError) as exc:
-        raise EmbeddingError(f"the {model_name} model could not be loaded: {exc}") from exc
+        raise EmbeddingError(_("the {model} model could not be loaded: {reason}").format(
+            model=model_name, reason=exc)) from exc
 
 
 def embed(faces: list[np.ndarray], model_name: str = "Facenet") -> np.ndarray:
@@ -49,7 +52,7 @@ def embed(faces: list[np.ndarray], model_name: str = "Facenet") -> np.ndarray:
         found = DeepFace.represent(images if len(images) > 1 else images[0], model_name=model_name,
                                    detector_backend="skip", enforce_detection=False)
     except (ValueError, OSError) as exc:
-        raise EmbeddingError(f"{model_name} could not embed the face: {exc}") from exc
+        raise EmbeddingError(_("{model} could not embed the face: {reason}").format(model=model_name, reason=exc)) from exc
     rows = [item[0] for item in found] if len(images) > 1 else found
     return np.asarray([np.ravel(row["embedding"]) for row in rows], dtype=np.float32)
 
@@ -72,7 +75,8 @@ def default_threshold(model_name: str, metric: str) -> float:
     try:
         return float(thresholds[model_name][metric])
     except KeyError as exc:
-        raise ValueError(f"DeepFace has no threshold for {model_name} with {metric}") from exc
+        raise ValueError(_("DeepFace has no threshold for {model} with {metric}").format(
+            model=model_name, metric=metric)) from exc
 
 
 def threshold_table(models: tuple[str, ...] | None = None) -> dict[str, dict[str, float]]:
@@ -91,12 +95,14 @@ def threshold_note(model_name: str, metric: str, threshold: float) -> str | None
     """A warning for a threshold at which the decision says little: everyone the same person, or no one."""
     standard = default_threshold(model_name, metric)
     if metric != "euclidean" and threshold >= FACE_THRESHOLDS[metric].high:
-        return f"{threshold:g} is the largest {metric} distance there is: every pair of faces is called the same person."
+        return _("{threshold:g} is the largest {metric} distance there is: every pair of faces is called the same "
+                 "person.").format(threshold=threshold, metric=metric)
     if threshold > 2 * standard:
-        return (f"the threshold {threshold:g} is over twice DeepFace's {standard:g} for {model_name} with {metric}: "
-                "expect different people to be called the same person.")
+        return _("the threshold {threshold:g} is over twice DeepFace's {standard:g} for {model} with {metric}: expect "
+                 "different people to be called the same person.").format(
+            threshold=threshold, standard=standard, model=model_name, metric=metric)
     if threshold == 0:
-        return "a threshold of 0 calls only identical faces the same person."
+        return _("a threshold of 0 calls only identical faces the same person.")
     return None
 
 

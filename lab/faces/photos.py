@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import ImageError
+from lab.i18n import N_, _
 from lab.images import opened_upload, read_upload_file, rgb_pixels
 
 # Detectors take seconds on a 2000-pixel photo and the models see faces of 150-160 pixels: a long side of
@@ -33,22 +34,27 @@ class Photo:
         return self.bgr[:, :, ::-1]
 
 
-def read_photo(data: bytes, name: str = "the photo") -> Photo:
+UNNAMED = N_("the photo")  # what messages call a photo that has no name
+
+
+def read_photo(data: bytes, name: str = UNNAMED) -> Photo:
     """Decode an image file's bytes (JPEG, PNG, ...; transparency laid on white, EXIF rotation applied)."""
     from PIL import Image, ImageOps
 
+    name = _(UNNAMED) if name == UNNAMED else name
     with opened_upload(data, name, "photo") as image:
         width, height = image.size
         rgb, converted = rgb_pixels(ImageOps.exif_transpose(image), name)
-    note = f"{width}x{height} pixels" + (f", {converted}" if converted else "")
+    note = _("{width}x{height} pixels").format(width=width, height=height) + (f", {converted}" if converted else "")
     if max(rgb.shape[:2]) > MAX_SIDE:
         scale = MAX_SIDE / max(rgb.shape[:2])
         size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
         with Image.fromarray(rgb) as full, full.resize(size, Image.Resampling.LANCZOS) as reduced:
             rgb = np.asarray(reduced, dtype=np.uint8)
-        note += f", reduced to {size[0]}x{size[1]} for detection"
+        note += ", " + _("reduced to {width}x{height} for detection").format(width=size[0], height=size[1])
     if rgb.shape[0] < 20 or rgb.shape[1] < 20:
-        raise ImageError(f"{name} is only {rgb.shape[1]}x{rgb.shape[0]} pixels: too small to hold a face.")
+        raise ImageError(_("{name} is only {width}x{height} pixels: too small to hold a face.").format(
+            name=name, width=rgb.shape[1], height=rgb.shape[0]))
     return Photo(name=name, bgr=np.ascontiguousarray(rgb[:, :, ::-1]), note=note)
 
 
@@ -61,14 +67,16 @@ def labelled_photos(folder: Path) -> dict[str, list[Path]]:
     """``{person: [photo paths]}`` of a folder with one sub-folder of photos per person, sorted by name."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise ImageError(f"{folder} is not a folder. Give a folder with one sub-folder of photos per person.")
+        raise ImageError(_("{folder} is not a folder. Give a folder with one sub-folder of photos per person.").format(
+            folder=folder))
     people = {}
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         photos = sorted(p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES)
         if photos:
             people[sub.name] = photos
     if not people:
-        raise ImageError(f"{folder} has no sub-folder with photos ({', '.join(PHOTO_SUFFIXES)}): one sub-folder per person.")
+        raise ImageError(_("{folder} has no sub-folder with photos ({suffixes}): one sub-folder per person.").format(
+            folder=folder, suffixes=", ".join(PHOTO_SUFFIXES)))
     return people
 
 

@@ -15,6 +15,7 @@ from lab.errors import ImageError
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import Verdict, embed, verdict
 from lab.faces.photos import Photo
+from lab.i18n import _, ngettext
 
 
 class NoFaceError(ImageError):
@@ -24,14 +25,16 @@ class NoFaceError(ImageError):
 def choose_face(detection: Detection, photo_name: str, index: int | None = None) -> int:
     """The face to use: ``index`` (0-based) if given, else the largest; refuses a photo with no face."""
     if not detection.faces:
-        raise NoFaceError(
-            f"No face found in {photo_name} by the {detection.detector} detector. Use a photo where the face is "
-            "clearly visible and at least 40 pixels wide, or try another detector."
-        )
+        raise NoFaceError(_(
+            "No face found in {photo} by the {detector} detector. Use a photo where the face is clearly visible and "
+            "at least 40 pixels wide, or try another detector.").format(photo=photo_name, detector=_(detection.detector)))
     if index is None:
         return detection.largest
     if not 0 <= index < len(detection.faces):
-        raise ValueError(f"{photo_name} has {len(detection.faces)} face(s): choose a face from 1 to {len(detection.faces)}")
+        count = len(detection.faces)
+        raise ValueError(ngettext("{photo} has {count} face: choose a face from 1 to {count}",
+                                  "{photo} has {count} faces: choose a face from 1 to {count}", count).format(
+            photo=photo_name, count=count))
     return index
 
 
@@ -45,8 +48,9 @@ class FaceVector:
     def note(self) -> str:
         count = len(self.detection.faces)
         if count == 1:
-            return f"{self.photo.name}: one face"
-        return f"{self.photo.name}: {count} faces found, face {self.chosen + 1} used (numbered left to right)"
+            return _("{photo}: one face").format(photo=self.photo.name)
+        return _("{photo}: {count} faces found, face {number} used (numbered left to right)").format(
+            photo=self.photo.name, count=count, number=self.chosen + 1)
 
 
 def face_vector(photo: Photo, model_name: str, detector: str, index: int | None = None,

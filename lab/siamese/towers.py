@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lab.i18n import N_
+
 ARCHITECTURES = ("compact", "koch")
 
 
@@ -24,9 +26,10 @@ class ArchitectureSpec:
     description: str
 
 
+# Descriptions in English, marked with N_ (built once per server): pages show _(spec.description).
 SPECS = {
-    "compact": ArchitectureSpec("compact", 3, "Conv-4 (64 filters, BN, ReLU) on 35x35 inputs, 256-d code"),
-    "koch": ArchitectureSpec("koch", 1, "Koch et al. 2015 on 105x105 inputs, 4096-d sigmoid code"),
+    "compact": ArchitectureSpec("compact", 3, N_("Conv-4 (64 filters, BN, ReLU) on 35x35 inputs, 256-d code")),
+    "koch": ArchitectureSpec("koch", 1, N_("Koch et al. 2015 on 105x105 inputs, 4096-d sigmoid code")),
 }
 
 

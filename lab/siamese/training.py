@@ -17,6 +17,7 @@ import numpy as np
 from lab.data.omniglot import OmniglotSet
 from lab.data.pairs import sample_pair_indices
 from lab.errors import OutOfRangeError
+from lab.i18n import _
 from lab.limits import BATCH_SIZE, EVAL_EVERY, LEARNING_RATE, MARGIN, SEED, STEPS, VAL_ALPHABETS
 from lab.siamese.batches import training_arrays, triplet_batch
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
@@ -56,7 +57,8 @@ class TrainConfig:
             if value is not None:  # None: the architecture's or the loss's default
                 bounds.check(value)
         if self.batch_size % 2:
-            raise OutOfRangeError(f"the batch size must be even (half same, half different pairs); got {self.batch_size}")
+            raise OutOfRangeError(_("the batch size must be even (half same, half different pairs); got {size}").format(
+                size=self.batch_size))
 
     @property
     def lr(self) -> float:

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from lab.errors import LabError
+from lab.i18n import _
 from lab.siamese.training import Progress, TrainConfig
 
 
@@ -79,14 +80,14 @@ class TrainingJobs:
         except ModelNotFoundError:
             pass
         else:
-            raise TrainingBusyError(f"A model named {model_name!r} already exists; choose another name.")
+            raise TrainingBusyError(_("A model named {name!r} already exists; choose another name.").format(
+                name=model_name))
         with self._lock:
             if self.current is not None and not self.current.finished:
                 job = self.current
-                raise TrainingBusyError(
-                    f"{job.owner} is training {job.model_name!r} on this server; one training runs at a time. "
-                    "You can watch its progress below."
-                )
+                raise TrainingBusyError(_(
+                    "{owner} is training {name!r} on this server; one training runs at a time. You can watch its "
+                    "progress below.").format(owner=job.owner, name=job.model_name))
             context = multiprocessing.get_context("spawn")
             job = TrainingJob(owner=owner, owner_token=owner_token, config=config, model_name=model_name,
                               resume=resume, stop_event=context.Event())
