@@ -107,3 +107,6 @@ def face_threshold(metric: str, value: float) -> float:
         raise OutOfRangeError(f"unknown metric {metric!r}; choose one of {', '.join(FACE_THRESHOLDS)}") from None
     return bounds.check(value)
 
+
+# The Detect page's third Viola-Jones parameter, OpenCV's minSize: smaller boxes are not looked at.
+MIN_FACE_SIZE = Bounds("the Viola-Jones minimum face size (pixels)", 10, 200, integer=True)
