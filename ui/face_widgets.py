@@ -10,6 +10,7 @@ faces found and the distances measured.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -19,7 +20,7 @@ from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
 from lab.faces.photos import PHOTO_SUFFIXES, Photo
-from lab.i18n import N_, _
+from lab.i18n import N_, _, current_language, translations
 from lab.images import IMAGE_TYPES
 from lab.limits import FACE_THRESHOLDS, Bounds
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
@@ -55,11 +56,36 @@ def photo_url_values(key: str) -> list[UrlValue]:
     return [choice_value(f"{key}_source", [_(s) for s in photo_sources(samples)]), choice_value(key, samples)]
 
 
+def in_language() -> Callable[[str], str]:
+    """``_`` fixed to the current language, for a widget's format_func: a test (AppTest) calls it again later,
+    outside the session, where ``_`` would give English."""
+    return translations(current_language()).gettext
+
+
+def follow_language(key: str, labels: Sequence[str] = ()) -> None:
+    """Before a bound widget whose options are shown translated: after a change of language its value is set again,
+    so that the URL holds the option as now shown (Streamlit writes the shown text; a reload would refuse the old).
+    ``labels``: the English labels, where the widget's value is the shown label itself (st.tabs). Tabs are a new
+    widget once their labels change, and Streamlit writes a value set in code into the URL only for a widget of the
+    previous run, so the value is set once more on the next run: itself, whatever the user chose meanwhile."""
+    marker, language = f"{key}__language", current_language()
+    before, again = st.session_state.get(marker, (language, False))
+    if key in st.session_state and (again or before != language):
+        value = st.session_state[key]
+        if labels and before != language:
+            shown_before = [translations(before).gettext(label) for label in labels]
+            value = _(labels[shown_before.index(value)]) if value in shown_before else value
+        st.session_state[key] = value
+    st.session_state[marker] = (language, bool(labels) and before != language)
+
+
 def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[bytes, str] | None:
     """A photo's bytes and name from the sample set, an upload or the camera; None (with a hint) until there is one.
     The source and the sample are in the URL (``{key}_source``, ``{key}``); an upload or a camera photo is not."""
     samples = sample_photos()
-    source = st.radio(label, photo_sources(samples), key=f"{key}_source", horizontal=True, format_func=_, bind=BOUND)
+    follow_language(f"{key}_source")
+    source = st.radio(label, photo_sources(samples), key=f"{key}_source", horizontal=True,
+                      format_func=in_language(), bind=BOUND)
     if source == SAMPLE:
         names = list(samples)
         index = names.index(default_sample) if default_sample in names else 0

@@ -6,6 +6,8 @@ them. No network is retrained when people join or leave: that is what a learnt e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +23,8 @@ from lab.files import file_stamp
 from lab.i18n import N_, _, ngettext
 from lab.workflows.faces import enrol_photos, identify_photo
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
-from ui.face_widgets import (UPLOAD_TYPES, detector_options, display_width, face_picker_ui, metric_ui, model_options,
-                             photo_ui, photo_url_values, threshold_key, threshold_slider_ui)
+from ui.face_widgets import (UPLOAD_TYPES, detector_options, display_width, face_picker_ui, follow_language, in_language,
+                             metric_ui, model_options, photo_ui, photo_url_values, threshold_key, threshold_slider_ui)
 from ui.url_state import choice_value, explain_invalid_values
 
 NEW = N_("+ new database")  # the last choice of the database select box, shown translated
@@ -54,14 +56,16 @@ def database_choices() -> list[str]:
     return [*list_databases(face_db_dir()), NEW]
 
 
-def shown(choice: str) -> str:
-    return _(choice) if choice == NEW else choice
+def shown(choice: str, translate: Callable[[str], str] = _) -> str:
+    return translate(choice) if choice == NEW else choice
 
 
 def database_ui() -> FaceDatabase | None:
     options = database_choices()
     names = options[:-1]
-    choice = st.sidebar.selectbox(_("Face database"), options, key="database", bind="query-params", format_func=shown)
+    follow_language("database")
+    choice = st.sidebar.selectbox(_("Face database"), options, key="database", bind="query-params",
+                                  format_func=partial(shown, translate=in_language()))
     if choice == NEW:
         name = st.sidebar.text_input(_("New database name"), value="class" if "class" not in names else "",
                                      key="db_new")
@@ -230,6 +234,7 @@ def main() -> None:
     database = database_ui()
     if database is None:
         return
+    follow_language("tab", TABS)
     people, enrolment, identify = st.tabs([_(t) for t in TABS], key="tab", bind="query-params")
     with people:
         people_ui(database)

@@ -51,9 +51,10 @@ def copy_ui() -> None:
     except LabError as exc:
         st.error(str(exc))
         return
-    st.dataframe(pd.DataFrame([{_("file"): r.file.name, _("used by"): r.file.used_by, _("state"): _(WEIGHT_STATES.get(r.state, r.state)),
-                                _("detail"): _(r.detail) if r.detail else ""} for r in results]),
-                 hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{
+        _("file"): r.file.name, _("used by"): r.file.used_by, _("state"): _(WEIGHT_STATES.get(r.state, r.state)),
+        _("detail"): _(r.detail) if r.detail else "",
+    } for r in results]), hide_index=True, width="stretch")
 
 
 def main() -> None:
