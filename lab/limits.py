@@ -129,3 +129,5 @@ SHOWN_PAIRS = Bounds(N_("the number of pairs shown"), 2, 32, integer=True)  # ha
 SIMILARITY_THRESHOLD = Bounds(N_("the similarity threshold"), 0, 1)
 # The training page takes 0 for "the architecture's default" (1e-3 compact, 6e-5 Koch).
 LEARNING_RATE_OR_DEFAULT = Bounds(N_("the learning rate (0: the architecture's default)"), 0, LEARNING_RATE.high)
+# The Detect page's third Viola-Jones parameter, OpenCV's minSize: smaller boxes are not looked at.
+MIN_FACE_SIZE = Bounds(N_("the Viola-Jones minimum face size (pixels)"), 10, 200, integer=True)

@@ -3,6 +3,11 @@
 Photos are decoded from the bytes the browser sent and stay in memory (``st.cache_data`` keeps recent results
 per server, keyed by those bytes); nothing a user uploads or photographs is written to disk except what they
 enrol in a database on purpose.
+
+A cached function's own spinner text (``show_spinner="..."``) is fixed when this module is imported, in one
+language for the whole server; the cached functions here have none, and the public functions around them show a
+spinner in the user's language (``st.spinner`` appears only after half a second, so a cache hit shows nothing).
+Inside a cached function only the bare cached functions are called: a spinner there would be recorded and replayed.
 """
 
 from __future__ import annotations
@@ -16,10 +21,11 @@ from lab.errors import LabError
 from lab.faces.detection import Detection
 from lab.faces.photos import Photo, read_photo
 from lab.faces.pipeline import face_vector
+from lab.i18n import _
 
 
-@st.cache_resource(show_spinner="Loading the face model (once per server)...", max_entries=4)
-def cached_face_model(model_name: str) -> object:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _face_model(model_name: str) -> object:
     from lab.faces.embedding import build_model
 
     model = build_model(model_name)
@@ -32,19 +38,35 @@ def cached_photo(data: bytes, name: str) -> Photo:
     return read_photo(data, name)
 
 
-@st.cache_data(show_spinner="Detecting faces...", max_entries=64)
-def cached_detection(data: bytes, name: str, detector: str) -> Detection:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _detection(data: bytes, name: str, detector: str) -> Detection:
     from lab.faces.detection import detect
 
     return detect(cached_photo(data, name), detector)
 
 
-@st.cache_data(show_spinner="Embedding the face...", max_entries=256)
-def cached_embedding(data: bytes, name: str, detector: str, face: int, model_name: str) -> np.ndarray:
+@st.cache_data(show_spinner=False, max_entries=256)
+def _embedding(data: bytes, name: str, detector: str, face: int, model_name: str) -> np.ndarray:
     """Stages 1-3 of one photo's chosen face (lab.faces.pipeline.face_vector, reusing the cached detection); only
     the vector is kept, so the cache holds 128 numbers per face, not the photo."""
-    cached_face_model(model_name)
-    return face_vector(cached_photo(data, name), model_name, detector, face, cached_detection(data, name, detector)).vector
+    _face_model(model_name)
+    return face_vector(cached_photo(data, name), model_name, detector, face, _detection(data, name, detector)).vector
+
+
+def cached_face_model(model_name: str) -> object:
+    """The model, built once per server."""
+    with st.spinner(_("Loading the face model (once per server)...")):
+        return _face_model(model_name)
+
+
+def cached_detection(data: bytes, name: str, detector: str) -> Detection:
+    with st.spinner(_("Detecting faces...")):
+        return _detection(data, name, detector)
+
+
+def cached_embedding(data: bytes, name: str, detector: str, face: int, model_name: str) -> np.ndarray:
+    with st.spinner(_("Embedding the face...")):
+        return _embedding(data, name, detector, face, model_name)
 
 
 def read_or_explain(data: bytes, name: str) -> Photo | None:

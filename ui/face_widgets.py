@@ -1,8 +1,16 @@
 """The face pages' inputs: a photo (sample, upload or camera), model, detector and metric, a threshold slider on
-the metric's scale, a labelled folder, and the face picker for photos with several faces."""
+the metric's scale, a labelled folder, and the face picker for photos with several faces.
+
+Every setting is bound to the URL (``bind="query-params"``): its key is its name in the address, so keys are short
+and stable. A page checks the link's values before its widgets with :func:`ui.url_state.explain_invalid_values`,
+using the ``*_url_values`` functions here, which list the options exactly as the widgets show them. The face
+picker and the threshold slider check their own value, just before they are drawn: their choices depend on the
+faces found and the distances measured.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -12,10 +20,21 @@ from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
 from lab.faces.photos import PHOTO_SUFFIXES, Photo
+from lab.i18n import N_, _, current_language, translations
 from lab.images import IMAGE_TYPES
+from lab.limits import FACE_THRESHOLDS, Bounds
+from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
 
-SOURCES = ("Sample photo", "Upload", "Camera")
+# The options themselves stay English (tests and code compare them); the radio shows them translated.
+SAMPLE, UPLOAD, CAMERA = N_("Sample photo"), N_("Upload"), N_("Camera")
+SOURCES = (SAMPLE, UPLOAD, CAMERA)
 UPLOAD_TYPES = [s.lstrip(".") for s in PHOTO_SUFFIXES]
+BOUND = "query-params"
+
+
+def setting_key(prefix: str, name: str) -> str:
+    """A widget's key, which is also its name in the URL: ``name`` alone where a page has one such setting."""
+    return f"{prefix}_{name}" if prefix else name
 
 
 def sample_photos() -> dict[str, Path]:
@@ -27,61 +46,124 @@ def sample_photos() -> dict[str, Path]:
             if p.is_file() and p.suffix.lower() in PHOTO_SUFFIXES}
 
 
-def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[bytes, str] | None:
-    """A photo's bytes and name from the sample set, an upload or the camera; None (with a hint) until there is one."""
+def photo_sources(samples: dict[str, Path]) -> tuple[str, ...]:
+    return SOURCES if samples else SOURCES[1:]
+
+
+def photo_url_values(key: str) -> list[UrlValue]:
+    """What a link may say about :func:`photo_ui` ``(key)``: where the photo comes from, and which sample it is."""
     samples = sample_photos()
-    sources = SOURCES if samples else SOURCES[1:]
-    source = st.radio(label, sources, key=f"{key}_source", horizontal=True)
-    if source == "Sample photo":
+    return [choice_value(f"{key}_source", [_(s) for s in photo_sources(samples)]), choice_value(key, samples)]
+
+
+def in_language() -> Callable[[str], str]:
+    """``_`` fixed to the current language, for a widget's format_func: a test (AppTest) calls it again later,
+    outside the session, where ``_`` would give English."""
+    return translations(current_language()).gettext
+
+
+def follow_language(key: str, labels: Sequence[str] = ()) -> None:
+    """Before a bound widget whose options are shown translated: after a change of language its value is set again,
+    so that the URL holds the option as now shown (Streamlit writes the shown text; a reload would refuse the old).
+    ``labels``: the English labels, where the widget's value is the shown label itself (st.tabs). Tabs are a new
+    widget once their labels change, and Streamlit writes a value set in code into the URL only for a widget of the
+    previous run, so the value is set once more on the next run: itself, whatever the user chose meanwhile."""
+    marker, language = f"{key}__language", current_language()
+    before, again = st.session_state.get(marker, (language, False))
+    if key in st.session_state and (again or before != language):
+        value = st.session_state[key]
+        if labels and before != language:
+            shown_before = [translations(before).gettext(label) for label in labels]
+            value = _(labels[shown_before.index(value)]) if value in shown_before else value
+        st.session_state[key] = value
+    st.session_state[marker] = (language, bool(labels) and before != language)
+
+
+def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[bytes, str] | None:
+    """A photo's bytes and name from the sample set, an upload or the camera; None (with a hint) until there is one.
+    The source and the sample are in the URL (``{key}_source``, ``{key}``); an upload or a camera photo is not."""
+    samples = sample_photos()
+    follow_language(f"{key}_source")
+    source = st.radio(label, photo_sources(samples), key=f"{key}_source", horizontal=True,
+                      format_func=in_language(), bind=BOUND)
+    if source == SAMPLE:
         names = list(samples)
         index = names.index(default_sample) if default_sample in names else 0
-        name = st.selectbox("Sample", names, index=index, key=f"{key}_sample")
+        name = st.selectbox(_("Sample"), names, index=index, key=key, bind=BOUND)
         return samples[name].read_bytes(), name
-    if source == "Upload":
-        upload = st.file_uploader(f"A photo with a face ({', '.join(IMAGE_TYPES)})", type=UPLOAD_TYPES, key=f"{key}_upload")
+    if source == UPLOAD:
+        upload = st.file_uploader(_("A photo with a face ({types})").format(types=", ".join(IMAGE_TYPES)),
+                                  type=UPLOAD_TYPES, key=f"{key}_upload")
         if upload is None:
-            st.info("Upload a photo.")
+            st.info(_("Upload a photo."))
             return None
         return upload.getvalue(), upload.name
-    shot = st.camera_input("Take a photo", key=f"{key}_camera")
+    shot = st.camera_input(_("Take a photo"), key=f"{key}_camera")
     if shot is None:
-        st.info("Allow the camera in your browser and take a photo (it stays in memory, never on disk).")
+        st.info(_("Allow the camera in your browser and take a photo (it stays in memory, never on disk)."))
         return None
-    return shot.getvalue(), "camera photo"
+    return shot.getvalue(), _("camera photo")
+
+
+def model_options() -> list[str]:
+    return ready_names("model", OFFLINE_MODELS) or list(OFFLINE_MODELS)
+
+
+def detector_options() -> list[str]:
+    return ready_names("detector", OFFLINE_DETECTORS) or list(OFFLINE_DETECTORS)
 
 
 def model_ui(key: str) -> str:
-    models = ready_names("model", OFFLINE_MODELS) or list(OFFLINE_MODELS)
-    return st.selectbox("Face model", models, key=f"{key}_model",
-                        help="Facenet (Google, 2015; 128 values) is the lecture's model; Dlib's ResNet (128 values) is "
-                        "faster on a CPU. Other DeepFace models need a download: see the Face models page.")
+    return st.selectbox(_("Face model"), model_options(), key=setting_key(key, "model"), bind=BOUND,
+                        help=_("Facenet (Google, 2015; 128 values) is the lecture's model; Dlib's ResNet (128 values) "
+                               "is faster on a CPU. Other DeepFace models need a download: see the Face models page."))
 
 
 def notes_help(notes: dict[str, str], names: list[str] | tuple[str, ...]) -> str:
     """Each option's description, one per line, for a select box's help: in the option text itself they were cut
     off at a third of the page ("yunet: YuNet (2023): a small CNN, the fastes...")."""
-    return "\n".join(f"- **{name}**: {notes[name]}" for name in names)
+    return "\n".join(f"- **{name}**: {_(notes[name])}" for name in names)
 
 
 def detector_ui(key: str) -> str:
-    detectors = ready_names("detector", OFFLINE_DETECTORS) or list(OFFLINE_DETECTORS)
-    return st.selectbox("Face detector", detectors, key=f"{key}_detector", help=notes_help(DETECTOR_NOTES, detectors))
+    detectors = detector_options()
+    return st.selectbox(_("Face detector"), detectors, key=setting_key(key, "detector"), bind=BOUND,
+                        help=notes_help(DETECTOR_NOTES, detectors))
 
 
 def metric_ui(key: str) -> str:
-    return st.selectbox("Distance metric", METRICS, key=f"{key}_metric", help=notes_help(METRIC_NOTES, METRICS))
+    return st.selectbox(_("Distance metric"), METRICS, key=setting_key(key, "metric"), bind=BOUND,
+                        help=notes_help(METRIC_NOTES, METRICS))
 
 
-def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float, prefix: str = "Threshold") -> float:
-    """A distance threshold on the scale of this model and metric, starting at DeepFace's own."""
+def settings_url_values(key: str = "") -> list[UrlValue]:
+    """What a link may say about :func:`settings_ui` ``(key)``: the options as the select boxes show them."""
+    return [choice_value(setting_key(key, "model"), model_options()),
+            choice_value(setting_key(key, "detector"), detector_options()),
+            choice_value(setting_key(key, "metric"), METRICS)]
+
+
+def threshold_key(model_name: str, metric: str) -> str:
+    """The threshold's key and URL name. A threshold is a number on one model's and one metric's scale, so each
+    pair has its own: a new model or metric starts from DeepFace's threshold for it, and a link never gives one
+    model the threshold chosen for another (a single bound "threshold" was kept across a change of model)."""
+    return f"threshold_{model_name}_{metric}".lower()
+
+
+def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float,
+                        prefix: str = N_("Threshold")) -> float:
+    """A distance threshold on the scale of this model and metric, starting at DeepFace's own; bound to the URL.
+    The link's value is checked here, against this slider's range, which reaches the ``observed`` distances."""
     standard = default_threshold(model_name, metric)
     low, high = slider_range(model_name, metric, *observed)
-    return st.slider(f"{prefix} ({metric} distance; DeepFace's for {model_name}: {standard:g})", low, high,
-                     min(standard, high), (high - low) / 200, format="%.3f", key=key)
+    explain_invalid_values([number_value(key, Bounds(FACE_THRESHOLDS[metric].what, low, high))])
+    label = _("{prefix} ({metric} distance; DeepFace's for {model}: {standard:g})").format(
+        prefix=_(prefix), metric=metric, model=model_name, standard=standard)
+    return st.slider(label, low, high, min(standard, high), (high - low) / 200, format="%.3f", key=key, bind=BOUND)
 
 
-def settings_ui(key: str) -> tuple[str, str, str]:
-    """Model, detector and metric, side by side."""
+def settings_ui(key: str = "") -> tuple[str, str, str]:
+    """Model, detector and metric, side by side; keys ``model``, ``detector``, ``metric`` (prefixed by ``key``)."""
     columns = st.columns(3)
     with columns[0]:
         model = model_ui(key)
@@ -96,23 +178,31 @@ def labelled_folder_ui(key: str, label: str) -> Path:
     """A folder with one sub-folder of photos per person; the samples' ``train/`` by default."""
     root = faces_dir()
     default = root / "train" if root is not None and (root / "train").is_dir() else ""
-    return Path(st.text_input(label, value=str(default), key=key))
+    return Path(st.text_input(_(label), value=str(default), key=key))
 
 
-def face_picker_ui(detection: Detection, key: str, label: str) -> int | None:
-    """The face to use: the only one, or the user's pick among several (default: the largest); None if none."""
-    if not detection.faces:
-        st.error(f"No face found in {label} by the {detection.detector} detector. Use a photo where the face is "
-                 "clearly visible and at least 40 pixels wide, or try another detector.")
+def face_picker_ui(detection: Detection, key: str, label: str, bind: bool = True) -> int | None:
+    """The face to use: the only one, or the user's pick among several (default: the largest); None if none.
+    The pick is in the URL as ``{key}_face`` (1 = leftmost) where ``bind``: not for photos a link cannot carry."""
+    faces = len(detection.faces)
+    if not faces:
+        st.error(_("No face found in {photo} by the {detector} detector. Use a photo where the face is clearly "
+                   "visible and at least 40 pixels wide, or try another detector.").format(
+            photo=label, detector=detection.detector))
         return None
-    if len(detection.faces) == 1:
+    if faces == 1:
         return 0
-    st.warning(f"{len(detection.faces)} faces in {label}: pick the one to use (numbered left to right).")
-    columns = st.columns(min(len(detection.faces), 6))
+    st.warning(_("{count} faces in {photo}: pick the one to use (numbered left to right).").format(
+        count=faces, photo=label))
+    columns = st.columns(min(faces, 6))
     for number, face in enumerate(detection.faces[:6]):
-        columns[number].image(face.aligned, caption=f"face {number + 1}", width=80)
-    return st.radio("Face to use", range(len(detection.faces)), index=detection.largest, key=f"{key}_face",
-                    format_func=lambda i: f"face {i + 1}", horizontal=True)
+        columns[number].image(face.aligned, caption=_("face {number}").format(number=number + 1), width=80)
+    picker = f"{key}_face"
+    numbers = [str(n + 1) for n in range(faces)]  # the URL holds the number, the same in every language
+    if bind:
+        explain_invalid_values([choice_value(picker, numbers)])
+    return st.radio(_("Face to use"), range(faces), index=detection.largest, key=picker, horizontal=True,
+                    format_func=lambda i: numbers[i], bind=BOUND if bind else None)
 
 
 def display_width(photo: Photo, max_height: int = 420, max_width: int = 900) -> int:

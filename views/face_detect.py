@@ -9,83 +9,112 @@ from lab.errors import LabError
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection, detect_viola_jones, draw_boxes
 from lab.faces.photos import Photo
-from lab.limits import MIN_NEIGHBORS, SCALE_FACTOR
+from lab.i18n import N_, _, ngettext
+from lab.limits import MIN_FACE_SIZE, MIN_NEIGHBORS, SCALE_FACTOR
 from ui.face_cache import cached_detection, cached_photo, read_or_explain
-from ui.face_widgets import display_width, photo_ui
+from ui.face_widgets import display_width, notes_help, photo_ui, photo_url_values
+from ui.url_state import choice_value, explain_invalid_values, number_value
 
-VIOLA_JONES = "opencv with your parameters (Viola-Jones)"
+# A name, the same in every language, since the URL holds the shown option (?detector=Viola-Jones).
+VIOLA_JONES = "Viola-Jones"
+NOTES = {**DETECTOR_NOTES, VIOLA_JONES: N_("OpenCV's Haar cascade (2001) with the three parameters you set below")}
 
 
-@st.cache_data(show_spinner="Running Viola-Jones...", max_entries=64)
-def cached_viola_jones(data: bytes, name: str, scale_factor: float, min_neighbors: int, min_size: int) -> Detection:
+@st.cache_data(show_spinner=False, max_entries=64)
+def _viola_jones(data: bytes, name: str, scale_factor: float, min_neighbors: int, min_size: int) -> Detection:
     return detect_viola_jones(cached_photo(data, name), scale_factor, min_neighbors, min_size)
+
+
+def cached_viola_jones(data: bytes, name: str, scale_factor: float, min_neighbors: int, min_size: int) -> Detection:
+    # The spinner here, not in the decorator: a decorator's text is fixed in one language when the page is loaded.
+    with st.spinner(_("Running Viola-Jones...")):
+        return _viola_jones(data, name, scale_factor, min_neighbors, min_size)
 
 
 def faces_gallery(photo: Photo, detection: Detection) -> None:
     if not detection.faces:
-        st.warning(f"No face found by {detection.detector}. Try another detector, or (Viola-Jones) fewer neighbours "
-                   "or a smaller scale factor.")
+        st.warning(_("No face found by {detector}. Try another detector, or (Viola-Jones) fewer neighbours or a "
+                     "smaller scale factor.").format(detector=detection.detector))
         return
-    st.markdown(f"**{len(detection.faces)} face(s)**, numbered left to right: the box as found (top) and the face "
-                "aligned so that the eyes are level (bottom), as the recognition model receives it.")
+    count = len(detection.faces)
+    st.markdown(ngettext(
+        "**{count} face**: the box as found (top) and the face aligned so that the eyes are level (bottom), as "
+        "the recognition model receives it.",
+        "**{count} faces**, numbered left to right: the box as found (top) and the face aligned so that the eyes "
+        "are level (bottom), as the recognition model receives it.", count).format(count=count))
     shown = detection.faces[:12]
     st.image([face.crop(photo) for face in shown], width=110,
-             caption=[f"{n + 1}: box {f.w}x{f.h} px, conf. {f.confidence:.2f}" for n, f in enumerate(shown)])
-    st.image([face.aligned for face in shown], width=110, caption=[f"{n + 1}: aligned" for n in range(len(shown))])
-    if len(detection.faces) > len(shown):
-        st.caption(f"... and {len(detection.faces) - len(shown)} more.")
+             caption=[_("{number}: box {width}x{height} px, confidence {confidence:.2f}").format(
+                 number=n + 1, width=f.w, height=f.h, confidence=f.confidence) for n, f in enumerate(shown)])
+    st.image([face.aligned for face in shown], width=110,
+             caption=[_("{number}: aligned").format(number=n + 1) for n in range(len(shown))])
+    if count > len(shown):
+        st.caption(_("... and {count} more.").format(count=count - len(shown)))
+
+
+def viola_jones_ui(data: bytes, name: str) -> Detection:
+    columns = st.columns(3)
+    scale = columns[0].slider(_("scaleFactor"), SCALE_FACTOR.low, SCALE_FACTOR.high, 1.1, 0.01, key="scale",
+                              bind="query-params", help=_("DeepFace's opencv detector uses 1.1"))
+    neighbours = columns[1].slider(_("minNeighbors"), MIN_NEIGHBORS.low, MIN_NEIGHBORS.high, 10, key="neighbors",
+                                   bind="query-params", help=_("DeepFace's opencv detector uses 10"))
+    min_size = columns[2].slider(_("minimum face size (pixels)"), MIN_FACE_SIZE.low, MIN_FACE_SIZE.high, 30, 5,
+                                 key="min_size", bind="query-params")
+    return cached_viola_jones(data, name, scale, neighbours, min_size)
+
+
+def every_detector_ui(data: bytes, name: str) -> None:
+    st.subheader(_("Every detector on this photo"))
+    st.caption(_("Times are for this photo on this computer, measured when the detector first ran on it (later runs "
+                 "reuse the result). The first use of a detector also loads it."))
+    if not st.button(_("Run every offline detector"), key="detect_all"):
+        return
+    found, took, about = _("faces found"), _("time (ms)"), _("about")
+    rows = []
+    for name_of_detector in ready_names("detector", OFFLINE_DETECTORS):
+        try:
+            result = cached_detection(data, name, name_of_detector)
+            rows.append({_("detector"): name_of_detector, found: len(result.faces),
+                         took: round(result.seconds * 1000), about: _(DETECTOR_NOTES[name_of_detector])})
+        except LabError as exc:
+            rows.append({_("detector"): name_of_detector, found: None, took: None, about: str(exc)})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def main() -> None:
-    st.title("Detect and align faces")
-    st.markdown(
+    st.title(_("Detect and align faces"))
+    st.markdown(_(
         "Stage 1 finds the faces; stage 2 rotates each so that the eyes are level. **Viola-Jones** (2001) slides a "
         "cascade of Haar features over the image at every scale: the *scale factor* is how much the image shrinks "
         "between scales (smaller: more scales, slower, more faces) and *min neighbours* is how many overlapping "
         "windows must agree (more: fewer false faces, more missed ones). The other detectors are neural networks."
-    )
-    chosen = photo_ui("detect", "Photo", "test/obama_and_biden.jpg")
+    ))
+    detectors = [VIOLA_JONES, *ready_names("detector", OFFLINE_DETECTORS)]
+    explain_invalid_values([*photo_url_values("photo"), choice_value("detector", detectors),
+                            number_value("scale", SCALE_FACTOR), number_value("neighbors", MIN_NEIGHBORS),
+                            number_value("min_size", MIN_FACE_SIZE)])
+    chosen = photo_ui("photo", _("Photo"), "test/obama_and_biden.jpg")
     if chosen is None:
         return
     data, name = chosen
     photo = read_or_explain(data, name)
     if photo is None:
         return
-    detectors = [VIOLA_JONES, *ready_names("detector", OFFLINE_DETECTORS)]
-    detector = st.selectbox("Detector", detectors, key="detect_detector",
-                            format_func=lambda d: d if d == VIOLA_JONES else f"{d}: {DETECTOR_NOTES[d]}")
+    detector = st.selectbox(_("Detector"), detectors, key="detector", bind="query-params",
+                            help=notes_help(NOTES, detectors))
+    st.caption(f"**{detector}**: {_(NOTES[detector])}")
     try:
-        if detector == VIOLA_JONES:
-            columns = st.columns(3)
-            scale = columns[0].slider("scaleFactor", SCALE_FACTOR.low, SCALE_FACTOR.high, 1.1, 0.01, key="detect_scale",
-                                      help="DeepFace's opencv detector uses 1.1")
-            neighbours = columns[1].slider("minNeighbors", MIN_NEIGHBORS.low, MIN_NEIGHBORS.high, 10, key="detect_neighbours",
-                                           help="DeepFace's opencv detector uses 10")
-            min_size = columns[2].slider("minimum face size (pixels)", 10, 200, 30, 5, key="detect_min_size")
-            detection = cached_viola_jones(data, name, scale, neighbours, min_size)
-        else:
-            detection = cached_detection(data, name, detector)
+        detection = viola_jones_ui(data, name) if detector == VIOLA_JONES else cached_detection(data, name, detector)
     except LabError as exc:
         st.error(str(exc))
         return
-    st.image(draw_boxes(photo, detection.faces), width=display_width(photo, 520),
-             caption=f"{name} ({photo.note}): {len(detection.faces)} face(s) by {detection.detector} "
-                     f"in {detection.seconds * 1000:.0f} ms")
+    count = len(detection.faces)
+    st.image(draw_boxes(photo, detection.faces), width=display_width(photo, 520), caption=ngettext(
+        "{photo} ({note}): {count} face found by {detector} in {ms:.0f} ms",
+        "{photo} ({note}): {count} faces found by {detector} in {ms:.0f} ms", count).format(
+        photo=name, note=photo.note, count=count, detector=detection.detector, ms=detection.seconds * 1000))
     faces_gallery(photo, detection)
-
-    st.subheader("Every detector on this photo")
-    st.caption("Times are for this photo on this computer, measured when the detector first ran on it (later runs "
-               "reuse the result). The first use of a detector also loads it.")
-    if st.button("Run every offline detector", key="detect_all"):
-        rows = []
-        for name_of_detector in ready_names("detector", OFFLINE_DETECTORS):
-            try:
-                result = cached_detection(data, name, name_of_detector)
-                rows.append({"detector": name_of_detector, "faces found": len(result.faces),
-                             "time (ms)": round(result.seconds * 1000), "about": DETECTOR_NOTES[name_of_detector]})
-            except LabError as exc:
-                rows.append({"detector": name_of_detector, "faces found": None, "time (ms)": None, "about": str(exc)})
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    every_detector_ui(data, name)
 
 
 main()

@@ -41,8 +41,8 @@ def test_verify_page_takes_a_16_bit_png_and_a_gif(faces_dir: Path, tmp_path: Pat
     with Image.open(faces_dir / "misc" / "obama2.jpg") as photo:
         gif.write_bytes(encoded(photo.convert("P"), "GIF"))
     app = start("views/face_verify.py")
-    upload(app, "verify_a", wide)
-    upload(app, "verify_b", gif)
+    upload(app, "first", wide)
+    upload(app, "second", gif)
     assert not app.exception and not app.error
     assert metrics(app)["verdict"] == "same person"  # the 16-bit PNG was "No face found" before
 
@@ -69,7 +69,7 @@ def test_the_widgets_take_the_ranges_the_command_line_takes() -> None:
     epochs = experiment.number_input(key="experiment_epochs")
     assert (epochs.min, epochs.max) == (limits.EPOCHS.low, limits.EPOCHS.high)
     detect = start("views/face_detect.py")  # Viola-Jones is the first detector
-    scale, neighbours = detect.slider(key="detect_scale"), detect.slider(key="detect_neighbours")
+    scale, neighbours = detect.slider(key="scale"), detect.slider(key="neighbors")
     assert (scale.min, scale.max) == (limits.SCALE_FACTOR.low, limits.SCALE_FACTOR.high)
     assert (neighbours.min, neighbours.max) == (limits.MIN_NEIGHBORS.low, limits.MIN_NEIGHBORS.high)
     quiz = start("views/one_shot.py")

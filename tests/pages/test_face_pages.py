@@ -21,47 +21,47 @@ def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
     assert shown["verdict"] == "same person" and shown["threshold"] == "0.4000"  # Facenet's cosine threshold
     assert deltas(app)["threshold"] == ""  # at DeepFace's threshold: no "+0.0000" arrow
     for setting, described in (("model", "Facenet"), ("detector", "YuNet (2023)"), ("metric", "1 - cos(angle")):
-        chosen = app.selectbox(key=f"verify_{setting}")
+        chosen = app.selectbox(key=setting)
         assert max(len(option) for option in chosen.options) <= 16  # short enough for a third of the page
         assert described in chosen.help  # the long descriptions are in the help
     distance = float(shown["cosine distance between the faces"])
-    app.slider(key="verify_threshold_Facenet_cosine").set_value(round(distance / 2, 3)).run()
+    app.slider(key="threshold_facenet_cosine").set_value(round(distance / 2, 3)).run()
     assert metrics(app)["verdict"] == "different people"
     assert deltas(app)["threshold"].startswith("-") and deltas(app)["threshold"].endswith("from DeepFace's")
     assert "different people" in app.warning[0].value
-    app.selectbox(key="verify_model").set_value("Dlib").run()
+    app.selectbox(key="model").set_value("Dlib").run()
     assert metrics(app)["threshold"] == "0.0700" and metrics(app)["verdict"] == "same person"
-    app.selectbox(key="verify_metric").set_value("euclidean_l2").run()
+    app.selectbox(key="metric").set_value("euclidean_l2").run()
     assert metrics(app)["threshold"] == "0.4000"  # Dlib's euclidean_l2 threshold
     assert not app.exception
 
 
 def test_verify_page_two_faces_let_the_user_pick_and_bad_uploads_are_explained(faces_dir: Path, tmp_path: Path) -> None:
     app = start("views/face_verify.py")
-    upload(app, "verify_a", faces_dir / "test" / "obama_and_biden.jpg")
+    upload(app, "first", faces_dir / "test" / "obama_and_biden.jpg")
     assert any("2 faces in obama_and_biden.jpg" in w.value for w in app.warning)
-    picker = app.radio(key="verify_a_face")
+    picker = app.radio(key="first_face")
     verdicts = []
     for face in picker.options:
-        app.radio(key="verify_a_face").set_value(int(face.split()[-1]) - 1 if isinstance(face, str) else face).run()
+        app.radio(key="first_face").set_value(int(face.split()[-1]) - 1 if isinstance(face, str) else face).run()
         verdicts.append(metrics(app)["verdict"])
     assert verdicts.count("same person") == 1  # only Obama's face matches the second photo (obama1.jpg)
 
     not_image = tmp_path / "notes.jpg"
     not_image.write_text("not a photo")
-    upload(app, "verify_b", not_image)
+    upload(app, "second", not_image)
     assert any("not an image" in e.value for e in app.error) and not app.exception
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
-    app.file_uploader(key="verify_b_upload").upload(empty.name, b"").run()
+    app.file_uploader(key="second_upload").upload(empty.name, b"").run()
     assert any("empty" in e.value for e in app.error)
     huge = io.BytesIO()
     Image.new("RGB", (6000, 5000), "white").save(huge, format="PNG")
-    app.file_uploader(key="verify_b_upload").upload("huge.png", huge.getvalue()).run()
+    app.file_uploader(key="second_upload").upload("huge.png", huge.getvalue()).run()
     assert any("30 megapixels" in e.value for e in app.error)
     blank = io.BytesIO()
     Image.new("RGB", (400, 300), "grey").save(blank, format="PNG")
-    app.file_uploader(key="verify_b_upload").upload("wall.png", blank.getvalue()).run()
+    app.file_uploader(key="second_upload").upload("wall.png", blank.getvalue()).run()
     assert any("No face found in wall.png" in e.value for e in app.error) and not app.exception
 
 
@@ -70,7 +70,7 @@ def test_detect_page_viola_jones_sliders_and_every_detector() -> None:
     captions = image_captions(app)
     assert any("by opencv (your parameters)" in c for c in captions)
     before = sum(1 for c in captions if ": aligned" in c)
-    app.slider(key="detect_neighbours").set_value(0).run()
+    app.slider(key="neighbors").set_value(0).run()
     after = sum(1 for c in image_captions(app) if ": aligned" in c)
     assert after > before >= 2  # no agreement required: many more windows are called faces
     app.button(key="detect_all").click().run()
@@ -89,7 +89,7 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> Non
     assert in_use[0].endswith("), 5 people, 9 faces")  # name, model, detector and counts in one line
     identified = [s.value for s in app.success]
     assert any(v.startswith("**kit_harington**") for v in identified)  # the default sample, johnsnow_test1.jpg
-    app.slider(key="identify_threshold_cosine").set_value(0.05).run()
+    app.slider(key="threshold_facenet_cosine").set_value(0.05).run()
     assert any(w.value.startswith("**Unknown**") for w in app.warning)
     captions_before = image_captions(app)
     app.button(key="remove_kit_harington").click().run()
