@@ -21,7 +21,7 @@ from lab.errors import LabError
 from lab.faces.detection import Detection
 from lab.faces.photos import Photo, read_photo
 from lab.faces.pipeline import face_vector
-from lab.i18n import _
+from lab.i18n import _, current_language
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -34,8 +34,13 @@ def _face_model(model_name: str) -> object:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_photo(data: bytes, name: str) -> Photo:
+def _photo(data: bytes, name: str, language: str) -> Photo:
     return read_photo(data, name)
+
+
+def cached_photo(data: bytes, name: str) -> Photo:
+    """The decoded photo; cached per language too, since its note ("shown at 800 px ...") is in the reader's."""
+    return _photo(data, name, current_language())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
