@@ -38,11 +38,17 @@ def build_pair_model(tower, loss: str):  # -> keras.Model
 
 @dataclass
 class SiameseModel:
-    """A pair model with what is needed to use it: its tower, loss and input scale."""
+    """A pair model with what is needed to use it: its tower, loss and input scale.
+
+    ``test_time_shift``: when > 0, a drawing's code is the mean of the codes of the drawing and of four copies moved
+    by that many pixels (up, down, left, right), renormalised. Chosen per model on its validation alphabets at the
+    end of training (lab.siamese.validation.choose_test_time_shift) and kept in its metadata; 0 for older models.
+    """
 
     pair_model: object  # keras.Model
     architecture: str
     loss: str
+    test_time_shift: int = 0
 
     @property
     def tower(self):  # -> keras.Model
@@ -64,7 +70,7 @@ class SiameseModel:
 
     def embed(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
         """Codes of (n, 105, 105) drawings, (n, d) float32; computed in batches."""
-        return tower_codes(self.tower, self.prepare(ink), batch_size)
+        return tower_codes(self.tower, self.prepare(ink), batch_size, self.test_time_shift)
 
     def features(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
         """The encoder without its last dense layer (the lecture's nearest-neighbour exercise), (n, f) float32.
@@ -73,7 +79,7 @@ class SiameseModel:
         for Koch's tower the 9,216 values before the 4,096-unit dense layer. A tower without a dense layer
         gives its codes.
         """
-        return tower_codes(feature_extractor(self.tower), self.prepare(ink), batch_size)
+        return tower_codes(feature_extractor(self.tower), self.prepare(ink), batch_size, self.test_time_shift)
 
     def similarity(self, codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
         """Row-wise similarity in [0, 1] of two (n, d) code arrays (1 = surely the same character)."""
@@ -90,9 +96,20 @@ def feature_extractor(tower):  # -> keras.Model
     return keras.Model(tower.input, dense[-1].input, name="features")
 
 
-def tower_codes(tower, inputs: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """Codes of prepared (n, s, s, 1) inputs, (n, d) float32, in inference mode and in batches."""
+def tower_codes(tower, inputs: np.ndarray, batch_size: int = 512, shift: int = 0) -> np.ndarray:
+    """Codes of prepared (n, s, s, 1) inputs, (n, d) float32, in inference mode and in batches; with ``shift`` > 0,
+    averaged over the inputs and their four copies moved by ``shift`` pixels (see SiameseModel)."""
+    if shift:
+        views = [tower_codes(tower, moved, batch_size) for moved in shifted_copies(inputs, shift)]
+        mean = np.mean(views, axis=0)
+        norms = np.linalg.norm(mean, axis=1, keepdims=True)
+        return (mean / np.where(norms > 0, norms, 1.0)).astype(np.float32)
     codes = [np.asarray(tower(inputs[start : start + batch_size], training=False))
              for start in range(0, len(inputs), batch_size)]
     return np.concatenate(codes).astype(np.float32) if codes else np.zeros((0, tower.output_shape[-1]), np.float32)
 
+
+def shifted_copies(inputs: np.ndarray, shift: int) -> list[np.ndarray]:
+    """The (n, s, s, 1) inputs and four copies moved by ``shift`` pixels; what leaves one side comes in on the
+    other, which is blank margin for Omniglot drawings."""
+    return [inputs] + [np.roll(inputs, step, axis=axis) for axis in (1, 2) for step in (shift, -shift)]

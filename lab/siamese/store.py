@@ -131,7 +131,16 @@ def load_model_file(path: Path, metadata: dict | None = None) -> SiameseModel:
         raise ModelFormatError(_("{file} could not be loaded as a Keras model: {reason}").format(
             file=path.name, reason=exc)) from exc
     architecture, loss = metadata.get("architecture"), metadata.get("loss")
-    return validate_pair_model(pair_model, architecture, loss, path.name)
+    model = validate_pair_model(pair_model, architecture, loss, path.name)
+    model.test_time_shift = shift_from_metadata(metadata)
+    return model
+
+
+def shift_from_metadata(metadata: dict) -> int:
+    """The model's test-time shift (lab.siamese.model.SiameseModel) from its metadata: 0 when absent or not a
+    small whole number (a hand-edited file must not make every code a blur)."""
+    shift = metadata.get("test_time_shift", 0)
+    return shift if isinstance(shift, int) and not isinstance(shift, bool) and 0 <= shift <= 4 else 0
 
 
 def validate_pair_model(pair_model, architecture: str | None, loss: str | None, label: str) -> SiameseModel:

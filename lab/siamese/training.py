@@ -23,7 +23,8 @@ from lab.siamese.batches import training_arrays, triplet_batch
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
 from lab.siamese.model import SiameseModel, build_pair_model
 from lab.siamese.towers import ARCHITECTURES, SPECS, build_tower
-from lab.siamese.validation import ValidationSet, calibrate_threshold, split_alphabets, validation_set
+from lab.siamese.validation import (ValidationSet, calibrate_threshold, choose_test_time_shift, split_alphabets,
+                                   validation_set)
 
 DEFAULT_LEARNING_RATES = {"koch": 6e-5, "compact": 1e-3}
 
@@ -97,6 +98,7 @@ class TrainResult:
     threshold: float = 0.5  # similarity above which a pair is "same"; calibrated at the end when there is validation
     val_pair_accuracy: float | None = None  # at that threshold, on 10,000 validation pairs
     training_seconds: float = 0.0  # ``seconds`` less the time spent validating
+    shift_validation: dict[int, float] = field(default_factory=dict)  # validation N-way accuracy per test-time shift
 
     def metadata(self) -> dict:
         return {
@@ -109,6 +111,8 @@ class TrainResult:
             "validation_alphabets": self.validation_alphabets,
             "threshold": self.threshold,
             "val_pair_accuracy": self.val_pair_accuracy,
+            "test_time_shift": self.model.test_time_shift,
+            "test_time_shift_validation": {str(k): v for k, v in self.shift_validation.items()},
             "history": self.history,
         }
 
@@ -291,6 +295,8 @@ def _finish(book: _Bookkeeping, validation: ValidationSet | None, seed: int) -> 
     elif validation is None:
         result.best_step = result.steps_done
     if validation is not None:
+        model.test_time_shift, result.shift_validation = choose_test_time_shift(model, validation, seed,
+                                                                                result.config.val_way)
         calibrated = calibrate_threshold(model, validation.inputs, validation.alphabet, seed)
         result.threshold, result.val_pair_accuracy = calibrated
     result.seconds = time.perf_counter() - book.started
