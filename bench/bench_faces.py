@@ -14,7 +14,8 @@
         [--json FILE] [--models Facenet] [--detectors yunet] [--no-before]
 (run `python -m lab faces weights --from-folder ../shared/data/deepface/weights` once before, with the same DEEPFACE_HOME)
 --json FILE writes every figure: {"verify_warm_s": {"Facenet+yunet": median s per pair, ...}, ...}, with the load
-average before and after, since figures taken while other work runs are slower.
+average before and after, since figures taken while other work runs are slower; "verify_cpu_s" (this process's CPU
+seconds per pair, all its threads) depends much less on other work than the wall-clock figures do.
 """
 
 from __future__ import annotations
@@ -103,12 +104,13 @@ def verify_before(first, second, model: str, detector: str):
     from lab.faces.embedding import verdict
     from lab.faces.pipeline import choose_face
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     vectors = []
     for photo in (first, second):
         found = detect(photo, detector)
         vectors.append(represented(found.faces[choose_face(found, photo.name)].aligned, model))
-    return verdict(vectors[0], vectors[1], model, "cosine"), time.perf_counter() - started
+    found = verdict(vectors[0], vectors[1], model, "cosine")
+    return found, time.perf_counter() - started, time.process_time() - cpu
 
 
 def verify_timings(photos: dict, model: str, detector: str, repeat: int, before: bool, figures: dict) -> None:
@@ -118,26 +120,33 @@ def verify_timings(photos: dict, model: str, detector: str, repeat: int, before:
     verify_photos(photos[PAIRS[0][0]], photos[PAIRS[0][1]], model, detector)  # warm-up: loads the detector
     if before:
         verify_before(photos[PAIRS[0][0]], photos[PAIRS[0][1]], model, detector)
-    times, detecting, old_times, right, old_right = [], [], [], 0, 0
+    times, cpu, detecting, old_times, old_cpu, right, old_right = [], [], [], [], [], 0, 0
     for first, second, same in PAIRS:
         for _ in range(repeat):
+            started = time.process_time()
             result = verify_photos(photos[first], photos[second], model, detector)
+            cpu.append(time.process_time() - started)
             times.append(result.seconds)
             detecting.append(result.first.detection.seconds + result.second.detection.seconds)
             if before:  # right after, so that both paths see the same load
-                old, seconds = verify_before(photos[first], photos[second], model, detector)
+                old, seconds, cpu_seconds = verify_before(photos[first], photos[second], model, detector)
                 old_times.append(seconds)
+                old_cpu.append(cpu_seconds)
         right += result.verdict.verified == same
         old_right += before and old.verified == same
     for name, value in (("verify_warm_s", statistics.median(times)), ("verify_warm_max_s", max(times)),
-                        ("detect_both_s", statistics.median(detecting)), ("right", right)):
+                        ("verify_cpu_s", statistics.median(cpu)), ("detect_both_s", statistics.median(detecting)),
+                        ("right", right)):
         figures.setdefault(name, {})[key] = value
     line = (f"  {model:<8} + {detector:<11} {statistics.median(times):6.3f} s per pair (max {max(times):.3f}; "
-            f"detection {statistics.median(detecting):.3f}), {right}/{len(PAIRS)} right")
+            f"detection {statistics.median(detecting):.3f}; CPU {statistics.median(cpu):.3f}), "
+            f"{right}/{len(PAIRS)} right")
     if before:
         figures.setdefault("before_verify_warm_s", {})[key] = statistics.median(old_times)
+        figures.setdefault("before_verify_cpu_s", {})[key] = statistics.median(old_cpu)
         figures.setdefault("before_right", {})[key] = old_right
-        line += f"; before {statistics.median(old_times):6.3f} s, {old_right}/{len(PAIRS)} right"
+        line += (f"; before {statistics.median(old_times):6.3f} s (CPU {statistics.median(old_cpu):.3f}), "
+                 f"{old_right}/{len(PAIRS)} right")
     print(line, flush=True)
 
 
