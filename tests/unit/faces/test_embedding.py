@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lab.faces.detection import detect
-from lab.faces.embedding import cosine_to_euclidean_l2, distances, embed, slider_range
+from lab.faces.embedding import cosine_to_euclidean_l2, distances, embed, slider_range, verdict
 from lab.faces.photos import load_photo
 
 
@@ -34,3 +34,49 @@ def test_embed_keeps_the_order_and_one_row_per_face(faces_dir: Path) -> None:
     both = embed(crops, "Dlib")
     assert both.shape == (2, 128)
     assert np.allclose(embed([crops[1]], "Dlib")[0], both[1], atol=1e-5)
+
+
+def _bench_pairs() -> list[tuple[str, str, bool]]:
+    """The 9 pairs that bench/bench_faces.py times (one list, so the test checks the pairs the figures are about)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_faces", Path(__file__).parents[3] / "bench" / "bench_faces.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PAIRS
+
+
+def _represented(face: np.ndarray, model: str) -> np.ndarray:
+    """DeepFace.represent's vector of an aligned crop: the call lab.faces.embedding.embed made before its own path."""
+    from deepface import DeepFace
+
+    found = DeepFace.represent(np.ascontiguousarray(face[:, :, ::-1]), model_name=model, detector_backend="skip",
+                               enforce_detection=False)
+    return np.asarray(found[0]["embedding"], dtype=np.float32)
+
+
+@pytest.fixture(scope="module")
+def bench_crops(faces_dir: Path) -> dict[str, np.ndarray]:
+    """The largest face of each photo of the bench's pairs, as the pipeline chooses it."""
+    from lab.faces.pipeline import choose_face
+
+    crops = {}
+    for name in sorted({name for pair in _bench_pairs() for name in pair[:2]}):
+        found = detect(load_photo(faces_dir / name), "yunet")
+        crops[name] = found.faces[choose_face(found, name)].aligned
+    return crops
+
+
+@pytest.mark.parametrize("model", ["Facenet", "Dlib"])
+def test_embed_gives_deepface_represents_vectors_and_verdicts(bench_crops: dict[str, np.ndarray], model: str) -> None:
+    ours = dict(zip(bench_crops, embed(list(bench_crops.values()), model)))  # one batch
+    alone = {name: embed([crop], model)[0] for name, crop in bench_crops.items()}  # one face at a time
+    theirs = {name: _represented(crop, model) for name, crop in bench_crops.items()}
+    for name in bench_crops:
+        scale = float(np.linalg.norm(theirs[name]))
+        assert np.abs(ours[name] - theirs[name]).max() <= 1e-5 * scale
+        assert np.abs(alone[name] - theirs[name]).max() <= 1e-5 * scale
+    for first, second, _same in _bench_pairs():
+        new = verdict(alone[first], alone[second], model, "cosine")
+        old = verdict(theirs[first], theirs[second], model, "cosine")
+        assert new.verified == old.verified and new.distance == pytest.approx(old.distance, abs=1e-5)
