@@ -1,13 +1,16 @@
 """The model chooser of the evaluation pages, and the per-server caches of models and codes behind it.
 
-A model and the codes of the 13,180 evaluation drawings are computed once per server process and shared by
-every session (``st.cache_resource``), keyed by the model's name and the modification stamp of its file, so a
-retrained model of the same name is never served stale. Everything a slider changes is NumPy on those codes.
+The codes of the 13,180 evaluation drawings are computed once per model file and data version and kept on disk
+beside the model (lab.siamese.code_store), so a restarted server reads them instead of running the network again;
+in memory they are shared by every session (``st.cache_resource``), keyed by the model's name and the stamp of
+its file, so a retrained model of the same name is never served stale. The network itself (and TensorFlow) is
+loaded only when drawings must go through it: everything a slider changes is NumPy on those codes.
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -16,9 +19,9 @@ from lab.config import omniglot_dir
 from lab.errors import LabError
 from lab.files import file_stamp
 from lab.i18n import N_, _
-from lab.siamese.model import SiameseModel
-from lab.siamese.store import DEFAULT_MODEL, ModelInfo, list_models
-from lab.workflows.evaluation import Evaluation, set_codes
+from lab.siamese.model import LazyModel, SiameseModel
+from lab.siamese.store import DEFAULT_MODEL, ModelInfo, find_model, list_models
+from lab.workflows.evaluation import Evaluation, evaluation_codes, lazy_model
 from ui.names import short_names
 from ui.omniglot_data import cached_set, load_set_or_explain
 from ui.url_state import UrlValue, choice_value
@@ -34,6 +37,7 @@ BY_MODEL = {Evaluation: lambda evaluation: evaluation.key}
 # is fixed when the module is imported. evaluation_or_explain shows translated ones.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def cached_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel, ModelInfo]:
+    """The network (TensorFlow is imported here), once per model file and server."""
     from lab.siamese.store import load_model
 
     loaded = load_model(name)
@@ -45,14 +49,25 @@ def cached_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel, Model
     return loaded
 
 
-EMBEDDING_SPINNER = N_("Computing the codes of all 13,180 evaluation drawings, once per model (seconds for a compact "
-                       "model, minutes for Koch's on a CPU)...")
+def network_loader(name: str, stamp: tuple[int, int]) -> Callable[[], SiameseModel]:
+    return lambda: cached_model(name, stamp)[0]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_lazy_model(name: str, stamp: tuple[int, int]) -> tuple[SiameseModel | LazyModel, ModelInfo]:
+    """The model as the pages use it: its network is loaded (:func:`cached_model`) only when drawings must go
+    through it, so the pages that score stored codes open without importing TensorFlow."""
+    info = find_model(name)
+    return lazy_model(info, network_loader(name, stamp)), info
+
+
+EMBEDDING_SPINNER = N_("Computing the codes of all 13,180 evaluation drawings, once per model: they are then kept on "
+                       "disk beside it (seconds for a compact model, minutes for Koch's on a CPU)...")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_codes(name: str, stamp: tuple[int, int], layer: str, data_dir: str) -> np.ndarray:
-    model, _info = cached_model(name, stamp)
-    return set_codes(model, cached_set("evaluation", data_dir), layer)
+    return evaluation_codes(find_model(name), cached_set("evaluation", data_dir), layer, network_loader(name, stamp))
 
 
 def model_names() -> list[str]:
@@ -107,7 +122,7 @@ def evaluation_or_explain() -> Evaluation | None:
     try:
         stamp = file_stamp(info.path)
         with st.spinner(_("Loading the model...")):
-            model, info = cached_model(info.name, stamp)
+            model, info = cached_lazy_model(info.name, stamp)
         with st.spinner(_(EMBEDDING_SPINNER)):
             codes = cached_codes(info.name, stamp, "embedding", str(omniglot_dir()))
     except LabError as exc:

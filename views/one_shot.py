@@ -9,7 +9,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
-from lab.data.omniglot import display_character
+from lab.data.omniglot import display_character, source_fingerprint
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.i18n import N_, _, ngettext
@@ -203,15 +203,22 @@ def lake_runs_of(data_dir: str) -> list[LakeRun]:
     return load_runs(runs_path(omniglot_dir(data_dir)))
 
 
+@st.cache_resource(show_spinner=False)
+def runs_version(data_dir: str) -> str:
+    """The runs file's fingerprint: what the baseline's answers and the model's codes of the runs are stored under."""
+    return source_fingerprint(runs_path(omniglot_dir(data_dir)))
+
+
 @st.cache_resource(show_spinner=_("Running the modified Hausdorff baseline on the 20 runs (a few seconds, once)..."))
 def cached_baseline(data_dir: str) -> LakeResult:
-    return hausdorff_baseline(lake_runs_of(data_dir))
+    return hausdorff_baseline(lake_runs_of(data_dir), runs_version(data_dir))
 
 
 @st.cache_resource(show_spinner=_("Running the model on Lake's runs..."), max_entries=8, hash_funcs=BY_MODEL)
 def cached_lake(evaluation: Evaluation, data_dir: str) -> LakeEvaluation:
     runs = lake_runs_of(data_dir)
-    return lake_evaluation(evaluation.model, evaluation.info.name, runs, cached_baseline(data_dir))
+    return lake_evaluation(evaluation.model, evaluation.info.name, runs, cached_baseline(data_dir),
+                           stored=(evaluation.info.path, runs_version(data_dir)))
 
 
 def lake_table(figures: dict, model_name: str) -> pd.DataFrame:

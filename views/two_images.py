@@ -12,7 +12,7 @@ from lab.images import read_drawing, to_display
 from lab.limits import DRAWER
 from lab.siamese.preprocess import downsample
 from lab.workflows.evaluation import Evaluation
-from lab.workflows.pairs import compare_drawings
+from lab.workflows.pairs import compare_codes
 from ui.model_chooser import evaluation_or_explain
 from ui.url_state import choice_value, explain_invalid_values, number_value
 
@@ -42,9 +42,10 @@ def explain_link(evaluation: Evaluation) -> None:
     explain_invalid_values(values)
 
 
-def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | None:
-    """Drawing ``side`` (1 or 2, 105x105 bool) and a description, or None after saying why an upload cannot be
-    used. The choice is in the URL (``alphabet1``, ``character1``, ``drawer1``...); an upload is not."""
+def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str, np.ndarray | None] | None:
+    """Drawing ``side`` (1 or 2, 105x105 bool), a description and its code if the evaluation set's codes hold it,
+    or None after saying why an upload cannot be used. The choice is in the URL (``alphabet1``, ``character1``,
+    ``drawer1``...); an upload is not."""
     data = evaluation.data
     labels = {s: _(s) for s in SOURCES}  # translated in the page's run: AppTest also calls format_func outside it
     source = st.radio(_("Source"), SOURCES, key=f"source{side}", horizontal=True, format_func=labels.get,
@@ -60,7 +61,8 @@ def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | No
         drawer = st.slider(_("Drawer"), DRAWER.low, DRAWER.high, DEFAULT_DRAWER[side], key=f"drawer{side}",
                            bind="query-params")
         return data.images[character, drawer - 1], _("{character}, drawer {drawer}").format(
-            character=display_character(data.character_names[character]), drawer=drawer)
+            character=display_character(data.character_names[character]), drawer=drawer), \
+            evaluation.codes[character, drawer - 1]
     upload = st.file_uploader(_("A drawing: dark strokes on a light background (PNG, JPEG, ...)"),
                               type=["png", "jpg", "jpeg", "bmp", "gif", "webp"], key=f"pair_upload_{side}")
     if upload is None:
@@ -71,7 +73,7 @@ def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str] | No
     except LabError as exc:
         st.error(str(exc))
         return None
-    return drawing.ink, f"{upload.name} ({drawing.note})"
+    return drawing.ink, f"{upload.name} ({drawing.note})", None
 
 
 def main() -> None:
@@ -89,9 +91,12 @@ def main() -> None:
             chosen.append(drawing_ui(evaluation, side))
     if any(c is None for c in chosen):
         return
-    (left, left_name), (right, right_name) = chosen
+    (left, left_name, _code), (right, right_name, _code) = chosen
     model = evaluation.model
-    comparison = compare_drawings(model, left, right, evaluation.threshold)
+    # A drawing of the set has its code already; only an upload goes through the network (loaded now, once).
+    with st.spinner(_("Loading the model...")):
+        codes = [code if code is not None else model.embed(ink[None])[0] for ink, _name, code in chosen]
+    comparison = compare_codes(model, codes[0], codes[1], evaluation.threshold)
     similarity, threshold, same = comparison.similarity, comparison.threshold, comparison.same
 
     factor = model.downsample

@@ -12,7 +12,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -86,6 +86,9 @@ class OmniglotSet:
     character_ids: np.ndarray  # the official 4-digit id of each character (1..1623)
     character_names: tuple[str, ...]  # "Alphabet/characterNN"
     alphabets: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The source's fingerprint (:func:`source_fingerprint`) when loaded from files: the data version under which
+    # results computed from these drawings are stored (lab.siamese.code_store); empty for a set made in memory.
+    fingerprint: str = ""
 
     @property
     def X(self) -> np.ndarray:  # noqa: N802 - the seed notebook's name for the image array
@@ -239,13 +242,14 @@ def decode_set(source: Path, set_name: str) -> OmniglotSet:
 def load_set(set_name: str, data_dir: Path | None = None, use_cache: bool = True) -> OmniglotSet:
     """Load one Omniglot set, from the array cache when the source is unchanged, else from the source."""
     source = find_source(set_name, data_dir)
+    fingerprint = source_fingerprint(source)
     if not use_cache:
-        return decode_set(source, set_name)
-    path = cache_path(set_name, source_fingerprint(source))
-    cached = load_cache(path, partial(OmniglotSet, name=set_name)) if path.is_file() else None
+        return replace(decode_set(source, set_name), fingerprint=fingerprint)
+    path = cache_path(set_name, fingerprint)
+    cached = load_cache(path, partial(OmniglotSet, name=set_name, fingerprint=fingerprint)) if path.is_file() else None
     if cached is not None and cached.n_characters == _spec(set_name).characters:
         return cached
-    data = decode_set(source, set_name)
+    data = replace(decode_set(source, set_name), fingerprint=fingerprint)
     try:
         save_cache(data, path)
     except OSError:

@@ -18,10 +18,15 @@ def project_2d(codes: np.ndarray, method: str, seed: int = 0) -> np.ndarray:
         return PCA(n_components=2, random_state=seed).fit_transform(codes)
     if method == "t-SNE":
         from sklearn.manifold import TSNE
+        from threadpoolctl import threadpool_limits  # installed with scikit-learn, which needs it
 
         # Perplexity is about the number of neighbours a point weighs; 20 drawings per character suits 20-30.
         perplexity = float(min(30.0, (codes.shape[0] - 1) / 3))
-        return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(codes)
+        # One thread: a map has a few hundred points, and t-SNE's OpenMP threads wait for each other by spinning, so
+        # on a CPU shared with other work (a class server, a training run) 200 points took 9-14 CPU seconds instead
+        # of 0.5 (measured on 2 cores under load; bench/bench_pages.py, /map).
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(codes)
     raise ValueError(f"unknown projection {method!r}; choose one of {', '.join(METHODS)}")
 
 

@@ -6,11 +6,12 @@ codes are computed, any pair, N-way task or threshold needs no network call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from lab.evaluation.scoring import pair_similarity
+from lab.evaluation.scoring import Head, pair_similarity
 from lab.siamese.losses import LOSSES
 from lab.siamese.preprocess import downsample
 from lab.siamese.towers import SPECS
@@ -58,7 +59,7 @@ class SiameseModel:
     def downsample(self) -> int:
         return SPECS[self.architecture].downsample
 
-    def head(self) -> tuple[np.ndarray, float] | None:
+    def head(self) -> Head | None:
         if self.loss != "bce":
             return None
         kernel, bias = self.pair_model.get_layer("head").get_weights()
@@ -113,3 +114,36 @@ def shifted_copies(inputs: np.ndarray, shift: int) -> list[np.ndarray]:
     """The (n, s, s, 1) inputs and four copies moved by ``shift`` pixels; what leaves one side comes in on the
     other, which is blank margin for Omniglot drawings."""
     return [inputs] + [np.roll(inputs, step, axis=axis) for axis in (1, 2) for step in (shift, -shift)]
+
+
+class LazyModel:
+    """A stored model whose network is loaded only when drawings must go through it.
+
+    Everything else a page needs (the architecture, the loss, the BCE head's weights, and the codes of the
+    evaluation drawings from :mod:`lab.siamese.code_store`) is known without it, so pages that score stored codes
+    never import TensorFlow. ``load`` returns the network (memoised by the caller: the server's cache, or
+    :func:`functools.cache`); it is called on every use that needs the network.
+    """
+
+    def __init__(self, architecture: str, loss: str, head: Head | None, load: Callable[[], SiameseModel]) -> None:
+        self.architecture, self.loss, self._head, self._load = architecture, loss, head, load
+
+    @property
+    def network(self) -> SiameseModel:
+        return self._load()
+
+    @property
+    def downsample(self) -> int:
+        return SPECS[self.architecture].downsample
+
+    def head(self) -> Head | None:
+        return self._head
+
+    def embed(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        return self.network.embed(ink, batch_size)
+
+    def features(self, ink: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        return self.network.features(ink, batch_size)
+
+    def similarity(self, codes_a: np.ndarray, codes_b: np.ndarray) -> np.ndarray:
+        return pair_similarity(codes_a, codes_b, self._head)

@@ -2,7 +2,8 @@
 
 Each model is ``NAME.keras`` (Keras 3 format, loaded in safe mode) beside ``NAME.json`` (architecture, loss,
 hyper-parameters, data fingerprint, training time, metrics, date). Both are written to temporary files and
-renamed into place, so a crash never leaves a half-written model. The shipped default model lives in the
+renamed into place, so a crash never leaves a half-written model. Codes computed with a model are kept beside it
+(``NAME.KIND.codes.npz``, :mod:`lab.siamese.code_store`) and go with it when it is renamed or deleted. The shipped default model lives in the
 repository's ``models/`` folder and is read-only; the user's models live in ``$ONESHOT_MODELS_DIR``
 (default ``~/.cache/oneshot-lab/models``).
 """
@@ -23,6 +24,7 @@ from lab.config import user_cache_root
 from lab.errors import ModelFormatError, ModelNotFoundError, StorageError
 from lab.files import atomic_write
 from lab.i18n import _
+from lab.siamese.code_store import remove_stored_codes
 from lab.siamese.losses import LOSSES
 from lab.siamese.model import SiameseModel
 from lab.siamese.towers import ARCHITECTURES, SPECS
@@ -186,6 +188,7 @@ def rename_model(name: str, new_name: str) -> ModelInfo:
     _write_metadata(target, metadata)
     os.replace(info.path, target)
     info.path.with_suffix(".json").unlink(missing_ok=True)
+    remove_stored_codes(info.path)  # stored under the old name, they would only take space
     return ModelInfo(new_name, target, metadata, shipped=False)
 
 
@@ -193,6 +196,7 @@ def delete_model(name: str) -> None:
     info = _user_model(name)
     info.path.unlink()
     info.path.with_suffix(".json").unlink(missing_ok=True)
+    remove_stored_codes(info.path)
 
 
 def _user_model(name: str) -> ModelInfo:

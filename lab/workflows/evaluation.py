@@ -1,20 +1,27 @@
 """What every Omniglot evaluation job works on: a stored model, the evaluation set and the codes of all its drawings.
 
-The codes are computed once (13,180 drawings through the network); every figure after that is NumPy on them, so
-a page keeps an :class:`Evaluation` in a cache and a command builds one per run.
+The codes are computed once per model file and data version (13,180 drawings through the network) and kept on
+disk beside the model (:mod:`lab.siamese.code_store`); every figure after that is NumPy on them, so the network
+itself is loaded only when new drawings must go through it (:class:`lab.siamese.model.LazyModel`).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from lab.data.omniglot import OmniglotSet, load_set
+from lab.evaluation.scoring import Head
 from lab.files import file_stamp
-from lab.siamese.model import SiameseModel
-from lab.siamese.store import DEFAULT_MODEL, ModelInfo, load_model
+from lab.siamese.code_store import stored_codes
+from lab.siamese.losses import LOSSES
+from lab.siamese.model import LazyModel, SiameseModel
+from lab.siamese.store import DEFAULT_MODEL, ModelInfo, find_model, load_model_file
+from lab.siamese.towers import ARCHITECTURES
 
 FEATURE_LAYERS = ("features", "embedding")
 
@@ -39,7 +46,7 @@ def set_codes(model: SiameseModel, data: OmniglotSet, layer: str = "embedding") 
 class Evaluation:
     """A model, the evaluation set, and the codes of all its drawings in one of the model's layers."""
 
-    model: SiameseModel
+    model: SiameseModel | LazyModel
     info: ModelInfo
     data: OmniglotSet
     codes: np.ndarray  # (659, 20, d)
@@ -55,8 +62,47 @@ class Evaluation:
         return self.info.threshold
 
 
+def evaluation_codes(info: ModelInfo, data: OmniglotSet, layer: str, load: Callable[[], SiameseModel]) -> np.ndarray:
+    """:func:`set_codes` of the stored model ``info``, read from disk when this model file has computed them for
+    these drawings before; else ``load()`` gives the network, and the codes are computed and stored."""
+    if layer not in FEATURE_LAYERS:
+        raise ValueError(f"unknown layer {layer!r}; choose one of {', '.join(FEATURE_LAYERS)}")
+
+    def compute() -> np.ndarray:
+        return set_codes(load(), data, layer)
+
+    if not data.fingerprint:  # a set made in memory has no version to store its codes under
+        return compute()
+    return stored_codes(info.path, f"{data.name}-{layer}", data.fingerprint, compute,
+                        rows=(data.n_characters, data.images.shape[1]))
+
+
+def stored_head(info: ModelInfo, load: Callable[[], SiameseModel]) -> Head | None:
+    """A BCE model's head (kernel and bias, from disk like its codes, so that scoring needs no network)."""
+    if info.metadata.get("loss") != "bce":
+        return None
+
+    def compute() -> np.ndarray:
+        kernel, bias = load().head()
+        return np.append(kernel, bias)
+
+    packed = stored_codes(info.path, "head", "", compute)
+    return packed[:-1].astype(np.float64), float(packed[-1])
+
+
+def lazy_model(info: ModelInfo, load: Callable[[], SiameseModel]) -> SiameseModel | LazyModel:
+    """The stored model, its network loaded (``load()``) only when drawings must go through it; a model whose
+    metadata does not name its architecture and loss is loaded now, since only the network tells them."""
+    architecture, loss = info.metadata.get("architecture"), info.metadata.get("loss")
+    if architecture not in ARCHITECTURES or loss not in LOSSES:
+        return load()
+    return LazyModel(architecture, loss, stored_head(info, load), load)
+
+
 def load_evaluation(model_name: str = DEFAULT_MODEL, data_dir: Path | None = None, layer: str = "embedding") -> Evaluation:
-    """Load a stored model and the evaluation set, and embed every drawing (seconds for the compact tower)."""
-    model, info = load_model(model_name)
+    """A stored model and the evaluation set with the codes of every drawing (read from disk when stored, else
+    computed: seconds for the compact tower); the network is loaded only if needed."""
+    info = find_model(model_name)
+    load = functools.cache(lambda: load_model_file(info.path, info.metadata))
     data = load_set("evaluation", data_dir)
-    return Evaluation(model, info, data, set_codes(model, data, layer))
+    return Evaluation(lazy_model(info, load), info, data, evaluation_codes(info, data, layer, load))

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from lab.data.lake_runs import LakeRun
+import numpy as np
+
+from lab.array_store import stored_array
+from lab.config import array_cache_dir
+from lab.data.lake_runs import N_WAY, LakeRun
 from lab.evaluation.lake import PUBLISHED, LakeResult, evaluate_lake
 from lab.evaluation.tasks import batch_accuracy
 from lab.export import csv_text
 from lab.limits import TASKS, WAY
-from lab.siamese.model import SiameseModel
+from lab.siamese.code_store import stored_codes
+from lab.siamese.model import LazyModel, SiameseModel
 from lab.workflows.evaluation import Evaluation
 
 
@@ -82,15 +88,28 @@ class LakeEvaluation:
         return figures
 
 
-def hausdorff_baseline(runs: list[LakeRun]) -> LakeResult:
-    """Lake's modified Hausdorff baseline, computed by our code on the runs (about 5 s on 2 cores; no model)."""
+def hausdorff_baseline(runs: list[LakeRun], runs_version: str = "") -> LakeResult:
+    """Lake's modified Hausdorff baseline, computed by our code on the runs (about 5 s on 2 cores; no model). With
+    ``runs_version`` (the runs file's fingerprint) its answers are kept in the array cache and read next time."""
     from lab.evaluation.hausdorff import evaluate_hausdorff
 
-    return evaluate_hausdorff(runs)
+    if not runs_version:
+        return evaluate_hausdorff(runs)
+    predictions = stored_array([array_cache_dir() / "lake-hausdorff.npz"], f"format=1;runs={runs_version}",
+                               lambda: evaluate_hausdorff(runs).predictions,
+                               lambda found: found.dtype.kind == "i" and found.shape == (len(runs), N_WAY))
+    return LakeResult.of(predictions, runs)
 
 
-def lake_evaluation(model: SiameseModel, model_name: str, runs: list[LakeRun],
-                    baseline: LakeResult | None = None) -> LakeEvaluation:
+def lake_evaluation(model: SiameseModel | LazyModel, model_name: str, runs: list[LakeRun],
+                    baseline: LakeResult | None = None, stored: tuple[Path, str] | None = None) -> LakeEvaluation:
     """The model on Lake's 20 runs (20-way, within alphabet), beside ``baseline`` (:func:`hausdorff_baseline`),
-    which does not depend on the model and so is computed once by whoever shows several models."""
-    return LakeEvaluation(model_name, evaluate_lake(model.embed, model.head(), runs), baseline)
+    which does not depend on the model and so is computed once by whoever shows several models. ``stored``: the
+    model's file and the runs file's fingerprint, to keep the runs' codes beside the model (lab.siamese.code_store)."""
+    def embed(ink: np.ndarray) -> np.ndarray:
+        if stored is None:
+            return model.embed(ink)
+        model_path, runs_version = stored
+        return stored_codes(model_path, "lake-embedding", runs_version, lambda: model.embed(ink), rows=(len(ink),))
+
+    return LakeEvaluation(model_name, evaluate_lake(embed, model.head(), runs), baseline)

@@ -15,7 +15,7 @@ from lab.evaluation.roc import (
 from lab.evaluation.verification import accuracy_at, evaluation_pair_scores
 from lab.export import csv_text
 from lab.limits import PAIRS
-from lab.siamese.model import SiameseModel
+from lab.siamese.model import LazyModel, SiameseModel
 from lab.workflows.evaluation import Evaluation
 
 COURSE_THRESHOLD = 0.5  # the threshold of the course's notebook
@@ -132,12 +132,19 @@ class DrawingComparison:
                 "threshold": self.threshold, "same": self.same}
 
 
-def compare_drawings(model: SiameseModel, left: np.ndarray, right: np.ndarray, threshold: float) -> DrawingComparison:
-    """Embed two (105, 105) ink drawings and compare them as the model does."""
-    codes = model.embed(np.stack([left, right]))
-    similarity = float(model.similarity(codes[:1], codes[1:])[0])
+def compare_codes(model: SiameseModel | LazyModel, left: np.ndarray, right: np.ndarray,
+                  threshold: float) -> DrawingComparison:
+    """Compare two drawings' (d,) codes as the model does."""
+    similarity = float(model.similarity(left[None], right[None])[0])
     head = model.head()
     if head is None:  # the codes have length 1, so similarity = 1 - distance / 2
         return DrawingComparison(similarity, None, 2 * (1 - similarity), threshold)
     kernel, bias = head
-    return DrawingComparison(similarity, float(np.abs(codes[0] - codes[1]) @ kernel + bias), None, threshold)
+    return DrawingComparison(similarity, float(np.abs(left - right) @ kernel + bias), None, threshold)
+
+
+def compare_drawings(model: SiameseModel | LazyModel, left: np.ndarray, right: np.ndarray,
+                     threshold: float) -> DrawingComparison:
+    """Embed two (105, 105) ink drawings and compare them as the model does."""
+    codes = model.embed(np.stack([left, right]))
+    return compare_codes(model, codes[0], codes[1], threshold)

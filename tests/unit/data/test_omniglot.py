@@ -233,3 +233,15 @@ def test_miniature_layout_check_and_a_missing_character_or_drawing(miniature_omn
 def test_the_official_counts_refuse_the_miniature_set(miniature_files: Path) -> None:
     with pytest.raises(ArchiveError, match="the official evaluation set has 20 and 659"):
         decode_set(miniature_files / "images_evaluation.zip", "evaluation")
+
+
+def test_a_loaded_set_carries_its_source_fingerprint(miniature_omniglot: Path) -> None:
+    """What results computed from the drawings are stored under (lab.siamese.code_store): the same with or without
+    the array cache, another one when the zip changes."""
+    from lab.data.omniglot import find_source, source_fingerprint
+
+    fresh = load_set("evaluation", miniature_omniglot)
+    cached = load_set("evaluation", miniature_omniglot)
+    uncached = load_set("evaluation", miniature_omniglot, use_cache=False)
+    expected = source_fingerprint(find_source("evaluation", miniature_omniglot))
+    assert fresh.fingerprint == cached.fingerprint == uncached.fingerprint == expected != ""

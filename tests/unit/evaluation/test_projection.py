@@ -17,3 +17,19 @@ def test_projections_are_seeded_and_two_dimensional() -> None:
         np.testing.assert_allclose(xy, project_2d(codes, method, seed=3))
     with pytest.raises(ValueError, match="unknown projection"):
         project_2d(codes, "UMAP")
+
+
+def test_tsne_runs_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its OpenMP threads spin while they wait for each other: 20 times the CPU on a shared machine."""
+    from sklearn.manifold import TSNE
+    from threadpoolctl import threadpool_info
+
+    seen, original = [], TSNE.fit_transform
+
+    def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TSNE, "fit_transform", spy)
+    project_2d(perfect_codes(5, 12).reshape(100, 12), "t-SNE")
+    assert seen and set(seen) == {1}

@@ -13,7 +13,7 @@ from lab.workflows.embedding_map import embedding_map
 from lab.workflows.evaluation import Evaluation, load_evaluation, set_codes
 from lab.workflows.nearest import nearest_neighbour
 from lab.workflows.nway import hausdorff_baseline, lake_evaluation, nway_accuracy
-from lab.workflows.pairs import pair_roc
+from lab.workflows.pairs import compare_codes, compare_drawings, pair_roc
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +78,11 @@ def test_results_export_as_csv(mini: Evaluation, miniature_omniglot: Path) -> No
     assert (table["model_errors"] == ((1 - table["model_accuracy"]) * 20).round().astype(int)).all()
     assert list(read_csv(lake_evaluation(mini.model, "default", runs).as_csv()).columns) == [
         "run", "model_accuracy", "model_errors"]  # without the baseline
+
+
+def test_comparing_stored_codes_equals_comparing_the_drawings(mini: Evaluation) -> None:
+    images = mini.data.images
+    for left, right in (((0, 0), (0, 1)), ((0, 0), (5, 1))):
+        drawn = compare_drawings(mini.model, images[left], images[right], mini.threshold)
+        stored = compare_codes(mini.model, mini.codes[left], mini.codes[right], mini.threshold)
+        assert stored.similarity == pytest.approx(drawn.similarity, abs=1e-5) and stored.same == drawn.same
