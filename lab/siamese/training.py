@@ -23,8 +23,7 @@ from lab.siamese.batches import training_arrays, triplet_batch
 from lab.siamese.losses import DEFAULT_MARGINS, LOSSES
 from lab.siamese.model import SiameseModel, build_pair_model
 from lab.siamese.towers import ARCHITECTURES, SPECS, build_tower
-from lab.siamese.validation import (ValidationSet, calibrate_threshold, choose_test_time_shift, split_alphabets,
-                                   validation_set)
+from lab.siamese.validation import ValidationSet, finish_validation, split_alphabets, validation_set
 
 DEFAULT_LEARNING_RATES = {"koch": 6e-5, "compact": 1e-3}
 
@@ -111,8 +110,7 @@ class TrainResult:
             "validation_alphabets": self.validation_alphabets,
             "threshold": self.threshold,
             "val_pair_accuracy": self.val_pair_accuracy,
-            "test_time_shift": self.model.test_time_shift,
-            "test_time_shift_validation": {str(k): v for k, v in self.shift_validation.items()},
+            "test_time_shift": self.model.test_time_shift, "test_time_shift_validation": self.shift_validation,
             "history": self.history,
         }
 
@@ -295,10 +293,8 @@ def _finish(book: _Bookkeeping, validation: ValidationSet | None, seed: int) -> 
     elif validation is None:
         result.best_step = result.steps_done
     if validation is not None:
-        model.test_time_shift, result.shift_validation = choose_test_time_shift(model, validation, seed,
-                                                                                result.config.val_way)
-        calibrated = calibrate_threshold(model, validation.inputs, validation.alphabet, seed)
-        result.threshold, result.val_pair_accuracy = calibrated
+        result.shift_validation, result.threshold, result.val_pair_accuracy = finish_validation(
+            model, validation, seed, result.config.val_way)
     result.seconds = time.perf_counter() - book.started
     result.training_seconds = result.seconds - book.paused
     return result

@@ -92,3 +92,12 @@ def choose_test_time_shift(model: SiameseModel, validation: ValidationSet, seed:
                                      task_set, None) for shift in TEST_TIME_SHIFTS}
     best = max(TEST_TIME_SHIFTS, key=lambda shift: (accuracy[shift], -shift))
     return best, accuracy
+
+
+def finish_validation(model: SiameseModel, validation: ValidationSet, seed: int,
+                      way: int = 20) -> tuple[dict[int, float], float, float]:
+    """At the end of training: the test-time shift chosen (and set on ``model``), then the threshold calibrated
+    with it: (validation accuracy per shift, threshold, validation pair accuracy at it)."""
+    model.test_time_shift, accuracy = choose_test_time_shift(model, validation, seed, way)
+    threshold, pair_accuracy = calibrate_threshold(model, validation.inputs, validation.alphabet, seed)
+    return accuracy, threshold, pair_accuracy

@@ -28,7 +28,7 @@ def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
 
     model, info = load_model("default")
     result = evaluate_lake(model.embed, model.head(), load_runs(omniglot_dir / "all_runs.zip"))
-    assert result.accuracy >= 0.92
+    assert result.accuracy >= 0.96  # issue 15: the shipped model alone beats 96% on Lake's runs
     assert result.accuracy == pytest.approx(info.metadata["metrics"]["lake_accuracy"], abs=0.0051)
     assert np.all(result.run_accuracy >= 0.75)
 
@@ -39,6 +39,6 @@ def test_default_model_reaches_its_pair_accuracy(evaluation) -> None:
 
     model, info = load_model("default")
     figures = pair_roc(Evaluation(model, info, evaluation, set_codes(model, evaluation))).as_dict()
-    assert figures["pair_accuracy_at_0.5"] >= 0.97  # the seed's protocol: 10,000 pairs, seed 0, threshold 0.5
+    assert figures["pair_accuracy_at_0.5"] >= 0.965  # the seed's protocol: 10,000 pairs, seed 0, threshold 0.5
     for key in ("pair_accuracy", "pair_accuracy_at_0.5"):
         assert figures[key] == pytest.approx(info.metadata["metrics"][key], abs=0.002)
