@@ -11,7 +11,8 @@ from lab.evaluation.roc_band import RocBand
 from lab.faces.experiment import ExperimentResult
 
 MARGIN = {"l": 10, "r": 10, "t": 70, "b": 40}
-TARGET_COLOUR, EER_COLOUR, POINT_COLOUR = "#9467bd", "#d62728", "#2ca02c"
+# The bars are red (different people) and blue (same person): the EER gets orange, not a third red.
+TARGET_COLOUR, EER_COLOUR, POINT_COLOUR = "#9467bd", "#ff7f0e", "#2ca02c"
 
 
 def _rates(point: OperatingPoint) -> tuple[float, float]:
@@ -29,37 +30,43 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
     x = 100 * band.false_positive_rate[shown]
     lowest = float(x[0])
 
-    def marker(rates: tuple[float, float], name: str, colour: str, symbol: str) -> go.Scatter:
-        # A rate of 0 cannot sit on a log axis: it is drawn on the left edge (its label gives the true value).
+    def marker(rates: tuple[float, float], name: str, detail: str, colour: str, symbol: str) -> go.Scatter:
+        # A rate of 0 cannot sit on a log axis: it is drawn on the left edge (its hover text gives the true value).
+        # Short legend names keep the legend inside an empty corner even beside the sidebar; the hover has the rest.
         return go.Scatter(x=[max(rates[0], lowest)], y=[rates[1]], mode="markers", name=name, cliponaxis=False,
                           marker={"size": 13, "symbol": symbol, "color": colour, "line": {"width": 1, "color": "black"}},
-                          hovertemplate=f"{name}<extra></extra>")
+                          hovertemplate=f"{name}<br>{detail}<extra></extra>")
 
     low, high = band.at(target)
     eer_rate, eer_threshold = eer
     figure = go.Figure([
         go.Scatter(x=x, y=100 * band.high[shown], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
         go.Scatter(x=x, y=100 * band.low[shown], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(31, 119, 180, 0.25)", hoverinfo="skip",
-                   name=f"95% band: {band.replicates:,} redraws of the {band.groups} people"),
+                   fillcolor="rgba(31, 119, 180, 0.25)", name="95% band (bootstrap over people)",
+                   hovertemplate=f"95% band: {band.replicates:,} redraws of the {band.groups} people<extra></extra>"),
         go.Scatter(x=x, y=100 * true_positive_rate[shown], mode="lines", line={"color": "#1f77b4", "width": 2},
-                   name=f"ROC (AUC {auc:.4f}, 95% interval {band.auc_interval[0]:.4f} to {band.auc_interval[1]:.4f})",
+                   name=f"ROC: AUC {auc:.4f}",
                    hovertemplate="%{x:.3g}% false matches<br>%{y:.1f}% same-person pairs accepted<extra></extra>"),
-        go.Scatter(x=x, y=x, mode="lines", line={"dash": "dot", "color": "grey"}, name="guessing", hoverinfo="skip"),
-        marker((100 * eer_rate, 100 * (1 - eer_rate)), f"EER {eer_rate:.1%} at distance {eer_threshold:.3f}",
-               EER_COLOUR, "diamond"),
-        marker(_rates(at_target), f"≤ {target:.1%} false matches: distance {at_target.threshold:.3f}, "
-               f"{1 - at_target.false_reject_rate:.1%} accepted (95%: {low:.1%} to {high:.1%})", TARGET_COLOUR, "square"),
-        marker(_rates(point), f"your threshold {point.threshold:.3f}: {point.false_accept_rate:.2%} false matches, "
-               f"{1 - point.false_reject_rate:.1%} accepted", POINT_COLOUR, "circle"),
+        marker((100 * eer_rate, 100 * (1 - eer_rate)), f"EER {eer_rate:.1%}: distance {eer_threshold:.3f}",
+               f"{eer_rate:.1%} false matches, {1 - eer_rate:.1%} accepted", EER_COLOUR, "diamond"),
+        marker(_rates(at_target), f"≤ {target:.1%} false matches: distance {at_target.threshold:.3f}",
+               f"{at_target.false_accept_rate:.2%} false matches, {1 - at_target.false_reject_rate:.1%} accepted "
+               f"(95% interval {low:.1%} to {high:.1%})", TARGET_COLOUR, "square"),
+        marker(_rates(point), f"your threshold: distance {point.threshold:.3f}",
+               f"{point.false_accept_rate:.2%} false matches, {1 - point.false_reject_rate:.1%} accepted",
+               POINT_COLOUR, "circle"),
     ])
-    floor = float(np.floor(min(band.low[shown].min(), true_positive_rate[shown].min()) * 10) * 10)
+    # A whole 10% below the lowest point (at most 70%), so that the legend in the bottom right corner stays clear of it.
+    lowest_rate = min(band.low[shown].min(), true_positive_rate[shown].min())
+    floor = max(0.0, min(80.0, float(np.floor(lowest_rate * 10) * 10)) - 10)
     figure.update_layout(
         title={"text": f"{title}<br><sup>{pairs[0]:,} same-person pairs, {pairs[1]:,} different-person pairs</sup>"},
-        xaxis={"type": "log", "range": [np.log10(lowest), 2.0], "title": "false match rate: different-person pairs "
-               "called the same (%, logarithmic)"},
+        xaxis={"type": "log", "range": [np.log10(lowest), 2.0], "title": "false matches: different-person pairs "
+               "accepted (%, log scale)"},
         yaxis={"range": [floor, 100.5], "title": "same-person pairs accepted (%)"},
-        height=470, margin=MARGIN, legend={"orientation": "h", "y": -0.22, "x": 0, "font": {"size": 11}},
+        # Inside the plot, bottom right: on a logarithmic axis the curve runs along the top, that corner stays empty.
+        height=430, margin=MARGIN, legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom",
+                                           "bgcolor": "rgba(255, 255, 255, 0.85)", "font": {"size": 11}},
     )
     return figure
 
@@ -85,10 +92,14 @@ def distance_histograms(same_counts: np.ndarray, different_counts: np.ndarray, e
         figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {value:.3f}",
                                     line={"color": colour, "dash": dash, "width": 3}))
     figure.update_layout(
-        barmode="overlay", title={"text": title}, height=470, margin=MARGIN,
-        xaxis_title=f"{metric} distance between the two faces (0 = identical; no unit)",
-        yaxis_title="share of the pairs of each kind (%)",
-        legend={"orientation": "h", "y": -0.22, "x": 0, "font": {"size": 11}},
+        barmode="overlay", title={"text": title}, height=430, margin=MARGIN,
+        xaxis_title=f"{metric} distance between two faces (no unit)",
+        yaxis={"title": "share of the pairs of each kind (%)",
+               "range": [0, 1.6 * 100 * max(np.max(same_counts) / max(np.sum(same_counts), 1),
+                                            np.max(different_counts) / max(np.sum(different_counts), 1))]},
+        # Top right, inside, above the bars: the y axis leaves the top third of the plot to it.
+        legend={"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "bgcolor": "rgba(255, 255, 255, 0.85)",
+                "font": {"size": 11}},
     )
     return figure
 
@@ -102,8 +113,9 @@ def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) 
         errors = np.array([100 * getattr(f, field) for f in folds])
         low, high = (100 * np.array([f.interval(getattr(f, field)) for f in folds])).T
         figure.add_trace(go.Bar(
+            # "auto": inside a tall bar (clear of its error bar's cap), above a short one.
             x=labels, y=errors, name=name, marker_color=colour, text=[f"{e:.1f}%" for e in errors],
-            textposition="outside", error_y={"type": "data", "symmetric": False, "array": high - errors,
+            textposition="auto", error_y={"type": "data", "symmetric": False, "array": high - errors,
                                              "arrayminus": errors - low, "color": "black"},
             hovertemplate=f"{name}" + "<br>%{x}<br>%{y:.1f}% wrong<extra></extra>"))
     chance = result.chance_error

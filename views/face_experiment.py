@@ -41,23 +41,22 @@ def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: 
 
 def result_view(result: ExperimentResult, folder: Path, model: str) -> None:
     methods = ("(a) small CNN from scratch", f"(b) {model} + nearest neighbour")
-    chart, table = st.columns([3, 2])
+    chart, numbers = st.columns([3, 1])
     chart.plotly_chart(fold_errors(
         result, methods, title=f"Test error per fold on {folder.name} ({result.people} people), 2-fold cross-validation",
     ), width="stretch")
-    with table:
-        st.dataframe(pd.DataFrame([{
-            "fold": f.fold, "training photos": f.train_photos, "test photos": f.test_photos,
-            "(a) CNN error": f"{f.cnn_error:.1%}", "(b) embedding error": f"{f.embedding_error:.1%}",
-        } for f in result.folds]), hide_index=True)
-        st.download_button("Download the folds (CSV)", result.folds_csv(), mime="text/csv", key="experiment_csv",
-                           file_name=f"experiment-folds-{model}-{folder.name}.csv")
-        numbers = st.columns(3)
-        numbers[0].metric("(a) mean error of the CNN", f"{result.cnn_error:.1%}")
-        numbers[1].metric(f"(b) mean error of {model} + 1-NN", f"{result.embedding_error:.1%}")
-        numbers[2].metric(f"error of guessing (1 - 1/{result.people})", f"{result.chance_error:.1%}")
+    numbers.metric("(a) mean error of the CNN", f"{result.cnn_error:.1%}")
+    numbers.metric(f"(b) mean error of {model} + 1-NN", f"{result.embedding_error:.1%}")
+    numbers.metric(f"error of guessing (1 - 1/{result.people})", f"{result.chance_error:.1%}")
     st.caption("Error bars: 95% Wilson intervals of each fold's error, from its number of test photos.")
     st.success(result.conclusion())
+    st.dataframe(pd.DataFrame([{
+        "fold": f.fold, "training photos": f.train_photos, "test photos": f.test_photos,
+        "(a) CNN error": f"{f.cnn_error:.1%}", "(b) embedding error": f"{f.embedding_error:.1%}",
+        "error of guessing": f"{result.chance_error:.1%}",
+    } for f in result.folds]), hide_index=True)
+    st.download_button("Download the folds (CSV)", result.folds_csv(), mime="text/csv", key="experiment_csv",
+                       file_name=f"experiment-folds-{model}-{folder.name}.csv")
 
 
 def main() -> None:

@@ -47,23 +47,28 @@ def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
     return folder.resolve(), model, detector, metric
 
 
-def numbers_view(analysis: ThresholdAnalysis, metric: str, point: OperatingPoint) -> None:
+def numbers_view(analysis: ThresholdAnalysis, metric: str) -> None:
     report, target = analysis.report(metric), analysis.target_far
-    numbers = st.columns(5)
+    numbers = st.columns(3)
     numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
     numbers[1].metric("EER (equal error rate)", f"{report.eer:.1%}", help=f"at distance {report.eer_threshold:.4f}")
     numbers[2].metric(f"threshold for ≤ {target:.1%} false matches", f"{report.threshold_at_target:.4f}",
                       help=f"a {metric} distance: pairs at most this far apart are called the same person")
-    numbers[3].metric("false matches at your threshold", f"{point.false_accept_rate:.2%}",
-                      help="different-person pairs called the same person")
-    numbers[4].metric("same person accepted at your threshold", f"{1 - point.false_reject_rate:.1%}",
-                      help=f"same-person pairs called the same person (accuracy over all pairs {point.accuracy:.1%}, "
-                      "which the many different-person pairs dominate)")
-    (auc_low, auc_high), (eer_low, eer_high) = report.band.auc_interval, report.band.eer_interval
-    low, high = report.band.at(target)
-    st.caption(f"95% intervals (bootstrap over the {report.band.groups} people): AUC {auc_low:.4f} to {auc_high:.4f}; "
-               f"EER {eer_low:.1%} to {eer_high:.1%}; same-person pairs accepted at ≤ {target:.1%} false matches "
-               f"{1 - report.at_target.false_reject_rate:.1%} ({low:.1%} to {high:.1%}).")
+
+
+def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -> tuple[float, OperatingPoint]:
+    """The user's threshold, with what it does to these pairs beside it."""
+    slider, false_matches, accepted = st.columns([3, 1, 1])
+    with slider:
+        threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
+                                        prefix="Your threshold")
+    point = distance_point(found, same, threshold)
+    false_matches.metric("false matches there", f"{point.false_accept_rate:.2%}",
+                         help="different-person pairs called the same person, at your threshold")
+    accepted.metric("same person accepted", f"{1 - point.false_reject_rate:.1%}",
+                    help=f"same-person pairs called the same person, at your threshold (accuracy over all pairs "
+                    f"{point.accuracy:.1%}, which the many different-person pairs dominate)")
+    return threshold, point
 
 
 def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, point: OperatingPoint, folder: Path,
@@ -80,9 +85,15 @@ def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, poi
     different_counts, _ = score_histogram(found[~same], bins=60, low=0.0, high=edges_high)
     figures[1].plotly_chart(distance_histograms(
         same_counts, different_counts, edges, metric, threshold, report.eer_threshold, report.threshold_at_target,
-        analysis.target_far, title=f"{metric} distances of every pair (left of a line: called the same person)",
+        analysis.target_far, title=f"{metric} distances of every pair<br><sup>left of a line: called the same person"
+        "</sup>",
     ), width="stretch")
+    (auc_low, auc_high), (eer_low, eer_high) = report.band.auc_interval, report.band.eer_interval
+    low, high = report.band.at(analysis.target_far)
     st.caption(
+        f"95% intervals (bootstrap over the {report.band.groups} people): AUC {auc_low:.4f} to {auc_high:.4f}; "
+        f"EER {eer_low:.1%} to {eer_high:.1%}; same-person pairs accepted at ≤ {analysis.target_far:.1%} false "
+        f"matches {1 - report.at_target.false_reject_rate:.1%} ({low:.1%} to {high:.1%}). "
         f"The shaded band: {report.band.replicates:,} times, {report.band.groups} people were drawn at random from the "
         "folder's people (with replacement) and the ROC computed again on their pairs; the band holds the middle 95% "
         "of those curves. People are drawn, not pairs: a photo is in hundreds of pairs and a person in thousands, so "
@@ -136,10 +147,8 @@ def main() -> None:
     st.caption(f"{len(faces.people):,} faces of {len(set(faces.people))} people: {same_pairs:,} same-person pairs and "
                f"{different_pairs:,} different-person pairs ({model} + {detector}).")
     skipped_view(faces)
-    threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
-                                    prefix="Your threshold")
-    point = distance_point(found, same, threshold)
-    numbers_view(analysis, metric, point)
+    numbers_view(analysis, metric)
+    threshold, point = threshold_ui(model, metric, found, same)
     figures_view(analysis, metric, threshold, point, folder, found, same)
     lfw_credit_ui(folder)
     st.subheader(f"All metrics for {model}")

@@ -269,8 +269,10 @@ def _roc(args: argparse.Namespace) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from lab.faces.experiment import make_deterministic
     from lab.workflows.faces import face_experiment
 
+    make_deterministic()  # the same figures as the page's for the same seed
     model, detector = args.model, args.detector
     result = face_experiment(args.folder, model, detector, args.metric, args.epochs, args.seed, progress=StepProgress())
     if args.json:

@@ -20,7 +20,8 @@ from lab.faces.calibration import (LabelledFaces, ThresholdReport, distance_poin
 from lab.faces.database import FaceDatabase, Identification, enrol
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
-from lab.faces.experiment import DEFAULT_EPOCHS, ExperimentProgress, ExperimentResult, run_experiment
+from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, ExperimentResult, make_deterministic,
+                                  run_experiment)
 from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
 from lab.export import records_csv
@@ -187,6 +188,7 @@ def _experiment_child(messages: multiprocessing.Queue, *arguments: object) -> No
         messages.put(("progress", stage, done, total))
 
     try:
+        make_deterministic()  # this process runs nothing else
         messages.put(("done", run_experiment(*arguments, progress=report)))
     except Exception as exc:  # sent to the parent, which raises it: LabError and ValueError become a page's message
         try:

@@ -25,16 +25,17 @@ def test_face_roc_with_band_markers_and_pair_counts() -> None:
     figure = roc_of(grid, at_target, mine)
     title, x, y = assert_titled(figure)
     assert "100 same-person pairs, 10,000 different-person pairs" in title
-    assert "logarithmic" in x and "(%" in x and "(%)" in y and figure.layout.xaxis.type == "log"
-    assert trace_types(figure) == ["scatter"] * 7
+    assert "log scale" in x and "(%" in x and "(%)" in y and figure.layout.xaxis.type == "log"
+    assert trace_types(figure) == ["scatter"] * 6
     names = [t.name for t in figure.data]
-    assert names[1] == "95% band: 1,000 redraws of the 40 people" and figure.data[1].fill == "tonexty"
-    assert names[2].startswith("ROC (AUC 0.9700, 95% interval 0.9500 to 0.9900)") and names[3] == "guessing"
-    assert names[4] == "EER 4.0% at distance 0.600"
-    assert names[5].startswith("≤ 1.0% false matches: distance 0.500, 90.0% accepted (95%: ")
-    assert names[6] == "your threshold 0.400: 0.00% false matches, 80.0% accepted"
-    assert figure.data[6].x[0] == pytest.approx(1e-2)  # 0% sits on the axis's left edge, 0.01%
-    assert figure.data[5].x[0] == pytest.approx(1.0) and figure.data[5].y[0] == pytest.approx(90.0)
+    assert names[1] == "95% band (bootstrap over people)" and figure.data[1].fill == "tonexty"
+    assert "1,000 redraws of the 40 people" in figure.data[1].hovertemplate
+    assert names[2:] == ["ROC: AUC 0.9700", "EER 4.0%: distance 0.600", "≤ 1.0% false matches: distance 0.500",
+                         "your threshold: distance 0.400"]
+    assert "1.00% false matches, 90.0% accepted (95% interval " in figure.data[4].hovertemplate
+    assert "0.00% false matches, 80.0% accepted" in figure.data[5].hovertemplate
+    assert figure.data[5].x[0] == pytest.approx(1e-2)  # 0% sits on the axis's left edge, 0.01%
+    assert figure.data[4].x[0] == pytest.approx(1.0) and figure.data[4].y[0] == pytest.approx(90.0)
     assert 0 not in figure.data[2].x  # a log axis cannot show 0
 
 
@@ -48,13 +49,14 @@ def test_distance_histograms_in_shares_with_three_threshold_lines() -> None:
     figure = face_plots.distance_histograms(np.array([1, 3, 0, 0]), np.array([0, 100, 300, 100]), edges, "cosine",
                                             0.3, 0.45, 0.4, 0.01, title="cosine distances")
     title, x, y = assert_titled(figure)
-    assert "cosine distance" in x and "no unit" in x and "(%)" in y
+    assert x == "cosine distance between two faces (no unit)" and "(%)" in y
     assert trace_types(figure) == ["bar", "bar", "scatter", "scatter", "scatter"]
     assert [t.name for t in figure.data[:2]] == ["different people (500 pairs)", "same person (4 pairs)"]
     np.testing.assert_allclose(figure.data[0].y, [0, 20, 60, 20])  # each kind in % of its own pairs
     np.testing.assert_allclose(figure.data[1].y, [25, 75, 0, 0])
     assert [t.name for t in figure.data[2:]] == ["your threshold: 0.300", "EER: 0.450", "≤ 1.0% false matches: 0.400"]
     assert [shape.x0 for shape in figure.layout.shapes] == [0.3, 0.45, 0.4]
+    assert tuple(figure.layout.yaxis.range) == pytest.approx((0, 1.6 * 75))  # room above the bars for the legend
 
 
 def test_fold_errors_with_intervals_and_the_chance_line() -> None:
