@@ -58,6 +58,9 @@ default_data_dir() {  # the shared data beside the checkout, when the user has n
     if [ -z "${FACES_DIR:-}" ] && [ -d ../shared/data/faces ]; then
         export FACES_DIR="$(cd ../shared/data/faces && pwd -P)"
     fi
+    if [ -z "${FACES_LFW_DIR:-}" ] && [ -d ../shared/data/faces-lfw ]; then
+        export FACES_LFW_DIR="$(cd ../shared/data/faces-lfw && pwd -P)"
+    fi
 }
 
 default_face_weights() {  # DeepFace's offline weights, from the shared folder when it is there (no network)

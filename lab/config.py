@@ -68,5 +68,19 @@ FACES_DIR_ENV = "FACES_DIR"
 
 def faces_dir() -> Path | None:
     """A folder of sample face photos (``$FACES_DIR``; ``./run.sh`` points it at ``../shared/data/faces``), if any."""
-    env = os.environ.get(FACES_DIR_ENV)
+    return _existing_folder(FACES_DIR_ENV)
+
+
+FACES_LFW_DIR_ENV = "FACES_LFW_DIR"
+
+
+def faces_lfw_dir() -> Path | None:
+    """A labelled face set large enough to measure on (``$FACES_LFW_DIR``; ``./run.sh`` points it at
+    ``../shared/data/faces-lfw``: 40 people of Labeled Faces in the Wild), if any. The threshold lab and the experiment
+    start there: on the sample's 9 photos every figure is degenerate (AUC 1, a CNN worse than guessing)."""
+    return _existing_folder(FACES_LFW_DIR_ENV)
+
+
+def _existing_folder(variable: str) -> Path | None:
+    env = os.environ.get(variable)
     return _resolved(Path(env)) if env and Path(env).expanduser().is_dir() else None

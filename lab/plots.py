@@ -231,25 +231,6 @@ def embedding_map(
     return figure
 
 
-def experiment_errors(methods: list[str], fold_errors: list[list[float]], title: str) -> go.Figure:
-    """Mean test error per method (bars) with each fold's error (points), in percent."""
-    figure = go.Figure()
-    figure.add_trace(go.Bar(x=methods, y=[100 * float(np.mean(e)) for e in fold_errors],
-                            name=_("mean of the folds"), marker_color=["#d62728", "#1f77b4"][: len(methods)],
-                            hovertemplate=_("%{x}: mean error %{y:.1f}%") + NO_TRACE_NAME))
-    for fold in range(max(len(e) for e in fold_errors)):
-        name = _("fold {number}").format(number=fold + 1)
-        figure.add_trace(go.Scatter(
-            x=methods, y=[100 * e[fold] for e in fold_errors], mode="markers", name=name,
-            marker={"size": 12, "symbol": "circle-open" if fold else "diamond-open", "color": "black"},
-            hovertemplate=name + ": %{y:.1f}%" + NO_TRACE_NAME,
-        ))
-    figure.update_layout(title=title, xaxis_title=_("method"),
-                         yaxis_title=_("test error (% of test photos misidentified)"),
-                         yaxis={"range": [0, 105]}, height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40})
-    return figure
-
-
 def training_curves(history: list[dict], val_way: int, loss: str, architecture: str, model_name: str) -> go.Figure:
     """Loss and validation accuracy against the step; ``history``: the progress reports of a training, as dicts."""
     from plotly.subplots import make_subplots

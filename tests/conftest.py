@@ -6,11 +6,11 @@ in the official zip layout, and a 20-run ``all_runs.zip``. ``mini_background`` /
 decoded sets.
 
 **Data tier** (marker ``data``): tests that request ``omniglot_dir``, ``background``, ``evaluation``,
-``writable_omniglot``, ``faces_dir`` or ``face_environment`` (and everything under tests/pages and tests/e2e) need
-``../shared``: the full Omniglot set, the face photos and DeepFace's weights. They are marked ``data`` at collection,
+``writable_omniglot``, ``faces_dir``, ``face_environment``, ``lfw_dir`` or ``lfw_sample`` (and everything under tests/pages
+and tests/e2e) need ``../shared``: the full Omniglot set, the face photos (the sample and LFW) and DeepFace's weights. They are marked ``data`` at collection,
 and fail with a clear :class:`pytest.UsageError` when the files are absent.
 
-Where the real files are: ``$OMNIGLOT_DIR``, ``$FACES_DIR`` and ``$DEEPFACE_WEIGHTS_SOURCE`` if set, else
+Where the real files are: ``$OMNIGLOT_DIR``, ``$FACES_DIR``, ``$FACES_LFW_DIR`` and ``$DEEPFACE_WEIGHTS_SOURCE`` if set, else
 ``$ONESHOT_SHARED_DIR/data/...`` if set, else ``../shared/data/...`` beside the repository (as in CI). Tests never
 write there: anything they change is a copy in a temporary folder.
 """
@@ -28,11 +28,13 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ONESHOT_SHARED_DIR") or REPO.parent / "shared")
 SHARED_OMNIGLOT = SHARED / "data" / "omniglot"
 SHARED_FACES = SHARED / "data" / "faces"
+SHARED_LFW = SHARED / "data" / "faces-lfw"
 SHARED_WEIGHTS = SHARED / "data" / "deepface" / "weights"
 
 # Tests that request one of these need ../shared; they get the `data` marker.
 DATA_FIXTURES = frozenset(
-    {"omniglot_dir", "background", "evaluation", "writable_omniglot", "faces_dir", "face_environment", "shared_weights"}
+    {"omniglot_dir", "background", "evaluation", "writable_omniglot", "faces_dir", "face_environment", "shared_weights",
+     "lfw_dir", "lfw_sample"}
 )
 # Folders whose every test needs ../shared (the app's pages and the browser tests show the real data).
 DATA_FOLDERS = (REPO / "tests" / "pages", REPO / "tests" / "e2e")
@@ -64,17 +66,25 @@ def _real_faces_dir() -> Path:
     return Path(os.environ.get("ONESHOT_REAL_FACES_DIR") or SHARED_FACES).resolve()
 
 
+def _real_lfw_dir() -> Path:
+    return Path(os.environ.get("ONESHOT_REAL_FACES_LFW_DIR") or SHARED_LFW).resolve()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Private folders for every test session, needing no data: one array cache (never the user's own cache),
     DeepFace's home (set before anything imports DeepFace, which creates its folders at import time) and the
     face-database folder. ``OMNIGLOT_DIR`` points at the real files when they are there, else at an empty folder,
-    so that no test falls back on the user's own copy."""
-    saved = {name: os.environ.get(name) for name in ("OMNIGLOT_DIR", "FACES_DIR", "ONESHOT_REAL_OMNIGLOT_DIR",
-                                                       "ONESHOT_REAL_FACES_DIR")}
+    so that no test falls back on the user's own copy. ``FACES_LFW_DIR`` is unset: the face pages then start on the
+    small sample, which embeds in seconds; a test that wants LFW (or a few of its photos) sets it."""
+    saved = {name: os.environ.get(name) for name in ("OMNIGLOT_DIR", "FACES_DIR", "FACES_LFW_DIR",
+                                                       "ONESHOT_REAL_OMNIGLOT_DIR", "ONESHOT_REAL_FACES_DIR",
+                                                       "ONESHOT_REAL_FACES_LFW_DIR")}
     # The user's choice (or run.sh's ../shared) is remembered before OMNIGLOT_DIR is pointed elsewhere.
     os.environ["ONESHOT_REAL_OMNIGLOT_DIR"] = os.environ.get("OMNIGLOT_DIR") or str(SHARED_OMNIGLOT)
     os.environ["ONESHOT_REAL_FACES_DIR"] = os.environ.get("FACES_DIR") or str(SHARED_FACES)
+    os.environ["ONESHOT_REAL_FACES_LFW_DIR"] = os.environ.get("FACES_LFW_DIR") or str(SHARED_LFW)
+    os.environ.pop("FACES_LFW_DIR", None)
     cache = tmp_path_factory.mktemp("oneshot-cache")
     os.environ["ONESHOT_CACHE_DIR"] = str(cache)
     os.environ["DEEPFACE_HOME"] = str(tmp_path_factory.mktemp("deepface-home"))
@@ -141,6 +151,32 @@ def shared_weights() -> Path:
 @pytest.fixture(scope="session")
 def faces_dir(face_environment: Path) -> Path:
     return face_environment
+
+
+@pytest.fixture(scope="session")
+def lfw_dir(face_environment: Path) -> Path:
+    """The 40 LFW people of ../shared/data/faces-lfw (1,667 photos; embedding them takes a minute or two), with
+    DeepFace's offline weights installed (data tier). Not set as ``FACES_LFW_DIR``: a test that wants the pages to
+    start there sets it itself."""
+    folder = _real_lfw_dir()
+    if not folder.is_dir() or not any(p.is_dir() for p in folder.iterdir()):
+        raise pytest.UsageError(
+            f"This test is marked `data`: it needs the LFW photos of ../shared/data/faces-lfw (none in {folder}); set "
+            'FACES_LFW_DIR, or run the fast tier only: pytest -m "not data".'
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def lfw_sample(lfw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small labelled folder made of real LFW photos (4 people x 6 photos; read-only by convention: copy before changing): it embeds
+    in seconds, and unlike the sample folder every person has enough photos for both folds (data tier)."""
+    folder = tmp_path_factory.mktemp("lfw-sample")
+    for person in ("Colin_Powell", "Hugo_Chavez", "Serena_Williams", "Tony_Blair"):
+        (folder / person).mkdir()
+        for photo in sorted((lfw_dir / person).iterdir())[:6]:
+            shutil.copy(photo, folder / person / photo.name)
+    return folder
 
 
 @pytest.fixture

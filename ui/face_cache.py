@@ -1,4 +1,5 @@
-"""The face pages' caches: models once per server, photos, detections and embedded faces per photo.
+"""The face pages' caches: models once per server, photos, detections and embedded faces per photo, embedded
+folders and experiment results shared by every session.
 
 Photos are decoded from the bytes the browser sent and stay in memory (``st.cache_data`` keeps recent results
 per server, keyed by those bytes); nothing a user uploads or photographs is written to disk except what they
@@ -13,15 +14,24 @@ Inside a cached function only the bare cached functions are called: a spinner th
 from __future__ import annotations
 
 import gc
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
 
 from lab.errors import LabError
+from lab.faces.calibration import LabelledFaces, cached_folder, embed_folder
 from lab.faces.detection import Detection
-from lab.faces.photos import Photo, read_photo
+from lab.faces.photos import PHOTO_SUFFIXES, Photo, read_photo
 from lab.faces.pipeline import face_vector
 from lab.i18n import _, current_language
+from lab.files import folder_stamp
+
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -88,3 +98,78 @@ def detect_or_explain(data: bytes, name: str, detector: str) -> Detection | None
     except LabError as exc:
         st.error(str(exc))
         return None
+
+
+class ServerResults:
+    """Results shared by every session of the server, by key, the oldest dropped beyond ``size``.
+
+    Unlike ``st.cache_data``, the computation can draw a progress bar (a cached function's elements are replayed on
+    every later hit), and a key is computed once at a time: a class that opens the experiment together starts one
+    CNN training, not thirty; the others wait for its result.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._guard = threading.Lock()
+        self._results: OrderedDict[Hashable, object] = OrderedDict()
+        self._running: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable) -> object | None:
+        with self._guard:
+            return self._results.get(key)
+
+    def busy(self, key: Hashable) -> bool:
+        """Whether another session is computing ``key`` now."""
+        with self._guard:
+            return key in self._running and self._running[key].locked()
+
+    def compute(self, key: Hashable, run: Callable[[], T]) -> T:
+        """The stored result, else ``run()``'s, stored; an exception is raised and nothing stored."""
+        with self._guard:
+            lock = self._running.setdefault(key, threading.Lock())
+        with lock:
+            found = self.get(key)
+            if found is not None:
+                return found  # type: ignore[return-value]
+            result = run()
+            with self._guard:
+                self._results[key] = result
+                while len(self._results) > self._size:
+                    self._results.popitem(last=False)
+                self._running.pop(key, None)
+        return result
+
+
+@st.cache_resource(show_spinner=False)
+def server_results(kind: str) -> ServerResults:
+    """One store per kind of result ("folders", "experiments") for the whole server."""
+    return ServerResults()
+
+
+def embedded_folder_ui(folder: Path, model: str, detector: str) -> LabelledFaces:
+    """A labelled folder's embedded faces: from this server's memory, else the disk cache (no model loaded), else
+    detected and embedded now under a progress bar (about a minute for 1,667 photos), then cached on disk."""
+    key = (str(folder), folder_stamp(folder, PHOTO_SUFFIXES), model, detector)
+    results = server_results("folders")
+    found = results.get(key)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    if results.busy(key):
+        st.info("Another visitor is embedding this folder right now: the figures appear when it is done.")
+    bar = st.progress(0.0, text=f"Looking for the embedded photos of {folder.name} in the cache...")
+
+    def update(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=f"Detecting and embedding the photos of {folder.name}: {done:,} of "
+                     f"{total:,} (once per folder, model and detector; kept on disk for the next visit)")
+
+    def embed() -> LabelledFaces:
+        stored = cached_folder(folder, model, detector)
+        if stored is not None:
+            return stored
+        cached_face_model(model)
+        return embed_folder(folder, model, detector, update)
+
+    try:
+        return results.compute(key, embed)
+    finally:
+        bar.empty()

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from lab.config import faces_dir
+from lab.config import faces_dir, faces_lfw_dir
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
-from lab.faces.photos import PHOTO_SUFFIXES, Photo
+from lab.faces.photos import LFW_CREDIT, PHOTO_SUFFIXES, Photo
 from lab.i18n import N_, _, current_language, translations
 from lab.images import IMAGE_TYPES
 from lab.limits import FACE_THRESHOLDS, Bounds
@@ -174,11 +174,31 @@ def settings_ui(key: str = "") -> tuple[str, str, str]:
     return model, detector, metric
 
 
-def labelled_folder_ui(key: str, label: str) -> Path:
-    """A folder with one sub-folder of photos per person; the samples' ``train/`` by default."""
+def default_labelled_folder() -> Path | None:
+    """LFW's 40 people (``$FACES_LFW_DIR``) when present: enough pairs and photos per person for meaningful figures;
+    else the samples' ``train/`` (9 photos, for a quick look); else None."""
+    lfw = faces_lfw_dir()
+    if lfw is not None:
+        return lfw
     root = faces_dir()
-    default = root / "train" if root is not None and (root / "train").is_dir() else ""
-    return Path(st.text_input(_(label), value=str(default), key=key))
+    return root / "train" if root is not None and (root / "train").is_dir() else None
+
+
+def labelled_folder_ui(key: str, label: str) -> Path:
+    """A folder with one sub-folder of photos per person; :func:`default_labelled_folder` to start with."""
+    default = default_labelled_folder()
+    sample = faces_dir()
+    hint = (" " + _("The small sample: `{folder}`.").format(folder=sample / "train")
+            if sample is not None and default != sample / "train" else "")
+    return Path(st.text_input(_(label), value=str(default or ""), key=key,
+                              help=_("A folder on the server with one sub-folder of photos per person.") + hint))
+
+
+def lfw_credit_ui(folder: Path) -> None:
+    """LFW's credit under a figure made from its photos, as its authors ask (../shared/data/faces-lfw/SOURCES.md)."""
+    lfw = faces_lfw_dir()
+    if lfw is not None and (folder == lfw or lfw in folder.parents):
+        st.caption(_(LFW_CREDIT))
 
 
 def face_picker_ui(detection: Detection, key: str, label: str, bind: bool = True) -> int | None:

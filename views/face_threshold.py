@@ -9,26 +9,33 @@ import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.evaluation.roc import score_histogram
-from lab.faces.calibration import LabelledFaces, distance_point, embed_folder, pair_distances
+from lab.evaluation.roc import OperatingPoint, score_histogram
+from lab.face_plots import distance_histograms, face_roc
+from lab.faces.calibration import LabelledFaces, distance_point, pair_distances
 from lab.faces.embedding import slider_range
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp
-from lab.plots import roc_figure, score_histograms
 from lab.workflows.faces import ThresholdAnalysis, threshold_analysis
-from ui.face_cache import cached_face_model
-from ui.face_widgets import labelled_folder_ui, settings_ui, threshold_slider_ui
+from ui.face_cache import embedded_folder_ui
+from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui, threshold_slider_ui
+
+TARGETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1]
 
 
-@st.cache_data(show_spinner="Detecting and embedding every photo (once per folder, model and detector)...",
-               max_entries=8)
-def cached_folder(folder: str, stamp: tuple, model: str, detector: str) -> LabelledFaces:
-    return embed_folder(Path(folder), model, detector)
+# cache_resource, not cache_data: the analysis and the distances of 1.4 million pairs are read, never changed, and
+# copying them out of a cache on every slider move would cost more than the figures.
+@st.cache_resource(show_spinner="Scoring every pair with each metric: ROC, bootstrap band, EER (10-20 s for LFW)...",
+                   max_entries=8)
+def cached_analysis(folder: str, stamp: tuple, model: str, detector: str, target: float,
+                    _faces: LabelledFaces) -> ThresholdAnalysis:
+    return threshold_analysis(_faces, target)
 
 
-@st.cache_data(show_spinner="Scoring every pair with each metric...", max_entries=16)
-def cached_analysis(folder: str, stamp: tuple, model: str, detector: str, target: float) -> ThresholdAnalysis:
-    return threshold_analysis(cached_folder(folder, stamp, model, detector), target)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_pairs(folder: str, stamp: tuple, model: str, detector: str, metric: str,
+                 _faces: LabelledFaces) -> tuple[np.ndarray, np.ndarray]:
+    found, same, _ = pair_distances(_faces, metric)
+    return found, same
 
 
 def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
@@ -37,34 +44,80 @@ def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
     if not str(folder).strip() or str(folder) == ".":
         st.info("Enter a folder with one sub-folder of photos per person.")
         return None
-    return folder, model, detector, metric
+    return folder.resolve(), model, detector, metric
 
 
-def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, folder: Path,
-                 found: np.ndarray, same: np.ndarray) -> None:
-    report, faces = analysis.report(metric), analysis.faces
-    point = distance_point(found, same, threshold)
-    numbers = st.columns(4)
+def numbers_view(analysis: ThresholdAnalysis, metric: str) -> None:
+    report, target = analysis.report(metric), analysis.target_far
+    numbers = st.columns(3)
     numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
     numbers[1].metric("EER (equal error rate)", f"{report.eer:.1%}", help=f"at distance {report.eer_threshold:.4f}")
-    numbers[2].metric(f"threshold for ≤ {analysis.target_far:.1%} false matches", f"{report.threshold_at_target:.4f}")
-    numbers[3].metric("accuracy at your threshold", f"{point.accuracy:.1%}",
-                      help=f"false match rate {point.false_accept_rate:.1%}, false non-match rate {point.false_reject_rate:.1%}")
-    curve = report.curve
+    numbers[2].metric(f"threshold for ≤ {target:.1%} false matches", f"{report.threshold_at_target:.4f}",
+                      help=f"a {metric} distance: pairs at most this far apart are called the same person")
+
+
+def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -> tuple[float, OperatingPoint]:
+    """The user's threshold, with what it does to these pairs beside it."""
+    slider, false_matches, accepted = st.columns([3, 1, 1])
+    with slider:
+        threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
+                                        prefix="Your threshold")
+    point = distance_point(found, same, threshold)
+    false_matches.metric("false matches there", f"{point.false_accept_rate:.2%}",
+                         help="different-person pairs called the same person, at your threshold")
+    accepted.metric("same person accepted", f"{1 - point.false_reject_rate:.1%}",
+                    help=f"same-person pairs called the same person, at your threshold (accuracy over all pairs "
+                    f"{point.accuracy:.1%}, which the many different-person pairs dominate)")
+    return threshold, point
+
+
+def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, point: OperatingPoint, folder: Path,
+                 found: np.ndarray, same: np.ndarray) -> None:
+    report, faces = analysis.report(metric), analysis.faces
     figures = st.columns(2)
-    figures[0].plotly_chart(roc_figure(
-        curve.false_positive_rate, curve.true_positive_rate, curve.auc, point, (report.eer, report.eer_threshold),
-        title=f"ROC of {faces.model} on {folder.name}: every {metric} threshold",
+    figures[0].plotly_chart(face_roc(
+        report.curve.true_positive_rate, report.band, report.curve.auc, (report.eer, report.eer_threshold),
+        report.at_target, analysis.target_far, point, analysis.pair_counts(),
+        title=f"ROC of {faces.model} ({metric}) on {folder.name}",
     ), width="stretch")
     edges_high = max(slider_range(faces.model, metric, float(found.max()))[1], float(found.max()))  # the slider's scale
-    same_counts, edges = score_histogram(found[same], bins=40, low=0.0, high=edges_high)
-    different_counts, _ = score_histogram(found[~same], bins=40, low=0.0, high=edges_high)
-    figures[1].plotly_chart(score_histograms(
-        same_counts, different_counts, edges, threshold,
-        title=f"{metric} distances (left of the line: called same)",
-        xaxis_title=f"{metric} distance between the two faces (0 = identical)",
-        names=("same person", "different people"),
+    same_counts, edges = score_histogram(found[same], bins=60, low=0.0, high=edges_high)
+    different_counts, _ = score_histogram(found[~same], bins=60, low=0.0, high=edges_high)
+    figures[1].plotly_chart(distance_histograms(
+        same_counts, different_counts, edges, metric, threshold, report.eer_threshold, report.threshold_at_target,
+        analysis.target_far, title=f"{metric} distances of every pair<br><sup>left of a line: called the same person"
+        "</sup>",
     ), width="stretch")
+    (auc_low, auc_high), (eer_low, eer_high) = report.band.auc_interval, report.band.eer_interval
+    low, high = report.band.at(analysis.target_far)
+    st.caption(
+        f"95% intervals (bootstrap over the {report.band.groups} people): AUC {auc_low:.4f} to {auc_high:.4f}; "
+        f"EER {eer_low:.1%} to {eer_high:.1%}; same-person pairs accepted at ≤ {analysis.target_far:.1%} false "
+        f"matches {1 - report.at_target.false_reject_rate:.1%} ({low:.1%} to {high:.1%}). "
+        f"The shaded band: {report.band.replicates:,} times, {report.band.groups} people were drawn at random from the "
+        "folder's people (with replacement) and the ROC computed again on their pairs; the band holds the middle 95% "
+        "of those curves. People are drawn, not pairs: a photo is in hundreds of pairs and a person in thousands, so "
+        "the pairs are not independent and counting each one would make the band far too narrow. Another class, "
+        "with other people, would give a curve within this band 19 times in 20. The false-match axis is logarithmic: "
+        "the rates that matter for a door or a phone (0.1%, 1%) would otherwise share one pixel."
+    )
+
+
+def skipped_view(faces: LabelledFaces) -> None:
+    if faces.skipped:
+        with st.expander(f"{len(faces.skipped)} photos left out (no face found, or not readable)"):
+            st.markdown("\n".join(f"- {line}" for line in faces.skipped))
+
+
+def exports_view(analysis: ThresholdAnalysis, metric: str, threshold: float, point: OperatingPoint,
+                 folder: Path) -> None:
+    model, detector = analysis.faces.model, analysis.faces.detector
+    exports = st.columns(2)
+    exports[0].download_button("Download this table (CSV)", analysis.as_csv(), mime="text/csv", key="threshold_csv",
+                               file_name=f"threshold-lab-{model}-{detector}-{folder.name}.csv")
+    exports[1].download_button(f"Download your {metric} threshold and its report (JSON)",
+                               analysis.as_json(metric, threshold, point), mime="application/json",
+                               key="threshold_json", file_name=f"threshold-{model}-{metric}-{folder.name}.json")
 
 
 def main() -> None:
@@ -80,34 +133,30 @@ def main() -> None:
     if chosen is None:
         return
     folder, model, detector, metric = chosen
+    target = st.select_slider("Target false match rate", TARGETS, value=0.01, format_func=lambda r: f"{r:.1%}",
+                              key="threshold_target")
     try:
-        cached_face_model(model)
-        faces = cached_folder(str(folder.resolve()), folder_stamp(folder, PHOTO_SUFFIXES), model, detector)
-        target = st.select_slider("Target false match rate", [0.001, 0.005, 0.01, 0.02, 0.05, 0.1], value=0.01,
-                                  format_func=lambda r: f"{r:.1%}", key="threshold_target")
-        analysis = cached_analysis(str(folder.resolve()), folder_stamp(folder, PHOTO_SUFFIXES), model, detector, target)
+        faces = embedded_folder_ui(folder, model, detector)
+        stamp = folder_stamp(folder, PHOTO_SUFFIXES)
+        analysis = cached_analysis(str(folder), stamp, model, detector, target, faces)
+        found, same = cached_pairs(str(folder), stamp, model, detector, metric, faces)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return
     same_pairs, different_pairs = analysis.pair_counts()
-    st.caption(f"{len(faces.people)} faces of {len(set(faces.people))} people: {same_pairs} same-person pairs and "
-               f"{different_pairs} different-person pairs ({model} + {detector}).")
-    if faces.skipped:
-        st.warning("Left out: " + "; ".join(faces.skipped))
-    found, same, _ = pair_distances(faces, metric)
-    threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
-                                    prefix="Your threshold")
-    figures_view(analysis, metric, threshold, folder, found, same)
+    st.caption(f"{len(faces.people):,} faces of {len(set(faces.people))} people: {same_pairs:,} same-person pairs and "
+               f"{different_pairs:,} different-person pairs ({model} + {detector}).")
+    skipped_view(faces)
+    numbers_view(analysis, metric)
+    threshold, point = threshold_ui(model, metric, found, same)
+    figures_view(analysis, metric, threshold, point, folder, found, same)
+    lfw_credit_ui(folder)
     st.subheader(f"All metrics for {model}")
     st.dataframe(pd.DataFrame(analysis.table()), hide_index=True, width="stretch")
-    exports = st.columns(2)
-    exports[0].download_button("Download this table (CSV)", analysis.as_csv(), mime="text/csv", key="threshold_csv",
-                               file_name=f"threshold-lab-{model}-{detector}-{folder.name}.csv")
-    exports[1].download_button(f"Download your {metric} threshold and its report (JSON)",
-                               analysis.as_json(metric, threshold), mime="application/json", key="threshold_json",
-                               file_name=f"threshold-{model}-{metric}-{folder.name}.json")
-    st.caption("With few photos these figures move a lot from one photo to the next: a threshold for real use "
-               "needs dozens of people. cosine and euclidean_l2 always have the same AUC and EER (see the Verify page).")
+    exports_view(analysis, metric, threshold, point, folder)
+    st.caption("With few people these figures move a lot from one photo to the next (see the band): a threshold for "
+               "real use needs dozens of people. cosine and euclidean_l2 always have the same AUC and EER (see the "
+               "Verify page).")
 
 
 main()

@@ -64,6 +64,31 @@ class DownloadProgress:
         self.last_decile = decile
 
 
+class StepProgress:
+    """Progress of counted steps on stderr (photos embedded, epochs trained), one stage after another: one updating
+    line on a terminal, a line per 10% of each stage otherwise (a log file gets a dozen lines, not a thousand)."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+        self.last_decile = -1
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            if self.tty and self.stage:
+                print(file=sys.stderr)
+            self.stage, self.last_decile = stage, -1
+        decile = 10 * done // max(total, 1)
+        text = f"{stage}: {done:,} of {total:,}"
+        if self.tty:
+            print("\r" + text, end="\n" if done >= total else "", file=sys.stderr, flush=True)
+            if done >= total:
+                self.stage = ""
+        elif decile != self.last_decile:
+            print(text, file=sys.stderr, flush=True)
+        self.last_decile = decile
+
+
 def data_dir_option() -> argparse.ArgumentParser:
     """The --data-dir option, as a parent parser for every command that reads the Omniglot files."""
     parent = argparse.ArgumentParser(add_help=False)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from lab import limits
-from lab.cli.common import bounded, checked_threshold, print_json, warn_about_threshold
+from lab.cli.common import StepProgress, bounded, checked_threshold, print_json, warn_about_threshold
 from lab.cli.face_database import enrol, identify, list_people, remove
 from lab.errors import StorageError
 
@@ -102,8 +102,13 @@ def _add_database_commands(face_commands: argparse._SubParsersAction) -> None:
 
 def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
     from lab.faces.embedding import METRICS
+    from lab.faces.experiment import DEFAULT_EPOCHS
 
-    roc_cmd = face_commands.add_parser("roc", help="ROC, EER and thresholds on a folder of labelled photos")
+    roc_cmd = face_commands.add_parser(
+        "roc", help="ROC, EER and thresholds on a folder of labelled photos",
+        description="Every same/different pair of the folder's photos, per metric: AUC and EER with 95%% bootstrap "
+        "intervals over people, and the threshold for a target false match rate. The embedded photos are cached "
+        "per folder, model and detector; progress goes to stderr.")
     roc_cmd.add_argument("folder", type=Path, help="one sub-folder of photos per person")
     face_choices(roc_cmd)
     roc_cmd.add_argument("--metric", choices=(*METRICS, "all"), default="all")
@@ -115,7 +120,8 @@ def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
     experiment_cmd.add_argument("folder", type=Path, help="one sub-folder of photos per person")
     face_choices(experiment_cmd)
     experiment_cmd.add_argument("--metric", choices=METRICS, default="cosine")
-    experiment_cmd.add_argument("--epochs", type=bounded(limits.EPOCHS), default=60)
+    experiment_cmd.add_argument("--epochs", type=bounded(limits.EPOCHS), default=DEFAULT_EPOCHS,
+                                help="CNN training epochs per fold (default %(default)s)")
     experiment_cmd.add_argument("--seed", type=bounded(limits.SEED), default=0)
     experiment_cmd.add_argument("--json", action="store_true")
 
@@ -237,36 +243,49 @@ def _roc(args: argparse.Namespace) -> int:
     from lab.faces.embedding import METRICS
     from lab.workflows.faces import threshold_analysis
 
-    faces = embed_folder(args.folder, args.model, args.detector)
+    progress = StepProgress()
+    faces = embed_folder(args.folder, args.model, args.detector,
+                         lambda done, total: progress("detecting and embedding the photos", done, total))
     analysis = threshold_analysis(faces, args.target_far, METRICS if args.metric == "all" else (args.metric,))
     if args.json:
         print_json({"folder": str(args.folder), **analysis.as_dict()})
         return 0
-    print(f"{args.folder}: {len(faces.people)} faces of {len(set(faces.people))} people ({args.model} + {args.detector})")
+    same, different = analysis.pair_counts()
+    print(f"{args.folder}: {len(faces.people)} faces of {len(set(faces.people))} people ({args.model} + {args.detector}): "
+          f"{same:,} same-person and {different:,} different-person pairs")
     for line in faces.skipped:
         print(f"  skipped {line}")
-    print(f"{'metric':<13}{'AUC':>7}{'EER':>8}{'EER thr':>10}{'DeepFace thr':>14}{'acc there':>11}"
-          f"{f'thr at FMR {args.target_far:.0%}':>16}")
+    target = f"{args.target_far:.1%}"
+    print(f"{'metric':<13}{'AUC':>7}{'AUC 95% CI':>15}{'EER':>7}{'EER 95% CI':>15}{'EER thr':>9}{'DeepFace thr':>13}"
+          f"{'acc there':>10}{f'thr at FMR {target}':>17}{'TMR there':>10}")
     for r in analysis.reports:
-        print(f"{r.metric:<13}{r.curve.auc:>7.3f}{r.eer:>8.1%}{r.eer_threshold:>10.4f}{r.default.threshold:>14.4f}"
-              f"{r.default.accuracy:>11.1%}{r.threshold_at_target:>16.4f}")
+        (auc_low, auc_high), (eer_low, eer_high) = r.band.auc_interval, r.band.eer_interval
+        print(f"{r.metric:<13}{r.curve.auc:>7.3f}{f'{auc_low:.3f}-{auc_high:.3f}':>15}{r.eer:>7.1%}"
+              f"{f'{eer_low:.1%}-{eer_high:.1%}':>15}{r.eer_threshold:>9.4f}{r.default.threshold:>13.4f}"
+              f"{r.default.accuracy:>10.1%}{r.threshold_at_target:>17.4f}{1 - r.at_target.false_reject_rate:>10.1%}")
+    print(f"95% CI: bootstrap over the {analysis.reports[0].band.groups} people ({analysis.reports[0].band.replicates} "
+          "redraws). TMR: same-person pairs accepted at that threshold.")
     return 0
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from lab.faces.experiment import make_deterministic
     from lab.workflows.faces import face_experiment
 
+    make_deterministic()  # the same figures as the page's for the same seed
     model, detector = args.model, args.detector
-    result = face_experiment(args.folder, model, detector, args.metric, args.epochs, args.seed)
+    result = face_experiment(args.folder, model, detector, args.metric, args.epochs, args.seed, progress=StepProgress())
     if args.json:
         print_json(result.as_dict())
         return 0
-    print(f"2-fold cross-validation on {args.folder}: {result.people} people")
+    print(f"2-fold cross-validation on {args.folder}: {result.people} people (guessing is wrong "
+          f"{result.chance_error:.1%} of the time)")
     for line in result.excluded:
         print(f"  left out {line}")
     print(f"{'fold':<6}{'train':>7}{'test':>6}{'small CNN error':>17}{f'{model} + 1-NN error':>24}")
     for f in result.folds:
         print(f"{f.fold:<6}{f.train_photos:>7}{f.test_photos:>6}{f.cnn_error:>17.1%}{f.embedding_error:>24.1%}")
     print(f"{'mean':<19}{result.cnn_error:>17.1%}{result.embedding_error:>24.1%}")
+    print(f"{'chance':<19}{result.chance_error:>17.1%}{result.chance_error:>24.1%}")
     print(result.conclusion())
     return 0

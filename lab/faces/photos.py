@@ -19,6 +19,14 @@ from lab.images import opened_upload, read_upload_file, rgb_pixels
 # 1280 pixels keeps faces as small as 40 pixels detectable and makes detection several times faster.
 MAX_SIDE = 1280
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif")
+# LFW has no licence: its authors published it for research, and ask for this credit wherever its photos or figures
+# made from them are shown (see SOURCES.md beside the photos).
+LFW_CREDIT = N_(
+    "Photos: Labeled Faces in the Wild (LFW, deep-funneled), University of Massachusetts Amherst. G. B. Huang, "
+    "M. Ramesh, T. Berg and E. Learned-Miller, *Labeled Faces in the Wild: A Database for Studying Face Recognition "
+    "in Unconstrained Environments*, UMass Amherst Technical Report 07-49, 2007; http://vis-www.cs.umass.edu/lfw/. "
+    "News photos of 2002-2004, mostly of male politicians; shown here for teaching and research only."
+)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@ a face database, enrol a person, analyse thresholds on a labelled folder, run th
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import multiprocessing
+import pickle
+import queue
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,12 +14,14 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import LabError
+from lab.evaluation.roc import OperatingPoint
 from lab.faces.calibration import (LabelledFaces, ThresholdReport, distance_point, pair_distances, point_dict,
                                    threshold_report)
 from lab.faces.database import FaceDatabase, Identification, enrol
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
-from lab.faces.experiment import ExperimentResult, run_experiment
+from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, ExperimentResult, make_deterministic,
+                                  run_experiment)
 from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
 from lab.export import records_csv
@@ -119,6 +122,7 @@ class ThresholdAnalysis:
         """One row per metric, as the threshold lab and the command line show it."""
         target = f"{self.target_far:.1%}"
         return [{"metric": r.metric, "AUC": round(r.curve.auc, 4), "EER": f"{r.eer:.1%}",
+                 "EER 95% interval": "{:.1%} to {:.1%}".format(*r.band.eer_interval),
                  "EER threshold": round(r.eer_threshold, 4), "DeepFace threshold": r.default.threshold,
                  "accuracy at DeepFace's": f"{r.default.accuracy:.1%}",
                  f"threshold for ≤ {target} false matches": round(r.threshold_at_target, 4),
@@ -126,18 +130,24 @@ class ThresholdAnalysis:
 
     def as_csv(self) -> str:
         """The per-metric table with plain numbers (rates as fractions), for a spreadsheet."""
-        return records_csv([{"metric": r.metric, "auc": r.curve.auc, "eer": r.eer, "eer_threshold": r.eer_threshold,
-                          "deepface_threshold": r.default.threshold, "accuracy_at_deepface": r.default.accuracy,
-                          "target_false_match_rate": r.target_far, "threshold_at_target": r.threshold_at_target,
-                          "accuracy_at_target": r.at_target.accuracy} for r in self.reports])
+        return records_csv([{"metric": r.metric, "auc": r.curve.auc, "auc_ci95_low": r.band.auc_interval[0],
+                             "auc_ci95_high": r.band.auc_interval[1], "eer": r.eer, "eer_ci95_low": r.band.eer_interval[0],
+                             "eer_ci95_high": r.band.eer_interval[1], "eer_threshold": r.eer_threshold,
+                             "deepface_threshold": r.default.threshold, "accuracy_at_deepface": r.default.accuracy,
+                             "target_false_match_rate": r.target_far, "threshold_at_target": r.threshold_at_target,
+                             "accuracy_at_target": r.at_target.accuracy,
+                             "true_match_rate_at_target": 1 - r.at_target.false_reject_rate} for r in self.reports])
 
-    def as_json(self, metric: str, threshold: float) -> str:
+    def as_json(self, metric: str, threshold: float, at_threshold: OperatingPoint | None = None) -> str:
         """The chosen metric's report with the user's threshold and how it does on these pairs: what to keep
-        with a deployed threshold, to know where it came from."""
-        found, same, _ = pair_distances(self.faces, metric)
+        with a deployed threshold, to know where it came from. ``at_threshold``: that operating point, if the caller
+        has it already (scoring 1.4 million pairs again on every page rerun costs a second)."""
+        if at_threshold is None:
+            found, same, _ = pair_distances(self.faces, metric)
+            at_threshold = distance_point(found, same, threshold)
         chosen = {**self.report(metric).as_dict(), "detector": self.faces.detector, "faces": len(self.faces.people),
                   "people": len(set(self.faces.people)), "threshold": float(threshold),
-                  "at_threshold": point_dict(distance_point(found, same, threshold))}
+                  "at_threshold": point_dict(at_threshold)}
         return json.dumps(chosen, indent=2)
 
     def as_dict(self) -> dict:
@@ -153,11 +163,58 @@ def threshold_analysis(faces: LabelledFaces, target_far: float = 0.01,
 
 
 def face_experiment(folder: Path, model: str = "Facenet", detector: str = "yunet", metric: str = "cosine",
-                    epochs: int = 60, seed: int = 0, separate_process: bool = False) -> ExperimentResult:
+                    epochs: int = DEFAULT_EPOCHS, seed: int = 0, separate_process: bool = False,
+                    progress: ExperimentProgress | None = None) -> ExperimentResult:
     """The 2-fold CNN-or-embedding experiment; ``separate_process`` for a server, where Streamlit clears Keras's
-    session after every script run, which must not happen in the middle of a fit (see training_jobs)."""
+    session after every script run, which must not happen in the middle of a fit (see training_jobs). The child
+    reports ``progress(stage, done, total)`` through a queue, so the server's page can draw a progress bar."""
     if not separate_process:
-        return run_experiment(Path(folder), model, detector, metric, epochs, seed)
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(run_experiment, Path(folder), model, detector, metric, epochs, seed).result()
+        return run_experiment(Path(folder), model, detector, metric, epochs, seed, progress)
+    context = multiprocessing.get_context("spawn")  # no TensorFlow state inherited from the server
+    messages = context.Queue()
+    child = context.Process(target=_experiment_child, daemon=True,
+                            args=(messages, Path(folder), model, detector, metric, epochs, seed))
+    child.start()
+    try:
+        return _follow_experiment(child, messages, progress)
+    finally:
+        if child.is_alive():  # the page's run was stopped: do not leave a CNN training for nobody
+            child.terminate()
+        child.join(timeout=10)
+
+
+def _experiment_child(messages: multiprocessing.Queue, *arguments: object) -> None:
+    def report(stage: str, done: int, total: int) -> None:
+        messages.put(("progress", stage, done, total))
+
+    try:
+        make_deterministic()  # this process runs nothing else
+        messages.put(("done", run_experiment(*arguments, progress=report)))
+    except Exception as exc:  # sent to the parent, which raises it: LabError and ValueError become a page's message
+        try:
+            pickle.dumps(exc)
+        except Exception:  # an exception that cannot cross processes is sent as its text
+            exc = LabError(f"the experiment failed: {type(exc).__name__}: {exc}")
+        messages.put(("failed", exc))
+
+
+def _follow_experiment(child: multiprocessing.Process, messages: multiprocessing.Queue,
+                       progress: ExperimentProgress | None) -> ExperimentResult:
+    while True:
+        try:
+            kind, *payload = messages.get(timeout=1.0)
+        except queue.Empty:
+            if child.is_alive():
+                continue
+            try:  # it may have ended just after the last look
+                kind, *payload = messages.get(timeout=1.0)
+            except queue.Empty:
+                raise LabError(f"the experiment's process ended without a result (exit code {child.exitcode}); "
+                               "if it was killed for memory, close other programs and run it again") from None
+        if kind == "progress":
+            if progress is not None:
+                progress(*payload)
+        elif kind == "done":
+            return payload[0]
+        else:
+            raise payload[0]

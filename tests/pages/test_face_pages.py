@@ -134,7 +134,66 @@ def test_experiment_page_runs_both_methods(monkeypatch: pytest.MonkeyPatch) -> N
     app.toggle(key="experiment_run").set_value(True).run(timeout=300)
     assert not app.exception and not app.error
     shown = metrics(app)
-    assert shown["(b) mean error of Facenet + 1-NN"] == "0%"
+    assert shown["(b) mean error of Facenet + 1-NN"] == "0.0%" and shown["error of guessing (1 - 1/4)"] == "75.0%"
     assert "one-shot learning" in app.success[0].value
     folds = list(csv.DictReader(io.StringIO(downloads["experiment-folds-Facenet-train.csv"].decode())))
     assert [f["fold"] for f in folds] == ["1", "2"] and all(float(f["embedding_error"]) == 0 for f in folds)
+
+
+def figures(app) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def test_threshold_lab_starts_on_the_lfw_folder_with_a_band_and_the_pair_counts(
+        lfw_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FACES_LFW_DIR set (here to 24 LFW photos, for speed): the page starts there, credits LFW, and draws the ROC with
+    its bootstrap band, the EER and the target's threshold on the ROC and on the histogram."""
+    monkeypatch.setenv("FACES_LFW_DIR", str(lfw_sample))
+    app = start("views/face_threshold.py")
+    assert app.text_input(key="threshold_folder").value == str(lfw_sample)
+    assert not app.exception and not app.error
+    captions = [c.value for c in app.caption]
+    counts = next(c for c in captions if "same-person pairs and" in c)
+    assert counts.startswith("24 faces of 4 people: 60 same-person pairs and 216 different-person pairs")
+    assert any("95% intervals (bootstrap over the 4 people): AUC" in c for c in captions)
+    assert any("Labeled Faces in the Wild" in c and "Technical Report 07-49" in c and "teaching and research" in c
+               for c in captions)
+    roc, histogram = figures(app)
+    names = [trace.get("name", "") for trace in roc["data"]]
+    assert names[1] == "95% band (bootstrap over people)" and "redraws of the 4 people" in roc["data"][1]["hovertemplate"]
+    assert any(n.startswith("EER ") for n in names) and any(n.startswith("≤ 1.0% false matches: distance") for n in names)
+    assert "60 same-person pairs, 216 different-person pairs" in roc["layout"]["title"]["text"]
+    assert roc["layout"]["xaxis"]["type"] == "log"
+    lines = [trace["name"] for trace in histogram["data"] if trace["type"] == "scatter"]
+    assert [line.split(":")[0] for line in lines] == ["your threshold", "EER", "≤ 1.0% false matches"]
+    app.select_slider(key="threshold_target").set_value(0.05).run()
+    assert metrics(app)["threshold for ≤ 5.0% false matches"]
+    assert any(n.startswith("≤ 5.0% false matches") for n in (t.get("name", "") for t in figures(app)[0]["data"]))
+    assert not app.exception
+
+
+def test_the_sample_folder_is_the_default_without_lfw(faces_dir: Path) -> None:
+    app = start("views/face_threshold.py")
+    assert app.text_input(key="threshold_folder").value == str(faces_dir / "train")
+    assert not any("Labeled Faces in the Wild" in c.value for c in app.caption)
+
+
+def test_experiment_starts_on_the_lfw_folder_and_draws_the_chance_level(
+        lfw_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    downloads = Downloads(monkeypatch).files
+    monkeypatch.setenv("FACES_LFW_DIR", str(lfw_sample))
+    app = start("views/face_experiment.py")
+    assert app.text_input(key="experiment_folder").value == str(lfw_sample)
+    assert app.number_input(key="experiment_epochs").value == 15  # the default tuned on LFW
+    app.number_input(key="experiment_epochs").set_value(3).run()
+    app.toggle(key="experiment_run").set_value(True).run(timeout=300)
+    assert not app.exception and not app.error
+    assert metrics(app)["error of guessing (1 - 1/4)"] == "75.0%"
+    (chart,) = figures(app)
+    assert [trace["name"] for trace in chart["data"]] == ["(a) small CNN from scratch", "(b) Facenet + nearest neighbour"]
+    assert chart["layout"]["shapes"][0]["y0"] == 75.0
+    assert chart["layout"]["annotations"][0]["text"].startswith("chance: guessing among 4 people is wrong 75.0%")
+    assert all(len(trace["x"]) == 2 and "error_y" in trace for trace in chart["data"])  # per fold, with intervals
+    assert any("Labeled Faces in the Wild" in c.value for c in app.caption)
+    folds = list(csv.DictReader(io.StringIO(downloads[f"experiment-folds-Facenet-{lfw_sample.name}.csv"].decode())))
+    assert [f["fold"] for f in folds] == ["1", "2"] and float(folds[0]["chance_error"]) == 0.75

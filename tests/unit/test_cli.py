@@ -241,3 +241,31 @@ def test_data_info_shows_the_data_folder_resolved(miniature_omniglot: Path, caps
     info = json.loads(capsys.readouterr().out)
     assert info["data_dir"] == str(miniature_omniglot)
     assert all("/../" not in entry["path"] for entry in info["files"].values())
+
+
+def test_step_progress_prints_a_line_per_tenth_of_each_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    from lab.cli.common import StepProgress
+
+    progress = StepProgress()  # stderr is not a terminal under pytest: plain lines
+    for done in range(0, 101):
+        progress("embedding", done, 100)
+    for epoch in (1, 2):
+        progress("training", epoch, 2)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == ["embedding: 0 of 100", "embedding: 10 of 100"] and lines[10] == "embedding: 100 of 100"
+    assert lines[11:] == ["training: 1 of 2", "training: 2 of 2"]
+
+
+def test_cli_roc_and_experiment_on_lfw_photos(lfw_sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["faces", "roc", str(lfw_sample), "--metric", "cosine"]) == 0
+    captured = capsys.readouterr()
+    assert "detecting and embedding the photos: 24 of 24" in captured.err  # progress on stderr, not in the table
+    assert "same-person and" in captured.out and "different-person pairs" in captured.out
+    assert "AUC 95% CI" in captured.out and "95% CI: bootstrap over the 4 people (" in captured.out
+    # With 4 people about 1 redraw in 60 holds one person only, hence no different pair: it is left out.
+    assert 950 < int(captured.out.split("bootstrap over the 4 people (")[1].split(" redraws")[0]) <= 1000
+    assert main(["faces", "experiment", str(lfw_sample), "--epochs", "2", "--json"]) == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["people"] == 4 and result["chance_error"] == 0.75 and len(result["folds"]) == 2
+    assert "training the CNN, fold 2 of 2 (epochs): 2 of 2" in captured.err

@@ -11,7 +11,8 @@ from lab import config
 
 @pytest.fixture
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    for name in ("OMNIGLOT_DIR", "ONESHOT_CACHE_DIR", "FACE_DB_DIR", "FACES_DIR", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+    for name in ("OMNIGLOT_DIR", "ONESHOT_CACHE_DIR", "FACE_DB_DIR", "FACES_DIR", "FACES_LFW_DIR", "XDG_CACHE_HOME",
+                 "XDG_DATA_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     return tmp_path / "home"
@@ -23,7 +24,7 @@ def test_defaults_follow_xdg_under_home(clean_environment: Path) -> None:
     assert config.omniglot_dir() == home / ".cache" / "oneshot-lab" / "omniglot"
     assert config.array_cache_dir() == home / ".cache" / "oneshot-lab" / "arrays"
     assert config.face_db_dir() == home / ".local" / "share" / "oneshot-lab" / "faces"
-    assert config.faces_dir() is None
+    assert config.faces_dir() is None and config.faces_lfw_dir() is None
 
 
 def test_xdg_variables_move_the_defaults(clean_environment: Path, monkeypatch: pytest.MonkeyPatch,
@@ -66,6 +67,10 @@ def test_faces_dir_only_when_the_folder_exists(clean_environment: Path, monkeypa
     assert config.faces_dir() == tmp_path / "faces"
     monkeypatch.setenv(config.FACES_DIR_ENV, "")
     assert config.faces_dir() is None
+    monkeypatch.setenv(config.FACES_LFW_DIR_ENV, str(tmp_path / "missing"))
+    assert config.faces_lfw_dir() is None
+    monkeypatch.setenv(config.FACES_LFW_DIR_ENV, str(tmp_path / "faces" / ".." / "faces"))
+    assert config.faces_lfw_dir() == tmp_path / "faces"  # resolved, like every folder
 
 
 def test_every_folder_comes_back_resolved(clean_environment: Path, monkeypatch: pytest.MonkeyPatch,

@@ -149,15 +149,6 @@ def test_embedding_map_one_trace_per_character(with_thumbnails: bool) -> None:
     assert len(figure.layout.images) == (9 if with_thumbnails else 0)
 
 
-def test_experiment_errors_bars_and_fold_points() -> None:
-    figure = plots.experiment_errors(["CNN", "embedding"], [[0.5, 0.25], [0.0, 0.1]], "Errors")
-    title, x, y = assert_titled(figure)
-    assert title == "Errors" and x == "method" and "test error (%" in y
-    assert trace_types(figure) == ["bar", "scatter", "scatter"]
-    np.testing.assert_allclose(figure.data[0].y, [37.5, 5.0])
-    assert [t.name for t in figure.data[1:]] == ["fold 1", "fold 2"]
-
-
 def test_training_curves_loss_and_both_validation_accuracies() -> None:
     history = [{"step": 10, "loss": 0.9, "val_pair_accuracy": None, "val_nway_accuracy": None},
                {"step": 20, "loss": 0.7, "val_pair_accuracy": 0.8, "val_nway_accuracy": 0.6},

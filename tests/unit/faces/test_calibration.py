@@ -34,3 +34,21 @@ def test_threshold_report_on_separable_toy_faces() -> None:
     one_person = LabelledFaces("Facenet", "yunet", ["a", "a"], ["1", "2"], np.ones((2, 2)), [], [])
     with pytest.raises(Exception, match="both same-person and different-person pairs"):
         threshold_report(one_person, "cosine")
+
+
+def test_the_report_carries_its_bootstrap_band_and_a_thinned_curve() -> None:
+    rng = np.random.default_rng(0)
+    people = [p for p in "abcdefgh" for _ in range(4)]
+    centres = {p: rng.normal(size=8) * 3 for p in set(people)}
+    vectors = np.array([centres[p] + rng.normal(size=8) for p in people])
+    faces = LabelledFaces("Facenet", "yunet", people, [f"{p}/{i}.jpg" for i, p in enumerate(people)], vectors, [], [])
+    report = threshold_report(faces, "euclidean", target_far=0.05, replicates=200)
+    assert report.band.groups == 8 and report.band.replicates == 200
+    assert report.band.auc_interval[0] <= report.curve.auc <= report.band.auc_interval[1]
+    assert report.band.eer_interval[0] <= report.eer <= report.band.eer_interval[1]
+    assert 0.05 in report.band.false_positive_rate  # the band is read exactly at the target
+    assert len(report.curve.false_positive_rate) == len(report.band.false_positive_rate)
+    shown = report.as_dict()
+    assert shown["auc_ci95"] == list(report.band.auc_interval) and shown["eer_ci95"] == list(report.band.eer_interval)
+    assert shown["at_target"]["true_match_rate_ci95"] == list(report.band.at(0.05))
+    assert shown["bootstrap"] == {"replicates": 200, "people_or_groups": 8}

@@ -58,9 +58,52 @@ def test_threshold_exports_parse_back(tmp_path: Path) -> None:
     analysis = threshold_analysis(faces, 0.1)
     rows = list(csv.DictReader(io.StringIO(analysis.as_csv())))
     assert [r["metric"] for r in rows] == ["cosine", "euclidean", "euclidean_l2", "angular"]
-    assert {"auc", "eer", "eer_threshold", "deepface_threshold", "threshold_at_target", "accuracy_at_target"} <= set(rows[0])
+    assert {"auc", "eer", "eer_threshold", "deepface_threshold", "threshold_at_target", "accuracy_at_target",
+            "auc_ci95_low", "auc_ci95_high", "eer_ci95_low", "eer_ci95_high", "true_match_rate_at_target"} <= set(rows[0])
     assert float(rows[0]["auc"]) == analysis.report("cosine").curve.auc
     chosen = json.loads(analysis.as_json("euclidean", 0.5))
     assert chosen["distance_metric"] == "euclidean" and chosen["threshold"] == 0.5
     assert chosen["at_threshold"]["threshold"] == 0.5 and chosen["at_threshold"]["accuracy"] == 1.0  # same pairs <= 0.3
     assert chosen["people"] == 3 and chosen["detector"] == "yunet"
+
+
+def test_threshold_analysis_on_lfw_photos_has_a_band_and_a_cached_folder(lfw_sample: Path) -> None:
+    """Real faces of 4 LFW people: the figures are no longer degenerate (AUC below 1 is allowed, the band has width)."""
+    import time
+
+    from lab.faces.calibration import cached_folder, distance_point, pair_distances
+
+    faces = embed_folder(lfw_sample, "Facenet", "yunet")
+    started = time.perf_counter()
+    again = embed_folder(lfw_sample, "Facenet", "yunet")
+    assert time.perf_counter() - started < 2 and again.people == faces.people  # read back from the disk cache
+    assert cached_folder(lfw_sample, "Facenet", "yunet") is not None
+    analysis = threshold_analysis(faces, 0.01, ("cosine",))
+    same, different = analysis.pair_counts()
+    assert len(faces.people) + len(faces.skipped) == 24 and same >= 40 and different >= 200  # 4 people x 6 photos
+    report = analysis.report("cosine")
+    assert 0.8 < report.curve.auc <= 1.0 and report.band.groups == 4
+    found, alike, _ = pair_distances(faces, "cosine")
+    point = distance_point(found, alike, 0.4)
+    assert analysis.as_json("cosine", 0.4, point) == analysis.as_json("cosine", 0.4)
+
+
+def test_the_experiment_in_a_separate_process_reports_progress(lfw_sample: Path) -> None:
+    from lab.workflows.faces import face_experiment
+
+    reports: list[tuple[str, int, int]] = []
+    result = face_experiment(lfw_sample, "Facenet", "yunet", epochs=2, separate_process=True,
+                             progress=lambda stage, done, total: reports.append((stage, done, total)))
+    assert result.people == 4 and result.chance_error == 0.75 and len(result.folds) == 2
+    stages = list(dict.fromkeys(stage for stage, _, _ in reports))
+    assert stages == ["detecting and embedding the photos", "training the CNN, fold 1 of 2 (epochs)",
+                      "training the CNN, fold 2 of 2 (epochs)"]
+    assert reports[-1][1:] == (2, 2) and ("detecting and embedding the photos", 24, 24) in reports
+
+
+def test_an_experiment_that_fails_in_its_process_raises_the_lab_error(tmp_path: Path) -> None:
+    from lab.errors import ImageError
+    from lab.workflows.faces import face_experiment
+
+    with pytest.raises(ImageError, match="no sub-folder with photos"):
+        face_experiment(tmp_path, epochs=2, separate_process=True)
