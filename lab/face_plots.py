@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from lab.evaluation.roc import OperatingPoint
 from lab.evaluation.roc_band import RocBand
 from lab.faces.experiment import ExperimentResult
+from lab.i18n import _
 
 MARGIN = {"l": 10, "r": 10, "t": 70, "b": 40}
 # The bars are red (different people) and blue (same person): the EER gets orange, not a third red.
@@ -42,27 +43,34 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
     figure = go.Figure([
         go.Scatter(x=x, y=100 * band.high[shown], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
         go.Scatter(x=x, y=100 * band.low[shown], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(31, 119, 180, 0.25)", name="95% band (bootstrap over people)",
-                   hovertemplate=f"95% band: {band.replicates:,} redraws of the {band.groups} people<extra></extra>"),
+                   fillcolor="rgba(31, 119, 180, 0.25)", name=_("95% band (bootstrap over people)"),
+                   hovertemplate=_("95% band: {redraws:,} redraws of the {people} people").format(
+                       redraws=band.replicates, people=band.groups) + "<extra></extra>"),
         go.Scatter(x=x, y=100 * true_positive_rate[shown], mode="lines", line={"color": "#1f77b4", "width": 2},
-                   name=f"ROC: AUC {auc:.4f}",
-                   hovertemplate="%{x:.3g}% false matches<br>%{y:.1f}% same-person pairs accepted<extra></extra>"),
-        marker((100 * eer_rate, 100 * (1 - eer_rate)), f"EER {eer_rate:.1%}: distance {eer_threshold:.3f}",
-               f"{eer_rate:.1%} false matches, {1 - eer_rate:.1%} accepted", EER_COLOUR, "diamond"),
-        marker(_rates(at_target), f"≤ {target:.1%} false matches: distance {at_target.threshold:.3f}",
-               f"{at_target.false_accept_rate:.2%} false matches, {1 - at_target.false_reject_rate:.1%} accepted "
-               f"(95% interval {low:.1%} to {high:.1%})", TARGET_COLOUR, "square"),
-        marker(_rates(point), f"your threshold: distance {point.threshold:.3f}",
-               f"{point.false_accept_rate:.2%} false matches, {1 - point.false_reject_rate:.1%} accepted",
+                   name=_("ROC: AUC {auc:.4f}").format(auc=auc),
+                   hovertemplate=_("%{x:.3g}% false matches<br>%{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
+        marker((100 * eer_rate, 100 * (1 - eer_rate)),
+               _("EER {rate:.1%}: distance {distance:.3f}").format(rate=eer_rate, distance=eer_threshold),
+               _("{false:.1%} false matches, {accepted:.1%} accepted").format(false=eer_rate, accepted=1 - eer_rate),
+               EER_COLOUR, "diamond"),
+        marker(_rates(at_target), _("≤ {target:.1%} false matches: distance {distance:.3f}").format(
+            target=target, distance=at_target.threshold),
+               _("{false:.2%} false matches, {accepted:.1%} accepted (95% interval {low:.1%} to {high:.1%})").format(
+                   false=at_target.false_accept_rate, accepted=1 - at_target.false_reject_rate, low=low, high=high),
+               TARGET_COLOUR, "square"),
+        marker(_rates(point), _("your threshold: distance {distance:.3f}").format(distance=point.threshold),
+               _("{false:.2%} false matches, {accepted:.1%} accepted").format(
+                   false=point.false_accept_rate, accepted=1 - point.false_reject_rate),
                POINT_COLOUR, "circle"),
     ])
     # A whole 10% below the lowest point (at most 70%), so that the legend in the bottom right corner stays clear of it.
     lowest_rate = min(band.low[shown].min(), true_positive_rate[shown].min())
     floor = max(0.0, min(80.0, float(np.floor(lowest_rate * 10) * 10)) - 10)
     figure.update_layout(
-        title={"text": f"{title}<br><sup>{pairs[0]:,} same-person pairs, {pairs[1]:,} different-person pairs</sup>"},
-        xaxis={"type": "log", "range": [np.log10(lowest), 2.0], "title": "false matches: different-person pairs "
-               "accepted (%, log scale)"},
+        title={"text": f"{title}<br><sup>" + _("{same:,} same-person pairs, {different:,} different-person pairs").format(
+            same=pairs[0], different=pairs[1]) + "</sup>"},
+        xaxis={"type": "log", "range": [np.log10(lowest), 2.0], "title": _("false matches: different-person pairs accepted (%, log "
+                                                                        "scale)")},
         yaxis={"range": [floor, 100.5], "title": "same-person pairs accepted (%)"},
         # Inside the plot, bottom right: on a logarithmic axis the curve runs along the top, that corner stays empty.
         height=430, margin=MARGIN, legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom",
@@ -78,23 +86,24 @@ def distance_histograms(same_counts: np.ndarray, different_counts: np.ndarray, e
     different pairs in LFW: in counts the same-person bars would vanish), with three thresholds as lines."""
     centres, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
     figure = go.Figure()
-    for counts, name, colour in ((different_counts, "different people", "#d62728"),
-                                 (same_counts, "same person", "#1f77b4")):
+    for counts, name, colour in ((different_counts, _("different people"), "#d62728"),
+                                 (same_counts, _("same person"), "#1f77b4")):
         total = int(np.sum(counts))
         figure.add_trace(go.Bar(x=centres, y=100 * counts / max(total, 1), width=width, opacity=0.6,
-                                marker_color=colour, name=f"{name} ({total:,} pairs)", customdata=counts,
-                                hovertemplate="distance %{x:.3f}: %{y:.2f}% (%{customdata:,} pairs)<extra></extra>"))
-    for value, text, colour, dash in ((threshold, "your threshold", "black", "solid"),
+                                marker_color=colour, name=_("{name} ({total:,} pairs)").format(name=name, total=total), customdata=counts,
+                                hovertemplate=_("distance %{x:.3f}: %{y:.2f}% (%{customdata:,} pairs)") + "<extra></extra>"))
+    for value, text, colour, dash in ((threshold, _("your threshold"), "black", "solid"),
                                       (eer_threshold, "EER", EER_COLOUR, "dash"),
-                                      (target_threshold, f"≤ {target:.1%} false matches", TARGET_COLOUR, "dot")):
+                                      (target_threshold, _("≤ {target:.1%} false matches").format(target=target),
+                                       TARGET_COLOUR, "dot")):
         figure.add_vline(x=value, line_width=2 if dash == "solid" else 3, line_color=colour, line_dash=dash)
         # A legend entry per line: three annotations at the top would overlap where the thresholds are close.
         figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {value:.3f}",
                                     line={"color": colour, "dash": dash, "width": 3}))
     figure.update_layout(
         barmode="overlay", title={"text": title}, height=430, margin=MARGIN,
-        xaxis_title=f"{metric} distance between two faces (no unit)",
-        yaxis={"title": "share of the pairs of each kind (%)",
+        xaxis_title=_("{metric} distance between two faces (no unit)").format(metric=metric),
+        yaxis={"title": _("share of the pairs of each kind (%)"),
                "range": [0, 1.6 * 100 * max(np.max(same_counts) / max(np.sum(same_counts), 1),
                                             np.max(different_counts) / max(np.sum(different_counts), 1))]},
         # Top right, inside, above the bars: the y axis leaves the top third of the plot to it.
@@ -107,7 +116,8 @@ def distance_histograms(same_counts: np.ndarray, different_counts: np.ndarray, e
 def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) -> go.Figure:
     """Each fold's test error per method (bars, with 95% Wilson intervals) and the error of guessing as a line."""
     folds = result.folds
-    labels = [f"fold {f.fold}: {f.train_photos:,} training, {f.test_photos:,} test photos" for f in folds]
+    labels = [_("fold {fold}: {train:,} training, {test:,} test photos").format(
+        fold=f.fold, train=f.train_photos, test=f.test_photos) for f in folds]
     figure = go.Figure()
     for name, colour, field in zip(methods, ("#d62728", "#1f77b4"), ("cnn_error", "embedding_error")):
         errors = np.array([100 * getattr(f, field) for f in folds])
@@ -117,14 +127,15 @@ def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) 
             x=labels, y=errors, name=name, marker_color=colour, text=[f"{e:.1f}%" for e in errors],
             textposition="auto", error_y={"type": "data", "symmetric": False, "array": high - errors,
                                              "arrayminus": errors - low, "color": "black"},
-            hovertemplate=f"{name}" + "<br>%{x}<br>%{y:.1f}% wrong<extra></extra>"))
+            hovertemplate=f"{name}" + "<br>%{x}<br>" + _("%{y:.1f}% wrong") + "<extra></extra>"))
     chance = result.chance_error
     figure.add_hline(y=100 * chance, line_dash="dash", line_color="black", line_width=2,
-                     annotation_text=f"chance: guessing among {result.people} people is wrong {chance:.1%} of the time",
+                     annotation_text=_("chance: guessing among {people} people is wrong {chance:.1%} of the time").format(
+                         people=result.people, chance=chance),
                      annotation_position="top left")
     figure.update_layout(
-        title={"text": title}, barmode="group", height=430, margin=MARGIN, xaxis_title="cross-validation fold",
-        yaxis_title="test photos given the wrong person (%)", yaxis={"range": [0, 112]},
+        title={"text": title}, barmode="group", height=430, margin=MARGIN, xaxis_title=_("cross-validation fold"),
+        yaxis_title=_("test photos given the wrong person (%)"), yaxis={"range": [0, 112]},
         legend={"orientation": "h", "y": -0.2, "x": 0},
     )
     return figure

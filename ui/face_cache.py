@@ -155,12 +155,14 @@ def embedded_folder_ui(folder: Path, model: str, detector: str) -> LabelledFaces
     if found is not None:
         return found  # type: ignore[return-value]
     if results.busy(key):
-        st.info("Another visitor is embedding this folder right now: the figures appear when it is done.")
-    bar = st.progress(0.0, text=f"Looking for the embedded photos of {folder.name} in the cache...")
+        st.info(_("Another visitor is embedding this folder right now: the figures appear when it is done."))
+    bar = st.progress(0.0, text=_("Looking for the embedded photos of {folder} in the cache...").format(
+        folder=folder.name))
 
     def update(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"Detecting and embedding the photos of {folder.name}: {done:,} of "
-                     f"{total:,} (once per folder, model and detector; kept on disk for the next visit)")
+        bar.progress(done / max(total, 1), text=_(
+            "Detecting and embedding the photos of {folder}: {done:,} of {total:,} (once per folder, model and "
+            "detector; kept on disk for the next visit)").format(folder=folder.name, done=done, total=total))
 
     def embed() -> LabelledFaces:
         stored = cached_folder(folder, model, detector)

@@ -13,9 +13,11 @@ from lab.faces.experiment import DEFAULT_EPOCHS, ExperimentResult
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp
 from lab.limits import EPOCHS
+from lab.i18n import N_, _
 from lab.workflows.faces import face_experiment
 from ui.face_cache import server_results
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui
+from ui.url_state import explain_invalid_values, number_value
 
 
 def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: int) -> ExperimentResult:
@@ -26,11 +28,12 @@ def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: 
     if found is not None:
         return found  # type: ignore[return-value]
     if results.busy(key):
-        st.info("Another visitor started this experiment: its result appears here when it is done.")
-    bar = st.progress(0.0, text="Starting the experiment in a separate process...")
+        st.info(_("Another visitor started this experiment: its result appears here when it is done."))
+    bar = st.progress(0.0, text=_("Starting the experiment in a separate process..."))
 
     def update(stage: str, done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"{stage}: {done:,} of {total:,}")
+        bar.progress(done / max(total, 1), text=_("{stage}: {done:,} of {total:,}").format(stage=_(stage), done=done,
+                                                                                          total=total))
 
     try:
         return results.compute(key, lambda: face_experiment(folder, model, detector, metric, epochs, 0,
@@ -40,28 +43,29 @@ def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: 
 
 
 def result_view(result: ExperimentResult, folder: Path, model: str) -> None:
-    methods = ("(a) small CNN from scratch", f"(b) {model} + nearest neighbour")
+    methods = (_("(a) small CNN from scratch"), _("(b) {model} + nearest neighbour").format(model=model))
     chart, numbers = st.columns([3, 1])
     chart.plotly_chart(fold_errors(
-        result, methods, title=f"Test error per fold on {folder.name} ({result.people} people), 2-fold cross-validation",
+        result, methods, title=_("Test error per fold on {folder} ({people} people), 2-fold cross-validation").format(
+            folder=folder.name, people=result.people),
     ), width="stretch")
-    numbers.metric("(a) mean error of the CNN", f"{result.cnn_error:.1%}")
-    numbers.metric(f"(b) mean error of {model} + 1-NN", f"{result.embedding_error:.1%}")
-    numbers.metric(f"error of guessing (1 - 1/{result.people})", f"{result.chance_error:.1%}")
-    st.caption("Error bars: 95% Wilson intervals of each fold's error, from its number of test photos.")
+    numbers.metric(_("(a) mean error of the CNN"), f"{result.cnn_error:.1%}")
+    numbers.metric(_("(b) mean error of {model} + 1-NN").format(model=model), f"{result.embedding_error:.1%}")
+    numbers.metric(_("error of guessing (1 - 1/{people})").format(people=result.people), f"{result.chance_error:.1%}")
+    st.caption(_("Error bars: 95% Wilson intervals of each fold's error, from its number of test photos."))
     st.success(result.conclusion())
     st.dataframe(pd.DataFrame([{
-        "fold": f.fold, "training photos": f.train_photos, "test photos": f.test_photos,
-        "(a) CNN error": f"{f.cnn_error:.1%}", "(b) embedding error": f"{f.embedding_error:.1%}",
-        "error of guessing": f"{result.chance_error:.1%}",
+        _("fold"): f.fold, _("training photos"): f.train_photos, _("test photos"): f.test_photos,
+        _("(a) CNN error"): f"{f.cnn_error:.1%}", _("(b) embedding error"): f"{f.embedding_error:.1%}",
+        _("error of guessing"): f"{result.chance_error:.1%}",
     } for f in result.folds]), hide_index=True)
-    st.download_button("Download the folds (CSV)", result.folds_csv(), mime="text/csv", key="experiment_csv",
+    st.download_button(_("Download the folds (CSV)"), result.folds_csv(), mime="text/csv", key="experiment_csv",
                        file_name=f"experiment-folds-{model}-{folder.name}.csv")
 
 
 def main() -> None:
-    st.title("Experiment: a CNN from scratch, or a pre-trained embedding?")
-    st.markdown(
+    st.title(_("Experiment: a CNN from scratch, or a pre-trained embedding?"))
+    st.markdown(_(
         "The lecture's exercise. On a folder of identities (one sub-folder of photos per person), **2-fold "
         "cross-validation**: each person's photos are split in two halves; each half in turn trains and the other "
         "tests.\n\n"
@@ -69,18 +73,19 @@ def main() -> None:
         "softmax over the people, with flips and shifts as augmentation).\n"
         "- **(b) DeepFace embeddings + nearest neighbour**: the training faces are only embedded; a test face gets "
         "the person of its nearest training face. Nothing is trained."
-    )
-    folder = labelled_folder_ui("experiment_folder", "Folder of identities")
-    model, detector, metric = settings_ui("experiment")
-    epochs = st.columns(4)[0].number_input("CNN epochs (per fold)", EPOCHS.low, EPOCHS.high, DEFAULT_EPOCHS, 5,
-                                           key="experiment_epochs")
-    if not st.toggle("Run the experiment", key="experiment_run"):
-        st.info("Switch on *Run the experiment*. On LFW's 1,667 photos it takes up to two minutes the first time on a "
-                "laptop (every photo detected and embedded, then the CNN trained twice), under a minute once the "
-                "photos are cached; the result is kept for everyone.")
+    ))
+    folder = labelled_folder_ui("experiment_folder", N_("Folder of identities"))
+    explain_invalid_values([number_value("epochs", EPOCHS)])
+    model, detector, metric = settings_ui()
+    epochs = st.columns(4)[0].number_input(_("CNN epochs (per fold)"), EPOCHS.low, EPOCHS.high, DEFAULT_EPOCHS, 5,
+                                           key="epochs", bind="query-params")
+    if not st.toggle(_("Run the experiment"), key="experiment_run"):
+        st.info(_("Switch on *Run the experiment*. On LFW's 1,667 photos it takes up to two minutes the first time on "
+                  "a laptop (every photo detected and embedded, then the CNN trained twice), under a minute once the "
+                  "photos are cached; the result is kept for everyone."))
         return
     if not folder.is_dir():
-        st.error(f"{folder} is not a folder.")
+        st.error(_("{folder} is not a folder.").format(folder=folder))
         return
     folder = folder.resolve()
     try:
@@ -89,7 +94,7 @@ def main() -> None:
         st.error(str(exc))
         return
     if result.excluded:
-        with st.expander(f"{len(result.excluded)} photos or people left out"):
+        with st.expander(_("{count} photos or people left out").format(count=len(result.excluded))):
             st.markdown("\n".join(f"- {line}" for line in result.excluded))
     result_view(result, folder, model)
     lfw_credit_ui(folder)

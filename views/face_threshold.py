@@ -15,17 +15,18 @@ from lab.faces.calibration import LabelledFaces, distance_point, pair_distances
 from lab.faces.embedding import slider_range
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp
+from lab.i18n import N_, _
 from lab.workflows.faces import ThresholdAnalysis, threshold_analysis
 from ui.face_cache import embedded_folder_ui
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui, threshold_slider_ui
+from ui.url_state import choice_value, explain_invalid_values
 
 TARGETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1]
 
 
 # cache_resource, not cache_data: the analysis and the distances of 1.4 million pairs are read, never changed, and
 # copying them out of a cache on every slider move would cost more than the figures.
-@st.cache_resource(show_spinner="Scoring every pair with each metric: ROC, bootstrap band, EER (10-20 s for LFW)...",
-                   max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)  # the spinner is at the call, in the reader's language
 def cached_analysis(folder: str, stamp: tuple, model: str, detector: str, target: float,
                     _faces: LabelledFaces) -> ThresholdAnalysis:
     return threshold_analysis(_faces, target)
@@ -39,10 +40,10 @@ def cached_pairs(folder: str, stamp: tuple, model: str, detector: str, metric: s
 
 
 def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
-    folder = labelled_folder_ui("threshold_folder", "Folder of labelled photos")
-    model, detector, metric = settings_ui("threshold")
+    folder = labelled_folder_ui("threshold_folder", N_("Folder of labelled photos"))
+    model, detector, metric = settings_ui()
     if not str(folder).strip() or str(folder) == ".":
-        st.info("Enter a folder with one sub-folder of photos per person.")
+        st.info(_("Enter a folder with one sub-folder of photos per person."))
         return None
     return folder.resolve(), model, detector, metric
 
@@ -50,10 +51,13 @@ def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
 def numbers_view(analysis: ThresholdAnalysis, metric: str) -> None:
     report, target = analysis.report(metric), analysis.target_far
     numbers = st.columns(3)
-    numbers[0].metric("AUC (area under the ROC)", f"{report.curve.auc:.4f}")
-    numbers[1].metric("EER (equal error rate)", f"{report.eer:.1%}", help=f"at distance {report.eer_threshold:.4f}")
-    numbers[2].metric(f"threshold for ≤ {target:.1%} false matches", f"{report.threshold_at_target:.4f}",
-                      help=f"a {metric} distance: pairs at most this far apart are called the same person")
+    numbers[0].metric(_("AUC (area under the ROC)"), f"{report.curve.auc:.4f}")
+    numbers[1].metric(_("EER (equal error rate)"), f"{report.eer:.1%}",
+                      help=_("at distance {distance:.4f}").format(distance=report.eer_threshold))
+    numbers[2].metric(_("threshold for ≤ {target:.1%} false matches").format(target=target),
+                      f"{report.threshold_at_target:.4f}",
+                      help=_("a {metric} distance: pairs at most this far apart are called the same person").format(
+                          metric=metric))
 
 
 def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -> tuple[float, OperatingPoint]:
@@ -61,13 +65,14 @@ def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -
     slider, false_matches, accepted = st.columns([3, 1, 1])
     with slider:
         threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
-                                        prefix="Your threshold")
+                                        prefix=_("Your threshold"))
     point = distance_point(found, same, threshold)
-    false_matches.metric("false matches there", f"{point.false_accept_rate:.2%}",
-                         help="different-person pairs called the same person, at your threshold")
-    accepted.metric("same person accepted", f"{1 - point.false_reject_rate:.1%}",
-                    help=f"same-person pairs called the same person, at your threshold (accuracy over all pairs "
-                    f"{point.accuracy:.1%}, which the many different-person pairs dominate)")
+    false_matches.metric(_("false matches there"), f"{point.false_accept_rate:.2%}",
+                         help=_("different-person pairs called the same person, at your threshold"))
+    accepted.metric(_("same person accepted"), f"{1 - point.false_reject_rate:.1%}",
+                    help=_("same-person pairs called the same person, at your threshold (accuracy over all pairs "
+                           "{accuracy:.1%}, which the many different-person pairs dominate)").format(
+                        accuracy=point.accuracy))
     return threshold, point
 
 
@@ -78,34 +83,35 @@ def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, poi
     figures[0].plotly_chart(face_roc(
         report.curve.true_positive_rate, report.band, report.curve.auc, (report.eer, report.eer_threshold),
         report.at_target, analysis.target_far, point, analysis.pair_counts(),
-        title=f"ROC of {faces.model} ({metric}) on {folder.name}",
+        title=_("ROC of {model} ({metric}) on {folder}").format(model=faces.model, metric=metric, folder=folder.name),
     ), width="stretch")
     edges_high = max(slider_range(faces.model, metric, float(found.max()))[1], float(found.max()))  # the slider's scale
     same_counts, edges = score_histogram(found[same], bins=60, low=0.0, high=edges_high)
-    different_counts, _ = score_histogram(found[~same], bins=60, low=0.0, high=edges_high)
+    different_counts = score_histogram(found[~same], bins=60, low=0.0, high=edges_high)[0]
     figures[1].plotly_chart(distance_histograms(
         same_counts, different_counts, edges, metric, threshold, report.eer_threshold, report.threshold_at_target,
-        analysis.target_far, title=f"{metric} distances of every pair<br><sup>left of a line: called the same person"
-        "</sup>",
+        analysis.target_far, title=_("{metric} distances of every pair").format(metric=metric) + "<br><sup>"
+        + _("left of a line: called the same person") + "</sup>",
     ), width="stretch")
     (auc_low, auc_high), (eer_low, eer_high) = report.band.auc_interval, report.band.eer_interval
     low, high = report.band.at(analysis.target_far)
-    st.caption(
-        f"95% intervals (bootstrap over the {report.band.groups} people): AUC {auc_low:.4f} to {auc_high:.4f}; "
-        f"EER {eer_low:.1%} to {eer_high:.1%}; same-person pairs accepted at ≤ {analysis.target_far:.1%} false "
-        f"matches {1 - report.at_target.false_reject_rate:.1%} ({low:.1%} to {high:.1%}). "
-        f"The shaded band: {report.band.replicates:,} times, {report.band.groups} people were drawn at random from the "
-        "folder's people (with replacement) and the ROC computed again on their pairs; the band holds the middle 95% "
-        "of those curves. People are drawn, not pairs: a photo is in hundreds of pairs and a person in thousands, so "
-        "the pairs are not independent and counting each one would make the band far too narrow. Another class, "
-        "with other people, would give a curve within this band 19 times in 20. The false-match axis is logarithmic: "
-        "the rates that matter for a door or a phone (0.1%, 1%) would otherwise share one pixel."
-    )
+    st.caption(_(
+        "95% intervals (bootstrap over the {people} people): AUC {auc_low:.4f} to {auc_high:.4f}; EER {eer_low:.1%} "
+        "to {eer_high:.1%}; same-person pairs accepted at ≤ {target:.1%} false matches {accepted:.1%} ({low:.1%} to "
+        "{high:.1%}). The shaded band: {replicates:,} times, {people} people were drawn at random from the folder's "
+        "people (with replacement) and the ROC computed again on their pairs; the band holds the middle 95% of those "
+        "curves. People are drawn, not pairs: a photo is in hundreds of pairs and a person in thousands, so the pairs "
+        "are not independent and counting each one would make the band far too narrow. Another class, with other "
+        "people, would give a curve within this band 19 times in 20. The false-match axis is logarithmic: the rates "
+        "that matter for a door or a phone (0.1%, 1%) would otherwise share one pixel."
+    ).format(people=report.band.groups, auc_low=auc_low, auc_high=auc_high, eer_low=eer_low, eer_high=eer_high,
+             target=analysis.target_far, accepted=1 - report.at_target.false_reject_rate, low=low, high=high,
+             replicates=report.band.replicates))
 
 
 def skipped_view(faces: LabelledFaces) -> None:
     if faces.skipped:
-        with st.expander(f"{len(faces.skipped)} photos left out (no face found, or not readable)"):
+        with st.expander(_("{count} photos left out (no face found, or not readable)").format(count=len(faces.skipped))):
             st.markdown("\n".join(f"- {line}" for line in faces.skipped))
 
 
@@ -113,50 +119,55 @@ def exports_view(analysis: ThresholdAnalysis, metric: str, threshold: float, poi
                  folder: Path) -> None:
     model, detector = analysis.faces.model, analysis.faces.detector
     exports = st.columns(2)
-    exports[0].download_button("Download this table (CSV)", analysis.as_csv(), mime="text/csv", key="threshold_csv",
+    exports[0].download_button(_("Download this table (CSV)"), analysis.as_csv(), mime="text/csv", key="threshold_csv",
                                file_name=f"threshold-lab-{model}-{detector}-{folder.name}.csv")
-    exports[1].download_button(f"Download your {metric} threshold and its report (JSON)",
+    exports[1].download_button(_("Download your {metric} threshold and its report (JSON)").format(metric=metric),
                                analysis.as_json(metric, threshold, point), mime="application/json",
                                key="threshold_json", file_name=f"threshold-{model}-{metric}-{folder.name}.json")
 
 
 def main() -> None:
-    st.title("Threshold lab")
-    st.markdown(
+    st.title(_("Threshold lab"))
+    st.markdown(_(
         "DeepFace's thresholds were tuned on public benchmarks. On *your* photos (a class, a webcam, a lighting) "
         "another threshold may be better. Give a folder with **one sub-folder of photos per person**: every pair of "
         "photos is scored; the ROC shows every possible threshold at once, the **equal error rate** (EER) is where "
         "false matches and false non-matches are equally frequent, and a target **false match rate** gives the "
         "threshold to use where letting a stranger in is worse than asking someone to try again."
-    )
+    ))
     chosen = settings_and_folder_ui()
     if chosen is None:
         return
     folder, model, detector, metric = chosen
-    target = st.select_slider("Target false match rate", TARGETS, value=0.01, format_func=lambda r: f"{r:.1%}",
-                              key="threshold_target")
+    explain_invalid_values([choice_value("target", [f"{r:.1%}" for r in TARGETS])])
+    target = st.select_slider(_("Target false match rate"), TARGETS, value=0.01, format_func=lambda r: f"{r:.1%}",
+                              key="target", bind="query-params")
     try:
         faces = embedded_folder_ui(folder, model, detector)
+        spinner = st.spinner(_("Scoring every pair with each metric: ROC, bootstrap band, EER (10-20 s for LFW)..."))
         stamp = folder_stamp(folder, PHOTO_SUFFIXES)
-        analysis = cached_analysis(str(folder), stamp, model, detector, target, faces)
+        with spinner:
+            analysis = cached_analysis(str(folder), stamp, model, detector, target, faces)
         found, same = cached_pairs(str(folder), stamp, model, detector, metric, faces)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return
     same_pairs, different_pairs = analysis.pair_counts()
-    st.caption(f"{len(faces.people):,} faces of {len(set(faces.people))} people: {same_pairs:,} same-person pairs and "
-               f"{different_pairs:,} different-person pairs ({model} + {detector}).")
+    st.caption(_("{faces:,} faces of {people} people: {same:,} same-person pairs and {different:,} different-person "
+                 "pairs ({model} + {detector}).").format(faces=len(faces.people), people=len(set(faces.people)),
+                                                        same=same_pairs, different=different_pairs, model=model,
+                                                        detector=detector))
     skipped_view(faces)
     numbers_view(analysis, metric)
     threshold, point = threshold_ui(model, metric, found, same)
     figures_view(analysis, metric, threshold, point, folder, found, same)
     lfw_credit_ui(folder)
-    st.subheader(f"All metrics for {model}")
+    st.subheader(_("All metrics for {model}").format(model=model))
     st.dataframe(pd.DataFrame(analysis.table()), hide_index=True, width="stretch")
     exports_view(analysis, metric, threshold, point, folder)
-    st.caption("With few people these figures move a lot from one photo to the next (see the band): a threshold for "
-               "real use needs dozens of people. cosine and euclidean_l2 always have the same AUC and EER (see the "
-               "Verify page).")
+    st.caption(_("With few people these figures move a lot from one photo to the next (see the band): a threshold "
+                 "for real use needs dozens of people. cosine and euclidean_l2 always have the same AUC and EER (see "
+                 "the Verify page)."))
 
 
 main()

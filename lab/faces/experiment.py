@@ -23,6 +23,7 @@ from lab.evaluation.tasks import wilson_interval
 from lab.faces.calibration import embed_folder
 from lab.faces.embedding import distance_table
 from lab.export import records_csv
+from lab.i18n import N_, _
 from lab.limits import EPOCHS
 
 # Measured on 40 LFW people (about 20 training photos each) on a 2-core CPU (docs/PERFORMANCE.md): 48x48 learns about
@@ -161,20 +162,23 @@ class ExperimentResult:
         return 1 - 1 / self.people
 
     def conclusion(self) -> str:
+        """What the figures say, in the reader's language (made when shown, not when computed)."""
         cnn, emb, chance = self.cnn_error, self.embedding_error, self.chance_error
         if emb < cnn:
-            verdict = (f"the pre-trained {self.model} embedding with a nearest neighbour is wrong on {emb:.1%} of the "
-                       f"test photos, with no training at all, the CNN trained from scratch on {cnn:.1%}")
+            verdict = _("the pre-trained {model} embedding with a nearest neighbour is wrong on {emb:.1%} of the test "
+                        "photos, with no training at all, the CNN trained from scratch on {cnn:.1%}")
         elif emb > cnn:
-            verdict = (f"here the CNN trained from scratch ({cnn:.1%} wrong) beat the {self.model} embedding "
-                       f"({emb:.1%}); with so few test photos one mistake changes the figure a lot: add photos")
+            verdict = _("here the CNN trained from scratch ({cnn:.1%} wrong) beat the {model} embedding ({emb:.1%}); "
+                        "with so few test photos one mistake changes the figure a lot: add photos")
         else:
-            verdict = f"both are wrong on the same share of the test photos ({cnn:.1%})"
-        against_chance = ("The CNN did no better than guessing: it had too few photos per person to learn anything "
-                          "that carries over to new photos. " if cnn >= chance else "")
-        return (f"With {self.people} people, {verdict}. Guessing would be wrong {chance:.1%} of the time. "
-                f"{against_chance}A CNN needs many photos per person to learn what makes a face; the embedding learnt "
-                "that from millions of faces, so one photo per new person is enough: that is one-shot learning.")
+            verdict = _("both are wrong on the same share of the test photos ({cnn:.1%})")
+        verdict = verdict.format(model=self.model, emb=emb, cnn=cnn)
+        against_chance = _("The CNN did no better than guessing: it had too few photos per person to learn anything "
+                           "that carries over to new photos. ") if cnn >= chance else ""
+        return _("With {people} people, {verdict}. Guessing would be wrong {chance:.1%} of the time. {against}A CNN "
+                 "needs many photos per person to learn what makes a face; the embedding learnt that from millions of "
+                 "faces, so one photo per new person is enough: that is one-shot learning.").format(
+            people=self.people, verdict=verdict, chance=chance, against=against_chance)
 
     def folds_csv(self) -> str:
         """One row per fold, errors as fractions, with the settings that produced them."""
@@ -195,7 +199,7 @@ def run_experiment(folder: Path, model: str = "Facenet", detector: str = "yunet"
     cached per folder, model and detector). ``progress(stage, done, total)``: photos embedded, then each fold's epochs."""
     EPOCHS.check(epochs)  # before the embeddings: 0 epochs would report a conclusion from an untrained CNN
     report = progress or (lambda _stage, _done, _total: None)
-    faces = embed_folder(folder, model, detector, lambda done, total: report("detecting and embedding the photos",
+    faces = embed_folder(folder, model, detector, lambda done, total: report(N_("detecting and embedding the photos"),
                                                                             done, total))
     folds = two_folds(faces.people, seed)
     excluded = list(faces.skipped) + [f"{p}: only one photo with a face" for p in sorted(set(faces.people))
@@ -203,13 +207,14 @@ def run_experiment(folder: Path, model: str = "Facenet", detector: str = "yunet"
     used = folds >= 0
     names = sorted({p for p, keep in zip(faces.people, used) if keep})
     if len(names) < 2:
-        raise LabError("the experiment needs at least two people with two photos each (one sub-folder per person)")
+        raise LabError(_("the experiment needs at least two people with two photos each (one sub-folder per person)"))
     labels = np.array([names.index(p) if keep else -1 for p, keep in zip(faces.people, used)])
     grey = _grey_faces(faces.faces)
     results = []
     for fold in (0, 1):
         train, test = folds == fold, folds == 1 - fold
-        stage = f"training the CNN, fold {fold + 1} of 2 (epochs)"
+        # English marked for translation: the stage is reported from another process and translated by the page.
+        stage = (N_("training the CNN, fold 1 of 2 (epochs)"), N_("training the CNN, fold 2 of 2 (epochs)"))[fold]
         cnn = cnn_errors(grey[train], labels[train], grey[test], labels[test], len(names), epochs, seed + fold,
                          lambda done, total, stage=stage: report(stage, done, total))
         emb = nearest_errors(faces.vectors[train], labels[train], faces.vectors[test], labels[test], metric)
