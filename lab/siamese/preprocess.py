@@ -21,7 +21,7 @@ def downsample(ink: np.ndarray, factor: int) -> np.ndarray:
     blocks = ink.reshape(*lead, height // factor, factor, width // factor, factor)
     if ink.dtype != bool or factor * factor > 255:
         return blocks.mean(axis=(-3, -1), dtype=np.float32)
-    # Drawings are booleans: counting a block's ink as bytes is exact (at most 9) and six times faster than a
+    # Drawings are booleans: counting a block's ink as bytes is exact (a block holds at most 255 pixels) and six times faster than a
     # float mean over the strided block axes (paid by every training, on the whole background set).
     counts = np.zeros(blocks.shape[:-3] + blocks.shape[-2:-1], dtype=np.uint8)
     for row in range(factor):
