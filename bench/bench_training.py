@@ -1,58 +1,228 @@
-"""Training speed and accuracy per architecture x loss, side by side in one run.
+"""Training in the app against `python -m lab train`, for the same settings, side by side in one run.
 
-For each combination: the training pace (steps/s and pairs/s, validation time excluded; a "pair" is two
-images through the tower), the training time until Lake's 20-way accuracy first reaches --target (Lake's
-runs are measured at every validation point, never used to choose anything), and the validation and Lake
-accuracy at the end. Koch's 105x105 network, the course's seed (batch 32, Adam 6e-5), is far too slow to
-train on a CPU, so by default it runs --koch-steps steps to time them, with no validation.
+app: what the training page does when Start is clicked on a fresh server, `TrainingJobs.start`
+(lab/workflows/training_jobs.py): a spawned child process imports TensorFlow, decodes the data, trains and sends
+its progress through a queue, which a thread of this process (the server, in the app) copies into the job that
+the page draws.
+app_ready: the same once the page has been open long enough (while the form is filled in) for its standby child
+(`TrainingJobs.prepare`) to have imported TensorFlow and decoded the data.
+cli: `python -m lab train` with the same settings, in a fresh process; its progress lines are read as they come.
+page (--page): once more through the real page, `streamlit run app.py` driven by headless Chromium: the
+settings come from the page's URL, Start is clicked at once, and the page's own text is watched (the page polls
+the job every 2 s, as a student's browser does); then the model store must list the new model without a reload.
 
-    .venv/bin/python bench/bench_training.py [--steps 1500] [--koch-steps 10] [--target 0.9]
+Every time is taken by this process's clock from the launch (the click, the command):
+  first point   the first progress report: the first point of the loss curve
+  steps/s       steps / time to the last step's report (process start, imports, data, compiling, validation included)
+  loop steps/s  steps between the first and the last report / time between them (the training loop alone)
+  saved         until the model is tested and in the store (the command has exited)
+
+The runs take turns (app, cli, app_ready; then the other way round), so that a machine busy with other work slows both alike.
+
+    .venv/bin/python bench/bench_training.py [--steps 1000] [--eval-every 250] [--repeat 1] [--sides app cli app_ready] [--page]
+                                           [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
-from lab.data.lake_runs import load_runs, runs_path  # noqa: E402
-from lab.data.omniglot import load_set  # noqa: E402
-from lab.evaluation.lake import evaluate_lake  # noqa: E402
-from lab.siamese.losses import LOSSES  # noqa: E402
-from lab.siamese.training import TrainConfig, train  # noqa: E402
+from lab.siamese.store import MODELS_DIR_ENV  # noqa: E402
+from lab.siamese.training import TrainConfig  # noqa: E402
+from lab.workflows.training_jobs import TrainingJobs  # noqa: E402
+
+SIDES = ("app", "cli", "app_ready")
+CLI_STEP = re.compile(r"^step (\d+)/(\d+)")
+POLL_S = 0.1
+
+
+@dataclass
+class Timeline:
+    """When each progress report arrived (seconds after the launch), and when the model was saved."""
+
+    points: list[tuple[int, float]]
+    saved_s: float
+
+    def figures(self) -> dict:
+        (first_step, first_s), (last_step, last_s) = self.points[0], self.points[-1]
+        return {"steps": last_step, "first_point_s": round(first_s, 2), "first_point_step": first_step,
+                "last_step_s": round(last_s, 2), "steps_per_s": round(last_step / last_s, 3),
+                "loop_steps_per_s": round((last_step - first_step) / (last_s - first_s), 3),
+                "saved_s": round(self.saved_s, 2)}
+
+
+def cli_run(config: TrainConfig, name: str, models_dir: Path) -> Timeline:
+    command = [sys.executable, "-m", "lab", "train", "--name", name, "--models-dir", str(models_dir),
+               "--architecture", config.architecture, "--loss", config.loss, "--steps", str(config.steps),
+               "--batch-size", str(config.batch_size), "--seed", str(config.seed),
+               "--val-alphabets", str(config.val_alphabets), "--eval-every", str(config.eval_every)]
+    points = []
+    started = time.perf_counter()
+    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                          env=dict(os.environ, PYTHONUNBUFFERED="1")) as process:
+        for line in process.stdout:
+            if match := CLI_STEP.match(line):
+                points.append((int(match[1]), time.perf_counter() - started))
+    if process.returncode:
+        raise SystemExit(f"`python -m lab train` failed with exit code {process.returncode}")
+    return Timeline(points, time.perf_counter() - started)
+
+
+def app_run(config: TrainConfig, name: str, ready: bool) -> Timeline:
+    """``ready``: the page was open long enough for its standby child to import TensorFlow and decode the data
+    (the time a user takes to fill in the form); else Start comes at once on a fresh server."""
+    slot = TrainingJobs()  # a fresh slot, as in a fresh server
+    if ready:
+        slot.prepare()
+        while not slot.standby_ready():
+            time.sleep(POLL_S)
+    started = time.perf_counter()
+    job = slot.start("bench", "bench", config, name)
+    points: list[tuple[int, float]] = []
+    while not job.finished:
+        time.sleep(POLL_S)
+        now = time.perf_counter() - started
+        points += [(progress.step, now) for progress in job.history[len(points):]]
+    if job.state != "done":
+        raise SystemExit(f"the app's training failed: {job.message}")
+    return Timeline(points, time.perf_counter() - started)
+
+
+def page_run(config: TrainConfig, name: str) -> Timeline:
+    """Once through the real page; the page's progress text is read whenever the page changes."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path, free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                               "--server.headless", "true"], cwd=REPO, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    query = (f"architecture={config.architecture}&loss={config.loss}&steps={config.steps}"
+             f"&batch={config.batch_size}&seed={config.seed}&every={config.eval_every}")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+            page = browser.new_page()
+            _open_when_ready(page, f"http://127.0.0.1:{port}/train?{query}")
+            page.get_by_label("Name of the new model").fill(name)
+            started = time.perf_counter()
+            page.get_by_role("button", name="Start training").click()
+            timeline = _watch_page(page, name, config.steps, started)
+            browser.close()
+        return timeline
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def _open_when_ready(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            page.goto(url)
+            page.get_by_role("button", name="Start training").wait_for(timeout=60_000)
+            return
+        except Exception:  # the server is still starting
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def _watch_page(page, name: str, steps: int, started: float) -> Timeline:  # type: ignore[no-untyped-def]
+    """(step, time) whenever the progress text shows a new step, until the page says the model was saved."""
+    points: list[tuple[int, float]] = []
+    shown = 0
+    while True:
+        page.wait_for_function(f"""() => {{
+            const text = document.body.innerText;
+            const match = text.match(/step (\\d+) of {steps}/);
+            return text.includes('Saved as model') || text.includes('failed:') || (match && +match[1] > {shown});
+        }}""", polling=200, timeout=3_600_000)
+        now = time.perf_counter() - started
+        text = page.inner_text("body")
+        if "Saved as model" in text:
+            # The model store below lists the new model without a reload (the page redraws itself once).
+            page.locator("table").filter(has_text=name).wait_for(timeout=30_000)
+            return Timeline(points, now)
+        if match := re.search(rf"step (\d+) of {steps}", text):
+            shown = int(match[1])
+            points.append((shown, now))
+        else:
+            raise SystemExit(f"the page's training failed:\n{text[-2000:]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=1500)
-    parser.add_argument("--koch-steps", type=int, default=10)
-    parser.add_argument("--target", type=float, default=0.9)
+    parser.add_argument("--architecture", default="compact")
+    parser.add_argument("--loss", default="triplet")
+    parser.add_argument("--steps", type=int, default=1000, help="the page's default: 1000")
+    parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--eval-every", type=int, default=250)
+    parser.add_argument("--repeat", type=int, default=1, help="app and cli runs each")
+    parser.add_argument("--page", action="store_true", help="also once through the real page in Chromium")
+    parser.add_argument("--sides", nargs="*", choices=SIDES, default=list(SIDES), help="default: all three")
+    parser.add_argument("--json", type=Path, help="write the figures there")
     args = parser.parse_args()
-    data = load_set("background")
-    runs = load_runs(runs_path())
-    print(f"{os.cpu_count()} CPUs; compact: {args.steps} steps of 64 pairs; koch: {args.koch_steps} steps of 32 pairs")
-    print(f"{'architecture':<12} {'loss':<12} {'steps/s':>8} {'pairs/s':>8} {'s/step':>7} "
-          f"{'Lake ' + format(args.target, '.0%') + ' after':>16} {'val 20-way':>10} {'Lake 20-way':>11}")
-    for architecture, steps, batch in (("compact", args.steps, 64), ("koch", args.koch_steps, 32)):
-        for loss in LOSSES:
-            compact = architecture == "compact"
-            config = TrainConfig(architecture=architecture, loss=loss, steps=steps, batch_size=batch,
-                                 eval_every=args.eval_every, val_alphabets=5 if compact else 0, seed=0)
-            lake_curve: list[tuple[int, float]] = []
-            result = train(config, data, on_validation=lambda step, model: lake_curve.append(
-                (step, evaluate_lake(model.embed, model.head(), runs).accuracy)))
-            elapsed = {h["step"]: h["elapsed_s"] for h in result.history}
-            reached = next((f"{elapsed[s]:.0f} s (step {s})" for s, a in lake_curve if a >= args.target), "not reached")
-            rate = result.steps_done / result.training_seconds
-            best = result.best_val_nway_accuracy if result.best_val_nway_accuracy is not None else float("nan")
-            lake = lake_curve[-1][1] if lake_curve else float("nan")
-            print(f"{architecture:<12} {loss:<12} {rate:>8.2f} {rate * batch:>8.0f} {1 / rate:>7.2f} {reached:>16} "
-                  f"{best:>10.1%} {lake:>11.1%}", flush=True)
+    config = TrainConfig(architecture=args.architecture, loss=args.loss, steps=args.steps,
+                         batch_size=args.batch_size, eval_every=args.eval_every, seed=0)
+    load_before = os.getloadavg()
+    runs: dict[str, list[dict]] = {"app": [], "app_ready": [], "cli": [], "page": []}
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ[MODELS_DIR_ENV] = folder  # the app's child and the page's server inherit it
+        print(f"{os.cpu_count()} CPUs, load average {load_before[0]:.2f}; {config.architecture} / {config.loss}, "
+              f"{config.steps} steps of {config.batch_size}, validation every {config.eval_every} steps")
+        print(f"{'run':<9} {'first point (s)':>15} {'steps/s':>8} {'loop steps/s':>12} {'saved (s)':>9}")
+        for turn in range(args.repeat):
+            for side in args.sides if turn % 2 == 0 else args.sides[::-1]:
+                name = f"bench-{side.replace('_', '-')}-{turn}"
+                timeline = (cli_run(config, name, Path(folder)) if side == "cli"
+                            else app_run(config, name, ready=side == "app_ready"))
+                _record(runs, side, timeline)
+        if args.page:
+            _record(runs, "page", page_run(config, "bench-page"))
+    summary = _summary(config, runs, load_before)
+    print("steps/s against the command line: " + ", ".join(
+        f"{side} {summary[side + '_vs_cli']:.2f}" for side in ("app", "app_ready", "page") if side + "_vs_cli" in summary))
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2))
+
+
+def _record(runs: dict[str, list[dict]], side: str, timeline: Timeline) -> None:
+    figures = timeline.figures()
+    runs[side].append(figures)
+    print(f"{side:<9} {figures['first_point_s']:>15.1f} {figures['steps_per_s']:>8.2f} "
+          f"{figures['loop_steps_per_s']:>12.2f} {figures['saved_s']:>9.1f}", flush=True)
+
+
+def _summary(config: TrainConfig, runs: dict[str, list[dict]], load_before: tuple[float, ...]) -> dict:
+    """Medians of each side's runs, their ratio, and every run with the conditions it ran in."""
+    summary: dict = {"settings": asdict(config), "cpus": os.cpu_count(),
+                     "load_average_before": [round(v, 2) for v in load_before],
+                     "load_average_after": [round(v, 2) for v in os.getloadavg()]}
+    for side, figures in runs.items():
+        for key in ("steps_per_s", "loop_steps_per_s", "first_point_s", "saved_s"):
+            if figures:
+                summary[f"{side}_{key}"] = round(statistics.median(f[key] for f in figures), 3)
+    for side in ("app", "app_ready", "page"):
+        if runs[side] and runs["cli"]:
+            summary[f"{side}_vs_cli"] = round(summary[f"{side}_steps_per_s"] / summary["cli_steps_per_s"], 3)
+    summary["runs"] = runs
+    return summary
 
 
 if __name__ == "__main__":

@@ -46,6 +46,16 @@ def array_cache_dir() -> Path:
     return root / "arrays"
 
 
+TRAINING_STANDBY_ENV = "ONESHOT_TRAINING_STANDBY"
+
+
+def training_standby() -> bool:
+    """Whether the training page readies a training process when it is opened (``$ONESHOT_TRAINING_STANDBY``;
+    ``0`` turns it off): a Start click then skips importing TensorFlow and decoding the data, at the price of
+    a waiting process that holds them in memory."""
+    return os.environ.get(TRAINING_STANDBY_ENV, "1").strip() != "0"
+
+
 FACE_DB_DIR_ENV = "FACE_DB_DIR"
 
 

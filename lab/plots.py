@@ -239,8 +239,9 @@ def training_curves(history: list[dict], val_way: int, loss: str, architecture: 
                            subplot_titles=(_("Training loss"), _("Validation accuracy (held-out alphabets)")))
     if history:
         steps = [p["step"] for p in history]
-        figure.add_trace(go.Scatter(x=steps, y=[p["loss"] for p in history], name=_("loss"), mode="lines"),
-                         row=1, col=1)
+        # Markers too: the first report (step 1) is a single point, which a line alone does not draw.
+        figure.add_trace(go.Scatter(x=steps, y=[p["loss"] for p in history], name=_("loss"), mode="lines+markers",
+                                    marker={"size": 4}), row=1, col=1)
         validated = [p for p in history if p.get("val_nway_accuracy") is not None]
         for key, name in (("val_pair_accuracy", _("pair verification")),
                           ("val_nway_accuracy", _("{way}-way one-shot").format(way=val_way))):

@@ -76,10 +76,13 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     DeepFace's home (set before anything imports DeepFace, which creates its folders at import time) and the
     face-database folder. ``OMNIGLOT_DIR`` points at the real files when they are there, else at an empty folder,
     so that no test falls back on the user's own copy. ``FACES_LFW_DIR`` is unset: the face pages then start on the
-    small sample, which embeds in seconds; a test that wants LFW (or a few of its photos) sets it."""
+    small sample, which embeds in seconds; a test that wants LFW (or a few of its photos) sets it. No training
+    standby: every test that shows the training page would start a process importing TensorFlow; the tests of the
+    standby turn it on."""
     saved = {name: os.environ.get(name) for name in ("OMNIGLOT_DIR", "FACES_DIR", "FACES_LFW_DIR",
                                                        "ONESHOT_REAL_OMNIGLOT_DIR", "ONESHOT_REAL_FACES_DIR",
-                                                       "ONESHOT_REAL_FACES_LFW_DIR")}
+                                                       "ONESHOT_REAL_FACES_LFW_DIR", "ONESHOT_TRAINING_STANDBY")}
+    os.environ["ONESHOT_TRAINING_STANDBY"] = "0"
     # The user's choice (or run.sh's ../shared) is remembered before OMNIGLOT_DIR is pointed elsewhere.
     os.environ["ONESHOT_REAL_OMNIGLOT_DIR"] = os.environ.get("OMNIGLOT_DIR") or str(SHARED_OMNIGLOT)
     os.environ["ONESHOT_REAL_FACES_DIR"] = os.environ.get("FACES_DIR") or str(SHARED_FACES)

@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from lab.config import training_standby
 from lab.errors import LabError
 from lab.i18n import N_, _
 from lab.limits import EVAL_EVERY, LEARNING_RATE_OR_DEFAULT, SEED, STEPS
@@ -116,18 +117,27 @@ def settings_ui() -> tuple[str, str, TrainConfig | None, str | None]:
     return owner, model_name, config, None if resume == START_FRESH else resume
 
 
+def state_names() -> dict[str, str]:
+    return {"starting": _("starting"), "training": _("training"), "stopping": _("stopping"),
+            "evaluating": _("evaluating"), "done": _("done"), "failed": _("failed")}
+
+
 def progress_text(job: TrainingJob) -> str:
-    latest = job.latest
-    states = {"starting": _("starting"), "training": _("training"), "evaluating": _("evaluating"), "done": _("done"),
-              "failed": _("failed")}
-    text = _("{state}: step {step} of {steps}").format(state=states.get(job.state, job.state),
-                                                        step=latest.step if latest else 0, steps=job.config.steps)
-    if latest and not job.finished:
+    """What the job is doing, said in words before its first step too (a start takes seconds)."""
+    state, latest = job.state, job.latest
+    if state == "starting":
+        return _("starting: building the network and compiling its training step") if job.phase == "compiling" else \
+            _("starting: importing TensorFlow, decoding the data")
+    step = job.steps_done if job.steps_done is not None else latest.step if latest else 0
+    text = _("{state}: step {step} of {steps}").format(state=state_names().get(state, state), step=step,
+                                                        steps=job.config.steps)
+    if state == "training" and latest:
         text += _(", about {seconds:.0f} s left").format(seconds=latest.eta_s)
+    elif state in ("stopping", "evaluating"):
+        text += _("; testing the best weights and saving them")
     return text
 
 
-@st.fragment(run_every=2)
 def job_view(job: TrainingJob) -> None:
     latest = job.latest
     done = latest.step / latest.steps if latest else 0.0
@@ -138,19 +148,39 @@ def job_view(job: TrainingJob) -> None:
                                     job.config.architecture, job.model_name), width="stretch", key="training_curves")
     if job.state == "done":
         metrics = job.metrics
-        text = _("Saved as model **{name}**.").format(name=job.saved_as)
+        text = _("Saved as model **{name}** after {steps} steps.").format(name=job.saved_as, steps=job.steps_done)
         if metrics:
             text += " " + _("Lake's 20 runs (20-way within alphabet): **{lake:.1%}**; 10,000 evaluation pairs: "
                             "**{pairs:.2%}** correct.").format(lake=metrics["lake_accuracy"], pairs=metrics["pair_accuracy"])
         st.success(text)
     elif job.state == "failed":
         st.error(job.message)
+    elif job.state == "stopping":
+        st.info(_("Stopping: the best weights so far are being tested and saved; the model appears in the store "
+                  "below once it is written."))
     elif job.owner_token == session_token():
-        if st.button(_("Stop (keeps the best checkpoint)"), key="stop_training"):
-            job.request_stop(session_token())
-            st.info(_("Stopping after this step; the best weights so far will be evaluated and saved."))
+        # A callback: the click is handled before the fragment reruns, so that very rerun already says "stopping".
+        st.button(_("Stop (keeps the best checkpoint)"), key="stop_training", on_click=job.request_stop,
+                  args=(session_token(),))
     if job.message and job.state != "failed":
         st.warning(job.message)
+
+
+SHOWN_DONE = "training_shown_done"  # the finished job this session has drawn the model store after
+
+
+def job_key(job: TrainingJob) -> str:
+    return f"{job.model_name}@{job.started_at}"
+
+
+@st.fragment(run_every=2)
+def live_job_view(job: TrainingJob) -> None:
+    """The running job, redrawn every 2 s; once it has finished, the whole page once more, so that the model
+    store (and "continue from") lists the new model at once."""
+    if job.finished and st.session_state.get(SHOWN_DONE) != job_key(job):
+        st.session_state[SHOWN_DONE] = job_key(job)
+        st.rerun()
+    job_view(job)
 
 
 DELETING = "store_deleting"  # the model whose Delete was clicked, waiting for a second, explicit click
@@ -250,8 +280,13 @@ def main() -> None:
     job = slot.current
     if job is None:
         st.info(_("No training has run on this server yet. Choose settings above and start one."))
-    else:
+    elif job.finished:  # drawn once, not polled
+        st.session_state[SHOWN_DONE] = job_key(job)
         job_view(job)
+    else:
+        live_job_view(job)
+    if training_standby():
+        slot.prepare()  # TensorFlow imported and the data decoded while the form is filled in
     model_store_ui()
 
 

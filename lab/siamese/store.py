@@ -239,7 +239,7 @@ def models_table(models: list[ModelInfo]) -> pd.DataFrame:
         rows.append({
             _("model"): info.name, _("tower"): info.metadata.get("architecture", "-"),
             _("loss"): info.metadata.get("loss", "-"),
-            _("steps"): config.get("steps", "-"), _("batch (pairs)"): config.get("batch_size", "-"),
+            _("steps"): info.metadata.get("steps_done", config.get("steps", "-")),  # as run: fewer after a Stop _("batch (pairs)"): config.get("batch_size", "-"),
             _("Lake 20-way"): f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
             _("evaluation pairs"): f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
             _("training time"): (f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata

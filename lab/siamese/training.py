@@ -154,7 +154,9 @@ def train(
     for step in range(1, config.steps + 1):
         book.running.append(train_step())
         validating = validation is not None and (step % config.eval_every == 0 or step == config.steps)
-        if step % log_every == 0 or validating or step == config.steps:
+        # Step 1 is reported too: the first point of the curve comes as soon as the step is compiled, not
+        # log_every steps later (two seconds on a CPU, half a minute with Koch's tower).
+        if step % log_every == 0 or step == 1 or validating or step == config.steps:
             _report_progress(book, step, config.steps, validation if validating else None, on_validation, on_progress)
         book.result.steps_done = step
         if should_stop is not None and should_stop():

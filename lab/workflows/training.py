@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.data.lake_runs import load_runs, runs_path
-from lab.data.omniglot import find_source, load_set, source_fingerprint
+from lab.data.omniglot import OmniglotSet, find_source, load_set, source_fingerprint
 from lab.errors import LabError
 from lab.siamese.model import SiameseModel
 from lab.siamese.store import ModelInfo, load_model, save_model
@@ -53,10 +53,13 @@ def training_run(
     on_testing: Callable[[], None] | None = None,
     trained_by: str | None = None,
     overwrite: bool = False,
+    data: OmniglotSet | None = None,
 ) -> TrainingRun:
     """Train on the background set (from ``resume``'s weights if given), measure the test figures, and save
-    the model with its metadata (config, history, data fingerprint, figures) in the store."""
-    data = load_set("background", data_dir)
+    the model with its metadata (config, history, data fingerprint, figures) in the store.
+
+    ``data``: the background set from ``data_dir``, when the caller has decoded it already."""
+    data = data if data is not None else load_set("background", data_dir)
     initial = load_model(resume)[0] if resume else None
     result = train(config, data, on_progress=on_progress, should_stop=should_stop, initial=initial)
     if on_testing is not None:

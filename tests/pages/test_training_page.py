@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lab.config import TRAINING_STANDBY_ENV
 from tests.conftest import REPO
 from tests.support.pages import Downloads
 
 pytest.importorskip("tensorflow")
+
+from ui.model_chooser import model_names  # noqa: E402
 
 
 def open_page() -> AppTest:
@@ -52,14 +56,21 @@ def wait_for(app: AppTest, condition, seconds: float = 240) -> None:
     raise AssertionError("the page never showed the expected state")
 
 
-def test_one_training_at_a_time_stop_keeps_best(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def progress(app: AppTest) -> str:
+    return app.get("progress")[0].proto.text
+
+
+def test_one_training_at_a_time_its_states_and_stop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ONESHOT_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv(TRAINING_STANDBY_ENV, "1")  # as on a real server: the page readies a training process
     alice = open_page()
     assert "No training has run on this server yet" in alice.info[0].value
     fill(alice, "Alice", "alice-model", 3000)
     alice.button[0].click().run()
     assert not alice.error, [e.value for e in alice.error]
-    wait_for(alice, lambda a: any(b.label.startswith("Stop") for b in a.button))
+    # Words while TensorFlow loads and the step compiles (seconds), not "step 0".
+    assert progress(alice).startswith("starting: ") and "step 0" not in progress(alice)
+    assert any(b.label.startswith("Stop") for b in alice.button)
     assert "Started by Alice" in " ".join(c.value for c in alice.caption)
 
     bob = open_page()
@@ -68,14 +79,25 @@ def test_one_training_at_a_time_stop_keeps_best(monkeypatch: pytest.MonkeyPatch,
     assert "Alice is training 'alice-model'" in bob.error[0].value
     assert not any(b.label.startswith("Stop") for b in bob.button), "only the owner may stop"
 
-    wait_for(alice, lambda a: validated_points(a) >= 2, seconds=180)
-    progress = alice.get("progress")[0].proto.text
-    assert progress.startswith("training: step") and "of 3000" in progress and "s left" in progress
+    wait_for(alice, lambda a: validated_points(a) >= 2, seconds=300)
+    assert progress(alice).startswith("training: step") and "of 3000" in progress(alice) and "s left" in progress(alice)
+    monkeypatch.setenv(TRAINING_STANDBY_ENV, "0")  # no standby left behind by this test once the job is over
     next(b for b in alice.button if b.label.startswith("Stop")).click().run()
-    wait_for(alice, lambda a: bool(a.success))
-    assert "Saved as model **alice-model**" in alice.success[0].value
-    assert "Lake's 20 runs" in alice.success[0].value
+    assert progress(alice).startswith("stopping: step") and "testing the best weights" in progress(alice)
+    assert "Stopping: the best weights so far are being tested and saved" in alice.info[0].value
+    assert not any(b.label.startswith("Stop") for b in alice.button)
+    shown: list[str] = []
+    wait_for(alice, lambda a: shown.append(progress(a)) or bool(a.success), seconds=600)
+    assert all(text.startswith("stopping: ") for text in shown[:-1]), "stopping until the model is saved"
+    saved = re.fullmatch(r"Saved as model \*\*alice-model\*\* after (\d+) steps\. Lake's 20 runs.*",
+                         alice.success[0].value)
+    assert saved and 0 < int(saved[1]) < 3000, alice.success[0].value
+    assert progress(alice) == f"done: step {saved[1]} of 3000"
     assert (tmp_path / "models" / "alice-model.keras").is_file()
+    # At once, with the steps it ran: the model store, "continue from", and the model choice of the other pages.
+    table = alice.table[0].value
+    assert str(table.loc["alice-model", "steps"]) == saved[1]
+    assert "alice-model" in alice.selectbox(key="resume").options and "alice-model" in model_names()
 
 
 def test_invalid_model_name_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -161,6 +161,8 @@ def test_training_curves_loss_and_both_validation_accuracies() -> None:
     assert [t.name for t in figure.data] == ["loss", "pair verification", "20-way one-shot"]
     assert list(figure.data[0].y) == [0.9, 0.7, 0.5] and list(figure.data[2].y) == [60.0, 70.0]  # validated steps, in %
     assert len(plots.training_curves([], 20, "bce", "koch", "new").data) == 0  # before the first report
+    first = plots.training_curves([{"step": 1, "loss": 1.2}], 20, "bce", "koch", "new").data[0]
+    assert list(first.x) == [1] and "markers" in first.mode  # the first report alone is drawn as a point
 
 
 def test_every_plot_function_is_tested() -> None:

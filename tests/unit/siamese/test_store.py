@@ -90,3 +90,10 @@ def test_model_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
     keras.Model([left, right], joined).save(tmp_path / "small.keras")
     with pytest.raises(ModelFormatError, match=r"\(28, 28, 1\)"):
         store.load_model_file(tmp_path / "small.keras")
+
+
+def test_the_table_shows_the_steps_a_model_really_ran(tmp_path: Path) -> None:
+    stopped = store.ModelInfo("stopped", tmp_path / "stopped.keras", {"config": {"steps": 1000}, "steps_done": 340},
+                              shipped=False)
+    planned = store.ModelInfo("older", tmp_path / "older.keras", {"config": {"steps": 500}}, shipped=False)
+    assert list(store.models_table([stopped, planned])["steps"]) == [340, 500]  # before steps_done was kept: the plan
