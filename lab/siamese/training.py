@@ -1,9 +1,8 @@
 """Training a Siamese network on the background alphabets, with validation on held-out alphabets.
 
-The loop is a plain ``tf.function`` step over batches sampled with NumPy from an in-memory array (no
-Python loop per pair). Whole background alphabets are held out for validation (never the evaluation set,
-which is kept for the reported figures), and the weights with the best validation N-way accuracy are the
-ones kept when training ends or is stopped.
+The loop is a plain ``tf.function`` step over batches sampled with NumPy from an in-memory array (no Python loop
+per pair). Whole background alphabets are held out for validation (never the evaluation set, which is kept for the
+reported figures), and the weights with the best validation N-way accuracy are kept when training ends or stops.
 """
 
 from __future__ import annotations
@@ -154,8 +153,7 @@ def train(
     for step in range(1, config.steps + 1):
         book.running.append(train_step())
         validating = validation is not None and (step % config.eval_every == 0 or step == config.steps)
-        # Step 1 is reported too: the first point of the curve comes as soon as the step is compiled, not
-        # log_every steps later (two seconds on a CPU, half a minute with Koch's tower).
+        # Step 1 too: the curve's first point as soon as the step is compiled, not log_every steps later.
         if step % log_every == 0 or step == 1 or validating or step == config.steps:
             _report_progress(book, step, config.steps, validation if validating else None, on_validation, on_progress)
         book.result.steps_done = step

@@ -49,10 +49,10 @@ def test_verify_page_takes_a_16_bit_png_and_a_gif(faces_dir: Path, tmp_path: Pat
 
 def test_two_drawings_page_takes_a_transparent_palette_drawing_and_explains_a_bomb() -> None:
     app = start("views/two_images.py")
-    app.radio(key="pair_source_right").set_value("Upload an image").run()
-    app.file_uploader(key="pair_upload_right").upload("stroke.png", palette_png_with_transparency()).run()
+    app.radio(key="source2").set_value("Upload an image").run()
+    app.file_uploader(key="pair_upload_2").upload("stroke.png", palette_png_with_transparency()).run()
     assert not app.exception and not app.error  # transparent paper used to turn black: "one flat shade"
-    app.file_uploader(key="pair_upload_right").upload("bomb.png", png_header_only(20_000, 10_000)).run()
+    app.file_uploader(key="pair_upload_2").upload("bomb.png", png_header_only(20_000, 10_000)).run()
     assert not app.exception
     assert "bomb.png is far too large" in app.error[0].value
 
@@ -66,7 +66,7 @@ def test_the_widgets_take_the_ranges_the_command_line_takes() -> None:
     seed = next(w for w in training.number_input if w.label == "Random seed")
     assert (seed.min, seed.max) == (limits.SEED.low, limits.SEED.high)
     experiment = start("views/face_experiment.py")
-    epochs = experiment.number_input(key="experiment_epochs")
+    epochs = experiment.number_input(key="epochs")
     assert (epochs.min, epochs.max) == (limits.EPOCHS.low, limits.EPOCHS.high)
     detect = start("views/face_detect.py")  # Viola-Jones is the first detector
     scale, neighbours = detect.slider(key="scale"), detect.slider(key="neighbors")

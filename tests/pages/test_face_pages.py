@@ -130,7 +130,7 @@ def is_emoji(character: str) -> bool:
 def test_experiment_page_runs_both_methods(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch).files
     app = start("views/face_experiment.py")
-    app.number_input(key="experiment_epochs").set_value(10).run()
+    app.number_input(key="epochs").set_value(10).run()
     app.toggle(key="experiment_run").set_value(True).run(timeout=300)
     assert not app.exception and not app.error
     shown = metrics(app)
@@ -166,7 +166,7 @@ def test_threshold_lab_starts_on_the_lfw_folder_with_a_band_and_the_pair_counts(
     assert roc["layout"]["xaxis"]["type"] == "log"
     lines = [trace["name"] for trace in histogram["data"] if trace["type"] == "scatter"]
     assert [line.split(":")[0] for line in lines] == ["your threshold", "EER", "≤ 1.0% false matches"]
-    app.select_slider(key="threshold_target").set_value(0.05).run()
+    app.select_slider(key="target").set_value(0.05).run()
     assert metrics(app)["threshold for ≤ 5.0% false matches"]
     assert any(n.startswith("≤ 5.0% false matches") for n in (t.get("name", "") for t in figures(app)[0]["data"]))
     assert not app.exception
@@ -184,8 +184,8 @@ def test_experiment_starts_on_the_lfw_folder_and_draws_the_chance_level(
     monkeypatch.setenv("FACES_LFW_DIR", str(lfw_sample))
     app = start("views/face_experiment.py")
     assert app.text_input(key="experiment_folder").value == str(lfw_sample)
-    assert app.number_input(key="experiment_epochs").value == 15  # the default tuned on LFW
-    app.number_input(key="experiment_epochs").set_value(3).run()
+    assert app.number_input(key="epochs").value == 15  # the default tuned on LFW
+    app.number_input(key="epochs").set_value(3).run()
     app.toggle(key="experiment_run").set_value(True).run(timeout=300)
     assert not app.exception and not app.error
     assert metrics(app)["error of guessing (1 - 1/4)"] == "75.0%"

@@ -47,7 +47,7 @@ def test_short_training_beats_chance_clearly(background, loss: str, steps: int) 
     config = TrainConfig(loss=loss, steps=steps, batch_size=32, eval_every=steps, val_tasks=200, val_way=20, seed=1)
     seen = []
     result = train(config, background, on_progress=seen.append, log_every=20)
-    assert [p.step for p in seen] == list(range(20, steps + 1, 20))
+    assert [p.step for p in seen] == [1, *range(20, steps + 1, 20)]  # step 1: the curve's first point at once
     assert result.best_val_nway_accuracy is not None
     # 20-way chance is 5%; a minute of training at most already triples it.
     assert result.best_val_nway_accuracy > 0.15, result.best_val_nway_accuracy
@@ -96,7 +96,7 @@ def test_a_few_training_steps_on_the_miniature_set(mini_background, loss: str) -
                          seed=2)
     seen = []
     result = train(config, mini_background, on_progress=seen.append, log_every=2)
-    assert [p.step for p in seen] == [2, 3, 4, 6]
+    assert [p.step for p in seen] == [1, 2, 3, 4, 6]  # step 1: the curve's first point at once
     assert [p.step for p in seen if p.val_nway_accuracy is not None] == [3, 6]
     assert result.steps_done == 6 and not result.stopped_early and result.best_step in (3, 6)
     assert 0.0 <= result.best_val_nway_accuracy <= 1.0 and 0.0 <= result.threshold <= 1.0
