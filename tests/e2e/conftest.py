@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, _real_lfw_dir
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -42,11 +42,14 @@ def server_url(session_cache: Path, face_environment: Path) -> Iterator[str]:
     log = (ARTIFACTS / "streamlit.log")
     ARTIFACTS.mkdir(exist_ok=True)
     started = time.perf_counter()
+    environment = os.environ.copy()
+    if _real_lfw_dir().is_dir():  # as run.sh sets it: the threshold lab and the experiment start on LFW
+        environment["FACES_LFW_DIR"] = str(_real_lfw_dir())
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, stdout=output, stderr=subprocess.STDOUT, env=os.environ.copy(),
+            cwd=REPO, stdout=output, stderr=subprocess.STDOUT, env=environment,
         )
     url = f"http://127.0.0.1:{port}"
     try:
