@@ -49,8 +49,9 @@ def embed(faces: list[np.ndarray], model_name: str = "Facenet") -> np.ndarray:
 
     DeepFace.represent's own steps for an image that is already the face (``detector_backend="skip"``): resize
     and pad to the model's input, then its forward pass, but the pass through a Keras model runs as one compiled
-    graph: DeepFace calls a Keras model eagerly for a single face, layer by layer in Python, which took 0.1-0.5 s
-    for Facenet's 447 layers where the graph takes 0.02-0.08 s, with the same numbers (tests check both).
+    graph: DeepFace calls a Keras model eagerly for a single face, layer by layer in Python, which took 0.51 s
+    for Facenet's 447 layers where the graph took 0.077 s (same process, loaded 2-core machine), with the same
+    numbers (tests check both; docs/PERFORMANCE.md).
     """
     from deepface.modules.preprocessing import resize_image
 
