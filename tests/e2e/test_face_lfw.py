@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.conftest import REPO
 from tests.e2e.test_browser import metric_value
 
@@ -42,7 +44,8 @@ def test_threshold_lab_on_lfw(server_url: str, browser, lfw_dir: Path) -> None: 
         started = time.perf_counter()
         page.goto(f"{server_url}/threshold")
         page.get_by_role("heading", name="Threshold lab").wait_for()
-        assert page.get_by_role("textbox", name="Folder of labelled photos").input_value() == str(lfw_dir)
+        # expect() retries: on a busy machine the box is drawn before the script has given it its value.
+        expect(page.get_by_role("textbox", name="Folder of labelled photos")).to_have_value(str(lfw_dir), timeout=120_000)
         page.locator("[data-testid='stProgress']").first.wait_for()  # embedding, photo by photo
         page.locator("[data-testid='stMetric']").filter(has_text="AUC").wait_for()
         page.locator(".js-plotly-plot").nth(1).wait_for()
@@ -65,7 +68,7 @@ def test_experiment_on_lfw(server_url: str, browser, lfw_dir: Path) -> None:  # 
     try:
         page.goto(f"{server_url}/experiment")
         page.get_by_role("heading", name="Experiment: a CNN from scratch, or a pre-trained embedding?").wait_for()
-        assert page.get_by_role("textbox", name="Folder of identities").input_value() == str(lfw_dir)
+        expect(page.get_by_role("textbox", name="Folder of identities")).to_have_value(str(lfw_dir), timeout=120_000)
         started = time.perf_counter()
         page.get_by_role("switch", name="Run the experiment").check(force=True)
         page.locator("[data-testid='stProgress']").first.wait_for()
