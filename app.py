@@ -18,6 +18,7 @@ from lab.siamese.store import list_models, models_table
 from ui.language import language_ui
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
+from ui.roles import sign_in_ui
 from ui.url_state import link_to_view_ui
 
 # A shipped picture, not an emoji or a :material/...: icon: for those the browser fetches a font or an emoji image
@@ -135,6 +136,7 @@ def main() -> None:
     st.set_page_config(page_title="One-Shot Lab", page_icon=str(FAVICON), layout="wide")
     language_ui()  # first: every string after it is in the session's language
     projector_toggle()
+    sign_in_ui()  # the lecturer's password, when one is set; students see what is the teacher's, explained
     with st.sidebar:
         link_to_view_ui()  # the URL holds the page's settings (bound widgets), the language and projector mode
     navigation = st.navigation({
