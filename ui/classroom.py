@@ -3,6 +3,8 @@ fragments' redraw rule, and the leaderboard as a table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -15,12 +17,11 @@ PER_ROW = 5  # five candidates a row: readable on a phone (columns stack) and on
 SEEN = "class_seen"  # the signature of what this session's page shows, to know when to redraw it
 
 
-def show_task(data: OmniglotSet, task: Round, answer_buttons: bool, marks: bool) -> int | None:
-    """The query and the candidates; with ``answer_buttons`` one button under each; with ``marks`` the right answer
-    and the model's pick named under theirs. Returns the candidate clicked, if any."""
+def show_task(data: OmniglotSet, task: Round, on_answer: Callable[[int], None] | None, marks: bool) -> None:
+    """The query and the candidates; with ``on_answer`` a button under each that calls it with the candidate's index;
+    with ``marks`` the right answer and the model's pick named under theirs."""
     character, drawer = task.query
     st.image(to_display(data.images[character, drawer]), caption=_("the query"), width=130, output_format="PNG")
-    clicked = None
     for start in range(0, task.ways, PER_ROW):
         columns = st.columns(PER_ROW)
         for i, column in enumerate(columns, start=start):
@@ -34,10 +35,9 @@ def show_task(data: OmniglotSet, task: Round, answer_buttons: bool, marks: bool)
             column.image(to_display(data.images[c, d]), caption=caption, width=96, output_format="PNG")
             if marks and i == task.answer:
                 column.markdown(_(":green-background[**✓ right**]"))
-            if answer_buttons and column.button(str(i + 1), key=f"answer_{i}", width="stretch",
-                                                help=_("Answer candidate {number}").format(number=i + 1)):
-                clicked = i
-    return clicked
+            if on_answer is not None:
+                column.button(str(i + 1), key=f"answer_{i}", width="stretch", on_click=on_answer, args=(i,),
+                              help=_("Answer candidate {number}").format(number=i + 1))
 
 
 def redraw_when_changed(signature: tuple) -> None:

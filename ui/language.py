@@ -8,11 +8,12 @@ from lab.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LOCALES, _, use_language_
 from ui.url_state import keep_in_url, relabel_bound_values
 
 KEY = "lang"
+KEPT = "language_setting"  # not a widget's key: see language_ui
 
 
 def session_language() -> str:
     """The current session's language; read by every ``_()`` call through lab.i18n."""
-    return st.session_state.get(KEY, DEFAULT_LANGUAGE)
+    return st.session_state.get(KEY) or st.session_state.get(KEPT, DEFAULT_LANGUAGE)
 
 
 def language_ui() -> str:
@@ -20,13 +21,17 @@ def language_ui() -> str:
     use_language_source(session_language)
     asked = st.query_params.get(KEY)
     refused = None
-    if KEY not in st.session_state:
+    if KEPT not in st.session_state:
         if asked in LOCALES:
-            st.session_state[KEY] = asked
+            st.session_state[KEPT] = asked
         elif asked is not None:
             refused = asked
-    language = st.sidebar.selectbox("Language · Idioma", list(LOCALES), key=KEY, format_func=LANGUAGE_NAMES.get,
-                                    on_change=relabel_bound_values)
+    # As for projector mode (ui.projector), the select box's default is the session's language, so that Streamlit
+    # falling back to a widget's default (a run_every fragment racing a click) cannot switch a class to English.
+    current = st.session_state.get(KEPT, DEFAULT_LANGUAGE)
+    language = st.sidebar.selectbox("Language · Idioma", list(LOCALES), index=list(LOCALES).index(current), key=KEY,
+                                    format_func=LANGUAGE_NAMES.get, on_change=relabel_bound_values)
+    st.session_state[KEPT] = language
     keep_in_url(KEY, None if language == DEFAULT_LANGUAGE else language)
     if refused is not None:
         st.warning(_("The link asks for the language {asked!r}, which this lab does not have: {languages}.").format(

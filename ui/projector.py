@@ -9,6 +9,7 @@ from lab.i18n import _
 from ui.url_state import keep_in_url
 
 KEY = "projector"
+KEPT = "projector_setting"
 ON = ("1", "true", "yes", "on")
 
 PROJECTOR_CSS = """
@@ -28,9 +29,13 @@ img { image-rendering: pixelated; }
 
 def projector_toggle() -> bool:
     """A sidebar switch for large type and high contrast (for a lecture hall); applies it when on."""
-    if KEY not in st.session_state:
-        st.session_state[KEY] = str(st.query_params.get(KEY, "")).lower() in ON
-    on = st.sidebar.toggle(_("Projector mode"), key=KEY, help=_("Large type and high contrast for a projector."))
+    # The switch's default, not its session state, carries the setting: a ``run_every`` fragment (the class page)
+    # racing a click can make Streamlit fall back to a widget's default (streamlit/streamlit#14064), so the default
+    # must be the current setting: the session's (kept below, under a key that is not a widget's), else the URL's.
+    current = st.session_state.get(KEPT, str(st.query_params.get(KEY, "")).lower() in ON)
+    on = st.sidebar.toggle(_("Projector mode"), value=current, key=KEY,
+                           help=_("Large type and high contrast for a projector."))
+    st.session_state[KEPT] = on
     keep_in_url(KEY, "1" if on else None)
     if on:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)

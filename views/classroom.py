@@ -8,6 +8,8 @@ changed (a new round, a reveal, the end), so 30 students cost the server a few q
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 import streamlit as st
 
@@ -28,6 +30,7 @@ from ui.roles import current_role, is_teacher, teacher_only_note
 
 POLL_SECONDS = 1.0  # the issue's "within 2 s": a poll a second, and a redraw when something changed
 PAGE = "views/classroom.py"
+REFUSED = "class_refused"  # a class action's refusal, shown on the next run
 PLAYER = "class_player"  # this session's membership: {"code", "token", "nickname"}
 
 
@@ -40,44 +43,64 @@ def live_counts(code: str) -> None:
     except LabError as exc:
         st.error(str(exc))
         return
-    columns = st.columns(2)
-    columns[0].metric(_("Students in the class"), state.players)
-    if state.round is not None:
-        columns[1].metric(_("Answers to round {number}").format(number=state.round.number),
-                          f"{state.answered} / {state.players}")
+    if state.round is None:
+        st.metric(_("Students in the class"), state.players)
+    else:
+        students, answers = st.columns(2)
+        students.metric(_("Students"), state.players)
+        answers.metric(_("Answers to round {number}").format(number=state.round.number),
+                       f"{state.answered} / {state.players}")
     redraw_when_changed(state.stage)
 
 
-def join_panel(code: str) -> None:
+def top_panel(code: str, title: str, joining: bool) -> None:
+    """One row: how to join (address, code, QR code) and who is in. While students join (``joining``) the QR code is
+    large; once rounds run the row shrinks, so that the round and its verdict fit on the projector without scrolling."""
     address = join_url(st.context.url or "", code)
-    left, right = st.columns([3, 2])
-    left.markdown(_("Join at **{address}**").format(address=address))
-    left.markdown(_("Class code") + f"\n# {code}")
-    right.image(qr_png(address), caption=_("Scan to join"), width=230)
+    how, qr, counts = st.columns([5, 3, 3] if joining else [4, 1, 4])
+    with how:
+        if joining:
+            st.markdown(f"**{title}**")
+            st.markdown(_("Join at **{address}** with the code").format(address=address))
+        size = "2.6em" if joining else "1.5em"
+        st.markdown(f"<p style='font-size:{size};font-weight:700;letter-spacing:0.12em;margin:0'>{code}</p>",
+                    unsafe_allow_html=True)
+        if not joining:
+            st.caption(_("Join at {address}").format(address=address))
+    qr.image(qr_png(address), caption=_("Scan to join") if joining else None, width=220 if joining else 90)
+    with counts:
+        live_counts(code)
+
+
+def act(action: Callable[[], object]) -> None:
+    """Run a class action in a button's callback, before the page runs again, so the page shows its outcome at once
+    (a rerun from inside the page would cost a second run); a refusal is shown by :func:`refusal_ui`."""
+    try:
+        action()
+    except LabError as exc:
+        st.session_state[REFUSED] = str(exc)
+
+
+def refusal_ui() -> None:
+    message = st.session_state.pop(REFUSED, None)
+    if message:
+        st.error(message)
 
 
 def host_controls(code: str, state: ClassState, evaluation: Evaluation) -> None:
-    columns = st.columns([1, 1, 1, 1])
-    ways = columns[0].selectbox(_("Candidates per round (N)"), ROUND_WAYS, index=len(ROUND_WAYS) - 1, key="round_ways")
+    columns = st.columns([4, 3, 3, 3])
+    columns[0].radio(_("Candidates (N)"), ROUND_WAYS, index=len(ROUND_WAYS) - 1, key="round_ways",
+                     horizontal=True)
     next_number = (state.round.number + 1) if state.round else 1
-    start = columns[1].button(_("Start round {number}").format(number=next_number), key="round_start", type="primary",
-                              width="stretch")
+    columns[1].button(_("Start round {number}").format(number=next_number), key="round_start", type="primary",
+                      width="stretch", on_click=act, args=(lambda: start_round(
+                          code, int(st.session_state["round_ways"]), role=current_role(), evaluation=evaluation),))
     can_reveal = state.round is not None and not state.round.revealed
-    show = columns[2].button(_("Reveal the answer"), key="round_reveal", disabled=not can_reveal,
-                             width="stretch")
-    finish = columns[3].button(_("End the class"), key="class_end", width="stretch")
-    try:
-        if start:
-            start_round(code, int(ways), role=current_role(), evaluation=evaluation)
-            st.rerun()
-        if show:
-            reveal(code, role=current_role())
-            st.rerun()
-        if finish:
-            end(code, role=current_role())
-            st.rerun()
-    except LabError as exc:
-        st.error(str(exc))
+    columns[2].button(_("Reveal answer"), key="round_reveal", disabled=not can_reveal, width="stretch",
+                      on_click=act, args=(lambda: reveal(code, role=current_role()),))
+    columns[3].button(_("End class"), key="class_end", width="stretch",
+                      on_click=act, args=(lambda: end(code, role=current_role()),))
+    refusal_ui()
 
 
 def summary_ui(code: str, state: ClassState) -> None:
@@ -101,20 +124,20 @@ def host_ui(code: str, evaluation: Evaluation) -> None:
         st.error(str(exc))
         return
     st.session_state[SEEN] = state.stage
-    st.subheader(state.info.title)
     if state.info.ended:
+        st.subheader(state.info.title)
         st.success(_("This class has ended."))
         summary_ui(code, state)
         st.dataframe(leaderboard_table(state))
         return
-    join_panel(code)
+    top_panel(code, state.info.title, joining=state.round is None)
     host_controls(code, state, evaluation)
-    live_counts(code)
     task = state.round
     if task is None:
         st.info(_("Students join with the code or the QR code. Start the first round when they are in."))
         return
-    st.subheader(_("Round {number}: which candidate is the same character as the query?").format(number=task.number))
+    st.markdown("**" + _("Round {number}: which candidate is the same character as the query?").format(
+        number=task.number) + "**")
     if task.revealed:
         model = (_("The model ({name}) was right.") if task.model_answer == task.answer else
                  _("The model ({name}) was wrong: it picked {choice}.")).format(name=task.model_name,
@@ -124,9 +147,10 @@ def host_ui(code: str, evaluation: Evaluation) -> None:
         with charts[0]:
             st.plotly_chart(answer_histogram(state.choices, task.answer, task.model_answer), key="class_histogram")
         with charts[1]:
-            st.plotly_chart(candidate_similarities(list(task.model_similarities), task.answer, task.model_answer),
-                            key="class_similarities")
-    show_task(data, task, answer_buttons=False, marks=task.revealed)
+            figure = candidate_similarities(list(task.model_similarities), task.answer, task.model_answer)
+            figure.update_layout(title=_("The model's similarity per candidate"))
+            st.plotly_chart(figure, key="class_similarities")
+    show_task(data, task, on_answer=None, marks=task.revealed)
     if task.revealed:
         st.subheader(_("Leaderboard: students and the model"))
         st.dataframe(leaderboard_table(state))
@@ -144,22 +168,21 @@ def student_poll(code: str, token: str) -> None:
     redraw_when_changed(view.signature)
 
 
+def join(typed: str, nickname: str) -> None:
+    player = join_class(typed, nickname)
+    found = find_class(typed)
+    st.session_state[PLAYER] = {"code": found.code, "token": player.token, "nickname": player.nickname}
+    st.query_params["class"] = found.code
+
+
 def join_ui(code: str) -> None:
     st.subheader(_("Join a class"))
     with st.form("join"):
-        typed = st.text_input(_("Class code (on the projector)"), value=code, max_chars=16, key="class_code")
-        nickname = st.text_input(_("Nickname (shown on the projector)"), max_chars=20, key="nickname")
-        joined = st.form_submit_button(_("Join the class"), type="primary", key="class_join")
-    if joined:
-        try:
-            player = join_class(typed, nickname)
-            found = find_class(typed)
-        except LabError as exc:
-            st.error(str(exc))
-            return
-        st.session_state[PLAYER] = {"code": found.code, "token": player.token, "nickname": player.nickname}
-        st.query_params["class"] = found.code
-        st.rerun()
+        st.text_input(_("Class code (on the projector)"), value=code, max_chars=16, key="class_code")
+        st.text_input(_("Nickname (shown on the projector)"), max_chars=20, key="nickname")
+        st.form_submit_button(_("Join the class"), type="primary", key="class_join", on_click=act, args=(
+            lambda: join(st.session_state["class_code"], st.session_state["nickname"]),))
+    refusal_ui()
 
 
 def student_round_ui(view: PlayerView, data: OmniglotSet) -> None:
@@ -180,14 +203,13 @@ def student_round_ui(view: PlayerView, data: OmniglotSet) -> None:
     elif view.choice is not None:
         st.info(_("Your answer: candidate {choice}. Wait for the teacher to reveal the answer.").format(
             choice=view.choice + 1))
-    clicked = show_task(data, task, answer_buttons=not task.revealed and view.choice is None, marks=task.revealed)
-    if clicked is not None:
-        try:
-            answer_round(view.player.token, task.number, clicked)
-        except LabError as exc:
-            st.error(str(exc))
-            return
-        st.rerun()
+    open_to_answer = not task.revealed and view.choice is None
+
+    def answer(choice: int) -> None:
+        act(lambda: answer_round(view.player.token, task.number, choice))
+
+    show_task(data, task, on_answer=answer if open_to_answer else None, marks=task.revealed)
+    refusal_ui()
 
 
 def student_ui(membership: dict, data: OmniglotSet) -> None:
@@ -236,13 +258,14 @@ def teacher_start_ui() -> None:
 
 
 def main() -> None:
-    st.title(_("Live class"))
     code = str(st.query_params.get("class", "")).strip()
     membership = st.session_state.get(PLAYER)
     hosting = st.query_params.get("host") == "1"
     if hosting and code and not is_teacher():
         teacher_only_note(_("show the class on the projector"))
         hosting = False
+    if not hosting:
+        st.title(_("Live class"))
     if hosting:
         evaluation = evaluation_or_explain()  # the model that plays (chosen in the sidebar), with the drawings
         if evaluation is not None:

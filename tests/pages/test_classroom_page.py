@@ -44,7 +44,7 @@ def test_a_round_from_start_to_reveal_with_two_students() -> None:
     assert "You are **Ana**" in text_of(ana)
     assert "Waiting for the teacher" in text_of(ana)
 
-    teacher.selectbox(key="round_ways").select(5)
+    teacher.radio(key="round_ways").set_value(5)
     button(teacher, "round_start").click().run()
     assert not teacher.exception, teacher.exception
     state = class_state(code)

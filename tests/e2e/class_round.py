@@ -1,0 +1,62 @@
+"""A class in real browsers: a teacher's projector and three students, each a browser context of its own (their own
+cookies and session), possibly on different servers. Shared by the one-server test and the two-replica test."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+STUDENTS = ("Ana", "Bruno", "Chen")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Until the script run that the last action started has finished (Streamlit's status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
+
+
+def start_class(page, url: str) -> str:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/class?projector=1")
+    page.get_by_role("heading", name="Live class").wait_for()
+    page.get_by_role("button", name="Start a class").click()
+    page.get_by_text("Scan to join").wait_for()
+    page.wait_for_url(re.compile(r"class=[A-Z0-9]{6}"))
+    return re.search(r"class=([A-Z0-9]{6})", page.url).group(1)
+
+
+def join(page, url: str, code: str, nickname: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/class?class={code}")
+    page.get_by_label("Nickname (shown on the projector)").fill(nickname)
+    page.get_by_role("button", name="Join the class").click()
+    page.get_by_text(f"You are {nickname} in class {code}").wait_for()
+
+
+def run_round(teacher, students: list, ways: int, picks: list[int], shot: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """The teacher starts a round; each student answers ``picks[i]`` (candidate numbers, 1-based) once the round has
+    reached their device without a reload; the teacher sees the answers counted live, then reveals."""
+    number = int(re.search(r"Start round (\d+)", teacher.get_by_role("button", name=re.compile("Start round")).inner_text()).group(1))
+    teacher.get_by_role("radio", name=str(ways), exact=True).check(force=True)
+    wait_idle(teacher)
+    teacher.get_by_role("button", name=f"Start round {number}").click()
+    heading = f"Round {number}: which candidate"
+    teacher.get_by_text(heading).wait_for()
+    for student, pick in zip(students, picks):
+        student.get_by_text(heading).wait_for(timeout=15_000)  # the poll: no reload, within seconds
+        student.get_by_role("button", name=str(pick), exact=True).click()
+        student.get_by_text(f"Your answer: candidate {pick}.").wait_for()
+    # The projector's count follows the answers live (the fragment polls once a second).
+    teacher.locator("[data-testid='stMetric']").filter(has_text=f"Answers to round {number}") \
+        .get_by_text(f"{len(students)} / {len(students)}").wait_for(timeout=15_000)
+    teacher.get_by_role("button", name="Reveal answer").click()
+    banner = teacher.get_by_text(re.compile(r"The right answer is candidate \d+"))
+    banner.wait_for()
+    answer = int(re.search(r"candidate (\d+)", banner.inner_text()).group(1))
+    teacher.get_by_text("Leaderboard: students and the model").wait_for()
+    wait_idle(teacher)
+    if shot:
+        teacher.screenshot(path=str(SCREENSHOTS / shot))
+    for student, pick in zip(students, picks):
+        verdict = "Right! Candidate" if pick == answer else "Not this time"
+        student.get_by_text(verdict).wait_for(timeout=15_000)
+    return {"number": number, "answer": answer}
