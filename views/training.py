@@ -21,12 +21,14 @@ from lab.siamese.losses import LOSSES
 from lab.siamese.pretrained import download_course_model, load_course_model
 from lab.siamese.model_card import model_card
 from lab.siamese.store import (
-    ModelInfo, delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
+    ModelInfo, delete_model, import_model_file, list_models, rename_model, save_model, user_models_dir,
 )
+from lab.siamese.model_table import models_table
 from lab.siamese.towers import ARCHITECTURES
 from lab.siamese.training import TrainConfig
 from lab.workflows.training_jobs import TrainingJob, TrainingJobs
 from ui.names import short_names
+from ui.roles import session_owner
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
 
 URL = "query-params"  # the recipe's widgets are bound to the URL, under their keys
@@ -235,7 +237,7 @@ def add_model_ui() -> None:
     name = st.text_input(_("Store it as"), "uploaded-model", key="store_upload_name")
     if upload is not None and st.button(_("Check and store"), key="store_upload_button"):
         try:
-            info = import_model_file(upload.getvalue(), upload.name, name.strip())
+            info = import_model_file(upload.getvalue(), upload.name, name.strip(), owner=session_owner())
             st.success(_("Stored as {name}.").format(name=info.name))
         except (LabError, ValueError) as exc:
             st.error(_("{file} was not stored: {error}").format(file=upload.name, error=exc))
@@ -244,7 +246,7 @@ def add_model_ui() -> None:
             with st.spinner(_("Downloading 156 MB from Google Drive...")):
                 path = download_course_model(user_models_dir() / "downloads")
                 info = save_model(load_course_model(path), "koch-course", {"source": "Google Drive oneshot.h5",
-                                                                           "threshold": 0.5})
+                                                                           "threshold": 0.5}, owner=session_owner())
             st.success(_("Stored as {name}.").format(name=info.name))
         except LabError as exc:
             st.error(_("{error} Without internet, download the file elsewhere and upload it above.").format(error=exc))
@@ -253,7 +255,7 @@ def add_model_ui() -> None:
 def model_store_ui() -> None:
     st.header(_("Model store"))
     models = list_models()
-    st.table(models_table(models))
+    st.table(models_table(models, session_owner()))
     model_card_ui(models)
     own = [m.name for m in models if not m.shipped]
     if own:
