@@ -36,7 +36,8 @@ def models_table(models: list[ModelInfo], me: str | None = None) -> pd.DataFrame
     for info in models:
         metrics, config = info.metadata.get("metrics", {}), info.metadata.get("config", {})
         rows.append({
-            _("model"): info.name, _("owner"): owner_label(info, me), _("tower"): info.metadata.get("architecture", "-"),
+            _("model"): info.name, _("owner"): owner_label(info, me),
+            _("tower"): info.metadata.get("architecture", "-"),
             _("loss"): info.metadata.get("loss", "-"),
             _("steps"): info.metadata.get("steps_done", config.get("steps", "-")),  # as run: fewer after a Stop
             _("batch (pairs)"): config.get("batch_size", "-"),

@@ -95,7 +95,8 @@ def test_models_already_on_disk_get_their_rows_when_listed(database: str, models
     listed = {m.name: m for m in store.list_models()}
     assert set(rows()) == {"default", "mine", "foreign"}
     assert listed["mine"].owner is None and listed["default"].owner == registry.OWNER_SHIPPED
-    assert rows()["mine"].figures == registry.clean_figures(json.loads((models_dir / "mine.json").read_text())["metrics"])
+    sidecar = json.loads((models_dir / "mine.json").read_text())
+    assert rows()["mine"].figures == registry.clean_figures(sidecar["metrics"])
     modified = datetime.fromtimestamp((models_dir / "foreign.keras").stat().st_mtime, timezone.utc)
     assert rows()["foreign"].created == registry.utc_seconds(modified)
     table = models_table(store.list_models(), me="session-1")
