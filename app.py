@@ -14,11 +14,12 @@ import streamlit as st
 from lab.config import array_cache_dir, omniglot_dir
 from lab.data.fetch import OFFICIAL_FILES, FileStatus, status
 from lab.i18n import _
-from lab.siamese.store import list_models, models_table
+from lab.siamese.model_table import models_table
+from lab.siamese.store import list_models
 from ui.language import language_ui
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
-from ui.roles import sign_in_ui
+from ui.roles import session_owner, sign_in_ui
 from ui.url_state import link_to_view_ui
 
 # A shipped picture, not an emoji or a :material/...: icon: for those the browser fetches a font or an emoji image
@@ -136,7 +137,7 @@ def models_ui() -> None:
     st.header(_("Models"))
     models = list_models()
     if models:
-        st.table(models_table(models))
+        st.table(models_table(models, session_owner()))
     else:
         st.info(_("No trained model found. Train one on the training page."))
 

@@ -41,6 +41,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from lab.roles import Role  # noqa: E402
+from lab.siamese.registry import OWNER_CLI  # noqa: E402
 from lab.siamese.store import MODELS_DIR_ENV  # noqa: E402
 from lab.siamese.training import TrainConfig  # noqa: E402
 from lab.workflows.training_jobs import TrainingJobs  # noqa: E402
@@ -91,7 +93,7 @@ def app_run(config: TrainConfig, name: str, ready: bool) -> Timeline:
         while not slot.standby_ready():
             time.sleep(POLL_S)
     started = time.perf_counter()
-    job = slot.start("bench", "bench", config, name)
+    job = slot.start("bench", "bench", config, name, role=Role.TEACHER, model_owner=OWNER_CLI)
     points: list[tuple[int, float]] = []
     while not job.finished:
         time.sleep(POLL_S)

@@ -3,6 +3,9 @@
 The recipe (architecture, loss, steps, batch, learning rate, seed, distortions, hard negatives, validation interval,
 model to continue) is kept in the URL, so that a lecturer can send it to a class; a link only fills the form,
 training starts on its button alone. Names typed into the form are not part of a link.
+
+With a lecturer password set, only a session signed in as the teacher sees the form and the Stop button (and the
+workflow refuses a student anyway); everyone watches the running training and sees the model store.
 """
 
 from __future__ import annotations
@@ -18,15 +21,14 @@ from lab.i18n import N_, _
 from lab.limits import EVAL_EVERY, LEARNING_RATE_OR_DEFAULT, SEED, STEPS
 from lab.plots import training_curves
 from lab.siamese.losses import LOSSES
-from lab.siamese.pretrained import download_course_model, load_course_model
-from lab.siamese.model_card import model_card
-from lab.siamese.store import (
-    ModelInfo, delete_model, import_model_file, list_models, models_table, rename_model, save_model, user_models_dir,
-)
+from lab.roles import Role
+from lab.siamese.store import list_models
 from lab.siamese.towers import ARCHITECTURES
 from lab.siamese.training import TrainConfig
 from lab.workflows.training_jobs import TrainingJob, TrainingJobs
+from ui.model_store import model_store_ui
 from ui.names import short_names
+from ui.roles import current_role, is_teacher, session_owner, teacher_only_note
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
 
 URL = "query-params"  # the recipe's widgets are bound to the URL, under their keys
@@ -138,7 +140,12 @@ def progress_text(job: TrainingJob) -> str:
     return text
 
 
+STOP_REFUSED = "training_stop_refused"  # why a Stop click was refused, shown once on the next run
+
+
 def job_view(job: TrainingJob) -> None:
+    if STOP_REFUSED in st.session_state:  # here: a Stop click reruns only the fragment that draws this
+        st.error(st.session_state.pop(STOP_REFUSED))
     latest = job.latest
     done = latest.step / latest.steps if latest else 0.0
     st.progress(min(done, 1.0), text=progress_text(job))
@@ -158,12 +165,18 @@ def job_view(job: TrainingJob) -> None:
     elif job.state == "stopping":
         st.info(_("Stopping: the best weights so far are being tested and saved; the model appears in the store "
                   "below once it is written."))
-    elif job.owner_token == session_token():
+    elif job.owner_token == session_token() and is_teacher():
         # A callback: the click is handled before the fragment reruns, so that very rerun already says "stopping".
-        st.button(_("Stop (keeps the best checkpoint)"), key="stop_training", on_click=job.request_stop,
-                  args=(session_token(),))
+        st.button(_("Stop (keeps the best checkpoint)"), key="stop_training", on_click=stop, args=(job,))
     if job.message and job.state != "failed":
         st.warning(job.message)
+
+
+def stop(job: TrainingJob) -> None:
+    try:
+        job.request_stop(session_token(), current_role())
+    except LabError as exc:  # signed out since the button was drawn
+        st.session_state[STOP_REFUSED] = str(exc)
 
 
 SHOWN_DONE = "training_shown_done"  # the finished job this session has drawn the model store after
@@ -183,85 +196,6 @@ def live_job_view(job: TrainingJob) -> None:
     job_view(job)
 
 
-DELETING = "store_deleting"  # the model whose Delete was clicked, waiting for a second, explicit click
-
-
-def confirm_delete_ui(chosen: str) -> None:
-    """The second step of a delete: one click on Delete only asks; the model goes on "Really delete" alone."""
-    if st.session_state.get(DELETING) != chosen:  # another model chosen since: ask again for that one
-        return
-    st.warning(_("Really delete the model **{name}**? Its weights and figures are removed from the store for "
-                 "good.").format(name=chosen))
-    left, right = st.columns(2)
-    if left.button(_("Really delete {name}").format(name=chosen), key="store_delete_confirm", type="primary"):
-        st.session_state.pop(DELETING, None)
-        try:
-            delete_model(chosen)
-        except LabError as exc:
-            st.error(str(exc))
-            return
-        st.rerun()
-    right.button(_("Cancel: keep it"), key="store_delete_cancel", on_click=lambda: st.session_state.pop(DELETING, None))
-
-
-def model_card_ui(models: list[ModelInfo]) -> None:
-    """Any stored model's card (data, training, figures, threshold) as a Markdown file."""
-    left, right = st.columns([2, 1], vertical_alignment="bottom")
-    names = [m.name for m in models]
-    name = left.selectbox(_("Model card of"), names, key="store_card_model", format_func=short_names(names, 48).get)
-    right.download_button(_("Download its model card (Markdown)"), model_card(models[names.index(name)]),
-                          file_name=f"model-card-{name}.md", mime="text/markdown", key="store_card_download",
-                          on_click="ignore")
-
-
-def own_models_ui(own: list[str]) -> None:
-    """Rename or delete a model of the user's store (the shipped ones stay)."""
-    left, middle, right = st.columns([3, 2, 1])
-    chosen = left.selectbox(_("Your model"), own, key="store_model", format_func=short_names(own, 36).get)
-    new_name = middle.text_input(_("New name"), key="store_new_name")
-    if right.button(_("Rename"), key="store_rename") and new_name:
-        try:
-            rename_model(chosen, new_name.strip())
-            st.rerun()
-        except (LabError, ValueError) as exc:
-            st.error(str(exc))
-    right.button(_("Delete"), key="store_delete", on_click=lambda: st.session_state.update({DELETING: chosen}))
-    confirm_delete_ui(chosen)
-
-
-def add_model_ui() -> None:
-    upload = st.file_uploader(_("A .keras model of this lab, or the course's oneshot.h5"), type=["keras", "h5"],
-                              key="store_upload")
-    name = st.text_input(_("Store it as"), "uploaded-model", key="store_upload_name")
-    if upload is not None and st.button(_("Check and store"), key="store_upload_button"):
-        try:
-            info = import_model_file(upload.getvalue(), upload.name, name.strip())
-            st.success(_("Stored as {name}.").format(name=info.name))
-        except (LabError, ValueError) as exc:
-            st.error(_("{file} was not stored: {error}").format(file=upload.name, error=exc))
-    if st.button(_("Download oneshot.h5 (Koch et al., trained by the course) with gdown"), key="store_gdown"):
-        try:
-            with st.spinner(_("Downloading 156 MB from Google Drive...")):
-                path = download_course_model(user_models_dir() / "downloads")
-                info = save_model(load_course_model(path), "koch-course", {"source": "Google Drive oneshot.h5",
-                                                                           "threshold": 0.5})
-            st.success(_("Stored as {name}.").format(name=info.name))
-        except LabError as exc:
-            st.error(_("{error} Without internet, download the file elsewhere and upload it above.").format(error=exc))
-
-
-def model_store_ui() -> None:
-    st.header(_("Model store"))
-    models = list_models()
-    st.table(models_table(models))
-    model_card_ui(models)
-    own = [m.name for m in models if not m.shipped]
-    if own:
-        own_models_ui(own)
-    with st.expander(_("Add a model: upload a file, or the course's Koch model from Google Drive")):
-        add_model_ui()
-
-
 def main() -> None:
     st.title(_("Train a Siamese network"))
     st.markdown(_(
@@ -271,23 +205,34 @@ def main() -> None:
     ))
     explain_invalid_values(url_checks())
     slot = training_slot()
-    owner, model_name, config, resume = settings_ui()
-    if config is not None:
-        try:
-            slot.start(owner or _("anonymous"), session_token(), config, model_name.strip(), resume)
-        except (LabError, ValueError) as exc:
-            st.error(str(exc))
+    role = current_role()
+    if role is Role.TEACHER:
+        start_ui(slot, role)
+    else:  # no form whose Start would only fail: the curves of the running training are below for everyone
+        teacher_only_note(_("start or stop a training"))
     job = slot.current
     if job is None:
-        st.info(_("No training has run on this server yet. Choose settings above and start one."))
+        st.info(_("No training has run on this server yet. Choose settings above and start one.") if role is
+                Role.TEACHER else _("No training has run on this server yet."))
     elif job.finished:  # drawn once, not polled
         st.session_state[SHOWN_DONE] = job_key(job)
         job_view(job)
     else:
         live_job_view(job)
-    if training_standby():
+    if training_standby() and role is Role.TEACHER:  # a student's view would ready a process nobody may use
         slot.prepare()  # TensorFlow imported and the data decoded while the form is filled in
     model_store_ui()
+
+
+def start_ui(slot: TrainingJobs, role: Role) -> None:
+    """The settings form, and the training it starts (one per server; the saved model is this session's)."""
+    owner, model_name, config, resume = settings_ui()
+    if config is not None:
+        try:
+            slot.start(owner or _("anonymous"), session_token(), config, model_name.strip(), resume, role=role,
+                       model_owner=session_owner())
+        except (LabError, ValueError) as exc:
+            st.error(str(exc))
 
 
 main()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-import lab.db.schema as schema
+import lab.db.schema as schema  # the module itself: lab.db (the package) imports the engine, which imports this
 from lab.errors import LabError
 from lab.i18n import _
 

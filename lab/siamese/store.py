@@ -6,36 +6,48 @@ renamed into place, so a crash never leaves a half-written model. Codes computed
 (``NAME.KIND.codes.npz``, :mod:`lab.siamese.code_store`) and go with it when it is renamed or deleted. The shipped default model lives in the
 repository's ``models/`` folder and is read-only; the user's models live in ``$ONESHOT_MODELS_DIR``
 (default ``~/.cache/oneshot-lab/models``).
+
+Each model also has a row in the shared database (:mod:`lab.siamese.registry`: owner, created time, figures), which
+saving, renaming and deleting keep in step after their file operation; the files stay the truth for what exists and
+for the weights and full metadata, the row for who made a model and when. A model copied into a folder by hand gets
+its row the first time the models are listed. A database that cannot be reached costs the owner column, never a
+model: the row is rebuilt from the sidecar later.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from lab.config import user_cache_root
+from lab.db.engine import DatabaseError
 from lab.errors import ModelFormatError, ModelNotFoundError, StorageError
 from lab.files import atomic_write
 from lab.i18n import _
+from lab.siamese import registry
 from lab.siamese.code_store import remove_stored_codes
 from lab.siamese.losses import LOSSES
 from lab.siamese.model import SiameseModel
+from lab.siamese.registry import OWNER_CLI
 from lab.siamese.towers import ARCHITECTURES, SPECS
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 MODELS_DIR_ENV = "ONESHOT_MODELS_DIR"
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "models"
 DEFAULT_MODEL = "default"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def user_models_dir() -> Path:
@@ -49,6 +61,8 @@ class ModelInfo:
     path: Path
     metadata: dict
     shipped: bool
+    owner: str | None = None  # from the shared database (lab.siamese.registry); None: not known
+    created: datetime | None = None  # UTC
 
     @property
     def threshold(self) -> float:
@@ -73,13 +87,41 @@ def _read_metadata(path: Path) -> dict:
 
 
 def list_models() -> list[ModelInfo]:
-    """The shipped models first, then the user's, each sorted by name."""
+    """The shipped models first, then the user's, each sorted by name, with their owner and created time from the
+    shared database (rows made here for models that have none yet)."""
     found = []
     for folder, shipped in ((SHIPPED_DIR, True), (user_models_dir(), False)):
         if folder.is_dir():
             for path in sorted(folder.glob("*.keras")):
                 found.append(ModelInfo(path.stem, path, _read_metadata(path), shipped))
-    return found
+    # A user's model named like a shipped one is listed but never found (find_model takes the first): the row of
+    # that name is the shipped model's.
+    first: dict[str, ModelInfo] = {}
+    for info in found:
+        first.setdefault(info.name, info)
+    files = [_entry_of(info) for info in first.values()]
+    rows = _registry_call(lambda: registry.sync(files), {entry.name: entry for entry in files})
+    return [_with_row(info, rows.get(info.name)) if first[info.name] is info else info for info in found]
+
+
+def _entry_of(info: ModelInfo) -> registry.Entry:
+    return registry.entry_from_files(info.name, info.path, info.metadata, info.shipped)
+
+
+def _with_row(info: ModelInfo, row: registry.Entry | None) -> ModelInfo:
+    if row is None:
+        return info
+    return ModelInfo(info.name, info.path, info.metadata, info.shipped, row.owner, row.created)
+
+
+def _registry_call(call: Callable[[], T], fallback: T) -> T:
+    """``call()``, or ``fallback`` when the shared database fails: the files are what counts (a model is never lost
+    or refused for a row), and a missing row is rebuilt from the sidecar on a later listing."""
+    try:
+        return call()
+    except (DatabaseError, SQLAlchemyError) as exc:
+        log.warning("the model registry's row could not be read or written (the files are unchanged): %s", exc)
+        return fallback
 
 
 def find_model(name: str) -> ModelInfo:
@@ -94,8 +136,10 @@ def _write_metadata(model_path: Path, metadata: dict) -> None:
     atomic_write(model_path.with_suffix(".json"), lambda p: p.write_text(json.dumps(metadata, indent=2, default=float)))
 
 
-def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | None = None, overwrite: bool = False) -> ModelInfo:
-    """Store ``model`` as ``name`` with ``metadata`` (architecture, loss and date are added)."""
+def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | None = None, overwrite: bool = False,
+               owner: str = OWNER_CLI) -> ModelInfo:
+    """Store ``model`` as ``name`` with ``metadata`` (architecture, loss, date and ``owner`` are added), then its row
+    in the shared database. ``owner``: the browser session that made it (ui.roles.session_owner), or ``"cli"``."""
     check_name(name)
     folder = folder or user_models_dir()
     path = folder / f"{name}.keras"
@@ -105,7 +149,7 @@ def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | No
     full = dict(metadata)
     full.update(
         name=name, architecture=model.architecture, loss=model.loss,
-        saved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        saved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), owner=owner,
     )
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -114,7 +158,10 @@ def save_model(model: SiameseModel, name: str, metadata: dict, folder: Path | No
     except OSError as exc:
         raise StorageError(_("Could not save the model into {folder}: {reason}").format(
             folder=folder, reason=exc)) from exc
-    return ModelInfo(name, path, full, shipped=folder.resolve() == SHIPPED_DIR)
+    info = ModelInfo(name, path, full, shipped=folder.resolve() == SHIPPED_DIR)
+    entry = _entry_of(info)
+    _registry_call(lambda: registry.record(entry), None)
+    return ModelInfo(name, path, full, info.shipped, entry.owner, entry.created)
 
 
 def load_model_file(path: Path, metadata: dict | None = None) -> SiameseModel:
@@ -185,18 +232,30 @@ def rename_model(name: str, new_name: str) -> ModelInfo:
     if target.exists() or any(m.name == new_name for m in list_models()):
         raise StorageError(_("A model named {name!r} already exists; choose another name.").format(name=new_name))
     metadata = dict(info.metadata, name=new_name)
-    _write_metadata(target, metadata)
-    os.replace(info.path, target)
-    info.path.with_suffix(".json").unlink(missing_ok=True)
+    if info.owner is not None:
+        metadata["owner"] = info.owner  # the table's owner wins; the sidecar's copy follows it
+    try:
+        _write_metadata(target, metadata)
+        os.replace(info.path, target)
+        info.path.with_suffix(".json").unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(_("Could not rename the model {name!r}: {reason}").format(name=name, reason=exc)) from exc
     remove_stored_codes(info.path)  # stored under the old name, they would only take space
-    return ModelInfo(new_name, target, metadata, shipped=False)
+    renamed = ModelInfo(new_name, target, metadata, shipped=False)
+    fallback = _entry_of(renamed)
+    row = _registry_call(lambda: registry.rename(name, new_name, fallback), fallback)
+    return _with_row(renamed, row)
 
 
 def delete_model(name: str) -> None:
     info = _user_model(name)
-    info.path.unlink()
-    info.path.with_suffix(".json").unlink(missing_ok=True)
+    try:
+        info.path.unlink()
+        info.path.with_suffix(".json").unlink(missing_ok=True)
+    except OSError as exc:
+        raise StorageError(_("Could not delete the model {name!r}: {reason}").format(name=name, reason=exc)) from exc
     remove_stored_codes(info.path)
+    _registry_call(lambda: registry.forget(name), None)
 
 
 def _user_model(name: str) -> ModelInfo:
@@ -207,7 +266,7 @@ def _user_model(name: str) -> ModelInfo:
     return info
 
 
-def import_model_file(data: bytes, file_name: str, name: str) -> ModelInfo:
+def import_model_file(data: bytes, file_name: str, name: str, owner: str = OWNER_CLI) -> ModelInfo:
     """Store an uploaded model: a Keras 3 ``.keras`` Siamese model of this lab, or the course's Keras 2
     ``oneshot.h5`` (Koch's architecture). The bytes go to a private temporary file, are checked, and only
     a valid model reaches the store."""
@@ -226,25 +285,4 @@ def import_model_file(data: bytes, file_name: str, name: str) -> ModelInfo:
         else:
             model = load_model_file(path, metadata={})
             metadata = {"source": f"uploaded {file_name}", "threshold": 0.5}
-    return save_model(model, name, metadata)
-
-
-def models_table(models: list[ModelInfo]) -> pd.DataFrame:
-    """One row per stored model, with its figures as readable text (for st.table), in the session's language."""
-    import pandas as pd  # here: the command line imports this module and never draws a table
-
-    rows = []
-    for info in models:
-        metrics, config = info.metadata.get("metrics", {}), info.metadata.get("config", {})
-        rows.append({
-            _("model"): info.name, _("tower"): info.metadata.get("architecture", "-"),
-            _("loss"): info.metadata.get("loss", "-"),
-            _("steps"): info.metadata.get("steps_done", config.get("steps", "-")),  # as run: fewer after a Stop _("batch (pairs)"): config.get("batch_size", "-"),
-            _("Lake 20-way"): f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
-            _("evaluation pairs"): f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
-            _("training time"): (f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata
-                                 else "-"),
-            _("saved (UTC)"): info.metadata.get("saved_at", "-"),
-            _("shipped with the lab"): _("yes") if info.shipped else _("no"),
-        })
-    return pd.DataFrame(rows).set_index(_("model"))
+    return save_model(model, name, metadata, owner=owner)

@@ -13,6 +13,7 @@ from lab.data.lake_runs import load_runs, runs_path
 from lab.data.omniglot import OmniglotSet, find_source, load_set, source_fingerprint
 from lab.errors import LabError
 from lab.siamese.model import SiameseModel
+from lab.siamese.registry import OWNER_CLI
 from lab.siamese.store import ModelInfo, load_model, save_model
 from lab.siamese.training import Progress, TrainConfig, TrainResult, train
 from lab.workflows.evaluation import set_codes
@@ -54,11 +55,13 @@ def training_run(
     trained_by: str | None = None,
     overwrite: bool = False,
     data: OmniglotSet | None = None,
+    owner: str = OWNER_CLI,
 ) -> TrainingRun:
     """Train on the background set (from ``resume``'s weights if given), measure the test figures, and save
     the model with its metadata (config, history, data fingerprint, figures) in the store.
 
-    ``data``: the background set from ``data_dir``, when the caller has decoded it already."""
+    ``data``: the background set from ``data_dir``, when the caller has decoded it already. ``owner``: who the model
+    is registered to (:mod:`lab.siamese.registry`): the training page's session, or ``"cli"``."""
     data = data if data is not None else load_set("background", data_dir)
     initial = load_model(resume)[0] if resume else None
     result = train(config, data, on_progress=on_progress, should_stop=should_stop, initial=initial)
@@ -74,5 +77,5 @@ def training_run(
     except LabError as exc:
         metrics, message = {}, f"Test figures skipped: {exc}"
     metadata["metrics"] = metrics
-    info = save_model(result.model, name, metadata, models_dir, overwrite=overwrite)
+    info = save_model(result.model, name, metadata, models_dir, overwrite=overwrite, owner=owner)
     return TrainingRun(info, result, metrics, message)

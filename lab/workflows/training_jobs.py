@@ -28,6 +28,7 @@ from pathlib import Path
 
 from lab.errors import LabError
 from lab.i18n import _
+from lab.roles import Role, require_teacher
 from lab.siamese.training import Progress, TrainConfig
 
 # What the child says it is doing: importing TensorFlow and decoding the data, building the network and
@@ -75,7 +76,10 @@ class TrainingJob:
     def latest(self) -> Progress | None:
         return self.history[-1] if self.history else None
 
-    def request_stop(self, token: str) -> bool:
+    def request_stop(self, token: str, role: Role) -> bool:
+        """Ask the child to stop: the teacher's session that started the job only (False for another session or a
+        job that has nothing to stop; :class:`~lab.roles.PermissionDeniedError` for a student)."""
+        require_teacher(role, _("stop a training"))
         if token != self.owner_token or self.stop_event is None or self.finished:
             return False
         self.stop_event.set()
@@ -142,10 +146,14 @@ class TrainingJobs:
 
     def start(
         self, owner: str, owner_token: str, config: TrainConfig, model_name: str, resume: str | None = None,
-        data_dir: Path | None = None, models_dir: Path | None = None,
+        data_dir: Path | None = None, models_dir: Path | None = None, *, role: Role, model_owner: str,
     ) -> TrainingJob:
+        """Start a training (the teacher only: :class:`~lab.roles.PermissionDeniedError` for a student). ``owner``: the
+        name shown to others; ``owner_token``: the session that may stop it; ``model_owner``: whom the saved model
+        is registered to (:mod:`lab.siamese.registry`)."""
         from lab.siamese.store import user_models_dir
 
+        require_teacher(role, _("start a training"))
         _check_new_name(model_name)
         with self._lock:
             if self.current is not None and not self.current.finished:
@@ -161,7 +169,8 @@ class TrainingJobs:
             job = TrainingJob(owner=owner, owner_token=owner_token, config=config, model_name=model_name,
                               resume=resume, stop_event=child.stop_event)
             child.requests.put({"config": asdict(config), "model_name": model_name, "resume": resume,
-                                "models_dir": models_dir or user_models_dir(), "owner": owner})
+                                "models_dir": models_dir or user_models_dir(), "owner": owner,
+                                "model_owner": model_owner})
             self.current = job
         # The monitor holds the child's queues and events until the end: collected in this process before the
         # child has unpickled them, their semaphores would be gone.
@@ -230,7 +239,7 @@ def _train_in_child(data_dir: Path | None, requests, messages, stop_event, ready
             TrainConfig(**request["config"]), request["model_name"], data_dir, request["models_dir"],
             request["resume"], on_progress=lambda p: messages.put(("progress", asdict(p))),
             should_stop=stop_event.is_set, on_testing=lambda: messages.put(("state", "evaluating")),
-            trained_by=request["owner"], data=data,
+            trained_by=request["owner"], data=data, owner=request["model_owner"],
         )
         messages.put(("done", {"saved_as": outcome.info.name, "metrics": outcome.metrics, "message": outcome.message,
                                "steps_done": outcome.result.steps_done}))
