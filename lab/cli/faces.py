@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lab import limits
 from lab.cli.common import StepProgress, bounded, checked_threshold, print_json, warn_about_threshold
-from lab.cli.face_database import enrol, identify, list_people, remove
+from lab.cli.face_database import clear, enrol, identify, import_file, list_people, remove
 from lab.errors import StorageError
 
 
@@ -46,10 +46,10 @@ def face_choices(command: argparse.ArgumentParser, model: bool = True) -> None:
                          help=f"DeepFace detector (offline: {', '.join(OFFLINE_DETECTORS)}; default %(default)s)")
 
 
-def database_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--db", default="class", help="database name (default %(default)s)")
-    command.add_argument("--db-dir", type=Path, default=None,
-                         help="folder of face databases (default $FACE_DB_DIR or ~/.local/share/oneshot-lab/faces)")
+def database_options(command: argparse.ArgumentParser, default: str | None = "class") -> None:
+    where = "in the shared database: $ONESHOT_DATABASE_URL, default the lab's SQLite file"
+    command.add_argument("--db", default=default, metavar="NAME",
+                         help=f"face database (gallery) name, {where} (default {default or 'the file name'})")
 
 
 def _add_photo_commands(face_commands: argparse._SubParsersAction) -> None:
@@ -99,6 +99,19 @@ def _add_database_commands(face_commands: argparse._SubParsersAction) -> None:
     identify_cmd.add_argument("--face", type=bounded(limits.FACE_NUMBER), default=None, help="only this face, 1 = leftmost (default: every face)")
     identify_cmd.add_argument("--json", action="store_true")
 
+    import_cmd = face_commands.add_parser(
+        "import", help="copy a face database file of earlier versions (.npz) into the shared database",
+        description="Copies every person of FILE (their photo names, embeddings, thumbnails, model and detector) into "
+        "the gallery --db. People the gallery holds already are skipped and named, so importing twice adds nothing. "
+        "The file is read without pickle and left as it is.")
+    import_cmd.add_argument("file", type=Path, metavar="FILE.npz")
+    database_options(import_cmd, default=None)
+    import_cmd.add_argument("--json", action="store_true")
+
+    clear_cmd = face_commands.add_parser("clear", help="delete every face of a face database (the end of a class)")
+    database_options(clear_cmd)
+    clear_cmd.add_argument("--yes", action="store_true", help="really delete them (without it, nothing is deleted)")
+
 
 def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
     from lab.faces.embedding import METRICS
@@ -128,7 +141,8 @@ def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     commands = {"weights": _weights, "models": _models, "detect": _detect, "verify": _verify, "roc": _roc,
-                "experiment": _experiment, "enrol": enrol, "remove": remove, "list": list_people, "identify": identify}
+                "experiment": _experiment, "enrol": enrol, "remove": remove, "list": list_people, "identify": identify,
+                "import": import_file, "clear": clear}
     return commands[args.command](args)
 
 
