@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from lab.config import face_db_dir, faces_dir
+from lab.config import faces_dir
 from lab.db.engine import database_url, shown_url
 from lab.errors import LabError
-from lab.faces.database import (FaceDatabase, Identification, clear_gallery, enrol_folder, import_npz, list_databases,
-                                open_database, remove)
+from lab.faces.database import FaceDatabase, Identification, enrol_folder, list_databases, open_database
 from lab.faces.detection import draw_boxes
 from lab.faces.embedding import METRICS
 from lab.i18n import N_, _, ngettext
@@ -25,6 +23,7 @@ from lab.workflows.faces import enrol_photos, identify_photo
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
 from ui.face_widgets import (UPLOAD_TYPES, detector_options, display_width, face_picker_ui, follow_language, in_language,
                              metric_ui, model_options, photo_ui, photo_url_values, threshold_key, threshold_slider_ui)
+from ui.face_database import clear_ui, old_files_ui, removal_ui
 from ui.roles import is_teacher, session_owner, teacher_only_note
 from ui.url_state import choice_value, explain_invalid_values
 
@@ -83,30 +82,6 @@ def database_ui() -> FaceDatabase | None:
     return database
 
 
-def _removal_ui(database: FaceDatabase, person: str, column, owner: str | None) -> None:  # type: ignore[no-untyped-def]
-    """A Remove button that asks once more before it deletes (``owner``: only that session's faces)."""
-    pending = st.session_state.get("db_confirm_remove")
-    label = _("Remove") if owner is None else _("Remove my enrolment")
-    if pending != person:
-        if column.button(label, key=f"remove_{person}"):
-            st.session_state["db_confirm_remove"] = person
-            st.rerun()
-        return
-    column.warning(_("Remove {person}?").format(person=person))
-    if column.button(_("Yes, remove"), key=f"confirm_remove_{person}", type="primary"):
-        st.session_state.pop("db_confirm_remove", None)
-        try:
-            remove(database.name, person, owner=owner)
-        except LabError as exc:
-            st.error(str(exc))
-            return
-        st.session_state["db_message"] = _("{person} removed; nothing was retrained.").format(person=person)
-        st.rerun()
-    if column.button(_("Cancel"), key=f"cancel_remove_{person}"):
-        st.session_state.pop("db_confirm_remove", None)
-        st.rerun()
-
-
 def people_ui(database: FaceDatabase) -> None:
     people = database.persons()
     teacher = is_teacher()
@@ -124,9 +99,9 @@ def people_ui(database: FaceDatabase) -> None:
             columns[1].image(database.pictures(shown_rows), width=72,
                              caption=[str(database.sources[r]) for r in shown_rows])
             if teacher:
-                _removal_ui(database, person, columns[2], None)
+                removal_ui(database, person, columns[2], None)
             elif person in mine:  # a student may take back what this session enrolled, and only that
-                _removal_ui(database, person, columns[2], session_owner())
+                removal_ui(database, person, columns[2], session_owner())
         if len(people) > SHOWN_PEOPLE:
             st.caption(_("... and {count} more people.").format(count=len(people) - SHOWN_PEOPLE))
     if teacher:
@@ -134,58 +109,6 @@ def people_ui(database: FaceDatabase) -> None:
     else:
         teacher_only_note(_("remove other people or clear the database"))
     old_files_ui(teacher)
-
-
-def clear_ui(database: FaceDatabase) -> None:
-    """The end of a class: every face deleted, behind a tick box that names how many."""
-    if database.size == 0:
-        return
-    with st.expander(_("Clear this database")):
-        sure = st.checkbox(_("Delete all {count} faces of {name}").format(count=database.size, name=database.name),
-                           key="clear_confirm")
-        if st.button(_("Clear the database"), key="clear_button", disabled=not sure, type="primary"):
-            try:
-                deleted = clear_gallery(database.name)
-            except LabError as exc:
-                st.error(str(exc))
-                return
-            st.session_state.pop("clear_confirm", None)
-            st.session_state["db_message"] = ngettext("{count} face deleted; the database is empty.",
-                                                      "{count} faces deleted; the database is empty.",
-                                                      deleted).format(count=deleted)
-            st.rerun()
-
-
-def old_files_ui(teacher: bool) -> None:
-    """Face databases of earlier versions were .npz files in $FACE_DB_DIR: say so, with the command (or a button for
-    the teacher) that copies one into the shared database."""
-    folder = face_db_dir()
-    files = sorted(p for p in folder.glob("*.npz") if not p.name.startswith(".")) if folder.is_dir() else []
-    if not files:
-        return
-    with st.expander(ngettext("{count} face database file of an earlier version", "{count} face database files of an "
-                              "earlier version", len(files)).format(count=len(files))):
-        st.markdown(_("The lab now keeps face databases in the shared database; these files in `{folder}` are not "
-                      "read any more. Importing one copies its people (people already there are skipped) and "
-                      "leaves the file as it is; from a terminal: `python -m lab faces import FILE.npz --db NAME`.")
-                    .format(folder=folder))
-        for path in files:
-            columns = st.columns([3, 1])
-            columns[0].code(f"python -m lab faces import {path} --db {path.stem}", language="bash")
-            if not teacher:
-                continue
-            if columns[1].button(_("Import {name}").format(name=path.stem), key=f"import_{path.stem}"):
-                try:
-                    report = import_npz(path, path.stem, owner=None)
-                except (LabError, ValueError) as exc:
-                    st.error(str(exc))
-                    continue
-                message = ngettext("{count} person imported into {name}.", "{count} people imported into {name}.",
-                                   len(report.imported)).format(count=len(report.imported), name=report.database)
-                if report.skipped:
-                    message += " " + _("Already there, skipped: {people}.").format(people=", ".join(report.skipped))
-                st.session_state["db_message"] = message
-                st.rerun()
 
 
 def enrol_ui(database: FaceDatabase) -> None:

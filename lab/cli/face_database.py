@@ -6,8 +6,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from lab.cli.common import checked_threshold, print_json, warn_about_threshold
+
+
+def add_file_commands(face_commands: argparse._SubParsersAction,
+                      database_options: Callable[..., None]) -> None:
+    """``import`` and ``clear``: a face database as a whole."""
+    import_cmd = face_commands.add_parser(
+        "import", help="copy a face database file of earlier versions (.npz) into the shared database",
+        description="Copies every person of FILE (their photo names, embeddings, thumbnails, model and detector) into "
+        "the gallery --db. People the gallery holds already are skipped and named, so importing twice adds nothing. "
+        "The file is read without pickle and left as it is.")
+    import_cmd.add_argument("file", type=Path, metavar="FILE.npz")
+    database_options(import_cmd, default=None)
+    import_cmd.add_argument("--json", action="store_true")
+
+    clear_cmd = face_commands.add_parser("clear", help="delete every face of a face database (the end of a class)")
+    database_options(clear_cmd)
+    clear_cmd.add_argument("--yes", action="store_true", help="really delete them (without it, nothing is deleted)")
 
 
 def _where() -> str:
@@ -79,7 +98,7 @@ def identify(args: argparse.Namespace) -> int:
 
 
 def import_file(args: argparse.Namespace) -> int:
-    from lab.faces.database import import_npz
+    from lab.faces.npz_import import import_npz
 
     report = import_npz(args.file, args.db)
     if args.json:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lab import limits
 from lab.cli.common import StepProgress, bounded, checked_threshold, print_json, warn_about_threshold
-from lab.cli.face_database import clear, enrol, identify, import_file, list_people, remove
+from lab.cli.face_database import add_file_commands, clear, enrol, identify, import_file, list_people, remove
 from lab.errors import StorageError
 
 
@@ -99,18 +99,7 @@ def _add_database_commands(face_commands: argparse._SubParsersAction) -> None:
     identify_cmd.add_argument("--face", type=bounded(limits.FACE_NUMBER), default=None, help="only this face, 1 = leftmost (default: every face)")
     identify_cmd.add_argument("--json", action="store_true")
 
-    import_cmd = face_commands.add_parser(
-        "import", help="copy a face database file of earlier versions (.npz) into the shared database",
-        description="Copies every person of FILE (their photo names, embeddings, thumbnails, model and detector) into "
-        "the gallery --db. People the gallery holds already are skipped and named, so importing twice adds nothing. "
-        "The file is read without pickle and left as it is.")
-    import_cmd.add_argument("file", type=Path, metavar="FILE.npz")
-    database_options(import_cmd, default=None)
-    import_cmd.add_argument("--json", action="store_true")
-
-    clear_cmd = face_commands.add_parser("clear", help="delete every face of a face database (the end of a class)")
-    database_options(clear_cmd)
-    clear_cmd.add_argument("--yes", action="store_true", help="really delete them (without it, nothing is deleted)")
+    add_file_commands(face_commands, database_options)
 
 
 def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:

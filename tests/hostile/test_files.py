@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.faces.database import DatabaseError, read_npz
+from lab.faces.database import DatabaseError
+from lab.faces.npz_import import read_npz
 
 
 def test_a_damaged_database_is_explained_in_plain_words_and_left_as_it_is(tmp_path: Path) -> None:

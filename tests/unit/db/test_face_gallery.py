@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from lab.db.engine import read
 from lab.db.schema import faces, galleries
 from lab.faces import database as fdb
+from lab.faces.npz_import import import_npz
 from lab.faces.embedding import distances
 
 REPO = Path(__file__).resolve().parents[3]
@@ -137,7 +138,7 @@ def old_file(path: Path, people: list[str], model: str = "Facenet") -> dict[str,
 
 def test_an_old_npz_database_is_imported_whole_and_only_once(database_url: str, tmp_path: Path) -> None:
     arrays = old_file(tmp_path / "lecture.npz", ["ada", "alan", "ada"])
-    report = fdb.import_npz(tmp_path / "lecture.npz")
+    report = import_npz(tmp_path / "lecture.npz")
     assert (report.database, report.imported, report.skipped, report.faces) == ("lecture", ("ada", "alan"), (), 3)
     database = fdb.open_database("lecture")
     assert (database.model, database.detector) == ("Facenet", "opencv")
@@ -146,14 +147,14 @@ def test_an_old_npz_database_is_imported_whole_and_only_once(database_url: str, 
     assert all(np.array_equal(database.thumbnails[r], arrays["thumbnails"][r]) for r in range(3))  # PNG is lossless
 
     before = counts(database_url)[0]
-    again = fdb.import_npz(tmp_path / "lecture.npz")
+    again = import_npz(tmp_path / "lecture.npz")
     assert again.imported == () and again.skipped == ("ada", "alan") and counts(database_url)[0] == before
     old_file(tmp_path / "more.npz", ["alan", "grace"])
-    more = fdb.import_npz(tmp_path / "more.npz", "lecture")
+    more = import_npz(tmp_path / "more.npz", "lecture")
     assert more.imported == ("grace",) and more.skipped == ("alan",) and more.faces == 1
     old_file(tmp_path / "dlib.npz", ["bob"], model="Dlib")
     with pytest.raises(fdb.GalleryMismatchError):
-        fdb.import_npz(tmp_path / "dlib.npz", "lecture")
+        import_npz(tmp_path / "dlib.npz", "lecture")
 
 
 def test_damaged_and_pickled_files_are_refused_and_left_as_they_are(database_url: str, tmp_path: Path) -> None:
@@ -161,21 +162,21 @@ def test_damaged_and_pickled_files_are_refused_and_left_as_they_are(database_url
     damaged = tmp_path / "damaged.npz"
     damaged.write_bytes((tmp_path / "good.npz").read_bytes()[:3000])
     with pytest.raises(fdb.DatabaseError, match="damaged"):
-        fdb.import_npz(damaged)
+        import_npz(damaged)
     pickled = tmp_path / "pickled.npz"
     np.savez(pickled, model=np.array("Facenet"), detector=np.array("yunet"), people=np.array([object()], dtype=object),
              sources=np.array(["a"]), embeddings=np.zeros((1, 128)), thumbnails=np.zeros((1, 96, 96, 3), np.uint8))
     before = pickled.read_bytes()
     with pytest.raises(fdb.DatabaseError) as refused:
-        fdb.import_npz(pickled)
+        import_npz(pickled)
     assert "Python objects" in str(refused.value) and "allow_pickle" not in str(refused.value)
     assert "left as it is" in str(refused.value) and pickled.read_bytes() == before
     partial = tmp_path / "partial.npz"
     np.savez(partial, model=np.array("Facenet"))
     with pytest.raises(fdb.DatabaseError, match="it lacks arrays that every face database has"):
-        fdb.import_npz(partial)
+        import_npz(partial)
     with pytest.raises(fdb.DatabaseError, match="no face database file"):
-        fdb.import_npz(tmp_path / "missing.npz")
+        import_npz(tmp_path / "missing.npz")
     assert fdb.list_databases() == []
 
 
@@ -205,13 +206,13 @@ def test_four_processes_enrolling_at_once_lose_nothing(database_url: str) -> Non
 KILLED_WRITER = """
 import os, signal, sys
 import numpy as np
-from lab.faces import database as fdb
+from lab.faces import database as fdb, gallery_store
 
-real_insert = fdb._insert
+real_insert = gallery_store._insert
 def insert_then_die(connection, *args):
     real_insert(connection, *args)  # the rows are written, the transaction is not committed
     os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 does: no finally, no clean-up, no rollback
-fdb._insert = insert_then_die
+gallery_store._insert = insert_then_die
 fdb.enrol("class", "Facenet", "yunet", "newcomer", np.ones((3, 128), np.float32), [np.zeros((8, 8, 3), np.uint8)] * 3,
           ["a.jpg", "b.jpg", "c.jpg"])
 """
