@@ -73,9 +73,9 @@ FACE_DB_DIR_ENV = "FACE_DB_DIR"
 
 
 def face_db_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Where face databases are kept: ``override``, ``$FACE_DB_DIR``, or ``$XDG_DATA_HOME/oneshot-lab/faces``.
-
-    Data, not a cache: an enrolled person must survive clearing caches.
+    """Where earlier versions of the lab kept face databases, one ``.npz`` file each: ``override``, ``$FACE_DB_DIR``,
+    or ``$XDG_DATA_HOME/oneshot-lab/faces``. Face databases now live in the shared database (:mod:`lab.db`); the face
+    database page names the files found here, with the command that imports them (``python -m lab faces import``).
     """
     if override:
         return _resolved(Path(override))

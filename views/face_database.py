@@ -8,39 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from lab.config import face_db_dir, faces_dir
+from lab.config import faces_dir
+from lab.db.engine import database_url, shown_url
 from lab.errors import LabError
-from lab.faces.database import (FaceDatabase, Identification, database_path, enrol_folder, list_databases,
-                                open_database, remove)
+from lab.faces.database import FaceDatabase, Identification, enrol_folder, list_databases, open_database
 from lab.faces.detection import draw_boxes
 from lab.faces.embedding import METRICS
-from lab.files import file_stamp
 from lab.i18n import N_, _, ngettext
 from lab.workflows.faces import enrol_photos, identify_photo
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
 from ui.face_widgets import (UPLOAD_TYPES, detector_options, display_width, face_picker_ui, follow_language, in_language,
                              metric_ui, model_options, photo_ui, photo_url_values, threshold_key, threshold_slider_ui)
+from ui.face_database import clear_ui, old_files_ui, removal_ui
+from ui.roles import is_teacher, session_owner, teacher_only_note
 from ui.url_state import choice_value, explain_invalid_values
 
 NEW = N_("+ new database")  # the last choice of the database select box, shown translated
 TABS = (N_("People"), N_("Enrol"), N_("Identify"))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_database(path: str, stamp: tuple[int, int]) -> FaceDatabase:
-    return open_database(Path(path))
-
-
-def load(path: Path, model: str | None = None, detector: str | None = None) -> FaceDatabase:
-    """The database at ``path``, read again only when its file changed; a new one needs ``model`` and ``detector``."""
-    if not path.exists():
-        return open_database(path, model, detector)  # empty, or a DatabaseError if it should have existed
-    return cached_database(str(path), file_stamp(path))
+SHOWN_PEOPLE = 200  # the People tab lists at most this many (a gallery of 100,000 faces would be a page of 25,000)
+CONSENT = N_("I agree that my face's embedding and a small thumbnail are stored in the class database until I or the "
+             "teacher remove them.")
 
 
 def counts(database: FaceDatabase) -> str:
@@ -52,8 +43,8 @@ def counts(database: FaceDatabase) -> str:
 
 
 def database_choices() -> list[str]:
-    """The database select box's options: the databases, then "+ new database"."""
-    return [*list_databases(face_db_dir()), NEW]
+    """The database select box's options: the galleries of the shared database, then "+ new database"."""
+    return [*list_databases(), NEW]
 
 
 def shown(choice: str, translate: Callable[[str], str] = _) -> str:
@@ -78,43 +69,49 @@ def database_ui() -> FaceDatabase | None:
     else:
         name, model, detector = choice, None, None
     try:
-        database = load(database_path(face_db_dir(), name), model, detector)
+        # One SELECT of the gallery's revision per run: the vectors stay in this server's memory until it changes.
+        database = open_database(name, model, detector)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return None
     # Markdown, not a caption: readable from the back of a lecture room, in one line.
     st.sidebar.markdown(_("**Face database:** {name} ({model} + {detector}), {counts}").format(
-        name=database.path.stem, model=database.model, detector=database.detector, counts=counts(database)))
-    st.sidebar.caption(_("`{path}`; folder set by `FACE_DB_DIR`.").format(path=database.path))
+        name=database.name, model=database.model, detector=database.detector, counts=counts(database)))
+    st.sidebar.caption(_("In the shared database `{url}` (set by `ONESHOT_DATABASE_URL`).").format(
+        url=shown_url(database_url())))
     return database
 
 
 def people_ui(database: FaceDatabase) -> None:
     people = database.persons()
+    teacher = is_teacher()
     if not people:
         st.info(_("Nobody is enrolled yet: use the Enrol tab."))
-        return
-    st.markdown(_("**{counts}** ({model} embeddings + {detector}).").format(
-        counts=counts(database), model=database.model, detector=database.detector))
-    for person, rows in people.items():
-        columns = st.columns([1, 4, 1])
-        columns[0].markdown(f"**{person}**  \n"
-                            + ngettext("{count} face", "{count} faces", len(rows)).format(count=len(rows)))
-        columns[1].image([database.thumbnails[r] for r in rows[:8]], width=72,
-                         caption=[str(database.sources[r]) for r in rows[:8]])
-        if columns[2].button(_("Remove"), key=f"remove_{person}"):
-            try:
-                remove(database.path, person)
-            except LabError as exc:
-                st.error(str(exc))
-                return
-            st.toast(_("{person} removed; nothing was retrained.").format(person=person))
-            st.rerun()
+    else:
+        st.markdown(_("**{counts}** ({model} embeddings + {detector}).").format(
+            counts=counts(database), model=database.model, detector=database.detector))
+        mine = database.owned_by(session_owner())
+        for person, rows in list(people.items())[:SHOWN_PEOPLE]:
+            columns = st.columns([1, 4, 1])
+            columns[0].markdown(f"**{person}**  \n"
+                                + ngettext("{count} face", "{count} faces", len(rows)).format(count=len(rows)))
+            shown_rows = rows[:8]
+            columns[1].image(database.pictures(shown_rows), width=72,
+                             caption=[str(database.sources[r]) for r in shown_rows])
+            if teacher:
+                removal_ui(database, person, columns[2], None)
+            elif person in mine:  # a student may take back what this session enrolled, and only that
+                removal_ui(database, person, columns[2], session_owner())
+        if len(people) > SHOWN_PEOPLE:
+            st.caption(_("... and {count} more people.").format(count=len(people) - SHOWN_PEOPLE))
+    if teacher:
+        clear_ui(database)
+    else:
+        teacher_only_note(_("remove other people or clear the database"))
+    old_files_ui(teacher)
 
 
 def enrol_ui(database: FaceDatabase) -> None:
-    if "db_message" in st.session_state:  # what the last enrolment did (the page was rerun since)
-        st.success(st.session_state.pop("db_message"))
     person = st.text_input(_("Name of the person"), key="enrol_name", max_chars=64)
     uploads = st.file_uploader(_("One or a few photos of them"), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key="enrol_uploads")
@@ -131,12 +128,14 @@ def enrol_ui(database: FaceDatabase) -> None:
             if face is not None:
                 st.image(detection.faces[face].aligned, caption=name, width=100)
                 chosen.append((cached_photo(data, name), detection, face))
-    if st.button(_("Enrol"), type="primary", disabled=not (chosen and person.strip()), key="enrol_button"):
+    # Nothing is stored without this tick, whoever enrols (a student, or the teacher enrolling a student).
+    consent = st.checkbox(_(CONSENT), key="enrol_consent")
+    if st.button(_("Enrol"), type="primary", disabled=not (chosen and person.strip() and consent), key="enrol_button"):
         try:
             cached_face_model(database.model)
             with st.spinner(_("Embedding the faces...")):
-                done = enrol_photos(database.path, person, [c[0] for c in chosen], database.model, database.detector,
-                                    [c[2] for c in chosen], [c[1] for c in chosen])
+                done = enrol_photos(database.name, person, [c[0] for c in chosen], database.model, database.detector,
+                                    [c[2] for c in chosen], [c[1] for c in chosen], owner=session_owner())
         except (LabError, ValueError) as exc:
             st.error(str(exc))
             return
@@ -144,6 +143,7 @@ def enrol_ui(database: FaceDatabase) -> None:
             "{person} enrolled from {count} face. Nothing was retrained.",
             "{person} enrolled from {count} faces. Nothing was retrained.", len(done.sources)).format(
             person=done.person, count=len(done.sources))
+        st.session_state.pop("enrol_consent", None)  # the next person ticks it for themselves
         st.rerun()
     enrol_samples_ui(database)
 
@@ -159,7 +159,8 @@ def enrol_samples_ui(database: FaceDatabase) -> None:
         try:
             cached_face_model(database.model)
             with st.spinner(_("Detecting and embedding the sample photos...")):
-                after = enrol_folder(database.path, database.model, database.detector, root / "train")
+                after = enrol_folder(database.name, database.model, database.detector, root / "train",
+                                     owner=session_owner())
         except (LabError, ValueError) as exc:
             st.error(str(exc))
             return
@@ -234,6 +235,8 @@ def main() -> None:
     database = database_ui()
     if database is None:
         return
+    if "db_message" in st.session_state:  # what the last change did (the page was rerun since), above every tab
+        st.success(st.session_state.pop("db_message"))
     follow_language("tab", TABS)
     people, enrolment, identify = st.tabs([_(t) for t in TABS], key="tab", bind="query-params")
     with people:

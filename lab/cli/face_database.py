@@ -1,19 +1,38 @@
-"""``python -m lab faces enrol|remove|list|identify``: a face database, where adding a person needs no retraining."""
+"""``python -m lab faces enrol|remove|list|identify|import|clear``: a face database, where adding a person needs no
+retraining. The galleries live in the shared database (``$ONESHOT_DATABASE_URL``, default the lab's SQLite file);
+``--db NAME`` names the gallery."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from lab.cli.common import checked_threshold, print_json, warn_about_threshold
 
 
-def _database(args: argparse.Namespace) -> Path:
-    from lab.config import face_db_dir
-    from lab.faces.database import database_path
+def add_file_commands(face_commands: argparse._SubParsersAction,
+                      database_options: Callable[..., None]) -> None:
+    """``import`` and ``clear``: a face database as a whole."""
+    import_cmd = face_commands.add_parser(
+        "import", help="copy a face database file of earlier versions (.npz) into the shared database",
+        description="Copies every person of FILE (their photo names, embeddings, thumbnails, model and detector) into "
+        "the gallery --db. People the gallery holds already are skipped and named, so importing twice adds nothing. "
+        "The file is read without pickle and left as it is.")
+    import_cmd.add_argument("file", type=Path, metavar="FILE.npz")
+    database_options(import_cmd, default=None)
+    import_cmd.add_argument("--json", action="store_true")
 
-    return database_path(face_db_dir(args.db_dir), args.db)
+    clear_cmd = face_commands.add_parser("clear", help="delete every face of a face database (the end of a class)")
+    database_options(clear_cmd)
+    clear_cmd.add_argument("--yes", action="store_true", help="really delete them (without it, nothing is deleted)")
+
+
+def _where() -> str:
+    from lab.db.engine import database_url, shown_url
+
+    return shown_url(database_url())
 
 
 def enrol(args: argparse.Namespace) -> int:
@@ -21,21 +40,20 @@ def enrol(args: argparse.Namespace) -> int:
     from lab.faces.photos import load_photo
     from lab.workflows.faces import enrol_photos
 
-    path = _database(args)
     person = check_name(args.person, "person")
-    target = open_database(path, args.model, args.detector)  # an existing one keeps its detector
-    done = enrol_photos(path, person, [load_photo(p) for p in args.photos], target.model, target.detector)
+    target = open_database(args.db, args.model, args.detector)  # an existing one keeps its detector
+    done = enrol_photos(target.name, person, [load_photo(p) for p in args.photos], target.model, target.detector)
     for note in done.notes:
         print(note, file=sys.stderr)
-    print(f"Enrolled {person} from {len(done.sources)} photo(s) in {path} ({target.model} + {target.detector}): "
-          f"{len(done.database.persons())} people, {done.database.size} faces. Nothing was retrained.")
+    print(f"Enrolled {person} from {len(done.sources)} photo(s) in {target.name} ({target.model} + {target.detector}, "
+          f"{_where()}): {len(done.database.persons())} people, {done.database.size} faces. Nothing was retrained.")
     return 0
 
 
 def remove(args: argparse.Namespace) -> int:
     from lab.faces.database import remove as remove_person
 
-    database = remove_person(_database(args), args.person)
+    database = remove_person(args.db, args.person)
     print(f"Removed {args.person}: {len(database.persons())} people, {database.size} faces left.")
     return 0
 
@@ -43,15 +61,17 @@ def remove(args: argparse.Namespace) -> int:
 def list_people(args: argparse.Namespace) -> int:
     from lab.faces.database import open_database
 
-    database = open_database(_database(args))
-    people = {person: [str(database.sources[r]) for r in rows] for person, rows in database.persons().items()}
+    database = open_database(args.db)
+    people = database.persons()
     if args.json:
-        print_json({"database": str(database.path), "model": database.model, "detector": database.detector,
-                    "people": people})
+        print_json({"database": database.name, "model": database.model, "detector": database.detector,
+                    "faces": database.size,
+                    "people": [{"person": person, "photos": len(rows)} for person, rows in people.items()]})
         return 0
-    print(f"{database.path}: {database.model} + {database.detector}, {len(people)} people, {database.size} faces")
-    for person, sources in people.items():
-        print(f"  {person}: {', '.join(sources)}")
+    print(f"{database.name} ({_where()}): {database.model} + {database.detector}, {len(people)} people, "
+          f"{database.size} faces")
+    for person, rows in people.items():
+        print(f"  {person}: {', '.join(str(database.sources[r]) for r in rows)}")
     return 0
 
 
@@ -61,7 +81,7 @@ def identify(args: argparse.Namespace) -> int:
     from lab.workflows.faces import identify_photo
 
     checked_threshold(args)
-    database = open_database(_database(args))
+    database = open_database(args.db)
     warn_about_threshold(database.model, args.metric, args.threshold)
     photo = load_photo(args.photo)  # read in memory; an identified photo is never stored
     found = identify_photo(photo, database, args.metric, args.threshold, None if args.face is None else args.face - 1)
@@ -74,4 +94,32 @@ def identify(args: argparse.Namespace) -> int:
         who = result.person or f"unknown (nearest: {best.person})"
         print(f"{args.photo.name} face {face.face + 1}: {who}, {args.metric} distance {best.distance:.4f} "
               f"(threshold {result.threshold:.4f})")
+    return 0
+
+
+def import_file(args: argparse.Namespace) -> int:
+    from lab.faces.npz_import import import_npz
+
+    report = import_npz(args.file, args.db)
+    if args.json:
+        print_json(report.as_dict())
+        return 0
+    print(f"Imported {len(report.imported)} people ({report.faces} faces) from {args.file} into {report.database} "
+          f"({_where()}).")
+    if report.skipped:
+        print(f"Skipped {len(report.skipped)} people already in {report.database} (their faces were left as they "
+              f"were): {', '.join(report.skipped)}")
+    return 0
+
+
+def clear(args: argparse.Namespace) -> int:
+    from lab.faces.database import clear_gallery, open_database
+
+    database = open_database(args.db)  # a missing gallery is an error, not "0 faces deleted"
+    if not args.yes:
+        print(f"This deletes all {database.size} faces of {database.name} ({_where()}); run again with --yes to do "
+              "it.", file=sys.stderr)
+        return 1
+    print(f"Deleted {clear_gallery(database.name)} faces of {database.name}; the gallery stays, empty "
+          f"({database.model} + {database.detector}).")
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lab import limits
 from lab.cli.common import StepProgress, bounded, checked_threshold, print_json, warn_about_threshold
-from lab.cli.face_database import enrol, identify, list_people, remove
+from lab.cli.face_database import add_file_commands, clear, enrol, identify, import_file, list_people, remove
 from lab.errors import StorageError
 
 
@@ -46,10 +46,10 @@ def face_choices(command: argparse.ArgumentParser, model: bool = True) -> None:
                          help=f"DeepFace detector (offline: {', '.join(OFFLINE_DETECTORS)}; default %(default)s)")
 
 
-def database_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--db", default="class", help="database name (default %(default)s)")
-    command.add_argument("--db-dir", type=Path, default=None,
-                         help="folder of face databases (default $FACE_DB_DIR or ~/.local/share/oneshot-lab/faces)")
+def database_options(command: argparse.ArgumentParser, default: str | None = "class") -> None:
+    where = "in the shared database: $ONESHOT_DATABASE_URL, default the lab's SQLite file"
+    command.add_argument("--db", default=default, metavar="NAME",
+                         help=f"face database (gallery) name, {where} (default {default or 'the file name'})")
 
 
 def _add_photo_commands(face_commands: argparse._SubParsersAction) -> None:
@@ -99,6 +99,8 @@ def _add_database_commands(face_commands: argparse._SubParsersAction) -> None:
     identify_cmd.add_argument("--face", type=bounded(limits.FACE_NUMBER), default=None, help="only this face, 1 = leftmost (default: every face)")
     identify_cmd.add_argument("--json", action="store_true")
 
+    add_file_commands(face_commands, database_options)
+
 
 def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
     from lab.faces.embedding import METRICS
@@ -128,7 +130,8 @@ def _add_folder_commands(face_commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     commands = {"weights": _weights, "models": _models, "detect": _detect, "verify": _verify, "roc": _roc,
-                "experiment": _experiment, "enrol": enrol, "remove": remove, "list": list_people, "identify": identify}
+                "experiment": _experiment, "enrol": enrol, "remove": remove, "list": list_people, "identify": identify,
+                "import": import_file, "clear": clear}
     return commands[args.command](args)
 
 

@@ -40,6 +40,14 @@ def database_url(override: str | None = None) -> str:
     return f"sqlite:///{lab_data_dir() / SQLITE_FILE}"
 
 
+def shown_url(url: str) -> str:
+    """The URL as a page or a command may show it: without its password."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
 def _driver_url(url: str) -> sa.URL:
     """The URL SQLAlchemy needs: ``postgresql://`` means psycopg 3 here (SQLAlchemy's default would be psycopg2)."""
     try:
@@ -64,7 +72,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READ_ONLY = "lab_read_only"  # an execution option: this connection's transaction only reads
+
+
 def _sqlite_begin(connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # A reader takes no lock at the start: in WAL mode it reads a snapshot while a writer works (an identification
+        # must not wait for an import of thousands of faces).
+        connection.exec_driver_sql("BEGIN")
+        return
     # Take the write lock when the transaction starts, not on its first write: two read-then-write transactions
     # would otherwise deadlock on the upgrade, and SQLite answers a deadlock with an immediate 'busy'.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -132,11 +148,18 @@ def transaction(work: Callable[[Connection], T], url: str | None = None, attempt
     A transaction that another writer's lock made fail is run again from the start (with a short random wait),
     so concurrent writers from several processes lose nothing. ``work`` must therefore only touch the database.
     """
+    return _run(work, url, attempts, read_only=False)
+
+
+def _run(work: Callable[[Connection], T], url: str | None, attempts: int, read_only: bool) -> T:
     made = engine(url)
     for attempt in range(attempts):
         try:
-            with made.begin() as connection:
-                return work(connection)
+            with made.connect() as connection:
+                if read_only:
+                    connection.execution_options(**{READ_ONLY: True})
+                with connection.begin():
+                    return work(connection)
         except OperationalError as exc:
             if not _retryable(exc) or attempt == attempts - 1:
                 raise DatabaseError(_("the shared database refused a change: {reason}").format(
@@ -148,9 +171,10 @@ def transaction(work: Callable[[Connection], T], url: str | None = None, attempt
     raise AssertionError("unreachable")
 
 
-def read(work: Callable[[Connection], T], url: str | None = None) -> T:
-    """Run ``work(connection)`` for reading (also one transaction, so that it sees one consistent state)."""
-    return transaction(work, url)
+def read(work: Callable[[Connection], T], url: str | None = None, attempts: int = 8) -> T:
+    """Run ``work(connection)`` for reading: one transaction, so that it sees one consistent state, which on SQLite
+    takes no write lock (``work`` must not write)."""
+    return _run(work, url, attempts, read_only=True)
 
 
 def backend(url: str | None = None) -> str:

@@ -1,95 +1,60 @@
 """A face database (the lecture's company and its employees): enrol and remove people with no retraining.
 
-Each enrolled face is stored as its embedding (computed once, when enrolled) with a small thumbnail, in one
-``.npz`` file per database. Identifying a new face is one vectorised distance computation against all stored
-embeddings. Every change rewrites the file under a temporary name and renames it (a crash leaves the old
-database or the new one, never a mixture), under a lock so that two sessions enrolling at once do not
-drop each other's changes. Photos that are only identified are never written anywhere.
+Each enrolled face is stored as its embedding (computed once, when enrolled) with a small thumbnail, in the lab's
+shared database (:mod:`lab.db`): a *gallery* (what the page and ``--db`` call a database) is a row of ``galleries``,
+its faces rows of ``faces`` (float32 embedding bytes with their model and dimension, a PNG thumbnail, the session
+that enrolled it). Every change is one transaction (all of it is written, or none), so several sessions, processes
+or servers enrolling at once lose nothing, and bumps the gallery's revision. Identifying a new face is one vectorised
+distance computation against the gallery's vectors, which each process keeps in memory per (database, gallery,
+revision): one cheap SELECT of the revision tells it whether to read them again. Photos that are only identified
+are never written anywhere.
+
+Face databases of earlier versions were ``.npz`` files: :mod:`lab.faces.npz_import` imports them.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import fcntl
-import re
-import zipfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
-from lab.errors import LabError, StorageError
-from lab.faces.embedding import checked_threshold, distances
-from lab.limits import face_threshold
+from lab.db.engine import database_url, read, transaction
+from lab.db.schema import faces as faces_table
+from lab.db.schema import galleries
+from lab.faces.embedding import checked_threshold
+from lab.faces.gallery_store import (NAME_KINDS, SOURCE_LENGTH, DatabaseError, GalleryMismatchError,  # noqa: F401
+                                     add_faces, check_name, gallery_head, lock_gallery, other_model)
+from lab.faces.identification import GalleryIndex, Identification, Match  # noqa: F401  (Match: part of this API)
 from lab.faces.photos import thumbnail
-from lab.files import atomic_write, remove_stale_temporaries
-from lab.i18n import N_, _, ngettext
+from lab.faces.thumbnails import THUMBNAIL, Thumbnails, png_bytes
+from lab.i18n import _, ngettext
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
-THUMBNAIL = 96
-FORMAT = 1
-
-
-class DatabaseError(LabError):
-    """A face database cannot be read or does not fit the request (another model, an unknown person)."""
-
-
-# What check_name's callers call the name, marked for translation (the message translates ``what``).
-NAME_KINDS = (N_("person"), N_("database"))
-
-
-def check_name(name: str, what: str) -> str:
-    name = name.strip()
-    if not NAME_PATTERN.match(name):
-        raise ValueError(_("{what} {name!r}: use 1 to 64 letters, digits, spaces, '.', '_' or '-', starting with a "
-                           "letter or digit").format(what=_(what), name=name))
-    return name
-
-
-@dataclass(frozen=True)
-class Match:
-    person: str
-    distance: float  # the smallest distance to any of the person's enrolled faces
-    face: int  # row of that face in the database
-
-
-@dataclass(frozen=True)
-class Identification:
-    ranking: list[Match]  # one per person, nearest first
-    threshold: float
-    metric: str
-
-    @property
-    def nearest(self) -> Match | None:
-        return self.ranking[0] if self.ranking else None
-
-    @property
-    def person(self) -> str | None:
-        """The nearest person if within the threshold, else None ("unknown")."""
-        best = self.nearest
-        return best.person if best is not None and best.distance <= self.threshold else None
-
-    def at(self, threshold: float) -> Identification:
-        """The same ranking against another threshold (the distances do not change)."""
-        return dataclasses.replace(self, threshold=face_threshold(self.metric, threshold))
-
-    def as_dict(self) -> dict:
-        return {"person": self.person, "known": self.person is not None, "threshold": self.threshold,
-                "distance_metric": self.metric,
-                "ranking": [{"person": m.person, "distance": m.distance} for m in self.ranking]}
+RANKING_TOP = 50  # people an identification ranks (the page's table); a class has fewer, 100,000 faces many more
 
 
 @dataclass
 class FaceDatabase:
-    path: Path
+    """One gallery as read at one revision (or built in memory: a read ``.npz`` file, a test). Arrays, one row per
+    enrolled face, in enrolment order."""
+
+    name: str
     model: str
     detector: str
     people: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # (n,) name of each face
     sources: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=str))  # (n,) photo it came from
     embeddings: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    thumbnails: np.ndarray = field(default_factory=lambda: np.zeros((0, THUMBNAIL, THUMBNAIL, 3), dtype=np.uint8))
+    thumbnails: Sequence = field(default_factory=lambda: np.zeros((0, THUMBNAIL, THUMBNAIL, 3), dtype=np.uint8))
+    owners: np.ndarray | None = None  # (n,) the session that enrolled each face ("" unknown); None: nobody's
+    url: str | None = None  # the shared database it lives in; None: in memory only
+    revision: int = 0
+    gallery_id: int | None = None  # None: not created yet (its first enrolment creates it)
+    _index: GalleryIndex | None = field(default=None, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -100,7 +65,7 @@ class FaceDatabase:
         the page enrols into and identifies against."""
         people = len(self.persons())
         return "{name} ({model} + {detector}), {people}, {faces}".format(
-            name=self.path.stem, model=self.model, detector=self.detector,
+            name=self.name, model=self.model, detector=self.detector,
             people=ngettext("{n} person", "{n} people", people).format(n=people),
             faces=ngettext("{n} face", "{n} faces", self.size).format(n=self.size))
 
@@ -111,163 +76,168 @@ class FaceDatabase:
             rows.setdefault(person, []).append(row)
         return rows
 
-    def identify(self, vector: np.ndarray, metric: str = "cosine", threshold: float | None = None) -> Identification:
-        """Everyone ranked by their nearest enrolled face; "unknown" when even the nearest is above the threshold."""
+    def pictures(self, rows: Iterable[int]) -> list[np.ndarray]:
+        """The thumbnails of ``rows`` (read from the database in one query when it holds them)."""
+        if isinstance(self.thumbnails, Thumbnails):
+            return self.thumbnails.take(rows)
+        return [np.asarray(self.thumbnails[r]) for r in rows]
+
+    def owned_by(self, owner: str | None) -> dict[str, list[int]]:
+        """``{person: rows}`` of the faces that the session ``owner`` enrolled (what a student may remove)."""
+        if not owner or self.owners is None:
+            return {}
+        return {person: [r for r in rows if self.owners[r] == owner] for person, rows in self.persons().items()
+                if any(self.owners[r] == owner for r in rows)}
+
+    def index(self) -> GalleryIndex:
+        with self._lock:
+            if self._index is None:
+                self._index = GalleryIndex(self.embeddings, self.people)
+            return self._index
+
+    def identify(self, vector: np.ndarray, metric: str = "cosine", threshold: float | None = None,
+                 top: int | None = None) -> Identification:
+        """Everyone (or the ``top`` nearest people) ranked by their nearest enrolled face; "unknown" when even the
+        nearest is above the threshold."""
         limit = checked_threshold(self.model, metric, threshold)
         if self.size == 0:
             return Identification([], limit, metric)
-        found = distances(self.embeddings, vector, metric)
-        order = np.argsort(found, kind="stable")
-        _people, first = np.unique(self.people[order], return_index=True)  # each person's nearest face
-        best_rows = order[np.sort(first)]
-        ranking = [Match(str(self.people[row]), float(found[row]), int(row)) for row in best_rows]
-        return Identification(ranking, limit, metric)
-
-    # Changes return a new database object and write it; the caller's object is left as it was.
-    def with_faces(self, person: str, vectors: np.ndarray, faces: list[np.ndarray], sources: list[str]) -> FaceDatabase:
-        person = check_name(person, "person")
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if self.size and vectors.shape[1] != self.embeddings.shape[1]:
-            raise DatabaseError(_("these embeddings have {given} values; the database holds {held}").format(
-                given=vectors.shape[1], held=self.embeddings.shape[1]))
-        embeddings = vectors if self.size == 0 else np.concatenate([self.embeddings, vectors])
-        return FaceDatabase(
-            self.path, self.model, self.detector,
-            np.concatenate([self.people, np.array([person] * len(faces))]),
-            np.concatenate([self.sources, np.array(sources, dtype=str)]),
-            embeddings,
-            np.concatenate([self.thumbnails, np.stack([thumbnail(f, THUMBNAIL) for f in faces])]),
-        )
-
-    def without(self, person: str) -> FaceDatabase:
-        keep = self.people != person
-        if keep.all():
-            raise DatabaseError(_("{person!r} is not in the database").format(person=person))
-        return FaceDatabase(self.path, self.model, self.detector, self.people[keep], self.sources[keep],
-                            self.embeddings[keep], self.thumbnails[keep])
-
-    def save(self) -> None:
-        def write(temporary: Path) -> None:
-            with open(temporary, "wb") as handle:
-                np.savez(handle, format=np.array(FORMAT), model=np.array(self.model), detector=np.array(self.detector),
-                         people=self.people.astype(str), sources=self.sources.astype(str),
-                         embeddings=self.embeddings.astype(np.float32), thumbnails=self.thumbnails)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, write)
-        except OSError as exc:
-            raise StorageError(_("cannot write the face database {path}: {reason}").format(
-                path=self.path, reason=exc.strerror or exc)) from exc
+        if np.asarray(vector).size != self.embeddings.shape[1]:
+            raise GalleryMismatchError(_("this embedding has {given} values; the database holds {held}").format(
+                given=np.asarray(vector).size, held=self.embeddings.shape[1]))
+        rows, found = self.index().nearest(vector, metric, top)
+        return Identification([Match(str(self.people[r]), float(d), int(r)) for r, d in zip(rows, found)], limit,
+                              metric)
 
 
-def database_path(folder: Path, name: str) -> Path:
-    return Path(folder) / f"{check_name(name, 'database')}.npz"
+# ----------------------------------------------------------------------------------------- reading a gallery
+
+# Each process's copy of the galleries it identifies against: {(url, name): snapshot}; a snapshot is replaced when the
+# gallery's id or revision in the database differs from its own.
+_snapshots: dict[tuple[str, str], FaceDatabase] = {}
+_snapshots_lock = threading.Lock()
+
+def list_databases(url: str | None = None) -> list[str]:
+    """The galleries' names, sorted."""
+    return read(lambda c: [str(n) for n in c.execute(sa.select(galleries.c.name).order_by(galleries.c.name)).scalars()],
+                url)
 
 
-def list_databases(folder: Path) -> list[str]:
-    return sorted(p.stem for p in Path(folder).glob("*.npz") if not p.name.startswith(".")) if Path(folder).is_dir() else []
+def open_database(name: str, model: str | None = None, detector: str | None = None,
+                  url: str | None = None) -> FaceDatabase:
+    """The gallery ``name`` as it is now; a missing one is an empty database for ``model`` and ``detector`` (created by
+    its first enrolment).
 
-
-def open_database(path: Path, model: str | None = None, detector: str | None = None) -> FaceDatabase:
-    """The database at ``path``; a missing file is an empty database for ``model`` and ``detector``.
-
-    An existing database keeps the model and detector it was built with: its embeddings mean nothing to another model.
+    An existing gallery keeps the model and detector it was built with: its embeddings mean nothing to another model.
+    Costs one SELECT when this process read the gallery at its current revision already.
     """
-    path = Path(path)
-    if not path.exists():
+    url = database_url(url)
+    name = check_name(name, "database")
+    head = read(lambda c: gallery_head(c, name), url)
+    if head is None:
         if model is None or detector is None:
-            raise DatabaseError(_("there is no face database {path}; enrol someone to create it").format(path=path))
-        return FaceDatabase(path, model, detector)
-    _clean_if_idle(path)
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            database = FaceDatabase(path, str(stored["model"]), str(stored["detector"]), stored["people"],
-                                    stored["sources"], stored["embeddings"], stored["thumbnails"])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        raise DatabaseError(_("{path} is not a face database of the lab, or it is damaged ({reason}). It was left "
-                              "as it is; enrolling into it is refused until it is moved away.").format(
-            path=path, reason=_unreadable(exc))) from exc
-    sizes = {database.people.size, database.sources.size, database.embeddings.shape[0], database.thumbnails.shape[0]}
-    if len(sizes) != 1:
-        raise DatabaseError(_("{path} is damaged: its arrays disagree on the number of faces").format(path=path))
-    if model is not None and model != database.model:
-        raise DatabaseError(_("the database {name!r} was built with {built_with} (+ {detector}); {model}'s embeddings "
-                              "cannot be compared with it. Use {built_with}, or another database.").format(
-            name=path.stem, built_with=database.model, detector=database.detector, model=model))
-    return database
+            raise DatabaseError(_("there is no face database {name!r}; enrol someone to create it").format(name=name))
+        return FaceDatabase(name, model, detector, url=url)
+    if model is not None and model != head.model:
+        raise other_model(name, head, model)
+    key = (url, name)
+    with _snapshots_lock:  # one reader loads a gallery; the others wait for it rather than load it again
+        known = _snapshots.get(key)
+        if known is not None and (known.gallery_id, known.revision) == (head.id, head.revision):
+            return known
+        loaded = read(lambda c: _load(c, name, url), url)
+        if loaded is None:  # removed since the first look
+            raise DatabaseError(_("there is no face database {name!r}; enrol someone to create it").format(name=name))
+        loaded.index()  # prepared here, so that the first identification is as fast as the next
+        _snapshots[key] = loaded
+        return loaded
 
 
-def _unreadable(exc: BaseException) -> str:
-    """Why NumPy could not read a database, in a user's words (not NumPy's advice on allow_pickle)."""
-    if isinstance(exc, KeyError):
-        return _("it lacks arrays that every face database has (model, detector, people, embeddings, ...)")
-    if isinstance(exc, (zipfile.BadZipFile, EOFError)):
-        return _("it is not a complete .npz archive")
-    if isinstance(exc, ValueError) and "pickle" in str(exc):
-        return _("it holds Python objects, which a face database never does and the lab never loads")
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return _("it is not an .npz file of arrays")
+def _load(connection: Connection, name: str, url: str) -> FaceDatabase | None:
+    # The revision is read before the faces: a change in between makes the copy newer than its revision, which the
+    # next look reads again (never older than its revision, which would be kept).
+    head = gallery_head(connection, name)
+    if head is None:
+        return None
+    f = faces_table
+    rows = connection.execute(sa.select(f.c.id, f.c.person, f.c.source, f.c.owner, f.c.dimension, f.c.embedding)
+                              .where(f.c.gallery_id == head.id).order_by(f.c.id)).all()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    dimension = head.dimension or 0
+    blobs = [bytes(r[5]) for r in rows]
+    if any(r[4] != dimension or len(b) != 4 * dimension for r, b in zip(rows, blobs)):
+        raise DatabaseError(_("the face database {name!r} is damaged: its embeddings disagree on their size").format(
+            name=name))
+    embeddings = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(rows), dimension).astype(np.float32)
+    return FaceDatabase(name, str(head.model), str(head.detector),
+                        np.array([r[1] for r in rows], dtype=str), np.array([r[2] for r in rows], dtype=str),
+                        embeddings, Thumbnails(url, ids), np.array([r[3] or "" for r in rows], dtype=str),
+                        url, int(head.revision), int(head.id))
 
 
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Serialise changes to one database across sessions and processes (an advisory lock beside it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            remove_stale_temporaries(path)  # left by a writer killed mid-save; no living writer has one now
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def forget_snapshots() -> None:
+    """Drop this process's copies of the galleries (tests that point the lab at another database)."""
+    with _snapshots_lock:
+        _snapshots.clear()
 
 
-def _clean_if_idle(path: Path) -> None:
-    """Leftovers of killed writers go on open too (a database that is only read again); not while one writes.
-
-    Every writer holds the lock file, so without one there is nothing to clean and none is created here.
-    """
-    try:
-        with open(path.with_suffix(".lock"), "rb") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            remove_stale_temporaries(path)
-    except OSError:
-        pass  # no lock file, a writer holds it (and cleans when it takes it), or the folder cannot be read
 
 
-def enrol(path: Path, model: str, detector: str, person: str, vectors: np.ndarray,
-          faces: list[np.ndarray], sources: list[str]) -> FaceDatabase:
-    """Add a person's faces (embedded already) and write the database; returns the new database."""
+# ----------------------------------------------------------------------------------------- changing a gallery
+
+def enrol(name: str, model: str, detector: str, person: str, vectors: np.ndarray, faces: list[np.ndarray],
+          sources: list[str], owner: str | None = None, url: str | None = None) -> FaceDatabase:
+    """Add a person's faces (embedded already; ``faces`` the crops, kept as thumbnails) in one transaction; returns
+    the database after it. ``owner``: the enrolling session, which may remove what it enrolled."""
     if not len(faces) == len(sources) == len(vectors) or not faces:
         raise ValueError("enrol needs one embedding, one face crop and one source name per face")
-    with locked(path):
-        database = open_database(path, model, detector).with_faces(person, vectors, faces, sources)
-        database.save()
-    return database
+    person = check_name(person, "person")
+    pngs = [png_bytes(thumbnail(f, THUMBNAIL)) for f in faces]
+    add_faces(name, model, detector, [person] * len(faces), vectors, pngs, sources, owner, url)
+    return open_database(name, url=url)
 
 
-def remove(path: Path, person: str) -> FaceDatabase:
-    with locked(path):
-        database = open_database(path).without(person)
-        database.save()
-    return database
+def remove(name: str, person: str, url: str | None = None, owner: str | None = None) -> FaceDatabase:
+    """Delete a person's faces (only those the session ``owner`` enrolled, when given); returns the database after."""
+    name = check_name(name, "database")
+
+    def work(connection: Connection) -> None:
+        head = lock_gallery(connection, name)
+        condition = sa.and_(faces_table.c.gallery_id == head.id, faces_table.c.person == person)
+        if owner is not None:
+            condition = sa.and_(condition, faces_table.c.owner == owner)
+        if connection.execute(faces_table.delete().where(condition)).rowcount == 0:
+            if owner is not None:
+                raise DatabaseError(_("this session enrolled no face of {person!r}").format(person=person))
+            raise DatabaseError(_("{person!r} is not in the database").format(person=person))
+
+    transaction(work, url)
+    return open_database(name, url=url)
 
 
-def enrol_folder(path: Path, model: str, detector: str, folder: Path) -> FaceDatabase:
+def clear_gallery(name: str, url: str | None = None) -> int:
+    """Delete every face of the gallery (the end of a class); the gallery, its model and detector stay. Returns how
+    many faces were deleted."""
+    name = check_name(name, "database")
+
+    def work(connection: Connection) -> int:
+        head = lock_gallery(connection, name)
+        return int(connection.execute(faces_table.delete().where(faces_table.c.gallery_id == head.id)).rowcount)
+
+    return transaction(work, url)
+
+
+def enrol_folder(name: str, model: str, detector: str, folder: Path, owner: str | None = None,
+                 url: str | None = None) -> FaceDatabase:
     """Enrol everyone of a labelled folder (one sub-folder of photos per person) not enrolled yet: a class in one go.
 
-    Each photo's largest face is used; photos without a face are left out.
+    Each photo's largest face is used; photos without a face are left out. One transaction: all of them or none.
     """
     from lab.faces.calibration import embed_folder
 
     faces = embed_folder(folder, model, detector)
-    database = open_database(path, model, detector)
-    people = np.asarray(faces.people)
-    for person in dict.fromkeys(faces.people):
-        if person in database.persons():
-            continue
-        rows = np.flatnonzero(people == person)
-        database = enrol(path, model, detector, person, faces.vectors[rows], [faces.faces[r] for r in rows],
-                         [faces.sources[r].split("/")[-1] for r in rows])
-    return database
+    open_database(name, model, detector, url)  # refuses a gallery of another model before anything is written
+    add_faces(name, model, detector, list(faces.people), faces.vectors,
+              [png_bytes(thumbnail(f, THUMBNAIL)) for f in faces.faces], [s.split("/")[-1] for s in faces.sources],
+              owner, url, skip_enrolled=True)
+    return open_database(name, url=url)

@@ -17,7 +17,7 @@ from lab.errors import LabError
 from lab.evaluation.roc import OperatingPoint
 from lab.faces.calibration import (LabelledFaces, ThresholdReport, distance_point, pair_distances, point_dict,
                                    threshold_report)
-from lab.faces.database import FaceDatabase, Identification, enrol
+from lab.faces.database import RANKING_TOP, FaceDatabase, Identification, enrol
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
 from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, ExperimentResult, make_deterministic,
@@ -25,6 +25,7 @@ from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, Experiment
 from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
 from lab.export import records_csv
+from lab.i18n import _
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,14 @@ class PhotoIdentification:
 
 def identify_photo(photo: Photo, database: FaceDatabase, metric: str = "cosine", threshold: float | None = None,
                    face: int | None = None, detection: Detection | None = None,
-                   vectors: np.ndarray | None = None) -> PhotoIdentification:
-    """Who is in the photo: every face (or only ``face``), each against everyone enrolled. Nothing is stored.
+                   vectors: np.ndarray | None = None, top: int | None = RANKING_TOP) -> PhotoIdentification:
+    """Who is in the photo: every face (or only ``face``), each against everyone enrolled (ranking the ``top`` nearest
+    people). Nothing is stored: the photo, its faces and their embeddings stay in memory.
 
     ``detection`` and ``vectors`` (the embeddings of those faces, in order) skip work a page has cached already.
     """
     if database.size == 0:
-        raise LabError(f"the face database {database.path.stem!r} is empty: enrol someone first")
+        raise LabError(_("the face database {name!r} is empty: enrol someone first").format(name=database.name))
     limit = checked_threshold(database.model, metric, threshold)  # before any work
     detection = detect(photo, database.detector) if detection is None else detection
     choose_face(detection, photo.name)  # refuses a photo with no face
@@ -68,7 +70,7 @@ def identify_photo(photo: Photo, database: FaceDatabase, metric: str = "cosine",
     if vectors is None:
         vectors = embed([detection.faces[r].aligned for r in rows], database.model)
     started = time.perf_counter()
-    found = [database.identify(vector, metric, limit) for vector in vectors]
+    found = [database.identify(vector, metric, limit, top) for vector in vectors]
     search_ms = (time.perf_counter() - started) * 1000 / max(len(found), 1)
     faces = tuple(IdentifiedFace(r, (detection.faces[r].x, detection.faces[r].y, detection.faces[r].w,
                                      detection.faces[r].h), f) for r, f in zip(rows, found))
@@ -83,13 +85,15 @@ class Enrolment:
     notes: tuple[str, ...]  # e.g. which face of a group photo was used
 
     def as_dict(self) -> dict:
-        return {"person": self.person, "database": str(self.database.path), "faces": len(self.sources),
+        return {"person": self.person, "database": self.database.name, "faces": len(self.sources),
                 "people": len(self.database.persons()), "database_faces": self.database.size, "notes": list(self.notes)}
 
 
-def enrol_photos(path: Path, person: str, photos: list[Photo], model: str, detector: str,
-                 faces: list[int | None] | None = None, detections: list[Detection] | None = None) -> Enrolment:
-    """Add a person from one or a few photos (the largest face of each, or the face chosen); nothing is retrained."""
+def enrol_photos(name: str, person: str, photos: list[Photo], model: str, detector: str,
+                 faces: list[int | None] | None = None, detections: list[Detection] | None = None,
+                 owner: str | None = None, url: str | None = None) -> Enrolment:
+    """Add a person from one or a few photos (the largest face of each, or the face chosen) to the gallery ``name``
+    (of the shared database ``url``; ``owner``: the enrolling session); nothing is retrained."""
     chosen_faces, sources, notes = [], [], []
     for number, photo in enumerate(photos):
         detection = detect(photo, detector) if detections is None else detections[number]
@@ -98,7 +102,7 @@ def enrol_photos(path: Path, person: str, photos: list[Photo], model: str, detec
             notes.append(f"{photo.name}: {len(detection.faces)} faces, face {chosen + 1} enrolled")
         chosen_faces.append(detection.faces[chosen].aligned)
         sources.append(photo.name)
-    database = enrol(path, model, detector, person, embed(chosen_faces, model), chosen_faces, sources)
+    database = enrol(name, model, detector, person, embed(chosen_faces, model), chosen_faces, sources, owner, url)
     return Enrolment(person.strip(), database, tuple(sources), tuple(notes))
 
 

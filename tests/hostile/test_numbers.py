@@ -77,7 +77,7 @@ def test_the_lab_refuses_what_the_cli_refuses() -> None:
     verdict = Verdict("Facenet", "cosine", 0.3, 0.4, 0.4)
     with pytest.raises(OutOfRangeError, match="cosine threshold"):
         verdict.at(float("nan"))
-    database = FaceDatabase(Path("unused.npz"), "Facenet", "yunet")
+    database = FaceDatabase("unused", "Facenet", "yunet")
     with pytest.raises(OutOfRangeError, match="cosine threshold"):
         database.identify(__import__("numpy").zeros(128), "cosine", float("nan"))
     with pytest.raises(OutOfRangeError, match="training steps"):

@@ -79,7 +79,24 @@ def test_detect_page_viola_jones_sliders_and_every_detector() -> None:
     assert (table["faces found"] >= 2).all() and not app.exception
 
 
-def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> None:
+@pytest.fixture
+def fresh_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """An empty shared database for this test alone (the session's is shared by every page test)."""
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    monkeypatch.setenv("ONESHOT_DATABASE_URL", url)
+    return url
+
+
+def face_rows(url: str) -> int:
+    import sqlalchemy as sa
+
+    from lab.db.engine import read
+    from lab.db.schema import faces
+
+    return read(lambda c: c.execute(sa.select(sa.func.count()).select_from(faces)).scalar(), url)
+
+
+def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path, fresh_database: str) -> None:
     app = start("views/face_database.py")
     app.text_input(key="db_new").set_value("lecture").run()
     app.button(key="enrol_samples").click().run()
@@ -89,14 +106,53 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path) -> Non
     assert in_use[0].endswith("), 5 people, 9 faces")  # name, model, detector and counts in one line
     identified = [s.value for s in app.success]
     assert any(v.startswith("**kit_harington**") for v in identified)  # the default sample, johnsnow_test1.jpg
+    assert face_rows(fresh_database) == 9  # the identified photo was not stored
     app.slider(key="threshold_facenet_cosine").set_value(0.05).run()
     assert any(w.value.startswith("**Unknown**") for w in app.warning)
     captions_before = image_captions(app)
+    app.button(key="remove_kit_harington").click().run()  # asks first
+    assert face_rows(fresh_database) == 9 and any(w.value == "Remove kit_harington?" for w in app.warning)
+    app.button(key="cancel_remove_kit_harington").click().run()
+    assert face_rows(fresh_database) == 9 and app.button(key="remove_kit_harington")
     app.button(key="remove_kit_harington").click().run()
+    app.button(key="confirm_remove_kit_harington").click().run()
     assert not app.exception
     assert any("4 people, 7 faces" in m.value for m in app.markdown)
     assert any(m.value.endswith("4 people, 7 faces") for m in app.sidebar.markdown)
     assert captions_before != image_captions(app)
+    assert app.button(key="clear_button").proto.disabled  # the end of class: behind a tick box
+    app.checkbox(key="clear_confirm").check().run()
+    app.button(key="clear_button").click().run()
+    assert face_rows(fresh_database) == 0 and any("7 faces deleted" in s.value for s in app.success)
+
+
+def test_database_page_for_a_student_consent_and_their_own_enrolment_only(faces_dir: Path, fresh_database: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from lab.faces.database import enrol_folder
+
+    enrol_folder("class", "Facenet", "yunet", faces_dir / "train")  # the teacher's, before the class
+    monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
+    app = start("views/face_database.py")
+    assert not [b for b in app.button if b.key and b.key.startswith("remove_")]  # nobody here is theirs
+    assert not [b for b in app.button if b.key == "clear_button"]
+    assert any("Only the teacher may remove other people or clear the database" in i.value for i in app.info)
+    app.text_input(key="enrol_name").set_value("me").run()
+    photo = faces_dir / "test" / "obama1.jpg"
+    app.file_uploader(key="enrol_uploads").upload(photo.name, photo.read_bytes()).run()
+    assert app.button(key="enrol_button").proto.disabled  # no consent, no enrolment
+    assert app.checkbox(key="enrol_consent").label.startswith("I agree that my face's embedding")
+    app.checkbox(key="enrol_consent").check().run()
+    assert not app.button(key="enrol_button").proto.disabled
+    app.button(key="enrol_button").click().run()
+    assert not app.exception and face_rows(fresh_database) == 10
+    assert any("me enrolled from 1 face" in s.value for s in app.success)
+    assert [b.key for b in app.button if b.key and b.key.startswith("remove_")] == ["remove_me"]
+    assert app.button(key="remove_me").label == "Remove my enrolment"
+    app.button(key="remove_me").click().run()
+    app.button(key="confirm_remove_me").click().run()
+    assert not app.exception and face_rows(fresh_database) == 9
+    other = start("views/face_database.py")  # another student's session: nothing of theirs to remove
+    assert not [b for b in other.button if b.key and b.key.startswith("remove_")]
 
 
 def test_threshold_lab_and_models_pages(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.faces.database import FaceDatabase
+from lab.faces.database import FaceDatabase, add_faces, open_database, png_bytes
 from tests.support.pages import image_captions, metrics, start
 
 REFUSED = "Some settings in this link could not be used"
@@ -101,15 +101,13 @@ def test_a_translated_choice_follows_the_language_in_the_link() -> None:
 
 @pytest.fixture
 def one_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FaceDatabase:
-    """A database "class" of two made-up people (random embeddings), alone in its folder."""
-    monkeypatch.setenv("FACE_DB_DIR", str(tmp_path))
-    people = ("ada", "alan")
-    database = FaceDatabase(tmp_path / "class.npz", "Facenet", "yunet", np.array(people),
-                            np.array([f"{p}.jpg" for p in people]),
-                            np.random.default_rng(0).normal(size=(2, 128)).astype(np.float32),
-                            np.zeros((2, 96, 96, 3), np.uint8))
-    database.save()
-    return database
+    """A gallery "class" of two made-up people (random embeddings), alone in a fresh shared database."""
+    monkeypatch.setenv("ONESHOT_DATABASE_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    people = ["ada", "alan"]
+    blank = png_bytes(np.zeros((96, 96, 3), np.uint8))
+    add_faces("class", "Facenet", "yunet", people, np.random.default_rng(0).normal(size=(2, 128)).astype(np.float32),
+              [blank, blank], [f"{p}.jpg" for p in people])
+    return open_database("class")
 
 
 def test_database_page_from_a_link(one_database: FaceDatabase) -> None:

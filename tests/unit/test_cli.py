@@ -180,8 +180,11 @@ def test_cli_verify_json_detect_and_roc(faces_dir: Path, capsys: pytest.CaptureF
     assert "cannot read" in capsys.readouterr().err
 
 
-def test_cli_enrol_list_identify_and_remove(faces_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = ["--db", "demo", "--db-dir", str(tmp_path)]
+def test_cli_enrol_list_identify_import_remove_and_clear(faces_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ONESHOT_DATABASE_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    db = ["--db", "demo"]
     for person in ("obama", "biden"):
         assert main(["faces", "enrol", person, *map(str, (faces_dir / "train" / person).iterdir()), *db]) == 0
     assert "2 people, 4 faces" in capsys.readouterr().out
@@ -189,7 +192,9 @@ def test_cli_enrol_list_identify_and_remove(faces_dir: Path, tmp_path: Path, cap
     answer = json.loads(capsys.readouterr().out)
     assert [f["person"] for f in answer["faces"]] == ["biden", "obama"]
     assert main(["faces", "list", *db, "--json"]) == 0
-    assert set(json.loads(capsys.readouterr().out)["people"]) == {"obama", "biden"}
+    listed = json.loads(capsys.readouterr().out)
+    assert (listed["database"], listed["model"], listed["detector"]) == ("demo", "Facenet", "yunet")
+    assert listed["people"] == [{"person": "obama", "photos": 2}, {"person": "biden", "photos": 2}]
     assert main(["faces", "remove", "biden", *db]) == 0 and "1 people, 2 faces left" in capsys.readouterr().out
     assert main(["faces", "identify", str(faces_dir / "misc" / "two_people.jpg"), *db, "--face", "9"]) == 2
     assert "choose a face from 1 to" in capsys.readouterr().err
@@ -197,6 +202,29 @@ def test_cli_enrol_list_identify_and_remove(faces_dir: Path, tmp_path: Path, cap
     empty.write_bytes(b"")
     assert main(["faces", "identify", str(empty), *db]) == 1
     assert "empty" in capsys.readouterr().err
+
+    # A face database file of an earlier version: imported once; a second import adds nothing and says so.
+    import numpy as np
+
+    old = tmp_path / "lecture.npz"
+    np.savez(old, format=np.array(1), model=np.array("Facenet"), detector=np.array("yunet"),
+             people=np.array(["ada", "obama"]), sources=np.array(["a.jpg", "o.jpg"]),
+             embeddings=np.ones((2, 128), np.float32), thumbnails=np.zeros((2, 96, 96, 3), np.uint8))
+    assert main(["faces", "import", str(old)]) == 0
+    assert "Imported 2 people (2 faces)" in capsys.readouterr().out
+    assert main(["faces", "import", str(old), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["skipped"] == ["ada", "obama"]
+    assert main(["faces", "import", str(old), *db]) == 0  # into demo: obama is there already
+    out = capsys.readouterr().out
+    assert "Imported 1 people" in out and "Skipped 1 people already in demo" in out and "obama" in out
+
+    assert main(["faces", "clear", *db]) == 1 and "--yes" in capsys.readouterr().err
+    assert main(["faces", "clear", *db, "--yes"]) == 0 and "Deleted 3 faces of demo" in capsys.readouterr().out
+    assert main(["faces", "list", *db, "--json"]) == 0 and json.loads(capsys.readouterr().out)["people"] == []
+    assert main(["faces", "list", "--db", "ghost"]) == 1 and "no face database 'ghost'" in capsys.readouterr().err
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, people=np.array([object()], dtype=object))
+    assert main(["faces", "import", str(pickled)]) == 1 and "not a face database" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ on the miniature Omniglot (no data needed)

@@ -1,4 +1,5 @@
-"""The face database: enrol, identify, remove, with no retraining; atomic writes; refusals. Real photos and models for most."""
+"""The face database: enrol, identify, remove, with no retraining; refusals. Real photos and models for most, in a
+fresh shared database of each backend (tests/unit/db/test_face_gallery.py: the storage with made-up embeddings)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.faces.database import DatabaseError, FaceDatabase, enrol, enrol_folder, open_database, remove
+from lab.faces.database import (DatabaseError, FaceDatabase, GalleryMismatchError, enrol, enrol_folder, open_database,
+                                remove)
 from lab.faces.detection import detect
-from lab.faces.embedding import embed
+from lab.faces.embedding import distances, embed
 from lab.faces.photos import labelled_photos, load_photo
 
 MODEL, DETECTOR = "Facenet", "yunet"
@@ -23,12 +25,12 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def class_database(faces_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("db") / "class.npz"
-    enrol_folder(path, MODEL, DETECTOR, faces_dir / "train")
-    assert enrol_folder(path, MODEL, DETECTOR, faces_dir / "train").size == 9  # again: nobody enrolled twice
-    return path
+@pytest.fixture
+def class_database(faces_dir: Path, database_url: str) -> str:
+    """The gallery "class" of the sample's train/ folder, in a fresh database of each backend."""
+    enrol_folder("class", MODEL, DETECTOR, faces_dir / "train")
+    assert enrol_folder("class", MODEL, DETECTOR, faces_dir / "train").size == 9  # again: nobody enrolled twice
+    return "class"
 
 
 def faces_of(path: Path) -> list[np.ndarray]:
@@ -36,7 +38,7 @@ def faces_of(path: Path) -> list[np.ndarray]:
     return embed([f.aligned for f in found.faces], MODEL)
 
 
-def test_every_test_photo_is_identified_against_train(class_database: Path, faces_dir: Path) -> None:
+def test_every_test_photo_is_identified_against_train(class_database: str, faces_dir: Path) -> None:
     database = open_database(class_database)
     assert database.size == 9 and sorted(database.persons()) == sorted(labelled_photos(faces_dir / "train"))
     for name, people in EXPECTED.items():
@@ -44,53 +46,32 @@ def test_every_test_photo_is_identified_against_train(class_database: Path, face
         assert found == people, name
 
 
-def test_a_stranger_is_unknown_and_removing_someone_needs_no_retraining(class_database: Path, faces_dir: Path,
-                                                                         tmp_path: Path) -> None:
-    copy = tmp_path / "class.npz"
-    copy.write_bytes(class_database.read_bytes())
+def test_a_stranger_is_unknown_and_removing_someone_needs_no_retraining(class_database: str, faces_dir: Path) -> None:
     (miranda,) = faces_of(faces_dir / "misc" / "lin-manuel-miranda.png")
-    answer = open_database(copy).identify(miranda, "cosine")
+    answer = open_database(class_database).identify(miranda, "cosine")
     assert answer.person is None and answer.nearest.distance > answer.threshold  # not enrolled: unknown
     (obama,) = faces_of(faces_dir / "test" / "obama1.jpg")
-    assert open_database(copy).identify(obama).person == "obama"
-    after = remove(copy, "obama")
+    assert open_database(class_database).identify(obama).person == "obama"
+    after = remove(class_database, "obama")
     assert "obama" not in after.persons() and after.size == 7
-    assert open_database(copy).identify(obama).person != "obama"
+    assert open_database(class_database).identify(obama).person != "obama"
     with pytest.raises(DatabaseError, match="not in the database"):
-        remove(copy, "obama")
+        remove(class_database, "obama")
 
 
-def test_a_crash_while_saving_leaves_the_previous_database_intact(class_database: Path, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    copy = tmp_path / "class.npz"
-    copy.write_bytes(class_database.read_bytes())
-    before = copy.read_bytes()
-
-    def crash(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(np, "savez", crash)
-    database = open_database(copy)
-    with pytest.raises(Exception, match="No space left"):
-        enrol(copy, MODEL, DETECTOR, "newcomer", database.embeddings[:1], [database.thumbnails[0]], ["x.jpg"])
-    assert copy.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["class.lock", "class.npz"]  # no temporary file left
-
-
-def test_damaged_or_foreign_databases_and_another_model_are_refused(class_database: Path, tmp_path: Path) -> None:
-    damaged = tmp_path / "damaged.npz"
-    damaged.write_bytes(class_database.read_bytes()[:5000])
-    with pytest.raises(DatabaseError, match="damaged"):
-        open_database(damaged)
-    with pytest.raises(DatabaseError, match="built with Facenet"):
+def test_another_model_and_bad_names_are_refused(class_database: str) -> None:
+    with pytest.raises(GalleryMismatchError, match="built with Facenet"):
         open_database(class_database, "Dlib", DETECTOR)
+    database = open_database(class_database)
+    with pytest.raises(GalleryMismatchError, match="built with Facenet"):
+        enrol(class_database, "Dlib", DETECTOR, "newcomer", database.embeddings[:1], [database.thumbnails[0]], ["x"])
     with pytest.raises(ValueError, match="person"):
-        FaceDatabase(tmp_path / "x.npz", MODEL, DETECTOR).with_faces("../../etc", np.zeros((1, 128)),
-                                                                     [np.zeros((8, 8, 3), np.uint8)], ["a"])
+        enrol(class_database, MODEL, DETECTOR, "../../etc", database.embeddings[:1], [database.thumbnails[0]], ["a"])
+    assert open_database(class_database).size == 9
 
 
 def test_identification_ranks_each_person_once_by_their_nearest_face() -> None:
-    database = FaceDatabase(Path("unused.npz"), MODEL, DETECTOR, np.array(["a", "b", "a", "c"]), np.array(["1", "2", "3", "4"]),
+    database = FaceDatabase("unused", MODEL, DETECTOR, np.array(["a", "b", "a", "c"]), np.array(["1", "2", "3", "4"]),
                             np.array([[1, 0], [0, 1], [0.9, 0.1], [-1, 0]], dtype=np.float32),
                             np.zeros((4, 96, 96, 3), np.uint8))
     found = database.identify(np.array([1.0, 0.05]), "euclidean", threshold=0.2)
@@ -99,8 +80,26 @@ def test_identification_ranks_each_person_once_by_their_nearest_face() -> None:
     assert database.identify(np.array([0.5, 0.5]), "euclidean", threshold=0.2).person is None
 
 
-def test_the_summary_names_the_database_its_model_detector_and_counts(tmp_path: Path) -> None:
-    empty = FaceDatabase(tmp_path / "class.npz", "Facenet", "yunet")
+@pytest.mark.parametrize("metric", ["cosine", "euclidean", "euclidean_l2", "angular"])
+def test_the_nearest_people_among_many_are_deepfaces_distances_with_or_without_top(metric: str) -> None:
+    """The fast path (a float32 scan, then exact distances for the candidates) answers as the full float64 one."""
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(500, 128))
+    vectors = (np.repeat(centres, 4, axis=0) + 0.3 * rng.normal(size=(2000, 128))).astype(np.float32)
+    people = np.array([f"p{i // 4}" for i in range(2000)])
+    database = FaceDatabase("many", MODEL, DETECTOR, people, people, vectors)
+    for seed in range(5):
+        query = centres[seed * 37] + 0.3 * np.random.default_rng(seed).normal(size=128)
+        everyone = database.identify(query, metric)
+        assert len(everyone.ranking) == 500
+        assert database.identify(query, metric, top=20).ranking == everyone.ranking[:20]
+        exact = distances(vectors, query, metric)
+        assert [m.distance for m in everyone.ranking[:20]] == [float(exact[m.face]) for m in everyone.ranking[:20]]
+        assert everyone.ranking[0].person == f"p{seed * 37}"
+
+
+def test_the_summary_names_the_database_its_model_detector_and_counts() -> None:
+    empty = FaceDatabase("class", "Facenet", "yunet")
     assert empty.summary() == "class (Facenet + yunet), 0 people, 0 faces"
-    one = FaceDatabase(tmp_path / "lab.npz", "Dlib", "opencv", np.array(["ada"]))
+    one = FaceDatabase("lab", "Dlib", "opencv", np.array(["ada"]))
     assert one.summary() == "lab (Dlib + opencv), 1 person, 1 face"

@@ -14,21 +14,37 @@ from lab.workflows.faces import enrol_photos, identify_photo, threshold_analysis
 
 
 def test_enrol_then_identify_every_face_of_a_group_photo(faces_dir: Path, tmp_path: Path) -> None:
-    path = tmp_path / "class.npz"
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     train = faces_dir / "train"
-    enrol_photos(path, "obama", [load_photo(p) for p in sorted((train / "obama").iterdir())[:2]], "Facenet", "yunet")
-    done = enrol_photos(path, "biden", [load_photo(p) for p in sorted((train / "biden").iterdir())[:1]], "Facenet", "yunet")
+    enrol_photos("class", "obama", [load_photo(p) for p in sorted((train / "obama").iterdir())[:2]], "Facenet", "yunet",
+                 url=url)
+    done = enrol_photos("class", "biden", [load_photo(p) for p in sorted((train / "biden").iterdir())[:1]], "Facenet",
+                        "yunet", owner="session", url=url)
+    assert done.database.owned_by("session") == {"biden": [2]} and done.as_dict()["database"] == "class"
+    stored = count_rows(url)
     assert sorted(done.database.persons()) == ["biden", "obama"] and done.as_dict()["people"] == 2
     found = identify_photo(load_photo(faces_dir / "test" / "obama_and_biden.jpg"), done.database)
     assert sorted(f.identification.nearest.person for f in found.faces) == ["biden", "obama"]
     assert [f.face for f in found.faces] == [0, 1] and found.as_dict()["faces"][0]["face"] == 1
     nobody = found.at(0.0)  # a threshold of 0: nobody is close enough
     assert all(f.identification.person is None for f in nobody.faces)
+    assert count_rows(url) == stored  # the identified photo was not stored
+
+
+def count_rows(url: str) -> tuple[int, int]:
+    """Every face row and every gallery's revision: identifying changes neither."""
+    import sqlalchemy as sa
+
+    from lab.db.engine import read
+    from lab.db.schema import faces, galleries
+
+    return read(lambda c: (c.execute(sa.select(sa.func.count()).select_from(faces)).scalar(),
+                           c.execute(sa.select(sa.func.sum(galleries.c.revision))).scalar()), url)
 
 
 def test_identify_refuses_an_empty_database_before_reading_anything(faces_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(LabError, match="empty"):
-        identify_photo(load_photo(faces_dir / "test" / "obama1.jpg"), FaceDatabase(tmp_path / "x.npz", "Facenet", "yunet"))
+        identify_photo(load_photo(faces_dir / "test" / "obama1.jpg"), FaceDatabase("x", "Facenet", "yunet"))
 
 
 def test_threshold_analysis_reports_every_metric_and_counts_pairs(faces_dir: Path) -> None:

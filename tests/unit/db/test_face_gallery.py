@@ -1,0 +1,232 @@
+"""The face database in the shared database, on SQLite and PostgreSQL, with made-up embeddings (no model needed):
+enrol, identify, remove, clear, import an old .npz file; refusals; concurrent and killed writers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+
+from lab.db.engine import read
+from lab.db.schema import faces, galleries
+from lab.faces import database as fdb
+from lab.faces.npz_import import import_npz
+from lab.faces.embedding import distances
+
+REPO = Path(__file__).resolve().parents[3]
+FACE = np.full((40, 30, 3), 128, np.uint8)
+
+
+def vectors(count: int, seed: int = 0, dimension: int = 128) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(count, dimension)).astype(np.float32)
+
+
+def enrol(name: str, person: str, count: int = 1, seed: int = 0, owner: str | None = None,
+          model: str = "Facenet", dimension: int = 128) -> fdb.FaceDatabase:
+    return fdb.enrol(name, model, "yunet", person, vectors(count, seed, dimension), [FACE] * count,
+                     [f"{person}{i}.jpg" for i in range(count)], owner)
+
+
+def counts(url: str) -> tuple[int, int]:
+    """(rows of faces, sum of the galleries' revisions)."""
+    return read(lambda c: (c.execute(sa.select(sa.func.count()).select_from(faces)).scalar(),
+                           c.execute(sa.select(sa.func.coalesce(sa.func.sum(galleries.c.revision), 0))).scalar()), url)
+
+
+def test_enrol_identify_and_the_stored_rows(database_url: str) -> None:
+    assert fdb.list_databases() == []
+    empty = fdb.open_database("class", "Facenet", "yunet")
+    assert empty.size == 0 and empty.gallery_id is None and fdb.list_databases() == []  # nothing made by a look
+    with pytest.raises(fdb.DatabaseError, match="enrol someone to create it"):
+        fdb.open_database("class")
+    enrol("class", "ada", 2, seed=1, owner="session-a")
+    after = enrol("class", "alan", 1, seed=2)
+    assert fdb.list_databases() == ["class"] and after.summary() == "class (Facenet + yunet), 2 people, 3 faces"
+    assert after.persons() == {"ada": [0, 1], "alan": [2]} and list(after.sources) == ["ada0.jpg", "ada1.jpg", "alan0.jpg"]
+    assert after.owned_by("session-a") == {"ada": [0, 1]} and after.owned_by("someone") == {}
+    assert np.array_equal(after.embeddings[:2], vectors(2, 1)) and after.embeddings.dtype == np.float32
+    thumbnail = after.thumbnails[0]
+    assert thumbnail.shape == (96, 96, 3) and thumbnail.dtype == np.uint8 and int(thumbnail.mean()) == 128
+    assert len(after.pictures([0, 2])) == 2
+    stored = read(lambda c: c.execute(sa.select(faces.c.model, faces.c.dimension, faces.c.embedding,
+                                                faces.c.thumbnail)).first(), database_url)
+    assert stored[:2] == ("Facenet", 128) and len(stored[2]) == 128 * 4 and bytes(stored[3][:4]) == b"\x89PNG"
+
+    query = vectors(1, 1)[0] + 0.01
+    found = after.identify(query, "cosine")
+    assert [m.person for m in found.ranking] == ["ada", "alan"] and found.person == "ada"
+    assert found.ranking[0].distance == pytest.approx(distances(after.embeddings, query, "cosine").min(), abs=1e-6)
+
+
+def test_the_process_keeps_a_gallery_until_its_revision_changes(database_url: str) -> None:
+    enrol("class", "ada")
+    first = fdb.open_database("class")
+    assert fdb.open_database("class") is first  # one SELECT of the revision, the same vectors
+    enrol("class", "alan", seed=3)  # e.g. by another server
+    second = fdb.open_database("class")
+    assert second is not first and second.revision > first.revision and second.size == 2
+
+
+def test_identifying_writes_nothing(database_url: str) -> None:
+    enrol("class", "ada", 2)
+    before = counts(database_url)
+    database = fdb.open_database("class")
+    for metric in ("cosine", "euclidean", "euclidean_l2", "angular"):
+        database.identify(vectors(1, 9)[0], metric)
+    assert counts(database_url) == before
+
+
+def test_remove_clear_and_a_students_own_enrolment(database_url: str) -> None:
+    enrol("class", "ada", 2, owner="student")
+    enrol("class", "alan", 1, seed=2, owner="other")
+    with pytest.raises(fdb.DatabaseError, match="this session enrolled no face of 'alan'"):
+        fdb.remove("class", "alan", owner="student")
+    after = fdb.remove("class", "ada", owner="student")
+    assert list(after.persons()) == ["alan"]
+    before = counts(database_url)
+    with pytest.raises(fdb.DatabaseError, match="not in the database"):
+        fdb.remove("class", "ada")
+    assert counts(database_url) == before  # a refused change leaves even the revision as it was
+    assert list(fdb.remove("class", "alan").persons()) == []
+    enrol("class", "grace", 3)
+    assert fdb.clear_gallery("class") == 3
+    cleared = fdb.open_database("class")
+    assert cleared.size == 0 and (cleared.model, cleared.detector) == ("Facenet", "yunet")
+    with pytest.raises(fdb.DatabaseError, match="no face database 'ghost'"):
+        fdb.clear_gallery("ghost")
+
+
+def test_a_gallery_never_mixes_models_or_dimensions(database_url: str) -> None:
+    enrol("class", "ada")
+    before = counts(database_url)
+    with pytest.raises(fdb.GalleryMismatchError, match="built with Facenet"):
+        enrol("class", "alan", model="Dlib")
+    with pytest.raises(fdb.GalleryMismatchError, match="built with Facenet"):
+        fdb.open_database("class", "Dlib", "yunet")
+    with pytest.raises(fdb.GalleryMismatchError, match="have 512 values; the database holds 128"):
+        enrol("class", "alan", dimension=512)
+    with pytest.raises(fdb.GalleryMismatchError, match="has 64 values"):
+        fdb.open_database("class").identify(np.zeros(64))
+    with pytest.raises(ValueError, match="person"):
+        enrol("class", "../../etc")
+    assert counts(database_url) == before
+
+
+def test_a_long_photo_name_keeps_its_end(database_url: str) -> None:
+    name = "x" * 400 + ".jpg"
+    fdb.enrol("class", "Facenet", "yunet", "ada", vectors(1), [FACE], [name])
+    source = str(fdb.open_database("class").sources[0])
+    assert len(source) == fdb.SOURCE_LENGTH and source.endswith("xx.jpg") and source.startswith("...")
+
+
+def old_file(path: Path, people: list[str], model: str = "Facenet") -> dict[str, np.ndarray]:
+    """A face database as earlier versions of the lab wrote it."""
+    rng = np.random.default_rng(5)
+    arrays = {"format": np.array(1), "model": np.array(model), "detector": np.array("opencv"),
+              "people": np.array(people), "sources": np.array([f"{p}_{i}.jpg" for i, p in enumerate(people)]),
+              "embeddings": rng.normal(size=(len(people), 128)).astype(np.float32),
+              "thumbnails": rng.integers(0, 255, (len(people), 96, 96, 3), dtype=np.uint8)}
+    np.savez(path, **arrays)
+    return arrays
+
+
+def test_an_old_npz_database_is_imported_whole_and_only_once(database_url: str, tmp_path: Path) -> None:
+    arrays = old_file(tmp_path / "lecture.npz", ["ada", "alan", "ada"])
+    report = import_npz(tmp_path / "lecture.npz")
+    assert (report.database, report.imported, report.skipped, report.faces) == ("lecture", ("ada", "alan"), (), 3)
+    database = fdb.open_database("lecture")
+    assert (database.model, database.detector) == ("Facenet", "opencv")
+    assert list(database.people) == ["ada", "alan", "ada"] and list(database.sources) == list(arrays["sources"])
+    assert np.array_equal(database.embeddings, arrays["embeddings"])
+    assert all(np.array_equal(database.thumbnails[r], arrays["thumbnails"][r]) for r in range(3))  # PNG is lossless
+
+    before = counts(database_url)[0]
+    again = import_npz(tmp_path / "lecture.npz")
+    assert again.imported == () and again.skipped == ("ada", "alan") and counts(database_url)[0] == before
+    old_file(tmp_path / "more.npz", ["alan", "grace"])
+    more = import_npz(tmp_path / "more.npz", "lecture")
+    assert more.imported == ("grace",) and more.skipped == ("alan",) and more.faces == 1
+    old_file(tmp_path / "dlib.npz", ["bob"], model="Dlib")
+    with pytest.raises(fdb.GalleryMismatchError):
+        import_npz(tmp_path / "dlib.npz", "lecture")
+
+
+def test_damaged_and_pickled_files_are_refused_and_left_as_they_are(database_url: str, tmp_path: Path) -> None:
+    old_file(tmp_path / "good.npz", ["ada"])
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes((tmp_path / "good.npz").read_bytes()[:3000])
+    with pytest.raises(fdb.DatabaseError, match="damaged"):
+        import_npz(damaged)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, model=np.array("Facenet"), detector=np.array("yunet"), people=np.array([object()], dtype=object),
+             sources=np.array(["a"]), embeddings=np.zeros((1, 128)), thumbnails=np.zeros((1, 96, 96, 3), np.uint8))
+    before = pickled.read_bytes()
+    with pytest.raises(fdb.DatabaseError) as refused:
+        import_npz(pickled)
+    assert "Python objects" in str(refused.value) and "allow_pickle" not in str(refused.value)
+    assert "left as it is" in str(refused.value) and pickled.read_bytes() == before
+    partial = tmp_path / "partial.npz"
+    np.savez(partial, model=np.array("Facenet"))
+    with pytest.raises(fdb.DatabaseError, match="it lacks arrays that every face database has"):
+        import_npz(partial)
+    with pytest.raises(fdb.DatabaseError, match="no face database file"):
+        import_npz(tmp_path / "missing.npz")
+    assert fdb.list_databases() == []
+
+
+def _enrol_ten(url: str, worker: int) -> None:
+    import os
+
+    os.environ["ONESHOT_DATABASE_URL"] = url
+    for number in range(10):
+        fdb.enrol("class", "Facenet", "yunet", f"p{worker}-{number}", vectors(1, worker * 100 + number), [FACE],
+                  [f"{worker}-{number}.jpg"], owner=f"worker{worker}")
+
+
+def test_four_processes_enrolling_at_once_lose_nothing(database_url: str) -> None:
+    context = multiprocessing.get_context("spawn")  # as separate servers: nothing shared but the database
+    workers = [context.Process(target=_enrol_ten, args=(database_url, w)) for w in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=240)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    database = fdb.open_database("class")
+    assert database.size == 40 and len(database.persons()) == 40  # the gallery was created once, by one of them
+    assert database.revision == 40  # every enrolment bumped it once
+    assert all(len(database.owned_by(f"worker{w}")) == 10 for w in range(4))
+
+
+KILLED_WRITER = """
+import os, signal, sys
+import numpy as np
+from lab.faces import database as fdb, gallery_store
+
+real_insert = gallery_store._insert
+def insert_then_die(connection, *args):
+    real_insert(connection, *args)  # the rows are written, the transaction is not committed
+    os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 does: no finally, no clean-up, no rollback
+gallery_store._insert = insert_then_die
+fdb.enrol("class", "Facenet", "yunet", "newcomer", np.ones((3, 128), np.float32), [np.zeros((8, 8, 3), np.uint8)] * 3,
+          ["a.jpg", "b.jpg", "c.jpg"])
+"""
+
+
+def test_a_writer_killed_mid_enrolment_leaves_the_gallery_as_it_was(database_url: str, tmp_path: Path) -> None:
+    enrol("class", "ada", 2)
+    before = counts(database_url)
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", KILLED_WRITER], cwd=REPO, capture_output=True, timeout=120,
+                             env={**__import__("os").environ, "ONESHOT_DATABASE_URL": database_url})
+        assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
+        assert counts(database_url) == before
+    after = enrol("class", "alan", seed=4)  # the database is not locked by the dead writer
+    assert list(after.persons()) == ["ada", "alan"]
+    if database_url.startswith("sqlite"):  # nothing beside the database but SQLite's own write-ahead log
+        assert {p.name for p in tmp_path.iterdir()} <= {"shared.sqlite", "shared.sqlite-wal", "shared.sqlite-shm"}
