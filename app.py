@@ -18,6 +18,7 @@ from lab.siamese.store import list_models, models_table
 from ui.language import language_ui
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
+from ui.roles import sign_in_ui
 from ui.url_state import link_to_view_ui
 
 # A shipped picture, not an emoji or a :material/...: icon: for those the browser fetches a font or an emoji image
@@ -62,6 +63,12 @@ def face_pages() -> dict[str, st.Page]:
     }
 
 
+def class_pages() -> dict[str, st.Page]:
+    return {
+        "classroom": st.Page("views/classroom.py", title=_("Live class"), icon=":material/groups:", url_path="class"),
+    }
+
+
 def links() -> dict[str, str]:
     return {
         "dataset": _("Omniglot dataset: browse alphabets, characters, drawings and pairs"),
@@ -77,6 +84,8 @@ def links() -> dict[str, str]:
         "face_threshold": _("Threshold lab: ROC, EER and a threshold for your own labelled photos"),
         "face_experiment": _("Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour"),
         "face_models": _("Face models: every DeepFace model and detector, and which run offline here"),
+        "classroom": _("Live class: the lecturer runs quiz rounds on the projector, every student answers on their own "
+                       "device, the model plays too"),
     }
 
 
@@ -93,7 +102,8 @@ def home() -> None:
     ))
     described = links()
     for heading, pages in ((_("Omniglot and Siamese networks"), omniglot_pages()),
-                           (_("Face recognition with DeepFace"), face_pages())):
+                           (_("Face recognition with DeepFace"), face_pages()),
+                           (_("The class"), class_pages())):
         st.header(heading)
         for key, page in pages.items():
             st.page_link(page, label=described[key])
@@ -135,12 +145,14 @@ def main() -> None:
     st.set_page_config(page_title="One-Shot Lab", page_icon=str(FAVICON), layout="wide")
     language_ui()  # first: every string after it is in the session's language
     projector_toggle()
+    sign_in_ui()  # the lecturer's password, when one is set; students see what is the teacher's, explained
     with st.sidebar:
         link_to_view_ui()  # the URL holds the page's settings (bound widgets), the language and projector mode
     navigation = st.navigation({
         "One-Shot Lab": [st.Page(home, title=_("Home"), icon=":material/home:", default=True)],
         _("Omniglot and Siamese networks"): list(omniglot_pages().values()),
         _("Face recognition with DeepFace"): list(face_pages().values()),
+        _("The class"): list(class_pages().values()),
     })
     navigation.run()
 

@@ -56,6 +56,19 @@ def training_standby() -> bool:
     return os.environ.get(TRAINING_STANDBY_ENV, "1").strip() != "0"
 
 
+DATA_DIR_ENV = "ONESHOT_DATA_DIR"
+
+
+def lab_data_dir() -> Path:
+    """Where the lab keeps data that must survive clearing caches (the shared SQLite database, old face databases):
+    ``$ONESHOT_DATA_DIR``, else ``$XDG_DATA_HOME/oneshot-lab`` (``~/.local/share/oneshot-lab``)."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return _resolved(Path(env))
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return _resolved(Path(base) / "oneshot-lab")
+
+
 FACE_DB_DIR_ENV = "FACE_DB_DIR"
 
 

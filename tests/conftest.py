@@ -81,7 +81,9 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     standby turn it on."""
     saved = {name: os.environ.get(name) for name in ("OMNIGLOT_DIR", "FACES_DIR", "FACES_LFW_DIR",
                                                        "ONESHOT_REAL_OMNIGLOT_DIR", "ONESHOT_REAL_FACES_DIR",
-                                                       "ONESHOT_REAL_FACES_LFW_DIR", "ONESHOT_TRAINING_STANDBY")}
+                                                       "ONESHOT_REAL_FACES_LFW_DIR", "ONESHOT_TRAINING_STANDBY",
+                                                       "ONESHOT_DATA_DIR", "ONESHOT_DATABASE_URL",
+                                                       "ONESHOT_TEACHER_PASSWORD")}
     os.environ["ONESHOT_TRAINING_STANDBY"] = "0"
     # The user's choice (or run.sh's ../shared) is remembered before OMNIGLOT_DIR is pointed elsewhere.
     os.environ["ONESHOT_REAL_OMNIGLOT_DIR"] = os.environ.get("OMNIGLOT_DIR") or str(SHARED_OMNIGLOT)
@@ -92,6 +94,11 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     os.environ["ONESHOT_CACHE_DIR"] = str(cache)
     os.environ["DEEPFACE_HOME"] = str(tmp_path_factory.mktemp("deepface-home"))
     os.environ["FACE_DB_DIR"] = str(tmp_path_factory.mktemp("face-databases"))
+    # The shared database: a fresh SQLite file for the session, never the user's (a test that wants PostgreSQL or
+    # its own database passes a URL).
+    os.environ["ONESHOT_DATA_DIR"] = str(tmp_path_factory.mktemp("oneshot-data"))
+    os.environ.pop("ONESHOT_DATABASE_URL", None)
+    os.environ.pop("ONESHOT_TEACHER_PASSWORD", None)
     try:
         os.environ["OMNIGLOT_DIR"] = str(_real_omniglot_dir())
     except pytest.UsageError:

@@ -1,0 +1,158 @@
+"""Which database the lab shares its state in, and transactions that survive a busy SQLite file.
+
+Default, zero set-up: one SQLite file, ``$XDG_DATA_HOME/oneshot-lab/oneshot.sqlite``, in WAL mode (readers do not
+block the writer). Several servers: ``ONESHOT_DATABASE_URL=postgresql://user:password@host/db`` (psycopg 3).
+The schema is created or upgraded the first time a process opens a database (:mod:`lab.db.migrations`).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
+from lab.config import lab_data_dir
+from lab.errors import LabError
+from lab.i18n import _
+
+DATABASE_URL_ENV = "ONESHOT_DATABASE_URL"
+SQLITE_FILE = "oneshot.sqlite"
+T = TypeVar("T")
+
+
+class DatabaseError(LabError):
+    """The shared database cannot be reached or used (a bad URL, a server that is down, a damaged file)."""
+
+
+def database_url(override: str | None = None) -> str:
+    """``override``, else ``$ONESHOT_DATABASE_URL``, else the default SQLite file in the lab's data folder."""
+    url = override or os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    return f"sqlite:///{lab_data_dir() / SQLITE_FILE}"
+
+
+def _driver_url(url: str) -> sa.URL:
+    """The URL SQLAlchemy needs: ``postgresql://`` means psycopg 3 here (SQLAlchemy's default would be psycopg2)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(_("{variable} is not a database URL: {reason}").format(
+            variable=DATABASE_URL_ENV, reason=exc)) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError(_("{variable} must be a sqlite:/// or a postgresql:// URL, not {backend}").format(
+            variable=DATABASE_URL_ENV, backend=parsed.get_backend_name()))
+    return parsed
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer, the writer never for readers
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")  # wait up to 10 s for another process's write before 'busy'
+    cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode across a process kill
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    # Take the write lock when the transaction starts, not on its first write: two read-then-write transactions
+    # would otherwise deadlock on the upgrade, and SQLite answers a deadlock with an immediate 'busy'.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine(url: str | None = None) -> Engine:
+    """The process's engine for ``url`` (see :func:`database_url`), its schema created or upgraded on first use."""
+    wanted = database_url(url)
+    with _engines_lock:
+        if wanted in _engines:
+            return _engines[wanted]
+        parsed = _driver_url(wanted)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                try:
+                    Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(_("cannot create the folder of the database {path}: {reason}").format(
+                        path=parsed.database, reason=exc.strerror or exc)) from exc
+            made = sa.create_engine(parsed, connect_args={"timeout": 10, "check_same_thread": False})
+            sa.event.listen(made, "connect", _sqlite_pragmas)
+            # pysqlite's own transaction handling is switched off, so that BEGIN IMMEDIATE is ours to send.
+            sa.event.listen(made, "connect", lambda dbapi, _r: setattr(dbapi, "isolation_level", None))
+            sa.event.listen(made, "begin", _sqlite_begin)
+        else:
+            made = sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        from lab.db.migrations import migrate
+
+        try:
+            migrate(made)
+        except OperationalError as exc:
+            made.dispose()
+            raise DatabaseError(_("cannot open the shared database {url}: {reason}").format(
+                url=parsed.render_as_string(hide_password=True), reason=_reason(exc))) from exc
+        _engines[wanted] = made
+        return made
+
+
+def forget_engines() -> None:
+    """Close every engine of this process (tests that point the lab at another database)."""
+    with _engines_lock:
+        for made in _engines.values():
+            made.dispose()
+        _engines.clear()
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """SQLite 'database is locked/busy'; PostgreSQL serialization failure or deadlock (SQLSTATE 40001 / 40P01)."""
+    text = str(exc.orig).lower()
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return "locked" in text or "busy" in text or code in ("40001", "40P01")
+
+
+def transaction(work: Callable[[Connection], T], url: str | None = None, attempts: int = 8) -> T:
+    """Run ``work(connection)`` in one transaction and return its result; all of it is written, or none.
+
+    A transaction that another writer's lock made fail is run again from the start (with a short random wait),
+    so concurrent writers from several processes lose nothing. ``work`` must therefore only touch the database.
+    """
+    made = engine(url)
+    for attempt in range(attempts):
+        try:
+            with made.begin() as connection:
+                return work(connection)
+        except OperationalError as exc:
+            if not _retryable(exc) or attempt == attempts - 1:
+                raise DatabaseError(_("the shared database refused a change: {reason}").format(
+                    reason=_reason(exc))) from exc
+        except DBAPIError as exc:
+            if not _retryable(exc) or attempt == attempts - 1:
+                raise
+        time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def read(work: Callable[[Connection], T], url: str | None = None) -> T:
+    """Run ``work(connection)`` for reading (also one transaction, so that it sees one consistent state)."""
+    return transaction(work, url)
+
+
+def backend(url: str | None = None) -> str:
+    """``"sqlite"`` or ``"postgresql"``."""
+    return _driver_url(database_url(url)).get_backend_name()

@@ -1,0 +1,64 @@
+"""The schema is created and upgraded by the app, in ordered steps, never by hand.
+
+``schema_version`` holds the number of the last step applied. Opening a database applies the steps after it
+and the new version in one transaction (DDL is transactional in both SQLite and PostgreSQL), under a lock, so two servers starting at once apply each step once
+(PostgreSQL: an advisory lock; SQLite: the write lock that BEGIN IMMEDIATE takes). A database newer than this code
+(a server not yet upgraded) is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+import lab.db.schema as schema
+from lab.errors import LabError
+from lab.i18n import _
+
+MIGRATION_LOCK = 715_001  # PostgreSQL advisory lock key, any constant the lab owns
+
+
+def _create_version_1(connection: Connection) -> None:
+    for table in (schema.galleries, schema.faces, schema.classes, schema.players, schema.rounds, schema.answers,
+                  schema.models):
+        table.create(connection, checkfirst=True)
+
+
+# Step n brings a database from version n-1 to version n. Append; never edit a step that has shipped.
+STEPS: list[Callable[[Connection], None]] = [_create_version_1]
+VERSION = len(STEPS)
+
+
+class SchemaTooNewError(LabError):
+    """The database was upgraded by a newer version of the lab than this one."""
+
+
+def current_version(connection: Connection) -> int:
+    if not sa.inspect(connection).has_table(schema.schema_version.name):
+        return 0
+    found = connection.execute(sa.select(schema.schema_version.c.version)).scalar()
+    return int(found or 0)
+
+
+def migrate(engine: Engine) -> int:
+    """Apply the missing steps; returns the database's version (== :data:`VERSION`)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        schema.schema_version.create(connection, checkfirst=True)
+        version = current_version(connection)
+        if version > VERSION:
+            raise SchemaTooNewError(_("the shared database has schema version {found}, newer than this lab's {known}: "
+                                      "upgrade the lab on this server").format(found=version, known=VERSION))
+        for number in range(version, VERSION):
+            STEPS[number](connection)
+        if version != VERSION:
+            table = schema.schema_version
+            if version == 0:
+                connection.execute(table.insert().values(id=1, version=VERSION))
+            else:
+                connection.execute(table.update().where(table.c.id == 1).values(version=VERSION,
+                                                                                 migrated_at=sa.func.now()))
+    return VERSION

@@ -1,0 +1,57 @@
+"""Teacher and student: who may change what others made.
+
+With no lecturer password set (one person on a laptop) everyone is the teacher. With one set
+(``$ONESHOT_TEACHER_PASSWORD``, or ``[teacher] password`` in ``.streamlit/secrets.toml``), only a session that signed
+in with it may delete, rename or upload models, start or stop training, remove people from the shared face database
+or clear it, and run class rounds. Sign-in lives in the session only; nothing about it is stored.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import os
+from collections.abc import Mapping
+
+from lab.errors import LabError
+from lab.i18n import _
+
+PASSWORD_ENV = "ONESHOT_TEACHER_PASSWORD"
+
+
+class Role(enum.Enum):
+    TEACHER = "teacher"
+    STUDENT = "student"
+
+
+class PermissionDeniedError(LabError):
+    """A student asked for something only the teacher may do."""
+
+
+def teacher_password(secrets: Mapping | None = None) -> str | None:
+    """The lecturer password: ``$ONESHOT_TEACHER_PASSWORD``, else ``secrets["teacher"]["password"]``; None if unset."""
+    from_env = os.environ.get(PASSWORD_ENV, "")
+    if from_env:
+        return from_env
+    try:
+        section = (secrets or {}).get("teacher") or {}
+        password = section.get("password") if isinstance(section, Mapping) else None
+    except (AttributeError, KeyError, TypeError):
+        return None
+    return str(password) if password else None
+
+
+def password_matches(given: str, expected: str) -> bool:
+    """Compared in constant time, so that the time taken says nothing about how much of a guess was right."""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def role(signed_in: bool, password: str | None) -> Role:
+    return Role.TEACHER if password is None or signed_in else Role.STUDENT
+
+
+def require_teacher(current: Role, action: str) -> None:
+    """Raise :class:`PermissionDeniedError` naming ``action`` unless ``current`` is the teacher."""
+    if current is not Role.TEACHER:
+        raise PermissionDeniedError(_("Only the teacher may {action}. Sign in as the teacher in the sidebar.").format(
+            action=action))
