@@ -91,3 +91,22 @@ def page(browser: object) -> Iterator[object]:
     opened.set_default_timeout(60_000)
     yield opened
     context.close()
+
+
+@pytest.fixture(scope="session")
+def cluster_url(session_cache: Path, face_environment: Path, postgres_url: str) -> Iterator[object]:
+    """Two replicas of the app behind HAProxy (deploy/cluster.sh, as ``./run.sh cluster 2`` runs them), on free
+    ports, sharing a fresh PostgreSQL database made for this session (dropped after). Yields a
+    :class:`tests.support.cluster.Cluster`: ``.url`` (or ``str(cluster_url)``) is the balancer, ``.replicas``
+    maps ``app1``/``app2`` to each replica's own URL (``.replica_url(1)``), ``.database_url`` the shared database;
+    ``.pin(context, "app2")`` sends a browser context to that replica through the balancer and
+    ``.replica_of(context)`` says where it is stuck. Logs: test-artifacts/cluster-*.log. Skips without PostgreSQL
+    or HAProxy (fails instead under ONESHOT_REQUIRE_POSTGRES=1, as in CI)."""
+    from tests.support.cluster import haproxy_or_skip, start_cluster
+    from tests.support.postgres import fresh_database
+
+    haproxy_or_skip()
+    environment = {"FACES_LFW_DIR": str(_real_lfw_dir())} if _real_lfw_dir().is_dir() else {}  # as run.sh sets it
+    with fresh_database(postgres_url) as database, start_cluster(database, replicas=2, logs=ARTIFACTS,
+                                                                 environment=environment) as cluster:
+        yield cluster
