@@ -11,16 +11,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lab.cli import data, embed, evaluate, faces, train
+from lab.cli import classroom, data, embed, evaluate, faces, train
 from lab.errors import LabError
 
-GROUPS = (data, train, evaluate, embed, faces)
+GROUPS = (data, train, evaluate, embed, faces, classroom)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lab",
-        description="One-Shot Lab from the command line: Omniglot data, Siamese networks, evaluation, faces.",
+        description="One-Shot Lab from the command line: Omniglot data, Siamese networks, evaluation, faces, a live class.",
     )
     groups = parser.add_subparsers(dest="group", required=True, metavar="GROUP")
     for group in GROUPS:
