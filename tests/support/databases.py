@@ -1,7 +1,7 @@
-"""A ``database_url`` fixture for the face database's tests, which must hold on both backends: a fresh SQLite file,
-and a fresh PostgreSQL database (tests/conftest.py's ``fresh_postgres_url``: skipped with the reason when PostgreSQL
-is not available). It is also ``$ONESHOT_DATABASE_URL`` for the test, since the face database's functions, like the
-page and the command line, find their database there when not given one."""
+"""A ``database_url`` fixture for the tests of the shared database (faces, classes), which must hold on both
+backends: a fresh SQLite file, and a fresh PostgreSQL database (tests/conftest.py's ``fresh_postgres_url``: skipped
+with the reason when PostgreSQL is not available). It is also ``$ONESHOT_DATABASE_URL`` for the test, since the
+lab's functions, like the pages and the command line, find their database there when not given one."""
 
 from __future__ import annotations
 
