@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from lab.db import schema, transaction
+from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.errors import LabError
 from lab.i18n import _
 
@@ -106,13 +107,13 @@ def create_class(title: str, url: str | None = None) -> ClassInfo:
 
 
 def find_class(code: str, url: str | None = None) -> ClassInfo:
-    return transaction(lambda connection: class_row(connection, code), url)
+    return read_only(lambda connection: class_row(connection, code), url)
 
 
 def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
     """Classes not ended, newest first (for a lecturer who reloaded the projector's page)."""
     table = schema.classes
-    rows = transaction(lambda c: c.execute(sa.select(table).where(table.c.ended_at.is_(None))
+    rows = read_only(lambda c: c.execute(sa.select(table).where(table.c.ended_at.is_(None))
                                            .order_by(table.c.id.desc()).limit(limit)).all(), url)
     return [ClassInfo(r.id, r.code, r.title, as_utc(r.created_at), as_utc(r.ended_at)) for r in rows]
 

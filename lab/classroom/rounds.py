@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lab.classroom.rooms import ClassInfo, ClassroomError, Player, class_row, player_of, as_utc, now
 from lab.db import schema, transaction
+from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.i18n import _
 
 
@@ -220,7 +221,7 @@ def class_state(code: str, url: str | None = None, with_results: bool = True) ->
         if with_results:
             board = _leaderboard(connection, info.id)
         return ClassState(info, int(players), current, answered, choices, board)
-    return transaction(read, url)
+    return read_only(read, url)
 
 
 def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
@@ -239,7 +240,7 @@ def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
             sa.select(sa.func.count(table.c.id), sa.func.sum(sa.cast(table.c.correct, sa.Integer)))
             .where(table.c.player_id == player.id)).one()
         return PlayerView(info, player, current, choice, int(correct or 0), int(answered))
-    return transaction(read, url)
+    return read_only(read, url)
 
 
 def class_summary(code: str, url: str | None = None) -> ClassSummary:
@@ -252,4 +253,4 @@ def class_summary(code: str, url: str | None = None) -> ClassSummary:
             sa.select(sa.func.count(answers.c.id), sa.func.sum(sa.cast(answers.c.correct, sa.Integer)))
             .select_from(answers.join(rounds)).where(rounds.c.class_id == info.id)).one()
         return ClassSummary(len(played), int(count), int(right or 0), sum(r.answer == r.model_answer for r in played))
-    return transaction(read, url)
+    return read_only(read, url)
