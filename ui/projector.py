@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from lab.i18n import _
+from lab.plots import for_projector
 from ui.url_state import keep_in_url
 
 KEY = "projector"
@@ -60,3 +62,15 @@ def projector_toggle() -> bool:
     if on:
         st.markdown(PROJECTOR_CSS, unsafe_allow_html=True)
     return on
+
+
+def projector_on() -> bool:
+    """Whether this session is in projector mode (the sidebar's switch, set by ``projector_toggle``)."""
+    return bool(st.session_state.get(KEY, False))
+
+
+def projected(figure: go.Figure) -> go.Figure:
+    """``figure`` as it should be drawn: in projector mode with larger text, markers and lines
+    (``lab.plots.for_projector``), else unchanged. Every page passes its Plotly figures through it before
+    ``st.plotly_chart``."""
+    return for_projector(figure) if projector_on() else figure
