@@ -45,6 +45,10 @@ img { image-rendering: pixelated; }
 }
 [data-testid="stMetricValue"] > div { line-height: 1.15; }
 [data-baseweb="tab-list"] { flex-wrap: wrap; }
+/* Less space between elements (1rem at the larger root font), so that a page's result fits on a 720-pixel screen. */
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.75rem !important; }
+/* A camera panel no larger than a photo needs: at the page's whole width its 4:3 picture fills a 720-pixel screen. */
+.stCameraInput { max-width: min(100%, 24rem); }
 </style>
 """
 
