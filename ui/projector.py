@@ -23,6 +23,8 @@ html { font-size: clamp(16px, min(1.45vw, 2.6vh), 24px) !important; }
 .stApp, .stApp p, .stApp li, .stApp label, .stApp span, .stApp h1, .stApp h2, .stApp h3 { color: #000 !important; }
 .stApp { background-color: #fff !important; }
 [data-testid="stSidebar"] { background-color: #e8e8e8 !important; }
+/* The sidebar's 300 pixels grow with the type (384 at 24px), so that the page names are not broken into 3 lines. */
+[data-testid="stSidebar"][data-collapsed="false"] { width: max(300px, 16rem) !important; }
 /* Streamlit fades captions with opacity; on a projector they must be as dark as the rest. */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"] p { color: #000 !important; }
