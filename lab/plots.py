@@ -296,9 +296,11 @@ def for_projector(figure: go.Figure, scale: float = 1.5) -> go.Figure:
     for shape in layout.shapes:  # threshold and chance lines
         shape.line.width = grown(shape.line.width, PLOTLY_LINE)
     for trace in big.data:
+        if trace.type == "bar":
+            if trace.text is not None:  # values beside the bars: Plotly shrinks them to the bar's thickness
+                trace.update(textfont_size=grown(trace.textfont.size, PLOTLY_FONT), constraintext="none")
+            continue
         if trace.type != "scatter":
-            if hasattr(trace, "textfont"):
-                trace.textfont.size = grown(trace.textfont.size)
             continue
         mode = trace.mode or "lines+markers"
         if "markers" in mode and not (isinstance(trace.marker.size, int | float) and trace.marker.size >= LARGE_MARKER):

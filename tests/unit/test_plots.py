@@ -200,3 +200,8 @@ def test_for_projector_keeps_a_subplot_figure_whole() -> None:
     big = plots.for_projector(figure, scale=2)
     assert [a.font.size for a in big.layout.annotations] == [2 * a.font.size for a in figure.layout.annotations]
     assert big.data[0].marker.size == 8 and big.layout.xaxis2.title.text == figure.layout.xaxis2.title.text
+
+
+def test_for_projector_writes_the_values_beside_bars_large() -> None:
+    big = plots.for_projector(plots.accuracy_by_alphabet({"Angelic": 90.0, "Keble": 99.0}, "t"), scale=1.5)
+    assert big.data[0].textfont.size == 18 and big.data[0].constraintext == "none"
