@@ -59,16 +59,25 @@ CUT_TEXT = """() => {
 BOTTOM = "e => ({bottom: e.getBoundingClientRect().bottom, top: e.getBoundingClientRect().top, height: innerHeight})"
 
 
+# The script has finished and the browser has drawn every element: right after a run Streamlit still shows grey
+# placeholders (stSkeleton) for a moment, and a page that reruns itself (a language from the link) is idle in between.
+DRAWN = """() => document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']") !== null
+  && document.querySelectorAll("[data-testid='stSkeleton']").length === 0
+  && [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(c => c.querySelector('.main-svg'))"""
+
+
 def wait_until_drawn(page, timeout: int = SLOW) -> None:  # type: ignore[no-untyped-def]
-    """Until the page's script has finished (the title is drawn first, so the run has started) and its charts are
-    drawn."""
+    """Until the page's script has finished (the title is drawn first, so the run has started) and its elements and
+    charts are drawn, for a second and a half in a row."""
     page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=timeout)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    page.wait_for_function(
-        "[...document.querySelectorAll(\"[data-testid='stPlotlyChart']\")].every(c => c.querySelector('.main-svg'))",
-        timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        page.wait_for_function(DRAWN, timeout=max(1000, int(1000 * (deadline - time.monotonic()))))
+        page.wait_for_timeout(1500)
+        if page.evaluate(DRAWN):
+            break
     page.mouse.move(2, 2)  # away from the charts: plotly draws its toolbar over a chart under the mouse
-    page.wait_for_timeout(1000)  # plotly's and the layout's last steps
+    page.wait_for_timeout(500)  # plotly's and the layout's last steps
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
