@@ -71,8 +71,8 @@ def projector_toggle() -> bool:
 
 
 def projector_on() -> bool:
-    """Whether this session is in projector mode (the sidebar's switch, set by ``projector_toggle``)."""
-    return bool(st.session_state.get(KEY, False))
+    """Whether this session is in projector mode (the setting ``projector_toggle`` keeps, run before every page)."""
+    return bool(st.session_state.get(KEPT, False))
 
 
 def projected(figure: go.Figure) -> go.Figure:
