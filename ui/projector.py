@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lab.i18n import _
-from lab.plots import for_projector
+from lab.projector import for_projector
 from ui.url_state import keep_in_url
 
 KEY = "projector"
@@ -77,6 +77,6 @@ def projector_on() -> bool:
 
 def projected(figure: go.Figure) -> go.Figure:
     """``figure`` as it should be drawn: in projector mode with larger text, markers and lines
-    (``lab.plots.for_projector``), else unchanged. Every page passes its Plotly figures through it before
+    (``lab.projector.for_projector``), else unchanged. Every page passes its Plotly figures through it before
     ``st.plotly_chart``."""
     return for_projector(figure) if projector_on() else figure
