@@ -254,4 +254,3 @@ def training_curves(history: list[dict], val_way: int, loss: str, architecture: 
                              name=model_name, architecture=architecture, loss=loss),
                          height=420, legend={"orientation": "h", "y": -0.25})
     return figure
-

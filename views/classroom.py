@@ -25,6 +25,7 @@ from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, P
                                      player_view, reveal, start_class, start_round)
 from ui.model_chooser import evaluation_or_explain
 from ui.omniglot_data import load_set_or_explain
+from ui.projector import projected
 from ui.classroom import SEEN, leaderboard_table, redraw_when_changed, show_task
 from ui.roles import current_role, is_teacher, teacher_only_note
 
@@ -109,8 +110,8 @@ def summary_ui(code: str, state: ClassState) -> None:
     st.subheader(_("The class against the model"))
     if summary.class_accuracy is None:
         st.info(_("No answers were given in this class."))
-    st.plotly_chart(class_against_model(summary.class_accuracy, summary.model_accuracy, HUMANS_PUBLISHED, model_name),
-                    key="class_summary")
+    st.plotly_chart(projected(class_against_model(summary.class_accuracy, summary.model_accuracy, HUMANS_PUBLISHED,
+                                                  model_name)), key="class_summary")
     st.caption(_("{rounds}, {answers} answers. Lake et al. (2015) report 95.5% for people on 20-way within-alphabet "
                  "tasks; rounds with fewer candidates are easier.").format(
         rounds=ngettext("{n} round", "{n} rounds", summary.rounds).format(n=summary.rounds), answers=summary.answers))
@@ -145,11 +146,12 @@ def host_ui(code: str, evaluation: Evaluation) -> None:
         st.success(_("The right answer is candidate {number}.").format(number=task.answer + 1) + " " + model)
         charts = st.columns(2)
         with charts[0]:
-            st.plotly_chart(answer_histogram(state.choices, task.answer, task.model_answer), key="class_histogram")
+            st.plotly_chart(projected(answer_histogram(state.choices, task.answer, task.model_answer)),
+                            key="class_histogram")
         with charts[1]:
             figure = candidate_similarities(list(task.model_similarities), task.answer, task.model_answer)
             figure.update_layout(title=_("The model's similarity per candidate"))
-            st.plotly_chart(figure, key="class_similarities")
+            st.plotly_chart(projected(figure), key="class_similarities")
     show_task(data, task, on_answer=None, marks=task.revealed)
     if task.revealed:
         st.subheader(_("Leaderboard: students and the model"))

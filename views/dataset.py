@@ -19,6 +19,7 @@ from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
 from lab.plots import characters_per_alphabet
 from ui.omniglot_data import load_set_or_explain, set_with_spinner
+from ui.projector import projected
 from ui.url_state import (UrlValue, choice_value, explain_invalid_values, number_value,
                           switch_value)
 
@@ -177,7 +178,7 @@ def main() -> None:
     with pairs_tab:
         show_pairs(data, *pairs_ui())
     with counts_tab:
-        st.plotly_chart(characters_per_alphabet(data), width="stretch")
+        st.plotly_chart(projected(characters_per_alphabet(data)), width="stretch")
 
 
 main()

@@ -16,6 +16,7 @@ from lab.plots import embedding_map as embedding_map_figure
 from lab.workflows.embedding_map import EmbeddingMap, embedding_map
 from lab.workflows.evaluation import Evaluation
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
+from ui.projector import projected
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
 
 
@@ -88,7 +89,8 @@ def main() -> None:
     names = [evaluation.data.character_names[start + c].split("/")[1] for c in range(characters)]
     figure = embedding_map_figure(found.points, character, drawer, names, method, alphabet,
                            thumbnails(alphabet, characters, data_dir) if pictures else None)
-    event = st.plotly_chart(figure, key="embedding_map", on_select="rerun", selection_mode=("points", "box", "lasso"))
+    event = st.plotly_chart(projected(figure), key="embedding_map", on_select="rerun",
+                            selection_mode=("points", "box", "lasso"))
     if found.explained is not None:
         first, second = found.explained
         st.caption(_("The two PCA axes hold {first:.0%} and {second:.0%} of the codes' variance; the rest is "

@@ -24,6 +24,7 @@ from ui.face_cache import cached_embedding, cached_face_model, cached_photo, det
 from ui.face_widgets import (UPLOAD_TYPES, detector_options, display_width, face_picker_ui, follow_language, in_language,
                              metric_ui, model_options, photo_ui, photo_url_values, threshold_key, threshold_slider_ui)
 from ui.face_database import clear_ui, old_files_ui, removal_ui
+from ui.projector import projector_on
 from ui.roles import is_teacher, session_owner, teacher_only_note
 from ui.url_state import choice_value, explain_invalid_values
 
@@ -184,7 +185,10 @@ def identify_ui(database: FaceDatabase) -> None:
     face = face_picker_ui(detection, "photo", name)
     if face is None:
         return
-    metric = metric_ui("")
+    # On a projector the metric and the threshold side by side, so that the answer is on a 720-pixel screen.
+    metric_place, threshold_place = st.columns(2) if projector_on() else (st.container(), st.container())
+    with metric_place:
+        metric = metric_ui("")
     try:
         cached_face_model(database.model)
         vector = cached_embedding(data, name, database.detector, face, database.model)
@@ -193,7 +197,8 @@ def identify_ui(database: FaceDatabase) -> None:
         st.error(str(exc))
         return
     nearest = at_default.faces[0].identification.nearest
-    threshold = threshold_slider_ui(database.model, metric, threshold_key(database.model, metric), nearest.distance)
+    with threshold_place:
+        threshold = threshold_slider_ui(database.model, metric, threshold_key(database.model, metric), nearest.distance)
     found = at_default.at(threshold).faces[0].identification
     columns = st.columns([2, 1, 2])
     columns[0].image(draw_boxes(photo, detection.faces, face), caption=name,

@@ -17,6 +17,7 @@ from lab.i18n import N_, _
 from lab.workflows.faces import face_experiment
 from ui.face_cache import server_results
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui
+from ui.projector import projected
 from ui.url_state import explain_invalid_values, number_value
 
 
@@ -45,10 +46,10 @@ def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: 
 def result_view(result: ExperimentResult, folder: Path, model: str) -> None:
     methods = (_("(a) small CNN from scratch"), _("(b) {model} + nearest neighbour").format(model=model))
     chart, numbers = st.columns([3, 1])
-    chart.plotly_chart(fold_errors(
+    chart.plotly_chart(projected(fold_errors(
         result, methods, title=_("Test error per fold on {folder} ({people} people), 2-fold cross-validation").format(
             folder=folder.name, people=result.people),
-    ), width="stretch")
+    )), width="stretch")
     numbers.metric(_("(a) mean error of the CNN"), f"{result.cnn_error:.1%}")
     numbers.metric(_("(b) mean error of {model} + 1-NN").format(model=model), f"{result.embedding_error:.1%}")
     numbers.metric(_("error of guessing (1 - 1/{people})").format(people=result.people), f"{result.chance_error:.1%}")

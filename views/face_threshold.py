@@ -19,6 +19,7 @@ from lab.i18n import N_, _
 from lab.workflows.faces import ThresholdAnalysis, threshold_analysis
 from ui.face_cache import embedded_folder_ui
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui, threshold_slider_ui
+from ui.projector import projected, projector_on
 from ui.url_state import choice_value, explain_invalid_values
 
 TARGETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1]
@@ -79,20 +80,21 @@ def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -
 def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, point: OperatingPoint, folder: Path,
                  found: np.ndarray, same: np.ndarray) -> None:
     report, faces = analysis.report(metric), analysis.faces
-    figures = st.columns(2)
-    figures[0].plotly_chart(face_roc(
+    # Side by side; on a projector one above the other, each as wide as the page, so that its large text fits.
+    figures = [st.container(), st.container()] if projector_on() else st.columns(2)
+    figures[0].plotly_chart(projected(face_roc(
         report.curve.true_positive_rate, report.band, report.curve.auc, (report.eer, report.eer_threshold),
         report.at_target, analysis.target_far, point, analysis.pair_counts(),
         title=_("ROC of {model} ({metric}) on {folder}").format(model=faces.model, metric=metric, folder=folder.name),
-    ), width="stretch")
+    )), width="stretch")
     edges_high = max(slider_range(faces.model, metric, float(found.max()))[1], float(found.max()))  # the slider's scale
     same_counts, edges = score_histogram(found[same], bins=60, low=0.0, high=edges_high)
     different_counts = score_histogram(found[~same], bins=60, low=0.0, high=edges_high)[0]
-    figures[1].plotly_chart(distance_histograms(
+    figures[1].plotly_chart(projected(distance_histograms(
         same_counts, different_counts, edges, metric, threshold, report.eer_threshold, report.threshold_at_target,
         analysis.target_far, title=_("{metric} distances of every pair").format(metric=metric) + "<br><sup>"
         + _("left of a line: called the same person") + "</sup>",
-    ), width="stretch")
+    )), width="stretch")
     (auc_low, auc_high), (eer_low, eer_high) = report.band.auc_interval, report.band.eer_interval
     low, high = report.band.at(analysis.target_far)
     st.caption(_(

@@ -13,6 +13,7 @@ from lab.i18n import _
 from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
 from ui.face_widgets import (display_width, face_picker_ui, photo_ui, photo_url_values, settings_ui,
                              settings_url_values, threshold_key, threshold_slider_ui)
+from ui.projector import projector_on
 from ui.url_state import explain_invalid_values
 
 # The two photos' keys, which are their names in the URL (?first=...&second=...), and their default samples.
@@ -98,6 +99,8 @@ def main() -> None:
         st.error(_("{problem} See the Face models page for how to make it ready.").format(problem=exc))
         return
 
+    # On a projector the verdict comes first, above the photos: on screen without scrolling, even at 1280x720.
+    verdict_area = st.container() if projector_on() else None
     columns = st.columns(2)
     vectors = []
     for column, key, label in ((columns[0], "first", _("First photo")), (columns[1], "second", _("Second photo"))):
@@ -105,7 +108,8 @@ def main() -> None:
             vectors.append(photo_column(key, label, detector, model_name))
     if any(v is None for v in vectors):
         return
-    decision_ui(vectors, model_name, metric)
+    with verdict_area or st.container():
+        decision_ui(vectors, model_name, metric)
     explanations_ui(model_name)
 
 

@@ -13,6 +13,7 @@ from lab.workflows.evaluation import Evaluation
 from lab.workflows.nearest import NearestNeighbour, nearest_neighbour
 from ui.model_chooser import cached_codes, evaluation_or_explain
 from ui.omniglot_data import cached_set
+from ui.projector import projected
 from ui.url_state import choice_value, explain_invalid_values
 
 # The options show the layers' own names, so that a link reads ?layer=features whatever the language.
@@ -77,7 +78,7 @@ def main() -> None:
     templates = _("1 template") if one_shot else _("10 templates")  # the page's only two counts
     title = _("Nearest-template accuracy per alphabet ({templates} per character, {layer})").format(
         templates=templates, layer=layer)
-    st.plotly_chart(accuracy_by_alphabet(exercise.alphabet_accuracy, title), key="nn_alphabets")
+    st.plotly_chart(projected(accuracy_by_alphabet(exercise.alphabet_accuracy, title)), key="nn_alphabets")
     confusions_view(evaluation, exercise)
     st.caption(_("Hardest character: {character} ({share:.0%} of its drawings classified right).").format(
         character=display_character(exercise.hardest), share=exercise.hardest_accuracy))

@@ -19,6 +19,7 @@ from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.workflows.evaluation import Evaluation
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
+from ui.projector import projected
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
 
 MODES = (N_("Quiz: you against the model"), N_("Batch: the model on many tasks"), N_("Lake's 20 official runs"))
@@ -152,7 +153,7 @@ def quiz(evaluation: Evaluation) -> None:
     if revealed:
         st.caption(_("Query: {character}, drawer {drawer}.").format(
             character=display_character(evaluation.data.character_names[query_character]), drawer=query_drawer + 1))
-        st.plotly_chart(candidate_similarities(similarities, answer, model_choice), key="quiz_similarities")
+        st.plotly_chart(projected(candidate_similarities(similarities, answer, model_choice)), key="quiz_similarities")
     else:
         st.caption(_("Pick a candidate; then the model's choice, its similarity to every candidate and the truth "
                      "are shown."))
@@ -188,7 +189,7 @@ def batch(evaluation: Evaluation) -> None:
         return
     result = cached_nway(evaluation, tuple(sorted(ways)), int(tasks), int(seed), bool(within))
     rows = result.as_dict()["results"]
-    st.plotly_chart(accuracy_vs_way(rows, evaluation.info.name), key="batch_plot")
+    st.plotly_chart(projected(accuracy_vs_way(rows, evaluation.info.name)), key="batch_plot")
     st.table(batch_table(rows))
     st.caption(_("Each task: one query drawing and N candidates by other drawers, exactly one of the query's "
                  "character. The interval is Wilson's score interval (95%) for the share of tasks answered right."))
@@ -251,7 +252,7 @@ def lake_view(evaluation: Evaluation) -> None:
     cells[1].metric(_("Modified Hausdorff distance, computed here"), f"{figures['hausdorff_accuracy']:.1%}",
                     help=_("Published: 61.2%. Matching it checks that we read and score the runs as Lake did."))
     cells[2].metric(_("Runs without a single error"), _("{count} of 20").format(count=int(np.sum(ours == 1.0))))
-    st.plotly_chart(lake_runs(ours, theirs, evaluation.info.name), key="lake_plot")
+    st.plotly_chart(projected(lake_runs(ours, theirs, evaluation.info.name)), key="lake_plot")
     st.table(lake_table(figures, evaluation.info.name))
     st.caption(_("Published figures: Lake, Salakhutdinov & Tenenbaum (2015), Science; Koch, Zemel & Salakhutdinov "
                  "(2015)."))

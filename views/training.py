@@ -28,6 +28,7 @@ from lab.siamese.training import TrainConfig
 from lab.workflows.training_jobs import TrainingJob, TrainingJobs
 from ui.model_store import model_store_ui
 from ui.names import short_names
+from ui.projector import projected
 from ui.roles import current_role, is_teacher, session_owner, teacher_only_note
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
 
@@ -151,8 +152,9 @@ def job_view(job: TrainingJob) -> None:
     st.progress(min(done, 1.0), text=progress_text(job))
     st.caption(_("Started by {owner}. Validation on the held-out background alphabets; the weights with the best "
                  "validation N-way accuracy are the ones kept.").format(owner=job.owner))
-    st.plotly_chart(training_curves([asdict(p) for p in job.history], job.config.val_way, job.config.loss,
-                                    job.config.architecture, job.model_name), width="stretch", key="training_curves")
+    st.plotly_chart(projected(training_curves([asdict(p) for p in job.history], job.config.val_way, job.config.loss,
+                                              job.config.architecture, job.model_name)),
+                    width="stretch", key="training_curves")
     if job.state == "done":
         metrics = job.metrics
         text = _("Saved as model **{name}** after {steps} steps.").format(name=job.saved_as, steps=job.steps_done)

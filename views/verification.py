@@ -19,6 +19,7 @@ from lab.plots import roc_figure, score_histograms
 from lab.workflows.evaluation import Evaluation
 from lab.workflows.pairs import PairRoc, pair_roc
 from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_url_check
+from ui.projector import projected
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
 
 SLIDER = "threshold"  # the slider's key, and its parameter in the URL
@@ -97,13 +98,14 @@ def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
     left, right = st.columns([3, 2])
     zoom = right.toggle(_("Zoom the ROC curve on its top-left corner"), True, key="zoom", bind=URL,
                         help=_("Good models differ only there: 0-20% false accepts, 80-100% true accepts."))
-    left.plotly_chart(roc_figure(result.drawn.false_positive_rate, result.drawn.true_positive_rate, result.curve.auc,
-                                 point, (result.eer, result.eer_threshold), zoom), key="roc_plot")
+    left.plotly_chart(projected(roc_figure(result.drawn.false_positive_rate, result.drawn.true_positive_rate,
+                                           result.curve.auc, point, (result.eer, result.eer_threshold), zoom)),
+                      key="roc_plot")
     confusion_view(right, point.confusion_matrix())
     right.caption(_("Threshold {threshold:.3f}. The model's own threshold is {model:.3f} (calibrated on validation "
                     "pairs of background alphabets); the course used 0.5.").format(
         threshold=threshold, model=model_threshold(evaluation)))
-    st.plotly_chart(score_histograms(result.same_counts, result.different_counts, result.edges, threshold),
+    st.plotly_chart(projected(score_histograms(result.same_counts, result.different_counts, result.edges, threshold)),
                     key="histogram_plot")
     worst_errors_view(evaluation, result, threshold)
 

@@ -171,3 +171,4 @@ def test_every_plot_function_is_tested() -> None:
     functions = {name for name, f in inspect.getmembers(plots, inspect.isfunction) if f.__module__ == plots.__name__}
     tested = {name[len("test_"):] for name in globals() if name.startswith("test_")}
     assert all(any(t.startswith(f) for t in tested) for f in functions), functions
+
