@@ -59,8 +59,8 @@ def test_projector_mode_from_the_url() -> None:
 def test_portuguese_from_the_url() -> None:
     app = start(params={"lang": "pt"})
     assert app.selectbox(key="lang").value == "pt"
-    assert [h.value for h in app.header][:3] == ["Omniglot e redes siamesas", "Reconhecimento facial com DeepFace",
-                                                  "Dados"]
+    assert [h.value for h in app.header][:4] == ["Omniglot e redes siamesas", "Reconhecimento facial com DeepFace",
+                                                  "A turma", "Dados"]
     assert app.toggle(key="projector").label == "Modo projetor"
     app.selectbox(key="lang").set_value("en").run()
     assert app.header[0].value == "Omniglot and Siamese networks"
