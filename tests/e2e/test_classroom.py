@@ -29,6 +29,10 @@ def test_a_class_with_a_teacher_and_three_students(server_url: str, browser) -> 
         students[0].screenshot(path=str(SCREENSHOTS / "class-student-phone.png"), full_page=True)
         result = run_round(teacher, students, 20, [4, 5, 6], shot="class-reveal-1280x720.png")
         assert result["number"] == 2
+        teacher.set_viewport_size({"width": 1920, "height": 1080})
+        wait_idle(teacher)
+        teacher.screenshot(path=str(SCREENSHOTS / "class-reveal-1920x1080.png"))
+        teacher.set_viewport_size({"width": 1280, "height": 720})
 
         teacher.get_by_role("button", name="End class").click()
         teacher.get_by_text("This class has ended.").wait_for()
