@@ -31,12 +31,19 @@ class EmbeddingError(LabError):
     """A face model could not be built (weights missing offline) or could not embed a face."""
 
 
+# DeepFace keeps each built model in a plain dict, and Keras names layers from process-wide counters: two sessions
+# building Facenet at once (30 students opening /verify together) both build it, and Keras refused one with
+# 'The name "lambda" is used 5 times in the model'. Built under this lock, it is built once.
+_BUILD_GUARD = threading.Lock()
+
+
 def build_model(model_name: str) -> object:
     """DeepFace's model, built once per process (DeepFace keeps it; the app also caches it per server)."""
     from deepface.modules import modeling
 
     try:
-        client = modeling.build_model(task="facial_recognition", model_name=model_name)
+        with _BUILD_GUARD:
+            client = modeling.build_model(task="facial_recognition", model_name=model_name)
     except (ValueError, OSError, ImportError) as exc:
         raise EmbeddingError(_("the {model} model could not be loaded: {reason}").format(
             model=model_name, reason=exc)) from exc

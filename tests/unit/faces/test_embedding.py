@@ -80,3 +80,36 @@ def test_embed_gives_deepface_represents_vectors_and_verdicts(bench_crops: dict[
         new = verdict(alone[first], alone[second], model, "cosine")
         old = verdict(theirs[first], theirs[second], model, "cosine")
         assert new.verified == old.verified and new.distance == pytest.approx(old.distance, abs=1e-5)
+
+
+CONCURRENT_BUILDS = """
+import sys, threading
+from lab.faces import embedding
+if sys.argv[1] == "unguarded":
+    import contextlib
+    embedding._BUILD_GUARD = contextlib.nullcontext()
+built, failed = [], []
+def build():
+    try:
+        built.append(embedding.build_model("Facenet"))
+    except Exception as exc:
+        failed.append(repr(exc))
+threads = [threading.Thread(target=build) for _ in range(6)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print(len(built), len({id(b) for b in built}), failed)
+"""
+
+
+def test_sessions_building_facenet_at_once_get_one_model(face_environment: Path) -> None:
+    """A fresh process, as a server is when a class opens /verify together: six threads ask for Facenet at once."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    done = subprocess.run([sys.executable, "-c", CONCURRENT_BUILDS, "guarded"], cwd=REPO, env=os.environ.copy(),
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "6 1 []"
