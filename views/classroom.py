@@ -20,7 +20,7 @@ from lab.errors import LabError
 from lab.i18n import _, ngettext
 from lab.plots import candidate_similarities
 from lab.workflows.evaluation import Evaluation
-from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, PlayerView, answer_round,
+from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, PlayerView, answer_round, class_stage,
                                      class_state, class_summary, end, find_class, join_class, join_url, open_classes,
                                      player_view, reveal, start_class, start_round)
 from ui.model_chooser import evaluation_or_explain
@@ -161,13 +161,21 @@ def host_ui(code: str, evaluation: Evaluation) -> None:
 
 
 # --- a student's device -----------------------------------------------------------------------------------------
+@st.cache_data(ttl=POLL_SECONDS / 2, show_spinner=False, max_entries=64)
+def shared_stage(code: str) -> tuple:
+    """A class's stage, read at most twice a second per server whatever the number of students polling it."""
+    return class_stage(code)
+
+
 @st.fragment(run_every=POLL_SECONDS)
-def student_poll(code: str, token: str) -> None:
+def student_poll(code: str) -> None:
+    """The only thing a student's page does every second: one cached lookup, and a redraw when the class moved on.
+    The student's own answer needs no poll: their click redraws the page."""
     try:
-        view = player_view(code, token)
+        stage = shared_stage(code)
     except LabError:
         return  # the page itself shows what is wrong
-    redraw_when_changed(view.signature)
+    redraw_when_changed(stage)
 
 
 def join(typed: str, nickname: str) -> None:
@@ -201,7 +209,8 @@ def student_round_ui(view: PlayerView, data: OmniglotSet) -> None:
         else:
             st.error(_("Not this time: you picked {choice}, the answer was {number}.").format(
                 choice=view.choice + 1, number=task.answer + 1))
-        st.caption(_("The model picked candidate {choice}. Wait for the next round.").format(choice=task.model_answer + 1))
+        st.caption(_("The model picked candidate {choice}. Wait for the next round.").format(
+            choice=task.model_answer + 1))
     elif view.choice is not None:
         st.info(_("Your answer: candidate {choice}. Wait for the teacher to reveal the answer.").format(
             choice=view.choice + 1))
@@ -221,7 +230,7 @@ def student_ui(membership: dict, data: OmniglotSet) -> None:
         st.error(str(exc))
         st.session_state.pop(PLAYER, None)
         return
-    st.session_state[SEEN] = view.signature
+    st.session_state[SEEN] = view.stage
     st.subheader(view.info.title)
     st.caption(_("You are **{nickname}** in class {code}: {correct} right of {answered} answered.").format(
         nickname=view.player.nickname, code=view.info.code, correct=view.correct, answered=view.answered))
@@ -229,7 +238,7 @@ def student_ui(membership: dict, data: OmniglotSet) -> None:
         st.success(_("The class has ended: thank you! Your score: {correct} right of {answered}.").format(
             correct=view.correct, answered=view.answered))
         return
-    student_poll(membership["code"], membership["token"])
+    student_poll(view.info.code)
     student_round_ui(view, data)
 
 

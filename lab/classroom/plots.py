@@ -15,7 +15,8 @@ def answer_histogram(choices: tuple[int, ...], answer: int, model_answer: int) -
     labels = [str(i + 1) + ("*" if i == model_answer else "") for i in range(len(choices))]
     colours = [RIGHT if i == answer else OTHER for i in range(len(choices))]
     figure = go.Figure(go.Bar(x=labels, y=list(choices), marker_color=colours, text=[c or "" for c in choices],
-                              textposition="outside", hovertemplate=_("candidate %{x}: %{y} students") + "<extra></extra>"))
+                              textposition="outside",
+                              hovertemplate=_("candidate %{x}: %{y} students") + "<extra></extra>"))
     top = max(choices, default=0)
     figure.update_layout(
         title=_("Answers per candidate"),
@@ -29,7 +30,8 @@ def answer_histogram(choices: tuple[int, ...], answer: int, model_answer: int) -
 def class_against_model(class_accuracy: float | None, model_accuracy: float | None, humans: float,
                         model_name: str) -> go.Figure:
     """The class's accuracy, the model's, and Lake's humans (95.5% on 20-way within-alphabet runs), in percent."""
-    bars = [(_("this class"), class_accuracy, RIGHT), (_("the model ({name})").format(name=model_name), model_accuracy, MODEL),
+    bars = [(_("this class"), class_accuracy, RIGHT),
+            (_("the model ({name})").format(name=model_name), model_accuracy, MODEL),
             (_("humans in Lake et al. 2015"), humans, OTHER)]
     shown = [(name, value * 100, colour) for name, value, colour in bars if value is not None]
     figure = go.Figure(go.Bar(x=[b[0] for b in shown], y=[b[1] for b in shown], marker_color=[b[2] for b in shown],

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from lab.classroom.rooms import ClassInfo, ClassroomError, Player, class_row, player_of, as_utc, now
+from lab.classroom.rooms import ClassInfo, ClassroomError, Player, as_utc, class_row, normalise_code, now, player_of
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.i18n import _
@@ -84,9 +84,10 @@ class PlayerView:
     answered: int
 
     @property
-    def signature(self) -> tuple:
+    def stage(self) -> tuple:
+        """As :attr:`ClassState.stage`: what the class is at (this student's own answer comes with their click)."""
         current = (self.round.number, self.round.revealed) if self.round else None
-        return current, self.choice, self.info.ended
+        return current, self.info.ended
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def _leaderboard(connection: Connection, class_id: int) -> tuple[LeaderRow, ...]
         .where(players.c.class_id == class_id).group_by(players.c.id, players.c.nickname)).all()
     humans = [LeaderRow(name, False, int(count), int(right or 0), float(mean) if mean is not None else None)
               for name, count, right, mean in rows]
-    played = connection.execute(sa.select(rounds.c.answer, rounds.c.model_answer, rounds.c.model_seconds, rounds.c.model_name)
+    played = connection.execute(sa.select(rounds.c.answer, rounds.c.model_answer, rounds.c.model_seconds,
+                                          rounds.c.model_name)
                                 .where(rounds.c.class_id == class_id)).all()
     board = humans
     if played:
@@ -253,4 +255,22 @@ def class_summary(code: str, url: str | None = None) -> ClassSummary:
             sa.select(sa.func.count(answers.c.id), sa.func.sum(sa.cast(answers.c.correct, sa.Integer)))
             .select_from(answers.join(rounds)).where(rounds.c.class_id == info.id)).one()
         return ClassSummary(len(played), int(count), int(right or 0), sum(r.answer == r.model_answer for r in played))
+    return read_only(read, url)
+
+
+def class_stage(code: str, url: str | None = None) -> tuple:
+    """:attr:`ClassState.stage` in two small indexed queries: what a page polls for (a new round, a reveal, the end)."""
+    classes, rounds = schema.classes, schema.rounds
+
+    def read(connection: Connection) -> tuple:
+        found = connection.execute(sa.select(classes.c.id, classes.c.ended_at)
+                                   .where(classes.c.code == normalise_code(code))).first()
+        if found is None:
+            raise ClassroomError(_("There is no class with the code {code}. Check the code on the projector.").format(
+                code=normalise_code(code) or "-"))
+        latest = connection.execute(sa.select(rounds.c.number, rounds.c.revealed_at)
+                                    .where(rounds.c.class_id == found.id)
+                                    .order_by(rounds.c.number.desc()).limit(1)).first()
+        current = (latest.number, latest.revealed_at is not None) if latest is not None else None
+        return current, found.ended_at is not None
     return read_only(read, url)

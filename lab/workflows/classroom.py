@@ -14,8 +14,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from lab.classroom.rooms import ClassInfo, ClassroomError, Player, create_class, end_class, find_class, join_class, open_classes
-from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
+from lab.classroom.rooms import (ClassInfo, ClassroomError, Player, create_class, end_class, find_class, join_class,
+                                 open_classes)
+from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_stage,
+                                  class_state,
                                   class_summary, player_view, reveal_round)
 from lab.evaluation.lake import PUBLISHED
 from lab.evaluation.tasks import quiz_task, task_scores
@@ -28,7 +30,8 @@ HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way
 ROUND_WAYS = (5, 10, 20)
 
 __all__ = ["ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "HUMANS_PUBLISHED", "Player", "PlayerView",
-           "ROUND_WAYS", "Role", "Round", "answer_round", "class_state", "class_summary", "end", "find_class",
+           "ROUND_WAYS", "Role", "Round", "answer_round", "class_stage", "class_state", "class_summary", "end",
+           "find_class",
            "join_class", "join_url", "open_classes", "player_view", "reveal", "start_class", "start_round"]
 
 
@@ -63,7 +66,8 @@ def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | No
     started = time.perf_counter()
     similarities = task_scores(evaluation.codes, task, evaluation.model.head())[0]
     model_seconds = time.perf_counter() - started
-    return add_round(code, tuple(int(v) for v in task.queries[0]), [tuple(int(v) for v in c) for c in task.candidates[0]],
+    candidates = [tuple(int(v) for v in c) for c in task.candidates[0]]
+    return add_round(code, tuple(int(v) for v in task.queries[0]), candidates,
                      int(task.answers[0]), evaluation.info.name, [float(s) for s in np.asarray(similarities)],
                      model_seconds, url)
 
