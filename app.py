@@ -63,6 +63,12 @@ def face_pages() -> dict[str, st.Page]:
     }
 
 
+def class_pages() -> dict[str, st.Page]:
+    return {
+        "classroom": st.Page("views/classroom.py", title=_("Live class"), icon=":material/groups:", url_path="class"),
+    }
+
+
 def links() -> dict[str, str]:
     return {
         "dataset": _("Omniglot dataset: browse alphabets, characters, drawings and pairs"),
@@ -78,6 +84,8 @@ def links() -> dict[str, str]:
         "face_threshold": _("Threshold lab: ROC, EER and a threshold for your own labelled photos"),
         "face_experiment": _("Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour"),
         "face_models": _("Face models: every DeepFace model and detector, and which run offline here"),
+        "classroom": _("Live class: the lecturer runs quiz rounds on the projector, every student answers on their own "
+                       "device, the model plays too"),
     }
 
 
@@ -94,7 +102,8 @@ def home() -> None:
     ))
     described = links()
     for heading, pages in ((_("Omniglot and Siamese networks"), omniglot_pages()),
-                           (_("Face recognition with DeepFace"), face_pages())):
+                           (_("Face recognition with DeepFace"), face_pages()),
+                           (_("The class"), class_pages())):
         st.header(heading)
         for key, page in pages.items():
             st.page_link(page, label=described[key])
@@ -143,6 +152,7 @@ def main() -> None:
         "One-Shot Lab": [st.Page(home, title=_("Home"), icon=":material/home:", default=True)],
         _("Omniglot and Siamese networks"): list(omniglot_pages().values()),
         _("Face recognition with DeepFace"): list(face_pages().values()),
+        _("The class"): list(class_pages().values()),
     })
     navigation.run()
 

@@ -2,6 +2,7 @@
 # One-Shot Lab: set up and run.
 #   ./run.sh app    set up .venv (once) and start the app: streamlit run app.py
 #   ./run.sh test   set up .venv and Chromium (once) and run every test
+#   ./run.sh cluster N  PostgreSQL, N replicas of the app (ports 8601..) and HAProxy in front (port 8501)
 #   ./run.sh setup  only set up
 #   ./run.sh translations  collect the strings to translate into lab/locales (after changing any text)
 # Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3 python3-venv).
@@ -31,7 +32,8 @@ setup_venv() {  # $1: requirements file
     # Reinstall only when the requirement files changed since the last successful install.
     local stamp="$VENV/.installed-$1" want
     want=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
-    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    # requirements-dev.txt includes requirements.txt: a virtual environment set up for the tests serves the app.
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] && [ "$(cat "$VENV/.installed-requirements-dev.txt" 2>/dev/null)" != "$want" ]; then
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         "$VENV/bin/python" -m pip install --quiet -r "$1"
         echo "$want" > "$stamp"
@@ -44,6 +46,27 @@ setup_chromium() {
         as_root apt-get update -qq
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     fi
+}
+
+setup_haproxy() {  # the load balancer of ./run.sh cluster and of the cluster tests; returns 1 if it cannot be had
+    if ! command -v haproxy >/dev/null 2>&1; then
+        echo "Installing Debian's haproxy for several servers..." >&2
+        as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null \
+            || { echo "Could not install haproxy with apt-get." >&2; return 1; }
+    fi
+}
+
+setup_test_postgres() {  # PostgreSQL for the tests: ONESHOT_TEST_POSTGRES_URL, or the reason why not (they skip)
+    [ -n "${ONESHOT_TEST_POSTGRES_URL:-}" ] && return 0
+    local url errors
+    errors=$(mktemp)
+    if url=$(deploy/postgres.sh oneshot_test 2>"$errors"); then
+        export ONESHOT_TEST_POSTGRES_URL="$url"
+    else
+        export ONESHOT_TEST_POSTGRES_UNAVAILABLE="deploy/postgres.sh failed: $(tail -n 3 "$errors" | tr '\n' ' ')"
+        echo "PostgreSQL is not available, the tests that need it will skip: $ONESHOT_TEST_POSTGRES_UNAVAILABLE" >&2
+    fi
+    rm -f "$errors"
 }
 
 compile_translations() {  # lab/locales/*/LC_MESSAGES/messages.po -> .mo, as gettext reads them (see lab/i18n.py)
@@ -83,14 +106,37 @@ case "${1:-app}" in
         setup_venv requirements-dev.txt
         compile_translations
         setup_chromium
+        setup_haproxy || echo "The cluster tests will skip: no haproxy." >&2
+        setup_test_postgres
         default_data_dir
         shift || true
         exec "$VENV/bin/python" -m pytest "$@"
+        ;;
+    cluster)  # ./run.sh cluster [N]: see README, "A large course: several servers"
+        replicas=${2:-2}
+        [[ $replicas =~ ^[0-9]+$ ]] || { echo "usage: ./run.sh cluster [N]  (N replicas of the app, default 2)" >&2; exit 2; }
+        setup_venv requirements.txt
+        compile_translations
+        default_data_dir
+        default_face_weights
+        if [ "${ONESHOT_CLUSTER_BALANCER:-haproxy}" != none ]; then
+            setup_haproxy || exit 1
+        fi
+        if [ "$replicas" -gt 0 ] && [ -z "${ONESHOT_DATABASE_URL:-}" ]; then
+            ONESHOT_DATABASE_URL=$(deploy/postgres.sh oneshot) || {
+                echo "Several servers share one PostgreSQL database, and deploy/postgres.sh could not make one ready" \
+                     "(see above); or set ONESHOT_DATABASE_URL=postgresql://USER:PASSWORD@HOST:PORT/DATABASE." >&2
+                exit 1
+            }
+            export ONESHOT_DATABASE_URL
+        fi
+        PYTHON="$VENV/bin/python" exec deploy/cluster.sh "$replicas"
         ;;
     setup)
         setup_venv requirements-dev.txt
         compile_translations
         setup_chromium
+        setup_haproxy
         ;;
     translations)  # new strings into the Portuguese catalogue (empty, for a translator); obsolete ones marked
         setup_venv requirements-dev.txt
@@ -101,7 +147,7 @@ case "${1:-app}" in
         compile_translations
         ;;
     *)
-        echo "usage: ./run.sh [app|test|setup|translations] [extra arguments for streamlit or pytest]" >&2
+        echo "usage: ./run.sh [app|test|cluster N|setup|translations] [extra arguments for streamlit or pytest]" >&2
         exit 2
         ;;
 esac

@@ -264,3 +264,27 @@ def mini_background(miniature_files: Path):
 def mini_evaluation(miniature_files: Path):
     """The miniature evaluation set, decoded: 3 alphabets x 7 characters x 20 drawers."""
     return _decode_miniature(miniature_files, "evaluation")
+
+
+# ------------------------------------------------------------------------------------------ PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The URL of the tests' PostgreSQL database, ``$ONESHOT_TEST_POSTGRES_URL`` (``./run.sh test`` starts the server
+    with deploy/postgres.sh and sets it). Skips with the reason when PostgreSQL is not available (fails instead under
+    ``ONESHOT_REQUIRE_POSTGRES=1``, as in CI). Shared by the session: a test that needs an empty database asks for
+    ``fresh_postgres_url``."""
+    from tests.support.postgres import server_url_or_skip
+
+    return server_url_or_skip()
+
+
+@pytest.fixture
+def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database ``oneshot_t_<random>`` made for this test and dropped after it (with
+    any connection still open on it)."""
+    from tests.support.postgres import fresh_database
+
+    with fresh_database(postgres_url) as url:
+        yield url

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from lab.db import schema
+import lab.db.schema as schema
 from lab.errors import LabError
 from lab.i18n import _
 

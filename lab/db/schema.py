@@ -82,8 +82,8 @@ rounds = sa.Table(
     sa.Column("answer", sa.Integer, nullable=False),  # the right candidate (0-based)
     sa.Column("model_name", sa.String(64), nullable=False),
     sa.Column("model_answer", sa.Integer, nullable=False),
-    sa.Column("model_distances", sa.JSON, nullable=False),  # one per candidate: the model's dissimilarity
-    sa.Column("model_seconds", sa.Float, nullable=False),
+    sa.Column("model_similarities", sa.JSON, nullable=False),  # one per candidate: the model's similarity score
+    sa.Column("model_seconds", sa.Float, nullable=False),  # the model's time to answer (scoring the candidates)
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("revealed_at", sa.DateTime(timezone=True), nullable=True),
     sa.UniqueConstraint("class_id", "number", name="rounds_unique_number"),

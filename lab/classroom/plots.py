@@ -1,0 +1,41 @@
+"""The class round's figures for the projector: how the class answered, and the class against the model and Lake's
+published human figure."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from lab.i18n import _
+
+RIGHT, MODEL, OTHER = "#2ca02c", "#1f77b4", "#999999"
+
+
+def answer_histogram(choices: tuple[int, ...], answer: int, model_answer: int) -> go.Figure:
+    """Students per candidate; the right answer green; the model's pick named under its bar."""
+    labels = [str(i + 1) + (_(" (model)") if i == model_answer else "") for i in range(len(choices))]
+    colours = [RIGHT if i == answer else OTHER for i in range(len(choices))]
+    figure = go.Figure(go.Bar(x=labels, y=list(choices), marker_color=colours, text=[c or "" for c in choices],
+                              textposition="outside", hovertemplate=_("candidate %{x}: %{y} students") + "<extra></extra>"))
+    top = max(choices, default=0)
+    figure.update_layout(
+        title=_("How the class answered (green: the right candidate, {number})").format(number=answer + 1),
+        xaxis_title=_("candidate number"), yaxis_title=_("students who picked it"),
+        yaxis={"range": [0, top * 1.25 + 1], "dtick": max(1, round(top / 5))}, height=340,
+        margin={"l": 10, "r": 10, "t": 60, "b": 40}, xaxis={"type": "category"},
+    )
+    return figure
+
+
+def class_against_model(class_accuracy: float | None, model_accuracy: float | None, humans: float,
+                        model_name: str) -> go.Figure:
+    """The class's accuracy, the model's, and Lake's humans (95.5% on 20-way within-alphabet runs), in percent."""
+    bars = [(_("this class"), class_accuracy, RIGHT), (_("the model ({name})").format(name=model_name), model_accuracy, MODEL),
+            (_("humans in Lake et al. 2015"), humans, OTHER)]
+    shown = [(name, value * 100, colour) for name, value, colour in bars if value is not None]
+    figure = go.Figure(go.Bar(x=[b[0] for b in shown], y=[b[1] for b in shown], marker_color=[b[2] for b in shown],
+                              text=[f"{b[1]:.1f}%" for b in shown], textposition="outside",
+                              hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    figure.update_layout(title=_("Answers right over the class's rounds, against Lake's published human figure"),
+                         xaxis_title="", yaxis_title=_("answers right (%)"), yaxis={"range": [0, 110]}, height=360,
+                         margin={"l": 10, "r": 10, "t": 60, "b": 40})
+    return figure

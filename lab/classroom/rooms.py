@@ -1,0 +1,153 @@
+"""Classes and their players in the shared database: plain functions over one transaction each.
+
+Join codes and nicknames (unique in a class, whatever their case) are enforced by the database's constraints, so two
+servers racing cannot both take one. Rounds and answers: :mod:`lab.classroom.rounds`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from lab.db import schema, transaction
+from lab.errors import LabError
+from lab.i18n import _
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a projector from the back row
+CODE_LENGTH = 6
+NICKNAME_MAX = 20
+TITLE_MAX = 80
+_NICKNAME_ALLOWED = re.compile(r"[^\w .'-]", re.UNICODE)
+
+
+class ClassroomError(LabError):
+    """A class action that cannot be done: an unknown or ended class, a taken nickname, a closed round."""
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    id: int
+    code: str
+    title: str
+    created_at: datetime
+    ended_at: datetime | None
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+
+@dataclass(frozen=True)
+class Player:
+    id: int
+    class_id: int
+    nickname: str
+    token: str
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: every time the lab writes is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def normalise_code(code: str) -> str:
+    """A typed code, forgiving case, spaces and dashes: 'ab3-k7q' → 'AB3K7Q'."""
+    return re.sub(r"[\s-]", "", str(code)).upper()[:16]
+
+
+def clean_nickname(nickname: str) -> str:
+    """A nickname as shown on the projector: letters, digits, spaces and . ' _ - only; no control or invisible
+    characters; 1 to 20 characters."""
+    text = unicodedata.normalize("NFKC", str(nickname))
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")  # control, format (zero-width), ...
+    text = " ".join(_NICKNAME_ALLOWED.sub("", text).split())
+    if not text:
+        raise ClassroomError(_("Choose a nickname of letters or digits."))
+    if len(text) > NICKNAME_MAX:
+        raise ClassroomError(_("A nickname has at most {limit} characters.").format(limit=NICKNAME_MAX))
+    return text
+
+
+def class_row(connection: Connection, code: str) -> ClassInfo:
+    row = connection.execute(sa.select(schema.classes).where(schema.classes.c.code == normalise_code(code))).first()
+    if row is None:
+        raise ClassroomError(_("There is no class with the code {code}. Check the code on the projector.").format(
+            code=normalise_code(code) or "-"))
+    return ClassInfo(row.id, row.code, row.title, as_utc(row.created_at), as_utc(row.ended_at))
+
+
+def create_class(title: str, url: str | None = None) -> ClassInfo:
+    """A new class with a fresh join code (drawn again in the rare case it is taken)."""
+    title = " ".join(str(title).split())[:TITLE_MAX] or _("One-shot class")
+    for _attempt in range(20):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+
+        def insert(connection: Connection) -> ClassInfo:
+            connection.execute(schema.classes.insert().values(code=code, title=title, created_at=now()))
+            return class_row(connection, code)
+        try:
+            return transaction(insert, url)
+        except IntegrityError:
+            continue
+    raise ClassroomError(_("Could not draw a free join code; try again."))
+
+
+def find_class(code: str, url: str | None = None) -> ClassInfo:
+    return transaction(lambda connection: class_row(connection, code), url)
+
+
+def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
+    """Classes not ended, newest first (for a lecturer who reloaded the projector's page)."""
+    table = schema.classes
+    rows = transaction(lambda c: c.execute(sa.select(table).where(table.c.ended_at.is_(None))
+                                           .order_by(table.c.id.desc()).limit(limit)).all(), url)
+    return [ClassInfo(r.id, r.code, r.title, as_utc(r.created_at), as_utc(r.ended_at)) for r in rows]
+
+
+def end_class(code: str, url: str | None = None) -> ClassInfo:
+    def end(connection: Connection) -> ClassInfo:
+        info = class_row(connection, code)
+        if not info.ended:
+            connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(ended_at=now()))
+        return class_row(connection, code)
+    return transaction(end, url)
+
+
+def join_class(code: str, nickname: str, url: str | None = None) -> Player:
+    """Join as ``nickname`` (unique in the class, whatever its case); returns the player with a secret token that the
+    joining session keeps, so nobody else can answer in its name."""
+    shown = clean_nickname(nickname)
+    token = secrets.token_hex(16)
+
+    def join(connection: Connection) -> Player:
+        info = class_row(connection, code)
+        if info.ended:
+            raise ClassroomError(_("The class {code} has ended.").format(code=info.code))
+        result = connection.execute(schema.players.insert().values(
+            class_id=info.id, nickname=shown, nickname_key=shown.casefold(), token=token, created_at=now()))
+        return Player(result.inserted_primary_key[0], info.id, shown, token)
+    try:
+        return transaction(join, url)
+    except IntegrityError as exc:
+        raise ClassroomError(_("The nickname {nickname!r} is taken in this class; choose another.").format(
+            nickname=shown)) from exc
+
+
+def player_of(connection: Connection, token: str) -> Player:
+    row = connection.execute(sa.select(schema.players).where(schema.players.c.token == token)).first()
+    if row is None:
+        raise ClassroomError(_("You are not in this class (any more): join again."))
+    return Player(row.id, row.class_id, row.nickname, row.token)

@@ -1,0 +1,76 @@
+"""The live class as the pages (and the load benchmark) use it: start a class, run rounds of the N-way one-shot quiz
+with the model as a player, reveal, end.
+
+A round's task is drawn from the evaluation alphabets (within one alphabet, Lake's protocol) with a seed stored in the
+round, so every device draws the same drawings; the model answers when the round starts, from the stored codes of
+the evaluation set (NumPy only, no network), and its time to answer is what it takes to score the candidates.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import numpy as np
+
+from lab.classroom.rooms import ClassInfo, ClassroomError, Player, create_class, end_class, find_class, join_class, open_classes
+from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
+                                  class_summary, player_view, reveal_round)
+from lab.evaluation.lake import PUBLISHED
+from lab.evaluation.tasks import quiz_task, task_scores
+from lab.i18n import _
+from lab.limits import WAY
+from lab.roles import Role, require_teacher
+from lab.workflows.evaluation import Evaluation, load_evaluation
+
+HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way within-alphabet runs, 95.5%
+ROUND_WAYS = (5, 10, 20)
+
+__all__ = ["ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "HUMANS_PUBLISHED", "Player", "PlayerView",
+           "ROUND_WAYS", "Role", "Round", "answer_round", "class_state", "class_summary", "end", "find_class",
+           "join_class", "join_url", "open_classes", "player_view", "reveal", "start_class", "start_round"]
+
+
+def start_class(title: str, *, role: Role, url: str | None = None) -> ClassInfo:
+    require_teacher(role, _("start a class"))
+    return create_class(title, url)
+
+
+def reveal(code: str, *, role: Role, url: str | None = None) -> Round | None:
+    """Close the current round: no more answers; the class sees the truth, the histogram and the model's pick."""
+    require_teacher(role, _("reveal a round"))
+    return reveal_round(code, url)
+
+
+def end(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
+    require_teacher(role, _("end a class"))
+    reveal_round(code, url)
+    return end_class(code, url)
+
+
+def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | None = None,
+                model_name: str = "default", seed: int | None = None, url: str | None = None) -> Round:
+    """Draw an N-way task from the evaluation alphabets, let the model answer it, and open it to the class.
+
+    ``evaluation``: the model with the evaluation set and its codes (the page's); without one, ``model_name`` is
+    loaded (the command line, the benchmark)."""
+    require_teacher(role, _("start a round"))
+    WAY.check(ways)
+    evaluation = evaluation if evaluation is not None else load_evaluation(model_name)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    task = quiz_task(evaluation.data.alphabet_index(), ways, seed, 0, within_alphabet=True)
+    started = time.perf_counter()
+    similarities = task_scores(evaluation.codes, task, evaluation.model.head())[0]
+    model_seconds = time.perf_counter() - started
+    return add_round(code, tuple(int(v) for v in task.queries[0]), [tuple(int(v) for v in c) for c in task.candidates[0]],
+                     int(task.answers[0]), evaluation.info.name, [float(s) for s in np.asarray(similarities)],
+                     model_seconds, url)
+
+
+def join_url(page_url: str, code: str) -> str:
+    """The address students open: the class page of this server (or of the balancer in front of it) with the code."""
+    parts = urlsplit(page_url or "")
+    path = parts.path if parts.path.rstrip("/").endswith("class") else parts.path.rstrip("/") + "/class"
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode({"class": code}), ""))
+

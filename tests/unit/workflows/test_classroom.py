@@ -1,0 +1,60 @@
+"""The class workflow on the real evaluation set and the shipped model: a round is a real within-alphabet task that
+the model answers from its stored codes; only the teacher runs rounds; the join address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lab.evaluation.scoring import pair_similarity
+from lab.roles import PermissionDeniedError, Role
+from lab.workflows.classroom import class_state, join_url, reveal, start_class, start_round
+from lab.workflows.evaluation import load_evaluation
+
+
+@pytest.fixture(scope="module")
+def evaluation(omniglot_dir: Path):
+    return load_evaluation("default")
+
+
+@pytest.mark.data
+def test_a_round_is_a_within_alphabet_task_the_model_answers(evaluation, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'class.sqlite'}"
+    info = start_class("Lecture", role=Role.TEACHER, url=url)
+    task = start_round(info.code, 20, role=Role.TEACHER, evaluation=evaluation, seed=3, url=url)
+    alphabet = evaluation.data.alphabet_index()
+    characters = [c for c, _d in task.candidates]
+    assert len(set(characters)) == 20 and len({int(alphabet[c]) for c in characters}) == 1
+    assert task.candidates[task.answer][0] == task.query[0]
+    assert task.candidates[task.answer][1] != task.query[1]  # the same character by another drawer
+    codes = evaluation.codes
+    query = codes[task.query[0], task.query[1]][None, None, :]
+    candidates = np.stack([codes[c, d] for c, d in task.candidates])[None]
+    expected = pair_similarity(query, candidates, evaluation.model.head())[0]
+    assert np.allclose(task.model_similarities, expected)
+    assert task.model_answer == int(np.argmax(expected))
+
+
+@pytest.mark.data
+def test_only_the_teacher_runs_the_class(evaluation, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'class.sqlite'}"
+    with pytest.raises(PermissionDeniedError, match="Only the teacher may start a class"):
+        start_class("x", role=Role.STUDENT, url=url)
+    info = start_class("x", role=Role.TEACHER, url=url)
+    with pytest.raises(PermissionDeniedError):
+        start_round(info.code, 5, role=Role.STUDENT, evaluation=evaluation, url=url)
+    start_round(info.code, 5, role=Role.TEACHER, evaluation=evaluation, url=url)
+    with pytest.raises(PermissionDeniedError):
+        reveal(info.code, role=Role.STUDENT, url=url)
+    assert not class_state(info.code, url).round.revealed
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    ("http://10.0.0.5:8501/class", "http://10.0.0.5:8501/class?class=AB3K7Q"),
+    ("https://lab.example.org/class?class=OLD&host=1", "https://lab.example.org/class?class=AB3K7Q"),
+    ("http://localhost:8501/", "http://localhost:8501/class?class=AB3K7Q"),
+])
+def test_the_join_address_is_this_server_s_class_page(page: str, expected: str) -> None:
+    assert join_url(page, "AB3K7Q") == expected
