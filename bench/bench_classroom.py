@@ -44,6 +44,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -61,6 +62,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.st_client import ProtocolError, StreamlitSession  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 INTERACTIONS = ("join", "answer", "slider", "verify", "verify_pair")
 TARGETS_S = {"answer": 1.0, "slider": 1.0, "verify": 3.0}
@@ -198,6 +200,43 @@ class Sampler:
                 "peak_cores_1s": round(peak, 2), "peak_rss_mb": round(max(s[2] for s in self.samples) / 2**20, 1)}
 
 
+class CodeWatcher:
+    """Every version of the shipped model's stored code files seen while it runs (polled every 0.1 s): each
+    computation of the codes writes its file once (atomically, a new inode), so N computations would show N
+    versions."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.versions: set[tuple[str, int, int]] = set()
+        self._before = self._now()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _now(self) -> set[tuple[str, int, int]]:
+        found = set()
+        for path in self.folder.glob("[!.]*.codes.npz"):  # not atomic_write's temporary files
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.add((path.name, stat.st_ino, stat.st_mtime_ns))
+        return found
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.versions |= self._now() - self._before
+            self._stop.wait(0.1)
+
+    def __enter__(self) -> CodeWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.versions |= self._now() - self._before
+
+
 def own_cpu_seconds() -> float:
     times = os.times()
     return times.user + times.system
@@ -275,18 +314,22 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 class Teacher:
-    """The lecturer's side, straight through the lab's workflow API (``lab.classroom``) on the shared database."""
+    """The lecturer's side, straight through the lab's workflow API (``lab.workflows.classroom``) on the shared
+    database, as the projector's page calls it. The model's evaluation set and codes are loaded once, before the
+    lesson, in this process (the page keeps them in the server's cache the same way)."""
 
-    def __init__(self, ways: int, model_name: str | None) -> None:
-        import lab.classroom as classroom  # noqa: PLC0415 - only when the class part runs
+    def __init__(self, ways: int, model_name: str) -> None:
+        from lab.roles import Role  # noqa: PLC0415 - only when the class part runs
+        from lab.workflows import classroom  # noqa: PLC0415
+        from lab.workflows.evaluation import load_evaluation  # noqa: PLC0415
 
-        self.api = classroom
+        self.api, self.role = classroom, Role.TEACHER
         self.ways = ways
-        self.model_name = model_name
+        self.evaluation = load_evaluation(model_name)
         self.code = ""
 
     async def call(self, name: str, *args: object, **kwargs: object) -> object:
-        return await asyncio.to_thread(getattr(self.api, name), *args, **kwargs)
+        return await asyncio.to_thread(getattr(self.api, name), *args, role=self.role, **kwargs)
 
     async def start_class(self, title: str) -> str:
         info = await self.call("start_class", title)
@@ -294,14 +337,13 @@ class Teacher:
         return self.code
 
     async def start_round(self) -> object:
-        kwargs = {"model_name": self.model_name} if self.model_name else {}
-        return await self.call("start_round", self.code, self.ways, **kwargs)
+        return await self.call("start_round", self.code, self.ways, evaluation=self.evaluation)
 
     async def reveal_round(self) -> object:
-        return await self.call("reveal_round", self.code)
+        return await self.call("reveal", self.code)
 
     async def end_class(self) -> object:
-        return await self.call("end_class", self.code)
+        return await self.call("end", self.code)
 
 
 def class_unavailable() -> str | None:
@@ -309,9 +351,9 @@ def class_unavailable() -> str | None:
     if not (REPO / "views" / "classroom.py").is_file():
         return "views/classroom.py is not in this checkout (the class page has not landed)"
     try:
-        import lab.classroom  # noqa: F401, PLC0415
+        import lab.workflows.classroom  # noqa: F401, PLC0415
     except ImportError as exc:
-        return f"lab.classroom cannot be imported: {exc}"
+        return f"lab.workflows.classroom cannot be imported: {exc}"
     return None
 
 
@@ -353,14 +395,20 @@ def answer_buttons(session: StreamlitSession) -> list[str]:
 
 
 def joined(session: StreamlitSession) -> bool:
-    """The page no longer offers to join (the Join button is gone)."""
-    return not session.has_widget("class_join")
+    """The page shows the student in the class (the join form is gone, "You are NICKNAME in class CODE")."""
+    return not session.has_widget("class_join") and session.has_text("You are **")
 
 
-def answer_confirmed(before: list[str]) -> object:
-    def confirmed(session: StreamlitSession) -> bool:
-        return answer_buttons(session) != before
-    return confirmed
+def round_open(number: int) -> object:
+    """Round ``number`` (from 1) is on the page with its answer buttons."""
+    def shown(session: StreamlitSession) -> bool:
+        return session.has_text(f"Round {number}:") and bool(answer_buttons(session))
+    return shown
+
+
+def answer_confirmed(session: StreamlitSession) -> bool:
+    """The page says which candidate the student chose, and its buttons are gone."""
+    return session.has_text("Your answer: candidate") and not answer_buttons(session)
 
 
 def verdict_shown(session: StreamlitSession) -> bool:
@@ -396,25 +444,26 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
     who = session.name
     await session.open("/class", f"class={lesson.code}")
     await think(args, rng)
-    await session.set_text("nickname", f"student{number:02d}")
-    await think(args, rng)
-    if not await timed(results, who, "join", session.click("class_join", until=joined)):
+    # A form: the browser sends its widgets' values with the submit button's trigger, in one rerun.
+    form = {"class_code": WidgetState(string_value=lesson.code),
+            "nickname": WidgetState(string_value=f"student{number:02d}")}
+    if not await timed(results, who, "join", session.submit("class_join", form, until=joined)):
         return
-    for round_number in range(lesson.rounds):
+    for round_number in range(1, lesson.rounds + 1):
         try:
-            await asyncio.wait_for(lesson.started[round_number].wait(), args.round_timeout * 3)
-            await session.wait_for(lambda s: bool(answer_buttons(s)), args.round_timeout)
+            await asyncio.wait_for(lesson.started[round_number - 1].wait(), args.round_timeout * 3)
+            await session.wait_for(round_open(round_number), args.round_timeout)
         except (ProtocolError, TimeoutError) as exc:
-            results.error(who, f"round {round_number + 1}: the answer buttons never came: {exc}")
+            results.error(who, f"round {round_number}: the answer buttons never came: {exc}")
             continue
-        results.times["round_visible"].append(time.perf_counter() - lesson.start_times[round_number])
+        results.times["round_visible"].append(time.perf_counter() - lesson.start_times[round_number - 1])
         await think(args, rng)
         buttons = answer_buttons(session)
         if not buttons:
-            results.error(who, f"round {round_number + 1}: the answer buttons went away before a click")
+            results.error(who, f"round {round_number}: the answer buttons went away before a click")
             continue
-        if await timed(results, who, "answer", session.click(rng.choice(buttons), until=answer_confirmed(buttons))):
-            results.answered[round_number].add(number)
+        if await timed(results, who, "answer", session.click(rng.choice(buttons), until=answer_confirmed)):
+            results.answered[round_number - 1].add(number)
 
 
 async def roc_part(session: StreamlitSession, args: argparse.Namespace, results: Results,
@@ -473,6 +522,25 @@ async def student(number: int, url: str, lesson: Lesson | None, args: argparse.N
         results.auto_reruns += session.stats.auto_reruns_sent
         results.runs += session.stats.runs
         results.bytes_received += session.stats.bytes_received
+        await session.close()
+
+
+async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results: Results) -> None:
+    """The projector's page (``/class?class=CODE&host=1``) open for the whole lesson, as in a lecture: it polls the
+    database every second like the students' pages. It needs a teacher session, which every session is while no
+    lecturer password is set (the bench's own server); with a password it only shows a note, and is left out."""
+    session = StreamlitSession(url, name="projector", timeout=args.timeout, fetch_media=not args.no_media)
+    try:
+        await session.open("/class", f"class={lesson.code}&host=1")
+        if not session.has_widget("round_start"):
+            results.notes.append("projector page not shown (a lecturer password is set): left out")
+            return
+        await lesson.over.wait()
+    except Exception as exc:  # noqa: BLE001
+        results.error("projector", f"{type(exc).__name__}: {exc}")
+    finally:
+        results.errors.extend(f"projector: {e}" for e in session.stats.errors)
+        results.auto_reruns += session.stats.auto_reruns_sent
         await session.close()
 
 
@@ -541,13 +609,39 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
         finally:
             await page.close()
 
+    async def join_class(context: object, number: int) -> None:
+        """Join as a student would in a browser, then wait for a round's drawings and answer buttons."""
+        page = await context.new_page()  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        name = "class page shows the round"
+        try:
+            await page.goto(f"{url}/class?class={lesson.code}", wait_until="commit")  # type: ignore[union-attr]
+            nickname = page.get_by_label("Nickname (shown on the projector)")
+            await nickname.fill(f"browser{number}", timeout=args.timeout * 1000)
+            await page.get_by_role("button", name="Join the class").click(timeout=args.timeout * 1000)
+            await page.get_by_text(re.compile(r"Round \d+: which candidate")).first.wait_for(
+                state="visible", timeout=args.round_timeout * 3000)
+            await page.locator("[data-testid='stImage']").nth(1).wait_for(state="visible", timeout=args.timeout * 1000)
+            images = await page.locator("[data-testid='stImage']").count()
+            shown_errors = await page.locator(ERRORS).count()
+            ok = images >= 2 and shown_errors == 0
+            checks.append({"check": name, "ok": ok, "seconds": round(time.perf_counter() - started, 2),
+                           "images": images, **({} if ok else {"error": f"{images} images, {shown_errors} errors"})})
+            if not ok:
+                results.error(f"browser {number}", f"class page: {images} images, {shown_errors} error elements")
+        except Exception as exc:  # noqa: BLE001
+            checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - started, 2),
+                           "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"})
+            results.error(f"browser {number}", f"class page: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        finally:
+            await page.close()
+
     async def one(browser: object, number: int) -> None:
         context = await browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         try:
             if lesson is not None and lesson.rounds:
-                await asyncio.wait_for(lesson.started[min(1, lesson.rounds - 1)].wait(), args.round_timeout * 3)
-                await check(context, "class page shows the round", f"/class?class={lesson.code}",
-                            "[data-testid='stTextInput'], [data-testid='stButton']")
+                await asyncio.wait_for(lesson.started[0].wait(), args.round_timeout * 3)
+                await join_class(context, number)
             await check(context, "/roc shows its figure", "/roc", "[data-testid='stPlotlyChart']")
             await check(context, "/verify shows a verdict", "/verify", "[data-testid='stMetric']", "verdict")
         finally:
@@ -588,11 +682,16 @@ async def lesson_run(url: str, args: argparse.Namespace) -> dict:
         print(f"class part skipped: {why_not}", flush=True)
     started = time.perf_counter()
     browsers = asyncio.create_task(browser_checks(url, args.browsers, lesson, args, results))
+    projector_task = None
     if lesson is not None:
+        if not args.no_projector:
+            projector_task = asyncio.create_task(projector(url, lesson, args, results))
         teacher_task = asyncio.create_task(teach(teacher, lesson, args.sessions, args, results))
     await asyncio.gather(*(student(n, url, lesson, args, results) for n in range(args.sessions)))
     if teacher_task is not None:
         await teacher_task
+    if projector_task is not None:
+        await projector_task
     checks = await browsers
     return {"results": results, "checks": checks, "wall_s": time.perf_counter() - started, "class_skipped": why_not}
 
@@ -644,8 +743,8 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="first visits of N sessions at once on a fresh server")
     parser.add_argument("--cold-page", default="/roc", help="the page of --cold")
     parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--ways", type=int, default=4, help="answers per round")
-    parser.add_argument("--model", help="the model of the class's rounds (default: the API's)")
+    parser.add_argument("--ways", type=int, default=20, help="candidates per round (the page offers 5, 10, 20)")
+    parser.add_argument("--model", default="default", help="the model that plays the rounds")
     parser.add_argument("--slider-moves", type=int, default=5)
     parser.add_argument("--verify", choices=("upload", "sample"), default="upload")
     parser.add_argument("--browsers", type=int, default=1, help="real Chromium sessions checking the pages (0-3)")
@@ -655,6 +754,7 @@ def main() -> None:
     parser.add_argument("--reveal-pause", type=float, default=2.0, help="seconds between a reveal and the next round")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page run")
     parser.add_argument("--no-class", action="store_true", help="leave out the class part")
+    parser.add_argument("--no-projector", action="store_true", help="no session on the projector's page")
     parser.add_argument("--no-media", action="store_true", help="do not fetch the images a page shows")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", action="store_true")
@@ -694,9 +794,8 @@ def main() -> None:
                      "load_average_start": [round(x, 2) for x in load_start], "process_sampling": tree and tree.source}
         if args.cold:
             waves = {}
-            code_files_before = set((REPO / "models").glob("*.codes.npz"))
             for wave in ("cold", "warm"):
-                with Sampler(tree) as sampler:  # type: ignore[arg-type]
+                with Sampler(tree) as sampler, CodeWatcher(REPO / "models") as watcher:  # type: ignore[arg-type]
                     client_before = own_cpu_seconds()
                     wave_result = asyncio.run(cold_wave(url, args, wave))
                     client_cpu = own_cpu_seconds() - client_before
@@ -704,19 +803,19 @@ def main() -> None:
                 res = wave_result["results"]
                 waves[wave] = {"first_render": summary(res.times["first_render"]), "errors": len(res.errors),
                                "error_kinds": error_kinds(res.errors), "server": figures,
-                               "client_cpu_s": round(client_cpu, 2)}
+                               "client_cpu_s": round(client_cpu, 2),
+                               "code_files_written": sorted(name for name, _, _ in watcher.versions)}
                 print(f"{wave}: {args.sessions} first visits of {args.cold_page} at once: "
                       f"{waves[wave]['first_render']}; server {figures}; client CPU {client_cpu:.2f} s; "
-                      f"errors {len(res.errors)}", flush=True)
+                      f"errors {len(res.errors)}; code files written {len(watcher.versions)} "
+                      f"{sorted(name for name, _, _ in watcher.versions)}", flush=True)
                 for error in res.errors[:10]:
                     print(f"  {error}")
-            written = sorted(set((REPO / "models").glob("*.codes.npz")) - code_files_before)
             out |= {"mode": "cold", "page": args.cold_page, "waves": waves,
                     "errors": sum(w["errors"] for w in waves.values()),
-                    "code_files_written": [p.name for p in written],
+                    "code_computations": len(waves["cold"]["code_files_written"]),
                     "server_cpu_s_cold_minus_warm": round(waves["cold"]["server"]["cpu_s"]
                                                           - waves["warm"]["server"]["cpu_s"], 2)}
-            print(f"code files written during the cold wave: {len(written)} ({', '.join(p.name for p in written)})")
             print(f"server CPU: cold wave {waves['cold']['server']['cpu_s']} s, warm wave "
                   f"{waves['warm']['server']['cpu_s']} s")
         else:
@@ -742,7 +841,7 @@ def main() -> None:
                            "runs_seen": results.runs, "auto_reruns_sent": results.auto_reruns,
                            "mb_received": round(results.bytes_received / 2**20, 1)},
                 "settings": {k: getattr(args, k) for k in ("rounds", "ways", "slider_moves", "verify", "browsers",
-                                                           "think", "stagger", "seed")},
+                                                           "think", "stagger", "seed", "no_projector", "no_media")},
             }
             # Chromium and Playwright's driver: this process's children other than the server.
             children = own_tree.sample()[0] - own_cpu_seconds() - (tree.sample()[0] if server is not None else 0.0)

@@ -554,6 +554,20 @@ class StreamlitSession:
                     timeout: float | None = None) -> float:
         return await self.change(key, WidgetState(trigger_value=True), until, timeout)
 
+    async def submit(self, button_key: str, values: dict[str, WidgetState],
+                     until: Callable[[StreamlitSession], bool] | None = None, timeout: float | None = None) -> float:
+        """Submit a form: the values of its widgets (by key) and the submit button's trigger, in one rerun, as the
+        browser sends them on a click of the form's submit button."""
+        button = self._require(button_key)
+        states = []
+        for key, state in values.items():
+            widget = self._require(key)
+            state.id = widget.id
+            self._without_bound_param(widget)
+            states.append(state)
+        states.append(WidgetState(id=button.id, trigger_value=True))
+        return await self.interact(states, fragment_id=button.fragment_id, until=until, timeout=timeout)
+
     async def upload(self, key: str, files: list[tuple[str, bytes, str]],
                      until: Callable[[StreamlitSession], bool] | None = None, timeout: float | None = None) -> float:
         """Files ``(name, data, content type)`` into the file uploader ``key``: their URLs are asked for, each is
