@@ -739,6 +739,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=5, help="simulated students (WebSocket sessions)")
     parser.add_argument("--url", help="drive this server instead of starting one (http://127.0.0.1:8501)")
     parser.add_argument("--server-pid", type=int, nargs="*", help="with --url: the server processes to sample")
+    parser.add_argument("--server-ports", type=int, nargs="*",
+                        help="with --url: sample the processes listening on these ports (a cluster's replicas and "
+                             "balancer), instead of the URL's")
     parser.add_argument("--json", type=Path, help="write the figures there")
     parser.add_argument("--cold", action="store_true", help="first visits of N sessions at once on a fresh server")
     parser.add_argument("--cold-page", default="/roc", help="the page of --cold")
@@ -770,8 +773,10 @@ def main() -> None:
     server = None
     if args.url:
         url = args.url.rstrip("/")
-        pids = args.server_pid or listening_pids(urlsplit(url).port or 80)
-        note = f"server processes {pids} (listening on the port)" if pids else "server not sampled (no pid found)"
+        ports = args.server_ports or [urlsplit(url).port or 80]
+        pids = args.server_pid or sorted({pid for port in ports for pid in listening_pids(port)})
+        note = (f"server processes {pids} (listening on {ports})" if pids else
+                "server not sampled (no pid found)")
         print(note)
     else:
         if args.cold:
