@@ -364,6 +364,7 @@ def class_unavailable() -> str | None:
 class Results:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
+    error_alerts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     answered: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     auto_reruns: int = 0
@@ -511,6 +512,8 @@ async def student(number: int, url: str, lesson: Lesson | None, args: argparse.N
     try:
         if lesson is not None:
             await class_part(session, number, lesson, args, results, rng)
+        if lesson is not None:
+            await lesson.over.wait()  # the class ends before the students move on (as in a lecture)
         await roc_part(session, args, results, rng, first_page=lesson is None)
         await verify_part(session, number, args, results, rng)
     except Exception as exc:  # noqa: BLE001
@@ -519,6 +522,7 @@ async def student(number: int, url: str, lesson: Lesson | None, args: argparse.N
             traceback.print_exc()
     finally:
         results.errors.extend(f"{session.name}: {e}" for e in session.stats.errors)
+        results.error_alerts.extend(f"{session.name}: {e}" for e in session.stats.error_alerts)
         results.auto_reruns += session.stats.auto_reruns_sent
         results.runs += session.stats.runs
         results.bytes_received += session.stats.bytes_received
@@ -554,6 +558,8 @@ async def teach(teacher: Teacher, lesson: Lesson, sessions: int, args: argparse.
             deadline = time.perf_counter() + args.round_timeout
             while len(results.answered[round_number]) < sessions and time.perf_counter() < deadline:
                 await asyncio.sleep(0.2)
+            print(f"  round {round_number + 1}: {len(results.answered[round_number])} of {sessions} answered "
+                  f"{time.perf_counter() - lesson.start_times[-1]:.1f} s after its start; {load_line()}", flush=True)
             if len(results.answered[round_number]) < sessions:
                 results.notes.append(f"round {round_number + 1}: {len(results.answered[round_number])} of {sessions} "
                                      f"answered within {args.round_timeout:.0f} s")
@@ -838,6 +844,7 @@ def main() -> None:
             out |= {
                 "mode": "lesson", "errors": len(results.errors), "error_kinds": error_kinds(results.errors),
                 "error_examples": results.errors[:20],
+                "error_alerts": len(results.error_alerts), "error_alert_examples": results.error_alerts[:5],
                 "p95_s": {k: table[k]["p95_s"] for k in ("join", "answer", "slider", "verify", "verify_pair")},
                 "interactions": table, "targets_p95_s": TARGETS_S, "class_skipped": run["class_skipped"],
                 "notes": results.notes, "browser_checks": run["checks"], "wall_s": round(run["wall_s"], 1),
@@ -853,7 +860,8 @@ def main() -> None:
             browser_cpu = round(max(children - children_start, 0.0), 2)
             out["browser_cpu_s"] = browser_cpu
             print_times(table)
-            print(f"\nerrors: {len(results.errors)} {out['error_kinds']}")
+            print(f"\nerrors: {len(results.errors)} {out['error_kinds']}; error boxes on the pages (content, not "
+                  f"counted): {len(results.error_alerts)}, e.g. {results.error_alerts[:2]}")
             for error in results.errors[:10]:
                 print(f"  {error}")
             for note in results.notes:

@@ -160,6 +160,7 @@ class SessionStats:
     bytes_received: int = 0
     messages_received: int = 0
     errors: list[str] = field(default_factory=list)
+    error_alerts: list[str] = field(default_factory=list)  # st.error boxes: the page's content, told apart by text
 
 
 class StreamlitSession:
@@ -168,7 +169,8 @@ class StreamlitSession:
     ``await session.open("/roc")`` connects and waits for the page's first run; ``await session.set_slider("threshold",
     0.6)`` and friends send a rerun and wait for it (see :meth:`interact`), returning the seconds it took. Elements
     on the page: :meth:`elements`, :meth:`widget`, :meth:`texts`. Problems are collected in ``stats.errors``
-    (exception elements, error alerts, compile errors, a lost connection) rather than raised, except where the
+    (exception elements, compile errors, a page not found, a lost connection; error alerts, which pages also use
+    for content, go to ``stats.error_alerts``) rather than raised, except where the
     caller waits for something that then cannot come (:class:`ProtocolError`).
     """
 
@@ -340,7 +342,8 @@ class StreamlitSession:
         if kind == "exception":
             self.stats.errors.append(f"exception element: {element.exception.type}: {element.exception.message}")
         elif kind == "alert" and element.alert.format == ERROR_ALERT:
-            self.stats.errors.append(f"error alert: {element.alert.body[:200]}")
+            # Not counted as an error: pages use st.error for content too ("Not this time: you picked 3").
+            self.stats.error_alerts.append(element.alert.body[:200])
         elif self.fetch_media and kind in ("imgs", "image"):
             urls = [img.url for img in element.imgs.imgs] if kind == "imgs" else []
             for url in urls:

@@ -68,7 +68,7 @@ def test_the_page_after_full_and_fragment_runs() -> None:
     asyncio.run(scenario())
 
 
-def test_exception_elements_and_error_alerts_are_counted() -> None:
+def test_exception_elements_are_errors_and_error_alerts_are_kept_apart() -> None:
     async def scenario() -> None:
         session = StreamlitSession("http://127.0.0.1:1", auto_rerun=False, fetch_media=False)
         error = ForwardMsg()
@@ -80,7 +80,8 @@ def test_exception_elements_and_error_alerts_are_counted() -> None:
         alert.delta.new_element.alert.body = "no face"
         alert.delta.new_element.alert.format = 1  # ERROR
         feed(session, new_session("r1"), error, alert, finished(ForwardMsg.FINISHED_SUCCESSFULLY))
-        assert session.stats.errors == ["exception element: ValueError: boom", "error alert: no face"]
+        assert session.stats.errors == ["exception element: ValueError: boom"]
+        assert session.stats.error_alerts == ["no face"]
 
     asyncio.run(scenario())
 
