@@ -367,6 +367,8 @@ class Results:
     error_alerts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     answered: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    settled: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # answered, or gave up
+    left: set[int] = field(default_factory=set)  # students out of the class (could not join, lost connection)
     auto_reruns: int = 0
     runs: int = 0
     bytes_received: int = 0
@@ -407,9 +409,13 @@ def round_open(number: int) -> object:
     return shown
 
 
-def answer_confirmed(session: StreamlitSession) -> bool:
-    """The page says which candidate the student chose, and its buttons are gone."""
-    return session.has_text("Your answer: candidate") and not answer_buttons(session)
+def buttons_gone(session: StreamlitSession) -> bool:
+    return not answer_buttons(session)
+
+
+def answer_recorded(session: StreamlitSession) -> bool:
+    """The page names the student's choice: waiting for the reveal, or already revealed ("Right!", "you picked")."""
+    return any(session.has_text(text) for text in ("Your answer: candidate", "Right! Candidate", "you picked"))
 
 
 def verdict_shown(session: StreamlitSession) -> bool:
@@ -449,22 +455,39 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
     form = {"class_code": WidgetState(string_value=lesson.code),
             "nickname": WidgetState(string_value=f"student{number:02d}")}
     if not await timed(results, who, "join", session.submit("class_join", form, until=joined)):
+        results.left.add(number)
         return
     for round_number in range(1, lesson.rounds + 1):
+        if session.closed is not None:
+            results.left.add(number)
+            break
         try:
             await asyncio.wait_for(lesson.started[round_number - 1].wait(), args.round_timeout * 3)
             await session.wait_for(round_open(round_number), args.round_timeout)
         except (ProtocolError, TimeoutError) as exc:
             results.error(who, f"round {round_number}: the answer buttons never came: {exc}")
+            results.settled[round_number - 1].add(number)
+            if session.closed is not None:
+                break
             continue
         results.times["round_visible"].append(time.perf_counter() - lesson.start_times[round_number - 1])
         await think(args, rng)
         buttons = answer_buttons(session)
         if not buttons:
             results.error(who, f"round {round_number}: the answer buttons went away before a click")
+            results.settled[round_number - 1].add(number)
             continue
-        if await timed(results, who, "answer", session.click(rng.choice(buttons), until=answer_confirmed)):
-            results.answered[round_number - 1].add(number)
+        try:
+            seconds = await session.click(rng.choice(buttons), until=buttons_gone)
+            if answer_recorded(session):
+                results.times["answer"].append(seconds)
+                results.answered[round_number - 1].add(number)
+            else:
+                results.error(who, f"answer: not recorded (the page shows {session.texts()[-3:]})")
+        except Exception as exc:  # noqa: BLE001
+            results.error(who, f"answer: {type(exc).__name__}: {exc}")
+        finally:
+            results.settled[round_number - 1].add(number)
 
 
 async def roc_part(session: StreamlitSession, args: argparse.Namespace, results: Results,
@@ -521,6 +544,7 @@ async def student(number: int, url: str, lesson: Lesson | None, args: argparse.N
         if args.verbose:
             traceback.print_exc()
     finally:
+        results.left.add(number)
         results.errors.extend(f"{session.name}: {e}" for e in session.stats.errors)
         results.error_alerts.extend(f"{session.name}: {e}" for e in session.stats.error_alerts)
         results.auto_reruns += session.stats.auto_reruns_sent
@@ -556,7 +580,8 @@ async def teach(teacher: Teacher, lesson: Lesson, sessions: int, args: argparse.
             lesson.start_times.append(time.perf_counter())
             lesson.started[round_number].set()
             deadline = time.perf_counter() + args.round_timeout
-            while len(results.answered[round_number]) < sessions and time.perf_counter() < deadline:
+            while (len(results.settled[round_number] | results.left) < sessions
+                   and time.perf_counter() < deadline):
                 await asyncio.sleep(0.2)
             print(f"  round {round_number + 1}: {len(results.answered[round_number])} of {sessions} answered "
                   f"{time.perf_counter() - lesson.start_times[-1]:.1f} s after its start; {load_line()}", flush=True)
@@ -759,7 +784,8 @@ def main() -> None:
     parser.add_argument("--browsers", type=int, default=1, help="real Chromium sessions checking the pages (0-3)")
     parser.add_argument("--think", type=float, default=2.0, help="a student's pause between actions: up to S seconds")
     parser.add_argument("--stagger", type=float, default=3.0, help="students arrive within S seconds")
-    parser.add_argument("--round-timeout", type=float, default=60.0)
+    parser.add_argument("--round-timeout", type=float, default=180.0,
+                        help="the teacher reveals a round when every student answered, or after S seconds")
     parser.add_argument("--reveal-pause", type=float, default=2.0, help="seconds between a reveal and the next round")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page run")
     parser.add_argument("--no-class", action="store_true", help="leave out the class part")

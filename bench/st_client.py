@@ -213,7 +213,8 @@ class StreamlitSession:
         protocols = ["streamlit", self._xsrf] if self._xsrf else ["streamlit"]
         self._ws = await websockets.connect(
             f"ws://{parts.netloc}/_stcore/stream", subprotocols=protocols, origin=self.base_url,  # type: ignore
-            additional_headers=headers, max_size=None, open_timeout=self.timeout)
+            additional_headers=headers, max_size=None, open_timeout=self.timeout,
+            ping_interval=None)  # a browser sends no WebSocket pings (and a starved server would fail their timeout)
         self._reader = asyncio.create_task(self._read(), name=f"reader {self.name}")
         self.query_string = query
         return await self.interact(page_name=path.strip("/"), page_script_hash="")
@@ -246,7 +247,7 @@ class StreamlitSession:
                 self.stats.messages_received += 1
                 self._handle(message)
             if not self._closed_by_us:
-                self._lost("connection closed by the server")
+                self._lost(f"connection closed by the server ({self._ws.close_code} {self._ws.close_reason!r})")  # type: ignore
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - anything that ends the connection is reported as lost
@@ -457,11 +458,20 @@ class StreamlitSession:
                 raise ProtocolError(f"{self.name}: {self.closed}")
             left = deadline - time.perf_counter()
             if left <= 0:
-                raise ProtocolError(f"{self.name}: timed out after {deadline - started:.0f} s")
+                raise ProtocolError(f"{self.name}: timed out after {deadline - started:.0f} s ({self.describe()})")
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), left)
         return time.perf_counter() - started
+
+    def describe(self) -> str:
+        """Where the session stands, for a timeout's message."""
+        last = self.runs[-1] if self.runs else None
+        run = "no run" if last is None else (
+            f"{len(self.runs)} runs, the last {'a fragment' if last.fragment_ids else 'full'}, "
+            f"{'finished' if last.finished else 'running'} {time.perf_counter() - last.started:.1f} s after its start")
+        alive = sum(not task.done() for task in self._auto.values())
+        return f"{run}; {alive} timed fragments; last texts {[t[:40] for t in self.texts()[-3:]]}"
 
     # -------------------------------------------------------------------------------------------- the page
 
