@@ -369,6 +369,10 @@ class Results:
     answered: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     settled: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # answered, or gave up
     left: set[int] = field(default_factory=set)  # students out of the class (could not join, lost connection)
+    joined: set[int] = field(default_factory=set)
+    live: list[StreamlitSession] = field(default_factory=list)  # every session, for counts while they run
+    tree: ProcessTree | None = None  # the server's processes
+    idle_poll: dict = field(default_factory=dict)
     auto_reruns: int = 0
     runs: int = 0
     bytes_received: int = 0
@@ -457,6 +461,7 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
     if not await timed(results, who, "join", session.submit("class_join", form, until=joined)):
         results.left.add(number)
         return
+    results.joined.add(number)
     for round_number in range(1, lesson.rounds + 1):
         if session.closed is not None:
             results.left.add(number)
@@ -531,6 +536,7 @@ async def verify_part(session: StreamlitSession, number: int, args: argparse.Nam
 async def student(number: int, url: str, lesson: Lesson | None, args: argparse.Namespace, results: Results) -> None:
     rng = random.Random(args.seed * 1000 + number)
     session = StreamlitSession(url, name=f"student{number:02d}", timeout=args.timeout, fetch_media=not args.no_media)
+    results.live.append(session)
     await asyncio.sleep(rng.uniform(0, args.stagger))
     try:
         if lesson is not None:
@@ -572,9 +578,33 @@ async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results:
         await session.close()
 
 
+async def measure_idle_polls(sessions: int, args: argparse.Namespace, results: Results) -> None:
+    """Before the first round, with every student in: the server's CPU seconds per poll of the class page (each
+    student's fragment reruns every second, and nothing changes)."""
+    deadline = time.perf_counter() + args.timeout
+    while len(results.joined | results.left) < sessions and time.perf_counter() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(2)
+    if results.tree is None:
+        return
+    polls_before = sum(s.stats.auto_reruns_sent for s in results.live)
+    cpu_before, started = results.tree.sample()[0], time.perf_counter()
+    await asyncio.sleep(args.idle_poll)
+    cpu = results.tree.sample()[0] - cpu_before
+    seconds = time.perf_counter() - started
+    polls = sum(s.stats.auto_reruns_sent for s in results.live) - polls_before
+    results.idle_poll = {"students": len(results.joined), "seconds": round(seconds, 1), "polls": polls,
+                         "polls_per_s": round(polls / seconds, 1), "server_cpu_s": round(cpu, 2),
+                         "server_cores": round(cpu / seconds, 2),
+                         "server_cpu_ms_per_poll": round(1000 * cpu / polls, 1) if polls else None}
+    print(f"  idle class page: {results.idle_poll}", flush=True)
+
+
 async def teach(teacher: Teacher, lesson: Lesson, sessions: int, args: argparse.Namespace, results: Results) -> None:
     """Start each round, wait until every student answered (or the round's timeout), reveal, go on."""
     try:
+        if args.idle_poll > 0:
+            await measure_idle_polls(sessions, args, results)
         for round_number in range(lesson.rounds):
             await teacher.start_round()
             lesson.start_times.append(time.perf_counter())
@@ -696,8 +726,8 @@ def load_line() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
-async def lesson_run(url: str, args: argparse.Namespace) -> dict:
-    results = Results()
+async def lesson_run(url: str, args: argparse.Namespace, tree: ProcessTree | None) -> dict:
+    results = Results(tree=tree)
     lesson: Lesson | None = None
     why_not = None if args.no_class else class_unavailable()
     if args.no_class:
@@ -789,6 +819,8 @@ def main() -> None:
     parser.add_argument("--reveal-pause", type=float, default=2.0, help="seconds between a reveal and the next round")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page run")
     parser.add_argument("--no-class", action="store_true", help="leave out the class part")
+    parser.add_argument("--idle-poll", type=float, default=0.0,
+                        help="before the first round, measure the server's CPU per poll for S seconds")
     parser.add_argument("--no-projector", action="store_true", help="no session on the projector's page")
     parser.add_argument("--no-media", action="store_true", help="do not fetch the images a page shows")
     parser.add_argument("--seed", type=int, default=0)
@@ -860,7 +892,7 @@ def main() -> None:
             if sampler:
                 sampler.__enter__()
             try:
-                run = asyncio.run(lesson_run(url, args))
+                run = asyncio.run(lesson_run(url, args, tree))
             finally:
                 if sampler:
                     sampler.__exit__(None, None, None)
@@ -874,6 +906,7 @@ def main() -> None:
                 "p95_s": {k: table[k]["p95_s"] for k in ("join", "answer", "slider", "verify", "verify_pair")},
                 "interactions": table, "targets_p95_s": TARGETS_S, "class_skipped": run["class_skipped"],
                 "notes": results.notes, "browser_checks": run["checks"], "wall_s": round(run["wall_s"], 1),
+                "idle_class_page": results.idle_poll,
                 "server": sampler.figures() if sampler else None,
                 "client": {"cpu_s": round(client_cpu, 2), "mean_cores": round(client_cpu / run["wall_s"], 2),
                            "runs_seen": results.runs, "auto_reruns_sent": results.auto_reruns,
