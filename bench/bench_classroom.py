@@ -736,6 +736,8 @@ async def lesson_run(url: str, args: argparse.Namespace, tree: ProcessTree | Non
     results = Results(tree=tree)
     lesson: Lesson | None = None
     why_not = None if args.no_class else class_unavailable()
+    if why_not is None and args.url and not os.environ.get("ONESHOT_DATABASE_URL"):
+        why_not = "--url without ONESHOT_DATABASE_URL: the teacher's side must use the server's database"
     if args.no_class:
         why_not = "--no-class"
     teacher_task = None

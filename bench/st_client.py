@@ -115,15 +115,17 @@ def multipart(field_name: str, file_name: str, content_type: str, data: bytes) -
     return f"multipart/form-data; boundary={boundary}", body
 
 
-async def xsrf_cookie(base_url: str) -> str | None:
-    """The ``_streamlit_xsrf`` cookie a browser gets with its first request (None when XSRF protection is off)."""
+async def first_cookies(base_url: str) -> dict[str, str]:
+    """The cookies a browser gets with its first request: ``_streamlit_xsrf`` (absent when XSRF protection is off)
+    and, behind a balancer such as ``./run.sh cluster``'s HAProxy, the one that keeps the session on its replica
+    (``SERVERID``), which the WebSocket, the uploads and the media requests must then carry."""
     response = await http_request(base_url, "GET", "/_stcore/health")
+    cookies = {}
     for value in response.header("Set-Cookie"):
         cookie = SimpleCookie()
         cookie.load(value)
-        if XSRF_COOKIE in cookie:
-            return cookie[XSRF_COOKIE].value
-    return None
+        cookies |= {name: morsel.value for name, morsel in cookie.items()}
+    return cookies
 
 
 # ------------------------------------------------------------------------------------------------ the session
@@ -189,6 +191,7 @@ class StreamlitSession:
         self.runs: list[Run] = []
         self._ws = None
         self._xsrf: str | None = None
+        self._cookies: dict[str, str] = {}
         self._reader: asyncio.Task | None = None
         self._changed = asyncio.Event()
         self._deltas: list[tuple[str, ForwardMsg]] = []  # (run id, delta message), in arrival order
@@ -207,9 +210,10 @@ class StreamlitSession:
         completed run."""
         import websockets
 
-        self._xsrf = await xsrf_cookie(self.base_url)
+        self._cookies = await first_cookies(self.base_url)
+        self._xsrf = self._cookies.get(XSRF_COOKIE)
         parts = urlsplit(self.base_url)
-        headers = {"Cookie": f"{XSRF_COOKIE}={self._xsrf}"} if self._xsrf else {}
+        headers = {"Cookie": self.cookie_header} if self._cookies else {}
         protocols = ["streamlit", self._xsrf] if self._xsrf else ["streamlit"]
         self._ws = await websockets.connect(
             f"ws://{parts.netloc}/_stcore/stream", subprotocols=protocols, origin=self.base_url,  # type: ignore
@@ -218,6 +222,10 @@ class StreamlitSession:
         self._reader = asyncio.create_task(self._read(), name=f"reader {self.name}")
         self.query_string = query
         return await self.interact(page_name=path.strip("/"), page_script_hash="")
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self._cookies.items())
 
     async def close(self) -> None:
         self._closed_by_us = True
@@ -356,7 +364,8 @@ class StreamlitSession:
 
     async def _fetch_media(self, url: str) -> None:
         try:
-            response = await http_request(self.base_url, "GET", url, timeout=self.timeout)
+            headers = {"Cookie": self.cookie_header} if self._cookies else {}
+            response = await http_request(self.base_url, "GET", url, headers, timeout=self.timeout)
             if response.status != 200:
                 self.stats.errors.append(f"media {url}: HTTP {response.status}")
         except Exception as exc:  # noqa: BLE001
@@ -603,7 +612,9 @@ class StreamlitSession:
             header, body = multipart("file", name, content_type, data)
             headers = {"Content-Type": header, "Origin": self.base_url}
             if self._xsrf:
-                headers |= {"X-Xsrftoken": self._xsrf, "Cookie": f"{XSRF_COOKIE}={self._xsrf}"}
+                headers |= {"X-Xsrftoken": self._xsrf}
+            if self._cookies:
+                headers |= {"Cookie": self.cookie_header}
             put = await http_request(self.base_url, "PUT", urls.upload_url, headers, body, timeout=self.timeout)
             if put.status not in (200, 204):
                 raise ProtocolError(f"{self.name}: upload of {name} refused: HTTP {put.status} {put.body[:200]!r}")
