@@ -10,10 +10,12 @@ import streamlit as st
 
 from lab.classroom.rounds import ClassState, Round
 from lab.data.omniglot import OmniglotSet
+from lab.errors import LabError
 from lab.i18n import _
 from lab.images import to_display
 
 PER_ROW = 5  # five candidates a row: readable on a phone (columns stack) and on a projector
+REFUSED = "class_refused"  # a class action's refusal, shown on the next run
 SEEN = "class_seen"  # the signature of what this session's page shows, to know when to redraw it
 
 
@@ -40,11 +42,27 @@ def show_task(data: OmniglotSet, task: Round, on_answer: Callable[[int], None] |
                               help=_("Answer candidate {number}").format(number=i + 1))
 
 
-def redraw_when_changed(signature: tuple) -> None:
-    """Called by the polling fragments: a full redraw only when what the page shows has changed."""
-    if st.session_state.get(SEEN) != signature:
-        st.session_state[SEEN] = signature
+def in_fragment_run() -> bool:
+    """Whether this run is a fragment's own (its timer), not the whole page's (in which fragments run inline)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    context = get_script_run_ctx(suppress_warning=True)
+    return bool(context is not None and context.fragment_ids_this_run)
+
+
+def redraw_when_changed(stage: tuple) -> None:
+    """Called by the polling fragments: a full redraw when the page on screen shows another stage of the class.
+
+    What is on screen is what the last *finished* full run drew (:func:`drawn`): a full run that a poll's rerun
+    interrupted (a busy server answers a poll while the page is still being drawn) leaves the old stage, so the next
+    poll asks again instead of leaving a half-drawn page for good."""
+    if in_fragment_run() and st.session_state.get(SEEN) != stage:
         st.rerun()
+
+
+def drawn(stage: tuple) -> None:
+    """Called at the end of a full run: the page now shows ``stage``."""
+    st.session_state[SEEN] = stage
 
 
 def leaderboard_table(state: ClassState) -> pd.DataFrame:
@@ -53,3 +71,18 @@ def leaderboard_table(state: ClassState) -> pd.DataFrame:
              _("mean time (s)"): round(row.mean_seconds, 2) if row.mean_seconds is not None else None}
             for rank, row in enumerate(state.leaderboard, start=1)]
     return pd.DataFrame(rows).set_index(_("rank")) if rows else pd.DataFrame()
+
+
+def act(action: Callable[[], object]) -> None:
+    """Run a class action in a button's callback, before the page runs again, so the page shows its outcome at once
+    (a rerun from inside the page would cost a second run); a refusal is shown by :func:`refusal_ui`."""
+    try:
+        action()
+    except LabError as exc:
+        st.session_state[REFUSED] = str(exc)
+
+
+def refusal_ui() -> None:
+    message = st.session_state.pop(REFUSED, None)
+    if message:
+        st.error(message)

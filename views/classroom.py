@@ -8,7 +8,6 @@ changed (a new round, a reveal, the end), so 30 students cost the server a few q
 
 from __future__ import annotations
 
-from collections.abc import Callable
 
 
 import streamlit as st
@@ -26,12 +25,11 @@ from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, P
 from ui.model_chooser import evaluation_or_explain
 from ui.omniglot_data import load_set_or_explain
 from ui.projector import projected
-from ui.classroom import SEEN, leaderboard_table, redraw_when_changed, show_task
+from ui.classroom import act, drawn, leaderboard_table, redraw_when_changed, refusal_ui, show_task
 from ui.roles import current_role, is_teacher, teacher_only_note
 
 POLL_SECONDS = 1.0  # the issue's "within 2 s": a poll a second, and a redraw when something changed
 PAGE = "views/classroom.py"
-REFUSED = "class_refused"  # a class action's refusal, shown on the next run
 PLAYER = "class_player"  # this session's membership: {"code", "token", "nickname"}
 
 
@@ -73,21 +71,6 @@ def top_panel(code: str, title: str, joining: bool) -> None:
         live_counts(code)
 
 
-def act(action: Callable[[], object]) -> None:
-    """Run a class action in a button's callback, before the page runs again, so the page shows its outcome at once
-    (a rerun from inside the page would cost a second run); a refusal is shown by :func:`refusal_ui`."""
-    try:
-        action()
-    except LabError as exc:
-        st.session_state[REFUSED] = str(exc)
-
-
-def refusal_ui() -> None:
-    message = st.session_state.pop(REFUSED, None)
-    if message:
-        st.error(message)
-
-
 def host_controls(code: str, state: ClassState, evaluation: Evaluation) -> None:
     columns = st.columns([4, 3, 3, 3])
     columns[0].radio(_("Candidates (N)"), ROUND_WAYS, index=len(ROUND_WAYS) - 1, key="round_ways",
@@ -118,13 +101,17 @@ def summary_ui(code: str, state: ClassState) -> None:
 
 
 def host_ui(code: str, evaluation: Evaluation) -> None:
-    data = evaluation.data
     try:
         state = class_state(code)
     except LabError as exc:
         st.error(str(exc))
         return
-    st.session_state[SEEN] = state.stage
+    projector_page(code, evaluation, state)
+    drawn(state.stage)  # only once the page is drawn whole: see ui.classroom.redraw_when_changed
+
+
+def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None:
+    data = evaluation.data
     if state.info.ended:
         st.subheader(state.info.title)
         st.success(_("This class has ended."))
@@ -230,7 +217,11 @@ def student_ui(membership: dict, data: OmniglotSet) -> None:
         st.error(str(exc))
         st.session_state.pop(PLAYER, None)
         return
-    st.session_state[SEEN] = view.stage
+    student_page(view, data)
+    drawn(view.stage)  # only once the page is drawn whole: see ui.classroom.redraw_when_changed
+
+
+def student_page(view: PlayerView, data: OmniglotSet) -> None:
     st.subheader(view.info.title)
     st.caption(_("You are **{nickname}** in class {code}: {correct} right of {answered} answered.").format(
         nickname=view.player.nickname, code=view.info.code, correct=view.correct, answered=view.answered))
