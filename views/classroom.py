@@ -28,7 +28,7 @@ from ui.projector import projected
 from ui.classroom import act, drawn, leaderboard_table, redraw_when_changed, refusal_ui, show_task
 from ui.roles import current_role, is_teacher, teacher_only_note
 
-POLL_SECONDS = 1.0  # the issue's "within 2 s": a poll a second, and a redraw when something changed
+POLL_SECONDS = 1.5  # within the 2 s the issue asks for; 30 students at 1 Hz took a whole core of polls alone
 PAGE = "views/classroom.py"
 PLAYER = "class_player"  # this session's membership: {"code", "token", "nickname"}
 
