@@ -18,6 +18,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from lab.config import lab_data_dir
 from lab.errors import LabError
@@ -104,13 +105,17 @@ def engine(url: str | None = None) -> Engine:
                 except OSError as exc:
                     raise DatabaseError(_("cannot create the folder of the database {path}: {reason}").format(
                         path=parsed.database, reason=exc.strerror or exc)) from exc
-            made = sa.create_engine(parsed, connect_args={"timeout": 10, "check_same_thread": False})
+            # One connection per session thread that is in the database at the same moment: a class of 30 polls at
+            # once, and SQLAlchemy's default of 5 (+10) made the others queue for a connection, not for SQLite.
+            made = sa.create_engine(parsed, connect_args={"timeout": 10, "check_same_thread": False},
+                                    pool_size=10, max_overflow=40)
             sa.event.listen(made, "connect", _sqlite_pragmas)
             # pysqlite's own transaction handling is switched off, so that BEGIN IMMEDIATE is ours to send.
             sa.event.listen(made, "connect", lambda dbapi, _r: setattr(dbapi, "isolation_level", None))
             sa.event.listen(made, "begin", _sqlite_begin)
         else:
-            made = sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=10)
+            # PostgreSQL allows 100 connections by default: 30 per replica leaves room for 3 replicas and psql.
+            made = sa.create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
         from lab.db.migrations import migrate
 
         try:
@@ -167,6 +172,9 @@ def _run(work: Callable[[Connection], T], url: str | None, attempts: int, read_o
         except DBAPIError as exc:
             if not _retryable(exc) or attempt == attempts - 1:
                 raise
+        except PoolTimeoutError as exc:  # every connection busy for 30 s: a server far past its load
+            raise DatabaseError(_("the shared database is overloaded: no connection was free for {seconds} s; try "
+                                  "again").format(seconds=round(made.pool.timeout()))) from exc
         time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
     raise AssertionError("unreachable")
 
