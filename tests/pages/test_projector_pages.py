@@ -45,6 +45,7 @@ def test_figures_are_drawn_large_and_black_on_a_projector() -> None:
 
 def test_identify_on_a_projector() -> None:
     app = start("views/face_database.py", params={"projector": "1"})
+    app.selectbox(key="database").set_value("+ new database").run()  # other tests may have made databases before
     app.text_input(key="db_new").set_value("projected").run()
     app.button(key="enrol_samples").click().run()
     assert any(s.value.startswith("**kit_harington**") for s in app.success)  # the default sample, johnsnow_test1.jpg
