@@ -4,11 +4,30 @@ and after a fragment's run, widgets found by key), and bench_classroom's percent
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.bench_classroom import percentile, summary
 from bench.st_client import StreamlitSession
+
+
+def run_alone(coroutine) -> None:  # type: ignore[no-untyped-def]
+    """asyncio.run in a thread of its own: in the full suite Playwright's sync API keeps an event loop running in the
+    main thread (the browser tests' session fixture), and asyncio.run refuses to start inside it."""
+    failures: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # re-raised in the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 def new_session(run_id: str, fragments: tuple[str, ...] = ()) -> ForwardMsg:
@@ -65,7 +84,7 @@ def test_the_page_after_full_and_fragment_runs() -> None:
         assert session.texts() == ["title 2"] and not session.has_widget("go")
         assert session.stats.errors == [] and session.stats.runs == 3
 
-    asyncio.run(scenario())
+    run_alone(scenario())
 
 
 def test_exception_elements_are_errors_and_error_alerts_are_kept_apart() -> None:
@@ -83,7 +102,7 @@ def test_exception_elements_are_errors_and_error_alerts_are_kept_apart() -> None
         assert session.stats.errors == ["exception element: ValueError: boom"]
         assert session.stats.error_alerts == ["no face"]
 
-    asyncio.run(scenario())
+    run_alone(scenario())
 
 
 def test_percentiles() -> None:
