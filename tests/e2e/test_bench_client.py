@@ -3,9 +3,8 @@ once and sees the page show the new value (no timing asserted: that is the bench
 
 from __future__ import annotations
 
-import asyncio
-
 from bench.st_client import StreamlitSession
+from tests.support.asyncio_thread import run_alone
 
 
 def test_client_opens_roc_and_moves_the_slider(server_url: str) -> None:
@@ -22,7 +21,7 @@ def test_client_opens_roc_and_moves_the_slider(server_url: str) -> None:
             after = [text for text in session.texts() if text.startswith("Threshold ")]
             return f"Threshold {value:.3f}.", before, after + session.stats.errors
 
-    expected, before, after = asyncio.run(scenario())
+    expected, before, after = run_alone(scenario())
     assert not any(expected in text for text in before)
     assert any(expected in text for text in after)
     assert all(text.startswith("Threshold ") for text in after), f"errors: {after}"

@@ -3,31 +3,13 @@ and after a fragment's run, widgets found by key), and bench_classroom's percent
 
 from __future__ import annotations
 
-import asyncio
-import threading
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.bench_classroom import percentile, summary
 from bench.st_client import StreamlitSession
+from tests.support.asyncio_thread import run_alone
 
-
-def run_alone(coroutine) -> None:  # type: ignore[no-untyped-def]
-    """asyncio.run in a thread of its own: in the full suite Playwright's sync API keeps an event loop running in the
-    main thread (the browser tests' session fixture), and asyncio.run refuses to start inside it."""
-    failures: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(coroutine)
-        except BaseException as exc:  # re-raised in the test's thread
-            failures.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
 
 
 def new_session(run_id: str, fragments: tuple[str, ...] = ()) -> ForwardMsg:
