@@ -273,8 +273,8 @@ def mini_evaluation(miniature_files: Path):
 def postgres_url() -> str:
     """The URL of the tests' PostgreSQL database, ``$ONESHOT_TEST_POSTGRES_URL`` (``./run.sh test`` starts the server
     with deploy/postgres.sh and sets it). Skips with the reason when PostgreSQL is not available (fails instead under
-    ``ONESHOT_REQUIRE_POSTGRES=1``, as in CI). Shared by the session: a test that needs an empty database asks for
-    ``fresh_postgres_url``."""
+    ``ONESHOT_REQUIRE_POSTGRES=1``, which ./run.sh test sets). Shared by the session: a test that needs an empty
+    database asks for ``fresh_postgres_url``."""
     from tests.support.postgres import server_url_or_skip
 
     return server_url_or_skip()

@@ -101,7 +101,7 @@ def cluster_url(session_cache: Path, face_environment: Path, postgres_url: str) 
     maps ``app1``/``app2`` to each replica's own URL (``.replica_url(1)``), ``.database_url`` the shared database;
     ``.pin(context, "app2")`` sends a browser context to that replica through the balancer and
     ``.replica_of(context)`` says where it is stuck. Logs: test-artifacts/cluster-*.log. Skips without PostgreSQL
-    or HAProxy (fails instead under ONESHOT_REQUIRE_POSTGRES=1, as in CI)."""
+    or HAProxy (fails instead under ONESHOT_REQUIRE_POSTGRES=1, which ./run.sh test sets)."""
     from tests.support.cluster import haproxy_or_skip, start_cluster
     from tests.support.postgres import fresh_database
 

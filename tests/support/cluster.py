@@ -79,7 +79,8 @@ def free_ports(count: int) -> list[int]:
 
 
 def haproxy_or_skip() -> str:
-    """HAProxy's path; skips the test without it (fails under ONESHOT_REQUIRE_POSTGRES=1, as in CI)."""
+    """HAProxy's path; skips the test without it (fails under ONESHOT_REQUIRE_POSTGRES=1, which ./run.sh test
+    sets)."""
     path = shutil.which("haproxy")
     if path is None:
         reason = "HAProxy is not installed (./run.sh test installs it with apt-get: apt-get install haproxy)"

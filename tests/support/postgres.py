@@ -4,7 +4,8 @@ databases on it.
 ``run.sh test`` exports ``ONESHOT_TEST_POSTGRES_URL`` (``postgresql://oneshot:...@127.0.0.1:5432/oneshot_test``),
 or, when PostgreSQL could not be started, ``ONESHOT_TEST_POSTGRES_UNAVAILABLE`` with the reason. Tests never read
 ``ONESHOT_DATABASE_URL``: they choose their database themselves and hand it to the code under test.
-``ONESHOT_REQUIRE_POSTGRES=1`` (set by CI) turns "PostgreSQL is not available" from a skip into a failure.
+``ONESHOT_REQUIRE_POSTGRES=1`` (``./run.sh test`` sets it unless told otherwise) turns "PostgreSQL is not
+available" from a skip into a failure.
 """
 
 from __future__ import annotations
