@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from lab.classroom.rooms import ClassInfo, ClassroomError, Player, as_utc, class_row, normalise_code, now, player_of
+from lab.classroom.rooms import ClassInfo, ClassroomError, Player, as_utc, class_row, now, player_of
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.i18n import _
@@ -260,17 +260,13 @@ def class_summary(code: str, url: str | None = None) -> ClassSummary:
 
 def class_stage(code: str, url: str | None = None) -> tuple:
     """:attr:`ClassState.stage` in two small indexed queries: what a page polls for (a new round, a reveal, the end)."""
-    classes, rounds = schema.classes, schema.rounds
+    rounds = schema.rounds
 
     def read(connection: Connection) -> tuple:
-        found = connection.execute(sa.select(classes.c.id, classes.c.ended_at)
-                                   .where(classes.c.code == normalise_code(code))).first()
-        if found is None:
-            raise ClassroomError(_("There is no class with the code {code}. Check the code on the projector.").format(
-                code=normalise_code(code) or "-"))
+        info = class_row(connection, code)
         latest = connection.execute(sa.select(rounds.c.number, rounds.c.revealed_at)
-                                    .where(rounds.c.class_id == found.id)
+                                    .where(rounds.c.class_id == info.id)
                                     .order_by(rounds.c.number.desc()).limit(1)).first()
         current = (latest.number, latest.revealed_at is not None) if latest is not None else None
-        return current, found.ended_at is not None
+        return current, info.ended
     return read_only(read, url)
