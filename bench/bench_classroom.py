@@ -46,7 +46,6 @@ import os
 import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -654,6 +653,13 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
 
     checks: list[dict] = []
 
+    def failed(name: str, started: float, where: str, exc: Exception, context: str = "") -> None:
+        """A check that raised: its time until then and the exception's first line, in the checks and the errors."""
+        message = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - started, 2),
+                       "error": message})
+        results.error(where, context + message)
+
     async def check(context: object, name: str, path: str, selector: str, text: str | None = None) -> None:
         page = await context.new_page()  # type: ignore[attr-defined]
         started = time.perf_counter()
@@ -670,9 +676,7 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
             if shown_errors:
                 results.error(f"browser {name}", f"{shown_errors} error elements on {path}")
         except Exception as exc:  # noqa: BLE001
-            checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - started, 2),
-                           "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"})
-            results.error(f"browser {name}", f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+            failed(name, started, f"browser {name}", exc)
         finally:
             await page.close()
 
@@ -697,9 +701,7 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
             if not ok:
                 results.error(f"browser {number}", f"class page: {images} images, {shown_errors} error elements")
         except Exception as exc:  # noqa: BLE001
-            checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - started, 2),
-                           "error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"})
-            results.error(f"browser {number}", f"class page: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+            failed(name, started, f"browser {number}", exc, "class page: ")
         finally:
             await page.close()
 
