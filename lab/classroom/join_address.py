@@ -101,16 +101,18 @@ def join_address(page_url: str, code: str, public_url: str | None = None,
         return JoinAddress(class_page_url(public_url.strip(), code), "public")
     parts = urlsplit(page_url or "")
     host = parts.hostname or ""
-    if not is_loopback(host):
+    if host and not is_loopback(host):
         return JoinAddress(class_page_url(page_url, code), "page")
     if lan_address is None:
         return JoinAddress(class_page_url(page_url, code), "loopback")
     netloc = lan_address + (f":{parts.port}" if parts.port else "")
-    return JoinAddress(class_page_url(urlunsplit((parts.scheme, netloc, parts.path, "", "")), code), "network")
+    return JoinAddress(class_page_url(urlunsplit((parts.scheme or "http", netloc, parts.path, "", "")), code),
+                       "network")
 
 
 def students_join_address(page_url: str, code: str) -> JoinAddress:
     """:func:`join_address` with ``$ONESHOT_PUBLIC_URL`` and this machine's network address."""
     public = os.environ.get(PUBLIC_URL_ENV, "")
     host = urlsplit(page_url or "").hostname or ""
-    return join_address(page_url, code, public, network_address() if not public and is_loopback(host) else None)
+    needs_network = not public and (not host or is_loopback(host))
+    return join_address(page_url, code, public, network_address() if needs_network else None)

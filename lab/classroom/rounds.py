@@ -1,8 +1,8 @@
 """Rounds and answers in the shared database, and what the projector and a student's device poll.
 
-Everything a page polls every second (:func:`class_state`, :func:`player_view`) is a handful of indexed SELECTs,
-so 30 students polling cost the database little. One answer per player and round, and round numbers, are enforced
-by the database's constraints.
+What the projector's page and a student's device read (:func:`class_state`, :func:`player_view`) is a handful of
+indexed SELECTs; devices wait for a new stage through :mod:`lab.classroom.live`. One answer per player and round, and
+round numbers, are enforced by the database's constraints.
 """
 
 from __future__ import annotations
@@ -259,18 +259,4 @@ def class_summary(code: str, url: str | None = None) -> ClassSummary:
             sa.select(sa.func.count(answers.c.id), sa.func.sum(sa.cast(answers.c.correct, sa.Integer)))
             .select_from(answers.join(rounds)).where(rounds.c.class_id == info.id)).one()
         return ClassSummary(len(played), int(count), int(right or 0), sum(r.answer == r.model_answer for r in played))
-    return read_only(read, url)
-
-
-def class_stage(code: str, url: str | None = None) -> tuple:
-    """:attr:`ClassState.stage` in two small indexed queries: what a page polls for (a new round, a reveal, the end)."""
-    rounds = schema.rounds
-
-    def read(connection: Connection) -> tuple:
-        info = class_row(connection, code)
-        latest = connection.execute(sa.select(rounds.c.number, rounds.c.revealed_at)
-                                    .where(rounds.c.class_id == info.id)
-                                    .order_by(rounds.c.number.desc()).limit(1)).first()
-        current = (latest.number, latest.revealed_at is not None) if latest is not None else None
-        return current, info.ended
     return read_only(read, url)

@@ -17,8 +17,7 @@ from lab.classroom.join_address import JoinAddress, students_join_address
 from lab.classroom.join_address import class_page_url as join_url
 from lab.classroom.rooms import (ClassInfo, ClassroomError, Player, create_class, end_class, find_class, join_class,
                                  open_classes)
-from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_stage,
-                                  class_state,
+from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
                                   class_summary, player_view, reveal_round)
 from lab.evaluation.lake import PUBLISHED
 from lab.evaluation.tasks import quiz_task, task_scores
@@ -30,11 +29,10 @@ from lab.workflows.evaluation import Evaluation, load_evaluation
 HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way within-alphabet runs, 95.5%
 ROUND_WAYS = (5, 10, 20)
 
-__all__ = ["ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "HUMANS_PUBLISHED", "JoinAddress", "Player",
-           "PlayerView", "students_join_address",
-           "ROUND_WAYS", "Role", "Round", "answer_round", "class_stage", "class_state", "class_summary", "end",
-           "find_class",
-           "join_class", "join_url", "open_classes", "player_view", "reveal", "start_class", "start_round"]
+__all__ = ["HUMANS_PUBLISHED", "ROUND_WAYS", "ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "JoinAddress",
+           "Player", "PlayerView", "Role", "Round", "answer_round", "class_state", "class_summary", "end", "find_class",
+           "join_class", "join_url", "open_classes", "player_view", "reveal", "start_class", "start_round",
+           "students_join_address"]
 
 
 def start_class(title: str, *, role: Role, url: str | None = None) -> ClassInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,15 @@ def displayed_texts(app: AppTest) -> list[str]:
 
     visit(app._tree)
     return texts
+
+
+def component_data(app: AppTest, key: str) -> dict | None:
+    """The ``data`` a ``st.components.v2`` component mounted with ``key`` was given (what its JavaScript reads), or
+    None where the page has none."""
+    for element in app.get("bidi_component"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.json)
+    return None
 
 
 def deltas(app: AppTest) -> dict[str, str]:

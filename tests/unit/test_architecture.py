@@ -73,9 +73,17 @@ def test_lab_never_imports_streamlit() -> None:
     assert [p.name for p in LAB.rglob("*.py") if "streamlit" in {n.split(".")[0] for n in imported_names(p)}] == []
 
 
+def test_lab_serves_no_http_and_the_routes_draw_no_page() -> None:
+    """HTTP is the routes' business (api/), pages are Streamlit's (ui/, views/): lab/ stays a library of both."""
+    web = {"starlette", "uvicorn"}
+    assert [p.name for p in LAB.rglob("*.py") if web & {n.split(".")[0] for n in imported_names(p)}] == []
+    api = (REPO / "api").rglob("*.py")
+    assert [p.name for p in api if {"streamlit", "ui", "views"} & {n.split(".")[0] for n in imported_names(p)}] == []
+
+
 def test_functions_and_files_stay_short() -> None:
     long = []
-    for folder in ("lab", "ui", "views"):
+    for folder in ("lab", "api", "ui", "views"):
         for path in sorted((REPO / folder).rglob("*.py")):
             source = path.read_text()
             if len(source.splitlines()) > 300:

@@ -98,21 +98,3 @@ def test_concurrent_students_in_several_processes_lose_nothing(database_url: str
         assert sum(pool.map(_answer_as, jobs)) == 32
     state = class_state(info.code, database_url, with_results=False)
     assert (state.players, state.answered) == (32, 32)
-
-
-def test_the_polled_stage_follows_rounds_reveals_and_the_end(database_url: str) -> None:
-    from lab.classroom.rooms import end_class
-    from lab.classroom.rounds import class_stage
-
-    info = create_class("c", database_url)
-    seen = [class_stage(info.code, database_url)]
-    a_round(info.code, database_url)
-    seen.append(class_stage(info.code, database_url))
-    reveal_round(info.code, database_url)
-    seen.append(class_stage(info.code, database_url))
-    end_class(info.code, database_url)
-    seen.append(class_stage(info.code, database_url))
-    assert seen == [(None, False), ((1, False), False), ((1, True), False), ((1, True), True)]
-    assert seen[-1] == class_state(info.code, database_url).stage
-    with pytest.raises(ClassroomError):
-        class_stage("NOPE77", database_url)
