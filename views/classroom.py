@@ -52,10 +52,10 @@ def top_panel(code: str, title: str, joining: bool, drawn: str) -> None:
             st.caption(_("Join at {address}").format(address=address))
         if joining:
             join_address_note(joining_at.source)
+        sidebar_control_ui()
     qr.image(qr_png(address), caption=_("Scan to join") if joining else None, width=220 if joining else 90)
     with counts:
         projector_live_ui(code, drawn)  # the counts, live; the page is drawn again on a new stage
-        sidebar_control_ui()
 
 
 def join_address_note(source: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -36,15 +37,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url(session_cache: Path, face_environment: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(log_name: str = "streamlit.log", **extra_environment: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port, with the environment plus ``extra_environment``; yields its
+    URL once it answers its health check."""
     port = free_port()
-    log = (ARTIFACTS / "streamlit.log")
+    log = (ARTIFACTS / log_name)
     ARTIFACTS.mkdir(exist_ok=True)
     started = time.perf_counter()
     environment = os.environ.copy()
     if _real_lfw_dir().is_dir():  # as run.sh sets it: the threshold lab and the experiment start on LFW
         environment["FACES_LFW_DIR"] = str(_real_lfw_dir())
+    environment.update(extra_environment)
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
@@ -72,6 +76,12 @@ def server_url(session_cache: Path, face_environment: Path) -> Iterator[str]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url(session_cache: Path, face_environment: Path) -> Iterator[str]:
+    with running_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
