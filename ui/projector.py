@@ -57,7 +57,7 @@ img { image-rendering: pixelated; }
 
 def projector_toggle() -> bool:
     """A sidebar switch for large type and high contrast (for a lecture hall); applies it when on."""
-    # The switch's default, not its session state, carries the setting: a ``run_every`` fragment (the class page)
+    # The switch's default, not its session state, carries the setting: a ``run_every`` fragment (the training page)
     # racing a click can make Streamlit fall back to a widget's default (streamlit/streamlit#14064), so the default
     # must be the current setting: the session's (kept below, under a key that is not a widget's), else the URL's.
     current = st.session_state.get(KEPT, str(st.query_params.get(KEY, "")).lower() in ON)
