@@ -166,6 +166,9 @@ def main() -> None:
 if __name__ == "__main__":  # a session's script run
     main()
 else:  # imported by `streamlit run app.py` (uvicorn): the server, with the class's routes beside the app
-    from api.classroom import lifespan, routes
+    from starlette.middleware import Middleware
 
-    app = st.App("app.py", routes=routes(), lifespan=lifespan)
+    from api.classroom import lifespan, routes
+    from api.widget_states import ForgedWidgetStates
+
+    app = st.App("app.py", routes=routes(), lifespan=lifespan, middleware=[Middleware(ForgedWidgetStates)])
