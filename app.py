@@ -166,9 +166,18 @@ def main() -> None:
 if __name__ == "__main__":  # a session's script run
     main()
 else:  # imported by `streamlit run app.py` (uvicorn): the server, with the class's routes beside the app
+    from contextlib import asynccontextmanager
+
     from starlette.middleware import Middleware
 
-    from api.classroom import lifespan, routes
+    from api.classroom import lifespan as class_routes, routes
     from api.widget_states import ForgedWidgetStates
+    from ui.roles import announce_teacher_link
+
+    @asynccontextmanager
+    async def lifespan(server: object):  # type: ignore[no-untyped-def]
+        announce_teacher_link(int(st.get_option("server.port")), https=bool(st.get_option("server.sslCertFile")))
+        async with class_routes(server):
+            yield
 
     app = st.App("app.py", routes=routes(), lifespan=lifespan, middleware=[Middleware(ForgedWidgetStates)])

@@ -19,6 +19,9 @@
 #   ONESHOT_CLUSTER_LOG_DIR     where cluster-appI.log, cluster-haproxy.log and cluster-haproxy.cfg go (logs/)
 #   ONESHOT_CLUSTER_START_TIMEOUT  seconds a replica may take to answer /_stcore/health (240)
 #   PYTHON                      the Python that runs Streamlit (python3; run.sh passes .venv's)
+#   ONESHOT_TEACHER_PASSWORD    the lecturer password (or [teacher] password in .streamlit/secrets.toml); without
+#                               one, a password is made for this run and printed: through a balancer no browser is
+#                               the laptop's own, so nobody would be the teacher
 #   STREAMLIT_SERVER_COOKIE_SECRET  shared by the replicas (Streamlit signs cookies with it; set the same value on
 #                               every machine); one is made for this run when it is unset
 #
@@ -109,6 +112,27 @@ for ((i = 0; i < N; i++)); do port_free "$REPLICA_ADDRESS" "${PORTS[i]}" 2>/dev/
 if [ "$BALANCER" = haproxy ]; then port_free "$BALANCER_ADDRESS" "$PORT" 2>/dev/null || busy+=("$PORT (balancer)"); fi
 ((${#busy[@]} == 0)) || die "port(s) in use: ${busy[*]}. Stop what uses them, or choose others with ONESHOT_CLUSTER_PORT and ONESHOT_REPLICA_BASE_PORT."
 
+# -- the teacher: through a balancer no browser is "the laptop's own" (lab/sign_in.py), so a password is needed --------
+has_secrets_password() {  # [teacher] password in the project's or the user's .streamlit/secrets.toml
+    "$PYTHON" - <<'EOF'
+import pathlib, sys, tomllib
+for path in (pathlib.Path(".streamlit/secrets.toml"), pathlib.Path.home() / ".streamlit" / "secrets.toml"):
+    try:
+        teacher = tomllib.loads(path.read_text()).get("teacher")
+    except (OSError, ValueError):
+        continue
+    if isinstance(teacher, dict) and teacher.get("password"):
+        sys.exit(0)
+sys.exit(1)
+EOF
+}
+made_password=""
+if ((N > 0)) && [ -z "${ONESHOT_TEACHER_PASSWORD:-}" ] && ! has_secrets_password; then
+    made_password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    export ONESHOT_TEACHER_PASSWORD=$made_password
+    say "no lecturer password was set: this run's teacher password is $made_password (set ONESHOT_TEACHER_PASSWORD to choose one)"
+fi
+
 mkdir -p "$LOG_DIR"
 export STREAMLIT_SERVER_COOKIE_SECRET=${STREAMLIT_SERVER_COOKIE_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 
@@ -180,6 +204,7 @@ if [ "$BALANCER" = haproxy ]; then
     done
     say "HAProxy (pid $balancer_pid) balances ${N} local and ${#REMOTE[@]} remote replica(s) on port $PORT; log $LOG_DIR/cluster-haproxy.log"
     echo "One-Shot Lab is ready on http://${BALANCER_ADDRESS:-localhost}:$PORT (Ctrl-C stops it)"
+    [ -z "$made_password" ] || echo "Teacher password for this run: $made_password (Teacher sign-in, in the sidebar)"
 else
     echo "One-Shot Lab: $N replica(s) ready on ports ${PORTS[*]}, for a balancer on another machine (Ctrl-C stops them)"
 fi

@@ -1,6 +1,8 @@
 """Teacher and student: who may change what others made.
 
-With no lecturer password set (one person on a laptop) everyone is the teacher. With one set
+With no lecturer password set, the teacher is the browser on the laptop that runs the lab (or a session that opened
+the one-time teacher link printed in its terminal, :mod:`lab.sign_in`), and every device that joins over the network
+is a student. With one set
 (``$ONESHOT_TEACHER_PASSWORD``, or ``[teacher] password`` in ``.streamlit/secrets.toml``), only a session that signed
 in with it may delete, rename or upload models, start or stop training, remove people from the shared face database
 or clear it, and run class rounds. Sign-in lives in the session only; nothing about it is stored.
@@ -46,8 +48,10 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def role(signed_in: bool, password: str | None) -> Role:
-    return Role.TEACHER if password is None or signed_in else Role.STUDENT
+def role(signed_in: bool, password: str | None, local: bool = True) -> Role:
+    """The teacher is a session that signed in (the password, or the teacher link of :mod:`lab.sign_in`); with no
+    password set, also the browser on the server's own machine (``local``), the lecturer's laptop."""
+    return Role.TEACHER if signed_in or (password is None and local) else Role.STUDENT
 
 
 def require_teacher(current: Role, action: str) -> None:

@@ -20,9 +20,16 @@ def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
-def start_class(page, url: str) -> str:  # type: ignore[no-untyped-def]
+def start_class(page, url: str, password: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """The lecturer starts a class on the projector; with ``password``, after signing in in the sidebar (needed
+    through a balancer: no browser there is the laptop's own)."""
     page.goto(f"{url}/class?projector=1")
     page.get_by_role("heading", name="Live class").wait_for()
+    if password is not None:
+        page.get_by_text("Teacher sign-in").click()
+        page.get_by_label("Teacher password").fill(password)
+        page.get_by_label("Teacher password").press("Enter")
+        page.get_by_text("Signed in as the teacher.").wait_for()
     page.get_by_role("button", name="Start a class").click()
     page.get_by_text("Scan to join").wait_for()
     page.wait_for_url(re.compile(r"class=[A-Z0-9]{6}"))

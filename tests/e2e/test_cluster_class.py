@@ -23,7 +23,7 @@ def test_a_class_across_two_replicas(cluster_url, browser) -> None:  # type: ign
     try:
         context, teacher = pinned_page(browser, cluster_url, "app1")
         contexts.append(context)
-        code = start_class(teacher, cluster_url.url)
+        code = start_class(teacher, cluster_url.url, cluster_url.teacher_password)
         # The balancer's port (its host, 127.0.0.1 here, becomes this machine's network address for the phones).
         assert f":{cluster_url.url.rsplit(':', 1)[1]}/class?class={code}" in shown_join_address(teacher)
         students = []

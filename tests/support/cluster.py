@@ -30,6 +30,9 @@ REPLICA_HEADER = "x-oneshot-replica"  # the replica that answered, set by HAProx
 READY = "One-Shot Lab is ready on"
 
 
+TEACHER_PASSWORD = "cluster-tests-lecturer"
+
+
 @dataclass(frozen=True)
 class Cluster:
     """A running cluster. ``str(cluster)`` is the balancer's URL, so ``f"{cluster_url}/verify"`` works."""
@@ -37,6 +40,7 @@ class Cluster:
     url: str                      # the balancer: http://127.0.0.1:PORT
     replicas: dict[str, str]      # replica name (app1, app2) -> its own URL, bypassing the balancer
     database_url: str             # the ONESHOT_DATABASE_URL every replica was started with
+    teacher_password: str         # the lecturer password (through a balancer nobody is the laptop's own browser)
     logs: Path                    # cluster-app1.log, ..., cluster-haproxy.log, cluster-haproxy.cfg, cluster.log
 
     def __str__(self) -> str:
@@ -138,6 +142,7 @@ def start_cluster(database_url: str, *, replicas: int = 2, logs: Path | None = N
     logs.mkdir(parents=True, exist_ok=True)
     balancer_port, *replica_ports = free_ports(replicas + 1)
     env = os.environ.copy()
+    env["ONESHOT_TEACHER_PASSWORD"] = TEACHER_PASSWORD
     env.update(environment or {})
     env.update({
         "ONESHOT_DATABASE_URL": database_url,
@@ -162,6 +167,7 @@ def start_cluster(database_url: str, *, replicas: int = 2, logs: Path | None = N
             url=f"http://127.0.0.1:{balancer_port}",
             replicas={f"app{i + 1}": f"http://127.0.0.1:{port}" for i, port in enumerate(replica_ports)},
             database_url=database_url,
+            teacher_password=env["ONESHOT_TEACHER_PASSWORD"],
             logs=logs,
         )
         started = time.monotonic()
