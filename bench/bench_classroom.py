@@ -410,18 +410,9 @@ def stage_path(api: str, code: str, seen: str, live: bool = False) -> str:
     return f"{api}/{quote(code)}/stage?{query}"
 
 
-def round_path(api: str, code: str, have: int) -> str:
-    return f"{api}/{quote(code)}/round?have={have}"
-
-
-def retry_after(response: HttpResponse, default: float) -> float:
-    """The seconds of a ``Retry-After`` header (its delay form), else ``default``."""
-    for value in response.header("Retry-After"):
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            continue
-    return default
+def round_path(api: str, code: str, have: int | None) -> str:
+    """The round route, ``have``: the round whose drawings the page has (empty when none, as ui/class_live.js)."""
+    return f"{api}/{quote(code)}/round?have={'' if have is None else have}"
 
 
 STAGE_KEYS = {"version", "live", "round", "revealed", "ended", "players", "answered"}
@@ -437,7 +428,7 @@ def stage_problem(stage: object) -> str | None:
     return f"keys missing: {sorted(missing)}" if missing else None
 
 
-def round_view_problem(view: object, have: int) -> str | None:
+def round_view_problem(view: object, have: int | None) -> str | None:
     """What is wrong with a round route's answer for a page that has the images of round ``have``, or None: the
     keys of the contract; the images of the round when it is not ``have`` (a query and ``ways`` candidates, PNG
     data URLs); the answers only once revealed."""
@@ -462,13 +453,14 @@ def round_view_problem(view: object, have: int) -> str | None:
 
 
 class StageWatcher:
-    """What the class page's component does in the browser, less the drawing: long-poll the stage route
-    (``GET {api}/{code}/stage?seen=S``, with ``live`` the projector's ``&live=1``) with the version it last saw, and
-    call ``on_change(stage)`` each time the stage's version changed (for the first answer too, unless ``version``
-    says what the page was drawn with). A network error, an unexpected status or a failed ``on_change`` is followed
-    by a wait (:class:`Backoff`; a 503's ``Retry-After`` when longer), and ``on_change`` is tried again with the
-    next answer (the version is kept only once it succeeded). A 404 (no such class) or a :class:`RouteError` of
-    ``on_change`` with a 403 or 404 ends the watch (raised); so does a stage that says the class ended (returned).
+    """What the class page's component (ui/class_live.js, ``watch``) does in the browser, less the drawing:
+    long-poll the stage route (``GET {api}/{code}/stage?seen=S``; with ``live`` the projector's ``&live=1``, where
+    ``S`` is the ``live`` key) starting from ``seen=""``, and call ``on_change(stage)`` each time the stage's version
+    differs from the last one handled (the first answer too, unless ``version`` says what the page was drawn with).
+    Any other status than 200 (a 503 too: the component does not read ``Retry-After``), a network error or a failed
+    ``on_change`` is followed by a wait (:class:`Backoff`, reset once a stage was handled), and ``on_change`` is tried
+    again with the next answer. A 404 (no such class) or a :class:`RouteError` of ``on_change`` with a 403 or 404
+    ends the watch (raised); so does a stage that says the class ended (returned).
 
     ``fetch(path, headers, timeout)`` is the page's GET (:meth:`bench.st_client.StreamlitSession.get_json`)."""
 
@@ -501,9 +493,9 @@ class StageWatcher:
                 continue
             if response.status == 404:
                 raise RouteError(f"stage: HTTP 404 {response.body[:200]!r}", response)
-            if response.status == 503:  # too many waiting: the server asks to come back later
+            if response.status == 503:  # too many waiting, or the database: the component waits as after an error
                 self.refused += 1
-                await self.sleep(max(retry_after(response, 0.0), self.backoff.next()))
+                await self.sleep(self.backoff.next())
                 continue
             stage = response.json()
             problem = f"HTTP {response.status} {response.body[:200]!r}" if response.status != 200 else \
@@ -512,7 +504,6 @@ class StageWatcher:
                 self._failed(f"stage: {problem}")
                 await self.sleep(self.backoff.next())
                 continue
-            self.backoff.reset()
             self.stage = stage
             if stage["version"] != self.version:
                 try:
@@ -529,6 +520,7 @@ class StageWatcher:
                     continue
                 self.version = stage["version"]
             self.seen = str(stage["live"] if self.live else stage["version"])
+            self.backoff.reset()
             if stage["ended"]:
                 return stage
 
@@ -594,6 +586,10 @@ def joined(session: StreamlitSession) -> bool:
     return not session.has_widget("class_join") and isinstance(data, dict) and bool(data.get("token"))
 
 
+def class_ended(session: StreamlitSession) -> bool:
+    return session.has_text("The class has ended")
+
+
 def verdict_shown(session: StreamlitSession) -> bool:
     return any(text.startswith("verdict: ") for text in session.texts())
 
@@ -644,7 +640,7 @@ class StudentRound:
                  args: argparse.Namespace, results: Results, rng: random.Random) -> None:
         self.session, self.number, self.lesson, self.api, self.token = session, number, lesson, api, token
         self.args, self.results, self.rng = args, results, rng
-        self.have = 0  # the round whose images the page has (0: none)
+        self.have: int | None = None  # the round whose images the page has
         self.handled: set[int] = set()  # rounds answered or being answered
         self.tasks: set[asyncio.Task] = set()
         self.fetch = counted_get(session, results, "round")
@@ -654,8 +650,16 @@ class StudentRound:
         return self.session.name
 
     async def changed(self, stage: dict) -> None:
-        """What the component does when the stage's version changed: a pause of up to 0.5 s, then the round."""
+        """What the component does when the stage's version changed: nothing more once the class ended (the page
+        reruns, see :func:`class_part`); else a pause of up to 0.5 s, then the round."""
+        if stage["ended"]:
+            return
         await asyncio.sleep(self.rng.uniform(0, JITTER_S))
+        await self.fetch_round()
+
+    async def fetch_round(self) -> None:
+        """``GET .../round?have=N``: the student's view of the round, with its drawings when new to the page; the
+        answer to it, once the drawings are here (after :func:`think`)."""
         response = await self.fetch(round_path(self.api, self.lesson.code, self.have),
                                     {"X-Player-Token": self.token}, self.session.timeout)
         if response.status != 200:
@@ -671,7 +675,7 @@ class StudentRound:
         number = view["round"]
         if number is None or number > self.lesson.rounds:
             return
-        if view["revealed"] or view["ended"] or view["choice"] is not None:
+        if view["ended"] or view["revealed"] or view["choice"] is not None:
             self.results.settled[number - 1].add(self.number)
             return
         if self.have == number and number not in self.handled:
@@ -708,8 +712,9 @@ class StudentRound:
                 self.results.times["answer"].append(seconds)
                 self.results.per_round[number - 1]["answer"].append(seconds)
                 self.results.answered[number - 1].add(self.number)
-            elif response.status == 409:
+            elif response.status == 409:  # the component then shows "closed" and fetches the round again
                 self.results.error(self.who, f"answer: round {number} closed before the answer (409 {body})")
+                await self.fetch_round()
             else:
                 self.results.error(self.who, f"answer: HTTP {response.status} {response.body[:200]!r}")
         except Exception as exc:  # noqa: BLE001
@@ -775,10 +780,11 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
         for index in range(lesson.rounds):
             results.settled[index].add(number)
     runs_in_rounds = session.stats.runs - runs_to_join
-    if ended:
-        # The component asks for one rerun when the class ended: the page shows the class's results.
-        await timed(results, who, "class_end", session.interact())
-    else:
+    if ended and data.get("drawn") != "ended":
+        # The component asks for one rerun when the class ended (setTriggerValue("stage", "ended")): the page shows
+        # the student's score.
+        await timed(results, who, "class_end", session.trigger(COMPONENT_KEY, "stage", "ended", until=class_ended))
+    elif not ended:
         results.error(who, f"class: the end of the class not seen {LONG_POLL_TIMEOUT_S:.0f} s after it")
     results.class_runs.append((runs_to_join, runs_in_rounds, session.stats.runs - runs_to_join - runs_in_rounds))
 
@@ -851,30 +857,46 @@ async def student(number: int, url: str, lesson: Lesson | None, args: argparse.N
         await session.close()
 
 
+class Remounted(Exception):  # noqa: N818 - not an error: the page's rerun gave the component new data
+    """The projector's rerun drew the component again with new data: the browser mounts it afresh (a new watch)."""
+
+
 async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results: Results) -> None:
     """The projector's page (``/class?class=CODE&host=1``) open for the whole lesson, as in a lecture: its component
-    long-polls the stage with ``live=1`` (the counts) and asks for a rerun of the page when the stage's version
-    changes (a round, a reveal, the end). It needs a teacher session, which every session is while no lecturer
-    password is set (the bench's own server); with a password it only shows a note, and is left out."""
+    long-polls the stage with ``live=1`` (the counts) and, when the stage's version differs from the one the page
+    was drawn with (``drawn``), asks for one rerun (a round, a reveal, the end); the rerun mounts the component again
+    with the new ``drawn``, which starts a new watch. It needs a teacher session, which every session is while no
+    lecturer password is set (the bench's own server); with a password it only shows a note, and is left out."""
     session = StreamlitSession(url, name="projector", timeout=args.timeout, fetch_media=not args.no_media)
     try:
         await session.open("/class", f"class={lesson.code}&host=1")
         if not session.has_widget("round_start"):
             results.notes.append("projector page not shown (a lecturer password is set): left out")
             return
-        data = session.component_data(COMPONENT_KEY)
-        if not isinstance(data, dict):
-            results.error("projector", f"no {COMPONENT_KEY!r} component on the projector's page")
-            return
         runs = session.stats.runs
 
-        async def rerun(_stage: dict) -> None:
-            await session.interact()
+        async def watch() -> None:
+            while True:
+                data = session.component_data(COMPONENT_KEY)
+                if not isinstance(data, dict):
+                    raise ProtocolError(f"no {COMPONENT_KEY!r} component on the projector's page")
 
-        watcher = StageWatcher(counted_get(session, results, "projector stage"), str(data.get("api") or "/api/class"),
-                               lesson.code, live=True, version=data.get("version"), on_change=rerun,
-                               on_error=lambda what: results.error("projector", what))
-        task = asyncio.get_running_loop().create_task(watcher.watch())
+                async def rerun(stage: dict, data: dict = data) -> None:
+                    await session.trigger(COMPONENT_KEY, "stage", stage["version"])
+                    if session.component_data(COMPONENT_KEY) != data:
+                        raise Remounted
+
+                watcher = StageWatcher(counted_get(session, results, "projector stage"),
+                                       str(data.get("api") or "/api/class"), lesson.code, live=True,
+                                       version=data.get("drawn"), on_change=rerun,
+                                       on_error=lambda what: results.error("projector", what))
+                try:
+                    await watcher.watch()
+                    return
+                except Remounted:
+                    continue
+
+        task = asyncio.get_running_loop().create_task(watch())
         if not await until_over(task, lesson, LONG_POLL_TIMEOUT_S):
             results.error("projector", f"the end of the class not seen {LONG_POLL_TIMEOUT_S:.0f} s after it")
         results.projector_runs = session.stats.runs - runs

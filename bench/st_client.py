@@ -23,11 +23,11 @@ client ``runtime/agent/interaction.py``, which applies the frontend's rules to a
   ``WidgetState`` of the widget's type: sliders ``double_array_value``, text inputs, radios and select boxes
   ``string_value`` (the option as shown), buttons ``trigger_value``, file uploaders ``file_uploader_state_value``
   (after ``file_urls_request`` / ``file_urls_response`` and a multipart ``PUT`` to each file's upload URL).
-
 - A custom component of ``st.components.v2`` is a ``bidi_component`` element, with an ``id`` like a widget's (ending
   in ``-<key>``) and its ``data`` as JSON text (``json``, or ``mixed.json`` when the data holds dataframes):
-  :meth:`StreamlitSession.component_data`. What the component's JavaScript fetches from HTTP routes the app serves
-  beside Streamlit, the client fetches with :func:`json_request` (:meth:`StreamlitSession.get_json`,
+  :meth:`StreamlitSession.component_data`. Its ``setTriggerValue(event, value)`` is a rerun with a trigger widget of
+  its own (:meth:`StreamlitSession.trigger`). What its JavaScript fetches from HTTP routes the app serves beside
+  Streamlit, the client fetches with :func:`json_request` (:meth:`StreamlitSession.get_json`,
   :meth:`StreamlitSession.post_json`), with the session's cookies, as the browser's ``fetch`` sends them.
 
 Nothing here imports the app; it needs ``websockets`` and the ``streamlit`` package's protobuf modules only.
@@ -55,6 +55,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 XSRF_COOKIE = "_streamlit_xsrf"
 COMPLETED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 ERROR_ALERT = 1  # Alert.Format.ERROR
+INTERNAL_KEY_PREFIX = "$$STREAMLIT_INTERNAL_KEY"  # the frontend's prefix of a component's trigger widget id
 # A long poll's client-side limit: longer than the server's hold (about 25 s) plus a busy server's delay.
 LONG_POLL_TIMEOUT_S = 40.0
 
@@ -693,6 +694,19 @@ class StreamlitSession:
                 file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url, delete_url=urls.delete_url)))
         await self.interact([state], fragment_id=widget.fragment_id, until=until, timeout=timeout)
         return time.perf_counter() - started
+
+    async def trigger(self, key: str, event: str, value: object = None,
+                      until: Callable[[StreamlitSession], bool] | None = None, timeout: float | None = None) -> float:
+        """What the JavaScript of the ``st.components.v2`` component ``key`` does with ``setTriggerValue(event,
+        value)``: a rerun (of the component's fragment, if in one) carrying its events' trigger widget, whose id the
+        frontend derives from the component's (``$$STREAMLIT_INTERNAL_KEY_<id>__events``), with the JSON list of
+        ``{"event", "value"}`` payloads."""
+        widget = self._require(key)
+        if widget.kind != "bidi_component":
+            raise ProtocolError(f"{self.name}: {key!r} is a {widget.kind}, not a component")
+        state = WidgetState(id=f"{INTERNAL_KEY_PREFIX}_{widget.id}__events",
+                            json_trigger_value=json.dumps([{"event": event, "value": value}]))
+        return await self.interact([state], fragment_id=widget.fragment_id, until=until, timeout=timeout)
 
     async def goto(self, path: str, query: str = "", until: Callable[[StreamlitSession], bool] | None = None,
                    timeout: float | None = None) -> float:

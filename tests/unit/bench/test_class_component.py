@@ -11,8 +11,8 @@ import pytest
 from streamlit.proto.BidiComponent_pb2 import BidiComponent
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.bench_classroom import (Backoff, RouteError, StageWatcher, retry_after, round_path, round_view_problem,
-                                   stage_path, stage_problem)
+from bench.bench_classroom import (Backoff, RouteError, StageWatcher, round_path, round_view_problem, stage_path,
+                                   stage_problem)
 from bench.st_client import LONG_POLL_TIMEOUT_S, HttpResponse, StreamlitSession, bidi_data, json_request
 from tests.support.asyncio_thread import run_alone
 from tests.unit.bench.test_st_client import feed, finished, markdown, new_session
@@ -47,6 +47,30 @@ def test_component_data_by_key() -> None:
         assert session.component_data("class_live") is None
 
     run_alone(scenario())
+
+
+def test_trigger_sends_what_set_trigger_value_sends() -> None:
+    async def scenario() -> list:
+        session = StreamlitSession("http://127.0.0.1:1", auto_rerun=False, fetch_media=False)
+        mounted = component((0, 1), "class_live", {"mode": "student", "drawn": "1-open"})
+        mounted.delta.fragment_id = "f1"
+        feed(session, new_session("r1"), mounted, finished(ForwardMsg.FINISHED_SUCCESSFULLY))
+        sent = []
+
+        async def send(message: object) -> None:  # the server's answer: the fragment's run
+            sent.append(message)
+            feed(session, new_session("r2", ("f1",)), mounted, finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY))
+
+        session._send = send  # type: ignore[method-assign]
+        await session.trigger("class_live", "stage", "ended", timeout=5)
+        return sent
+
+    (message,) = run_alone(scenario())
+    rerun = message.rerun_script
+    assert rerun.fragment_id == "f1"
+    (state,) = rerun.widget_states.widgets
+    assert state.id == "$$STREAMLIT_INTERNAL_KEY_$$ID-0123abcd-class_live__events"
+    assert json.loads(state.json_trigger_value) == [{"event": "stage", "value": "ended"}]
 
 
 def test_bidi_data_reads_json_and_the_json_half_of_mixed() -> None:
@@ -98,13 +122,12 @@ def test_backoff_doubles_up_to_fifteen_seconds_and_resets() -> None:
     assert backoff.next() == 1.0
 
 
-def test_paths_and_retry_after() -> None:
+def test_paths() -> None:
     assert stage_path("/api/class", "AB CD", "") == "/api/class/AB%20CD/stage?seen="
-    assert stage_path("/api/class", "ABCD", "v7", live=True) == "/api/class/ABCD/stage?seen=v7&live=1"
+    assert stage_path("/api/class", "ABCD", "1-open/3/0", live=True) == \
+        "/api/class/ABCD/stage?seen=1-open%2F3%2F0&live=1"
     assert round_path("/api/class", "ABCD", 2) == "/api/class/ABCD/round?have=2"
-    assert retry_after(HttpResponse(503, [("Retry-After", "5")], b""), 1.0) == 5.0
-    assert retry_after(HttpResponse(503, [("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")], b""), 1.0) == 1.0
-    assert retry_after(HttpResponse(503, [], b""), 2.0) == 2.0
+    assert round_path("/api/class", "ABCD", None) == "/api/class/ABCD/round?have="
 
 
 def stage(version: str, *, live: str = "", round: int | None = None, revealed: bool = False,
@@ -113,7 +136,7 @@ def stage(version: str, *, live: str = "", round: int | None = None, revealed: b
             "players": 3, "answered": 0}
 
 
-def round_view(number: int | None, have: int, ways: int = 3, **changes: object) -> dict:
+def round_view(number: int | None, have: int | None, ways: int = 3, **changes: object) -> dict:
     view = {"version": "v", "round": number, "ways": ways, "revealed": False, "ended": False, "choice": None,
             "answer": None, "model_answer": None, "correct": 0, "answered": 0, "nickname": "s",
             "images": None if number in (None, have) else {"round": number, "query": PNG, "candidates": [PNG] * ways}}
@@ -123,7 +146,9 @@ def round_view(number: int | None, have: int, ways: int = 3, **changes: object) 
 def test_round_view_problems() -> None:
     assert round_view_problem(round_view(2, 1), 1) is None
     assert round_view_problem(round_view(2, 2), 2) is None  # no images: the page has them
-    assert round_view_problem(round_view(None, 0), 0) is None
+    assert round_view_problem(round_view(None, None), None) is None
+    assert round_view_problem(round_view(1, None), None) is None
+    assert "no images" in round_view_problem(round_view(1, None, images=None), None)
     assert "no images" in round_view_problem(round_view(2, 1, images=None), 1)
     assert "candidates" in round_view_problem(round_view(2, 1, ways=5) | {"ways": 4}, 1)
     assert "before the reveal" in round_view_problem(round_view(2, 1, answer=1), 1)
@@ -197,19 +222,21 @@ def test_watcher_backs_off_after_network_errors_and_resets_after_a_success() -> 
     assert [c["version"] for c in changes] == ["v1", "v2"] and result["version"] == "v2"
 
 
-def test_watcher_waits_as_a_503_asks_without_counting_an_error() -> None:
-    server = FakeServer(HttpResponse(503, [("Retry-After", "5")], b'{"error": "busy"}'),
-                        HttpResponse(503, [], b'{"error": "busy"}'), stage("v1", ended=True))
+def test_watcher_backs_off_after_a_503_without_counting_an_error() -> None:
+    # The component waits as after any failure (it does not read Retry-After).
+    server = FakeServer(HttpResponse(503, [("Retry-After", "2")], b'{"error": "busy"}'),
+                        HttpResponse(503, [("Retry-After", "2")], b'{"error": "busy"}'), stage("v1", ended=True))
     watcher, waits, _, errors, _ = watch(server)
-    assert waits == [5.0, 2.0] and errors == [] and watcher.refused == 2
+    assert waits == [1.0, 2.0] and errors == [] and watcher.refused == 2
 
 
 def test_watcher_retries_a_failed_change_with_the_old_version() -> None:
-    server = FakeServer(stage("v1"), stage("v1"), stage("v2", ended=True))
-    _, waits, changes, errors, _ = watch(server, failing=1)
-    # The first change failed: the next poll still says it has nothing, so the server answers at once.
-    assert server.paths[:2] == ["/api/class/ABCD/stage?seen=", "/api/class/ABCD/stage?seen="]
-    assert waits == [1.0] and len(errors) == 1
+    server = FakeServer(stage("v1"), stage("v1"), stage("v1"), stage("v2", ended=True))
+    _, waits, changes, errors, _ = watch(server, failing=2)
+    # The changes failed: the next polls still say the page has nothing, so the server answers at once; the waits
+    # grow, since no stage was handled in between.
+    assert server.paths[:3] == ["/api/class/ABCD/stage?seen="] * 3
+    assert waits == [1.0, 2.0] and len(errors) == 2
     assert [c["version"] for c in changes] == ["v1", "v2"]
 
 
