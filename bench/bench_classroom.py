@@ -626,19 +626,27 @@ def counted_get(session: StreamlitSession, results: Results, route: str) -> Fetc
         except Exception:
             results.http[f"{route} network error"] += 1
             raise
-        results.http[f"{route} {response.status}"] += 1
+        results.http[http_key(route, response)] += 1
         results.http_bytes += len(response.body)
         return response
     return fetch
+
+
+def http_key(route: str, response: HttpResponse) -> str:
+    """``stage 200``, ``stage 503 busy``: the route, the status and, for an error, the route's reason word."""
+    body = response.json() if response.status != 200 else None
+    reason = body.get("error") if isinstance(body, dict) else None
+    return f"{route} {response.status}" + (f" {reason}" if isinstance(reason, str) else "")
 
 
 class StudentRound:
     """A student's component after the stage changed: fetch the round (``have``: the round whose images it has),
     note when the round's images arrived (``round_visible``), then think and answer it, once per round."""
 
-    def __init__(self, session: StreamlitSession, number: int, lesson: Lesson, api: str, token: str,
+    def __init__(self, session: StreamlitSession, number: int, code: str, lesson: Lesson, api: str, token: str,
                  args: argparse.Namespace, results: Results, rng: random.Random) -> None:
-        self.session, self.number, self.lesson, self.api, self.token = session, number, lesson, api, token
+        self.session, self.number, self.code, self.lesson = session, number, code, lesson
+        self.api, self.token = api, token
         self.args, self.results, self.rng = args, results, rng
         self.have: int | None = None  # the round whose images the page has
         self.handled: set[int] = set()  # rounds answered or being answered
@@ -660,7 +668,7 @@ class StudentRound:
     async def fetch_round(self) -> None:
         """``GET .../round?have=N``: the student's view of the round, with its drawings when new to the page; the
         answer to it, once the drawings are here (after :func:`think`)."""
-        response = await self.fetch(round_path(self.api, self.lesson.code, self.have),
+        response = await self.fetch(round_path(self.api, self.code, self.have),
                                     {"X-Player-Token": self.token}, self.session.timeout)
         if response.status != 200:
             raise RouteError(f"round: HTTP {response.status} {response.body[:200]!r}", response)
@@ -702,11 +710,11 @@ class StudentRound:
             await think(self.args, self.rng)
             choice = self.rng.randrange(ways)
             started = time.perf_counter()
-            response = await self.session.post_json(f"{self.api}/{quote(self.lesson.code)}/answer",
+            response = await self.session.post_json(f"{self.api}/{quote(self.code)}/answer",
                                                     {"round": number, "choice": choice},
                                                     {"X-Player-Token": self.token})
             seconds = time.perf_counter() - started
-            self.results.http[f"answer {response.status}"] += 1
+            self.results.http[http_key("answer", response)] += 1
             body = response.json()
             if response.status == 200 and isinstance(body, dict) and body.get("choice") == choice:
                 self.results.times["answer"].append(seconds)
@@ -762,17 +770,18 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
     results.joined.add(number)
     runs_to_join = session.stats.runs
     data = session.component_data(COMPONENT_KEY)
-    api = str(data.get("api") or "/api/class")
-    rounds = StudentRound(session, number, lesson, api, str(data["token"]), args, results, rng)
-    watcher = StageWatcher(counted_get(session, results, "stage"), api, lesson.code, on_change=rounds.changed,
+    api, code = str(data.get("api") or "/api/class"), str(data.get("code") or lesson.code)
+    rounds = StudentRound(session, number, code, lesson, api, str(data["token"]), args, results, rng)
+    watcher = StageWatcher(counted_get(session, results, "stage"), api, code, on_change=rounds.changed,
                            on_error=lambda what: results.error(who, what))
     results.watching.add(number)
     task = asyncio.get_running_loop().create_task(watcher.watch())
+    ended, gave_up = False, False
     try:
         ended = await until_over(task, lesson, LONG_POLL_TIMEOUT_S)
     except Exception as exc:  # noqa: BLE001 - the watcher gave up (the class is gone, the token refused)
         results.error(who, f"class: {type(exc).__name__}: {exc}")
-        ended = False
+        gave_up = True
     finally:
         results.watching.discard(number)
         for pending in list(rounds.tasks):
@@ -784,7 +793,7 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
         # The component asks for one rerun when the class ended (setTriggerValue("stage", "ended")): the page shows
         # the student's score.
         await timed(results, who, "class_end", session.trigger(COMPONENT_KEY, "stage", "ended", until=class_ended))
-    elif not ended:
+    elif not ended and not gave_up:
         results.error(who, f"class: the end of the class not seen {LONG_POLL_TIMEOUT_S:.0f} s after it")
     results.class_runs.append((runs_to_join, runs_in_rounds, session.stats.runs - runs_to_join - runs_in_rounds))
 
@@ -887,7 +896,8 @@ async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results:
                         raise Remounted
 
                 watcher = StageWatcher(counted_get(session, results, "projector stage"),
-                                       str(data.get("api") or "/api/class"), lesson.code, live=True,
+                                       str(data.get("api") or "/api/class"), str(data.get("code") or lesson.code),
+                                       live=True,
                                        version=data.get("drawn"), on_change=rerun,
                                        on_error=lambda what: results.error("projector", what))
                 try:
@@ -939,7 +949,8 @@ async def measure_idle_polls(sessions: int, args: argparse.Namespace, results: R
     students = len(results.watching)
     results.idle_poll = {
         "students": len(results.joined), "watching": students, "seconds": round(seconds, 1), "polls": polls,
-        "polls_per_s": round(polls / seconds, 2), "server_cpu_s": round(cpu, 2), "server_cores": round(cpu / seconds, 3),
+        "polls_per_s": round(polls / seconds, 2), "server_cpu_s": round(cpu, 2),
+        "server_cores": round(cpu / seconds, 3),
         "server_cpu_pct_per_student": round(100 * cpu / seconds / students, 3) if students else None,
         "server_cpu_ms_per_poll": round(1000 * cpu / polls, 1) if polls else None}
     print(f"  idle class page: {results.idle_poll}", flush=True)
@@ -1047,7 +1058,7 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
 
     async def join_class(context: object, number: int) -> None:
         """Join as a student would in a browser, then see each round drawn by the page's component: its title
-        "Round N: which candidate ..." within ``--round-timeout`` of the round's start (seconds from the start, each)."""
+        "Round N: which candidate ..." within ``--round-timeout`` of the round's start (seconds from the start)."""
         assert lesson is not None
         page = await context.new_page()  # type: ignore[attr-defined]
         started = time.perf_counter()

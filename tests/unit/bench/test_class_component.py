@@ -43,7 +43,8 @@ def test_component_data_by_key() -> None:
         assert session.component_data("other") is None
         assert session.texts() == ["You are in"]
         # A later full run without the component: it is gone with the run's end.
-        feed(session, new_session("r2"), markdown((0, 0), "The class ended"), finished(ForwardMsg.FINISHED_SUCCESSFULLY))
+        feed(session, new_session("r2"), markdown((0, 0), "The class ended"),
+             finished(ForwardMsg.FINISHED_SUCCESSFULLY))
         assert session.component_data("class_live") is None
 
     run_alone(scenario())
