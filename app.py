@@ -1,5 +1,10 @@
 """One-Shot Lab: the landing page and the navigation (``streamlit run app.py``).
 
+This file is both the server and the script. ``streamlit run app.py`` finds the ``app = st.App(...)`` below and
+serves it under uvicorn: the app, plus the live class's HTTP routes (:mod:`api.classroom`) that push a class's rounds
+to students' devices without rerunning their pages. Streamlit then runs this same file as the page script of every
+session (as ``__main__``), which draws the navigation and the page.
+
 Heavy libraries (TensorFlow, DeepFace) are imported only by the pages that need them, so this page opens
 within seconds.
 """
@@ -158,4 +163,9 @@ def main() -> None:
     navigation.run()
 
 
-main()
+if __name__ == "__main__":  # a session's script run
+    main()
+else:  # imported by `streamlit run app.py` (uvicorn): the server, with the class's routes beside the app
+    from api.classroom import lifespan, routes
+
+    app = st.App("app.py", routes=routes(), lifespan=lifespan)

@@ -1,5 +1,5 @@
-"""Pieces of the Class page shared by the projector and a student's device: the task's drawings, the polling
-fragments' redraw rule, and the leaderboard as a table."""
+"""Pieces of the Class page: the task's drawings on the projector, the leaderboard, the projector's layout, and the
+class actions' callbacks. A student's round is drawn by the live component (ui/class_live.py)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,26 @@ from lab.errors import LabError
 from lab.i18n import _
 from lab.images import to_display
 
-PER_ROW = 5  # five candidates a row: readable on a phone (columns stack) and on a projector
+PER_ROW = 5  # five candidates a row; ten on a projector, so that a 20-way round takes two rows of a 720-pixel screen
 REFUSED = "class_refused"  # a class action's refusal, shown on the next run
-SEEN = "class_seen"  # the signature of what this session's page shows, to know when to redraw it
+SIDEBAR = "class_sidebar_shown"  # the projector's sidebar, brought back by the lecturer
 
 
-def show_task(data: OmniglotSet, task: Round, on_answer: Callable[[int], None] | None, marks: bool) -> None:
-    """The query and the candidates; with ``on_answer`` a button under each that calls it with the candidate's index;
-    with ``marks`` the right answer and the model's pick named under theirs."""
+def show_task(data: OmniglotSet, task: Round, marks: bool, per_row: int = PER_ROW) -> None:
+    """The round's query and candidates, as the projector shows them; with ``marks`` the right answer and the model's
+    pick named under theirs."""
     character, drawer = task.query
-    st.image(to_display(data.images[character, drawer]), caption=_("the query"), width=130, output_format="PNG")
-    for start in range(0, task.ways, PER_ROW):
-        columns = st.columns(PER_ROW)
+    beside = per_row > PER_ROW  # a projector: the query left of the candidates, to save a row of the screen
+    query_column, grid = st.columns([1, 7], vertical_alignment="center") if beside else (st.container(), st.container())
+    query_column.image(to_display(data.images[character, drawer]), caption=_("the query"), width=110 if not beside
+                       else 80, output_format="PNG")
+    with grid:
+        candidates_ui(data, task, marks, per_row)
+
+
+def candidates_ui(data: OmniglotSet, task: Round, marks: bool, per_row: int) -> None:
+    for start in range(0, task.ways, per_row):
+        columns = st.columns(per_row)
         for i, column in enumerate(columns, start=start):
             if i >= task.ways:
                 break
@@ -34,35 +42,10 @@ def show_task(data: OmniglotSet, task: Round, on_answer: Callable[[int], None] |
             if marks:
                 notes = [n for n, on in ((_("right"), i == task.answer), (_("model"), i == task.model_answer)) if on]
                 caption += f" ({', '.join(notes)})" if notes else ""
-            column.image(to_display(data.images[c, d]), caption=caption, width=96, output_format="PNG")
-            if marks and i == task.answer:
+            column.image(to_display(data.images[c, d]), caption=caption, width=96 if per_row <= PER_ROW else 64,
+                         output_format="PNG")
+            if marks and i == task.answer and per_row <= PER_ROW:  # a projector's row has no room: the caption says it
                 column.markdown(_(":green-background[**✓ right**]"))
-            if on_answer is not None:
-                column.button(str(i + 1), key=f"answer_{i}", width="stretch", on_click=on_answer, args=(i,),
-                              help=_("Answer candidate {number}").format(number=i + 1))
-
-
-def in_fragment_run() -> bool:
-    """Whether this run is a fragment's own (its timer), not the whole page's (in which fragments run inline)."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    context = get_script_run_ctx(suppress_warning=True)
-    return bool(context is not None and context.fragment_ids_this_run)
-
-
-def redraw_when_changed(stage: tuple) -> None:
-    """Called by the polling fragments: a full redraw when the page on screen shows another stage of the class.
-
-    What is on screen is what the last *finished* full run drew (:func:`drawn`): a full run that a poll's rerun
-    interrupted (a busy server answers a poll while the page is still being drawn) leaves the old stage, so the next
-    poll asks again instead of leaving a half-drawn page for good."""
-    if in_fragment_run() and st.session_state.get(SEEN) != stage:
-        st.rerun()
-
-
-def drawn(stage: tuple) -> None:
-    """Called at the end of a full run: the page now shows ``stage``."""
-    st.session_state[SEEN] = stage
 
 
 def leaderboard_table(state: ClassState) -> pd.DataFrame:
@@ -71,6 +54,47 @@ def leaderboard_table(state: ClassState) -> pd.DataFrame:
              _("mean time (s)"): round(row.mean_seconds, 2) if row.mean_seconds is not None else None}
             for rank, row in enumerate(state.leaderboard, start=1)]
     return pd.DataFrame(rows).set_index(_("rank")) if rows else pd.DataFrame()
+
+
+def leaderboard_ui(state: ClassState, top: int | None) -> None:
+    """The leaderboard, or its ``top`` rows and how many follow: a class of 100 must not push the round off the
+    projector."""
+    table = leaderboard_table(state)
+    if top is None or len(table) <= top:
+        st.dataframe(table)
+    else:
+        st.dataframe(table.head(top))
+        st.caption(_("... and {count} more players.").format(count=len(table) - top))
+    st.caption(_("Time: from the round's start to the answer, in seconds; the model's is the time it takes to score "
+                 "the candidates."))
+
+
+HIDDEN_SIDEBAR_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+{ display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 3rem !important; }
+</style>"""
+PROJECTING = "class_projecting"  # this run draws the projector's page in projector mode
+
+
+def _toggle_sidebar() -> None:
+    st.session_state[SIDEBAR] = not st.session_state.get(SIDEBAR, False)
+
+
+def class_projector_layout(projecting: bool) -> None:
+    """On the projector (projector mode, the host's page) the sidebar is hidden, so that the class has the whole
+    screen, until the lecturer brings it back (:func:`sidebar_control_ui`)."""
+    st.session_state[PROJECTING] = projecting
+    if projecting and not st.session_state.get(SIDEBAR):
+        st.markdown(HIDDEN_SIDEBAR_CSS, unsafe_allow_html=True)
+
+
+def sidebar_control_ui() -> None:
+    """A small button that shows or hides the projector's sidebar again."""
+    if st.session_state.get(PROJECTING):
+        shown = st.session_state.get(SIDEBAR, False)
+        st.button(_("Hide the sidebar") if shown else _("Show the sidebar"), key="class_sidebar", type="tertiary",
+                  on_click=_toggle_sidebar)
 
 
 def act(action: Callable[[], object]) -> None:

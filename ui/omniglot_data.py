@@ -6,7 +6,8 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.fetch import FILE_KEYS, OFFICIAL_FILES, fetch, install_archive, status
-from lab.data.omniglot import OmniglotSet, load_set
+from lab.data.omniglot import OmniglotSet
+from lab.data.shared_sets import forget_shared_sets, shared_set
 from lab.errors import LabError
 from lab.i18n import _
 
@@ -15,8 +16,8 @@ from lab.i18n import _
 # the module is imported; load_set_or_explain shows a translated one.
 @st.cache_resource(show_spinner=False)
 def cached_set(set_name: str, data_dir: str) -> OmniglotSet:
-    """One decoded set per server process, shared by every session (it is read-only)."""
-    return load_set(set_name, omniglot_dir(data_dir))
+    """One decoded set per server process, shared by every session and by the class route (it is read-only)."""
+    return shared_set(set_name, omniglot_dir(data_dir))
 
 
 def set_with_spinner(set_name: str) -> OmniglotSet:
@@ -65,7 +66,7 @@ def fetch_missing(missing: list[str]) -> None:
             st.success(f"{path.name}: {summary}")
         except LabError as exc:
             st.error(f"{file_name}: {exc}")
-    cached_set.clear()
+    forget_data()
 
 
 def install_upload(name: str, data: bytes) -> None:
@@ -78,6 +79,12 @@ def install_upload(name: str, data: bytes) -> None:
     try:
         path = install_archive(key, data)
         st.success(_("{upload} checked and saved as {path}. Reload the page to use it.").format(upload=name, path=path))
-        cached_set.clear()
+        forget_data()
     except LabError as exc:  # the message names the upload and says it was not saved
         st.error(str(exc))
+
+
+def forget_data() -> None:
+    """The data folder changed: every page and the class route load the files again."""
+    forget_shared_sets()
+    cached_set.clear()

@@ -32,6 +32,14 @@ class ClassroomError(LabError):
     """A class action that cannot be done: an unknown or ended class, a taken nickname, a closed round."""
 
 
+class NotAPlayerError(ClassroomError):
+    """A player token that is not (or no longer) in the class: the device must join again."""
+
+
+class RoundClosedError(ClassroomError):
+    """An answer to a round that is revealed or replaced, or to a candidate the round does not have."""
+
+
 @dataclass(frozen=True)
 class ClassInfo:
     id: int
@@ -150,5 +158,5 @@ def join_class(code: str, nickname: str, url: str | None = None) -> Player:
 def player_of(connection: Connection, token: str) -> Player:
     row = connection.execute(sa.select(schema.players).where(schema.players.c.token == token)).first()
     if row is None:
-        raise ClassroomError(_("You are not in this class (any more): join again."))
+        raise NotAPlayerError(_("You are not in this class (any more): join again."))
     return Player(row.id, row.class_id, row.nickname, row.token)

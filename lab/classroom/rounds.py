@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from lab.classroom.rooms import ClassInfo, ClassroomError, Player, as_utc, class_row, now, player_of
+from lab.classroom.rooms import (ClassInfo, ClassroomError, NotAPlayerError, Player, RoundClosedError, as_utc, class_row,
+                                 now, player_of)
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.i18n import _
@@ -158,16 +159,19 @@ def reveal_round(code: str, url: str | None = None) -> Round | None:
     return transaction(reveal, url)
 
 
-def answer_round(token: str, number: int, choice: int, url: str | None = None) -> bool:
+def answer_round(token: str, number: int, choice: int, url: str | None = None, code: str | None = None) -> bool:
     """Record ``choice`` for round ``number``; returns whether it was right. One answer per player and round: a second
-    one (a double click, another tab) changes nothing. A round that is revealed or replaced takes no more answers."""
+    one (a double click, another tab) changes nothing. A round that is revealed or replaced takes no more answers.
+    ``code``: the class the device thinks it is in (the route's), refused when the token is another class's."""
     def answer(connection: Connection) -> bool:
         player = player_of(connection, token)
+        if code is not None and class_row(connection, code).id != player.class_id:
+            raise NotAPlayerError(_("You are not in this class (any more): join again."))
         current = _current_round(connection, player.class_id)
         if current is None or current.number != number or current.revealed:
-            raise ClassroomError(_("This round is closed; wait for the next one."))
+            raise RoundClosedError(_("This round is closed; wait for the next one."))
         if not 0 <= choice < current.ways:
-            raise ClassroomError(_("There is no candidate {choice} in this round.").format(choice=choice + 1))
+            raise RoundClosedError(_("There is no candidate {choice} in this round.").format(choice=choice + 1))
         table = schema.answers
         existing = connection.execute(sa.select(table.c.correct).where(
             table.c.round_id == current.id, table.c.player_id == player.id)).first()
@@ -231,7 +235,7 @@ def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
         info = class_row(connection, code)
         player = player_of(connection, token)
         if player.class_id != info.id:
-            raise ClassroomError(_("You are not in this class (any more): join again."))
+            raise NotAPlayerError(_("You are not in this class (any more): join again."))
         current = _current_round(connection, info.id)
         table = schema.answers
         choice = None

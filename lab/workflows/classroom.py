@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
+from lab.classroom.join_address import JoinAddress, students_join_address
+from lab.classroom.join_address import class_page_url as join_url
 from lab.classroom.rooms import (ClassInfo, ClassroomError, Player, create_class, end_class, find_class, join_class,
                                  open_classes)
 from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_stage,
@@ -29,7 +30,8 @@ from lab.workflows.evaluation import Evaluation, load_evaluation
 HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way within-alphabet runs, 95.5%
 ROUND_WAYS = (5, 10, 20)
 
-__all__ = ["ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "HUMANS_PUBLISHED", "Player", "PlayerView",
+__all__ = ["ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "HUMANS_PUBLISHED", "JoinAddress", "Player",
+           "PlayerView", "students_join_address",
            "ROUND_WAYS", "Role", "Round", "answer_round", "class_stage", "class_state", "class_summary", "end",
            "find_class",
            "join_class", "join_url", "open_classes", "player_view", "reveal", "start_class", "start_round"]
@@ -70,11 +72,3 @@ def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | No
     return add_round(code, tuple(int(v) for v in task.queries[0]), candidates,
                      int(task.answers[0]), evaluation.info.name, [float(s) for s in np.asarray(similarities)],
                      model_seconds, url)
-
-
-def join_url(page_url: str, code: str) -> str:
-    """The address students open: the class page of this server (or of the balancer in front of it) with the code."""
-    parts = urlsplit(page_url or "")
-    path = parts.path if parts.path.rstrip("/").endswith("class") else parts.path.rstrip("/") + "/class"
-    return urlunsplit((parts.scheme, parts.netloc, path, urlencode({"class": code}), ""))
-

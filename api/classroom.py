@@ -1,0 +1,179 @@
+"""The live class's HTTP routes, served beside the Streamlit app (``app = st.App(..., routes=routes())`` in app.py).
+
+A student's device draws each round itself (ui/class_live.js) from these routes, so that a class costs the server no
+Streamlit script run per round, per answer or per second of waiting:
+
+- ``GET /api/class/{code}/stage?seen=VERSION[&live=1]``: the class's stage (:class:`lab.classroom.live.LiveStage`),
+  at once when it differs from ``seen``, else after up to 25 s (a long poll). ``live=1`` (the projector) also answers
+  when the counts change. Read-only, public (the code is on the projector), holds no database connection.
+- ``GET /api/class/{code}/round?have=N`` with ``X-Player-Token``: the player's view of the current round, with its
+  drawings unless the device already has round ``N``'s.
+- ``POST /api/class/{code}/answer`` with ``X-Player-Token`` and ``{"round": n, "choice": i}``: the player's answer.
+
+Handlers are ``async`` and do constant work on the event loop (which every Streamlit session shares); the database
+and the PNG encoding run on a small thread pool of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from lab.classroom.live import HubBusyError, StageHub, read_live_stage
+from lab.classroom.player_round import PictureCache, player_round
+from lab.classroom.rooms import ClassroomError, NotAPlayerError, RoundClosedError
+from lab.classroom.rounds import answer_round
+from lab.data.shared_sets import shared_set
+from lab.errors import LabError
+from lab.limits import WAY
+
+T = TypeVar("T")
+WORKERS = 4  # database reads and writes of the routes at once; more would only queue on the GIL and SQLite's lock
+MAX_BODY = 256  # bytes of an answer's JSON body
+TOKEN = re.compile(r"[0-9a-f]{32}")  # lab.classroom.rooms.join_class: secrets.token_hex(16)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class ClassApi:
+    """What the routes of one server process share: the stage hub, the thread pool, the rounds' pictures."""
+
+    def __init__(self, read_stage: Callable[[str], Any] = read_live_stage) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="class-api")
+        self.hub = StageHub(read_stage, self.executor)
+        self.pictures = PictureCache(lambda: shared_set("evaluation"))
+
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
+
+    async def close(self) -> None:
+        await self.hub.close()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+_api: ClassApi | None = None
+
+
+def class_api() -> ClassApi:
+    """This process's :class:`ClassApi` (made by the lifespan, or on the first request where none ran)."""
+    global _api
+    if _api is None:
+        _api = ClassApi()
+    return _api
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    global _api
+    _api = ClassApi()
+    try:
+        yield
+    finally:
+        made, _api = _api, None
+        await made.close()
+
+
+def error(status: int, reason: str, message: str = "", **headers: str) -> JSONResponse:
+    """``reason``: a fixed word the device translates (``closed``, ``not_a_player``...); ``message``: for people."""
+    return JSONResponse({"error": reason, "message": message}, status_code=status, headers={**NO_STORE, **headers})
+
+
+def player_token(request: Request) -> str | None:
+    token = request.headers.get("x-player-token", "")
+    return token if TOKEN.fullmatch(token) else None
+
+
+def small_int(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isdigit() and len(text) <= 6 else None
+
+
+async def stage(request: Request) -> JSONResponse:
+    code = request.path_params["code"]
+    seen = request.query_params.get("seen", "")[:64]
+    try:
+        found = await class_api().hub.wait(code, seen, live=request.query_params.get("live") == "1")
+    except HubBusyError as exc:
+        return error(503, "busy", str(exc), **{"Retry-After": "2"})
+    except ClassroomError as exc:
+        return error(404, "no_class", str(exc))
+    except LabError as exc:  # the database: the device backs off and asks again
+        return error(503, "database", str(exc), **{"Retry-After": "2"})
+    return JSONResponse(found.as_json(), headers=NO_STORE)
+
+
+async def current_round(request: Request) -> JSONResponse:
+    token = player_token(request)
+    if token is None:
+        return error(403, "not_a_player")
+    api = class_api()
+    try:
+        view = await api.run(player_round, request.path_params["code"], token, api.pictures,
+                             small_int(request.query_params.get("have")))
+    except NotAPlayerError as exc:
+        return error(403, "not_a_player", str(exc))
+    except ClassroomError as exc:
+        return error(404, "no_class", str(exc))
+    except LabError as exc:
+        return error(503, "database", str(exc), **{"Retry-After": "2"})
+    return JSONResponse(view, headers=NO_STORE)
+
+
+async def read_small_body(request: Request) -> bytes | None:
+    """The request's body, or None past :data:`MAX_BODY` bytes (read no further than that)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
+def parse_answer(body: bytes) -> tuple[int, int] | None:
+    try:
+        given = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(given, dict):
+        return None
+    number, choice = given.get("round"), given.get("choice")
+    if type(number) is not int or type(choice) is not int or number < 1 or not 0 <= choice < WAY.high:
+        return None
+    return number, choice
+
+
+async def answer(request: Request) -> JSONResponse:
+    token = player_token(request)
+    if token is None:
+        return error(403, "not_a_player")
+    body = await read_small_body(request)
+    if body is None:
+        return error(413, "too_large")
+    parsed = parse_answer(body)
+    if parsed is None:
+        return error(400, "bad_answer", 'expected {"round": N, "choice": I} (I from 0)')
+    number, choice = parsed
+    try:
+        await class_api().run(lambda: answer_round(token, number, choice, code=request.path_params["code"]))
+    except NotAPlayerError as exc:
+        return error(403, "not_a_player", str(exc))
+    except RoundClosedError as exc:
+        return error(409, "closed", str(exc))
+    except ClassroomError as exc:
+        return error(404, "no_class", str(exc))
+    except LabError as exc:
+        return error(503, "database", str(exc), **{"Retry-After": "2"})
+    return JSONResponse({"choice": choice}, headers=NO_STORE)
+
+
+def routes() -> list[Route]:
+    return [Route("/api/class/{code}/stage", stage, methods=["GET"]),
+            Route("/api/class/{code}/round", current_round, methods=["GET"]),
+            Route("/api/class/{code}/answer", answer, methods=["POST"])]

@@ -1,0 +1,241 @@
+// The live class on a device, without script reruns (ui/class_live.py mounts it; api/classroom.py serves it).
+//
+// Every mounted copy holds one long poll on /api/class/CODE/stage. A student's copy draws the round itself: on a new
+// stage it waits 0-500 ms (so that 100 phones do not ask in the same millisecond), fetches its view of the round
+// (with the drawings once per round), and posts the answer on a click. The projector's copy shows the live counts.
+// Either asks Streamlit for one rerun only when the page's own content must change: the projector on every new
+// stage, a student when the class ends or the device is no longer in it. After an error it waits 1, 2, 4... 15 s;
+// when the page becomes visible again (a phone woken up) it asks at once.
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
+
+function element(tag, className, text) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text !== undefined) made.textContent = text;
+  return made;
+}
+
+// A translated sentence with {placeholders} and **bold**, built as text nodes (a nickname is never parsed as HTML).
+function sentence(tag, className, template, values) {
+  const made = element(tag, className);
+  const filled = template.replace(/\{(\w+)\}/g, (match, name) => (name in values ? String(values[name]) : match));
+  filled.split("**").forEach((part, i) => {
+    if (part) made.appendChild(i % 2 ? element("strong", "", part) : document.createTextNode(part));
+  });
+  return made;
+}
+
+function watch(data, live, onStage, onTrouble) {
+  const base = `${data.api}/${encodeURIComponent(data.code)}/stage`;
+  let stopped = false;
+  let seen = "";
+  let controller = null;
+  let failures = 0;
+
+  async function loop() {
+    while (!stopped) {
+      controller = new AbortController();
+      try {
+        const query = `?seen=${encodeURIComponent(seen)}${live ? "&live=1" : ""}`;
+        const response = await fetch(base + query, { signal: controller.signal, cache: "no-store" });
+        if (response.status === 404) {
+          onTrouble("gone");
+          return;
+        }
+        if (!response.ok) throw new Error(`stage: HTTP ${response.status}`);
+        const stage = await response.json();
+        const key = live ? stage.live : stage.version;
+        if (key !== seen) {
+          await onStage(stage); // throws on a failed round fetch: then the same stage is handled again
+          seen = key;
+        }
+        failures = 0;
+        onTrouble("");
+      } catch (problem) {
+        if (stopped) return;
+        if (problem && problem.name === "AbortError") continue; // the page became visible: ask again now
+        failures += 1;
+        onTrouble("offline");
+        await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length) - 1]);
+      }
+    }
+  }
+
+  const onVisible = () => {
+    if (document.visibilityState === "visible" && controller) controller.abort();
+  };
+  document.addEventListener("visibilitychange", onVisible);
+  loop();
+  return () => {
+    stopped = true;
+    document.removeEventListener("visibilitychange", onVisible);
+    if (controller) controller.abort();
+  };
+}
+
+function projector(root, data, setTriggerValue) {
+  const t = data.texts;
+  const counts = element("div", "counts");
+  const trouble = element("p", "trouble");
+  root.replaceChildren(counts, trouble);
+  let asked = "";
+
+  function metric(label, value) {
+    const box = element("div", "metric");
+    box.append(element("div", "label", label), element("div", "value", value));
+    return box;
+  }
+
+  return watch(data, true, async (stage) => {
+    counts.replaceChildren(metric(t.students, stage.players));
+    if (stage.round !== null) {
+      counts.appendChild(metric(t.answers.replace("{number}", stage.round), `${stage.answered} / ${stage.players}`));
+    }
+    if (stage.version !== data.drawn && stage.version !== asked) {
+      asked = stage.version; // one rerun per new stage: the page draws the round, the reveal or the end
+      setTriggerValue("stage", stage.version);
+    }
+  }, (state) => {
+    trouble.textContent = state === "offline" ? t.offline : "";
+  });
+}
+
+function student(root, data, setTriggerValue) {
+  const t = data.texts;
+  const header = element("div", "header");
+  const trouble = element("p", "trouble");
+  const body = element("div", "round");
+  root.replaceChildren(header, trouble, body);
+  let images = null;
+  let view = null;
+  let sending = false;
+  let notice = "";
+
+  function rerunOnce(version) {
+    if (version !== data.drawn) setTriggerValue("stage", version);
+  }
+
+  function draw() {
+    header.replaceChildren(sentence("p", "score", t.you, {
+      nickname: view.nickname, code: view.code, correct: view.correct, answered: view.answered,
+    }));
+    body.replaceChildren();
+    if (view.round === null) {
+      body.appendChild(element("div", "box info", t.waiting));
+      return;
+    }
+    body.appendChild(element("h3", "", t.round.replace("{number}", view.round)));
+    if (view.revealed) {
+      const right = view.answer + 1;
+      if (view.choice === null) body.appendChild(element("div", "box warning", t.missed.replace("{number}", right)));
+      else if (view.choice === view.answer) body.appendChild(element("div", "box success", t.right.replace("{number}", right)));
+      else body.appendChild(element("div", "box error", t.wrong.replace("{choice}", view.choice + 1).replace("{number}", right)));
+      body.appendChild(element("p", "caption", t.model.replace("{choice}", view.model_answer + 1)));
+    } else if (view.choice !== null) {
+      body.appendChild(element("div", "box info", t.answered.replace("{choice}", view.choice + 1)));
+    }
+    if (notice) body.appendChild(element("div", "box error", notice));
+    if (!images || images.round !== view.round) return;
+    const query = element("figure", "query");
+    const picture = element("img");
+    picture.src = images.query;
+    picture.alt = t.query;
+    query.append(picture, element("figcaption", "", t.query));
+    body.appendChild(query);
+    const grid = element("div", "candidates");
+    const open = !view.revealed && view.choice === null;
+    images.candidates.forEach((source, i) => {
+      const cell = element("figure", "candidate");
+      const drawing = element("img");
+      drawing.src = source;
+      drawing.alt = String(i + 1);
+      const marks = [];
+      if (view.revealed && i === view.answer) marks.push(t.right_mark);
+      if (view.revealed && i === view.model_answer) marks.push(t.model_mark);
+      if (view.revealed && i === view.answer) cell.classList.add("answer");
+      cell.append(drawing, element("figcaption", "", marks.length ? `${i + 1} (${marks.join(", ")})` : String(i + 1)));
+      if (open) {
+        const button = element("button", "", String(i + 1));
+        button.type = "button";
+        button.title = t.answer_help.replace("{number}", i + 1);
+        button.disabled = sending;
+        button.addEventListener("click", () => answer(i));
+        cell.appendChild(button);
+      }
+      grid.appendChild(cell);
+    });
+    body.appendChild(grid);
+  }
+
+  async function fetchView() {
+    const have = images ? images.round : "";
+    const response = await fetch(`${data.api}/${encodeURIComponent(data.code)}/round?have=${have}`,
+      { headers: { "X-Player-Token": data.token }, cache: "no-store" });
+    if (response.status === 403 || response.status === 404) {
+      rerunOnce("gone"); // the page says what happened (left the class, or it is gone)
+      return;
+    }
+    if (!response.ok) throw new Error(`round: HTTP ${response.status}`);
+    view = await response.json();
+    if (view.images) images = view.images;
+    if (view.ended) {
+      rerunOnce("ended");
+      return;
+    }
+    draw();
+  }
+
+  async function answer(choice) {
+    if (sending || !view) return;
+    sending = true;
+    notice = "";
+    draw();
+    try {
+      const response = await fetch(`${data.api}/${encodeURIComponent(data.code)}/answer`, {
+        method: "POST", cache: "no-store",
+        headers: { "X-Player-Token": data.token, "Content-Type": "application/json" },
+        body: JSON.stringify({ round: view.round, choice }),
+      });
+      if (response.ok) view = { ...view, choice, answered: view.answered + 1 };
+      else if (response.status === 409) notice = t.closed;
+      else notice = t.failed;
+      if (response.status === 409) await fetchView();
+    } catch (problem) {
+      notice = t.failed;
+    } finally {
+      sending = false;
+      if (view) draw();
+    }
+  }
+
+  return watch(data, false, async (stage) => {
+    if (stage.ended) {
+      rerunOnce("ended");
+      return;
+    }
+    notice = "";
+    await sleep(Math.random() * 500); // spread a whole class's requests over half a second
+    await fetchView();
+  }, (state) => {
+    trouble.textContent = state === "offline" ? t.offline : state === "gone" ? t.gone : "";
+    if (state === "gone") rerunOnce("gone");
+  });
+}
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let root = parentElement.querySelector(".oneshot-live");
+  if (!root) {
+    root = element("div", "oneshot-live");
+    parentElement.appendChild(root);
+  }
+  if (root.__stop) root.__stop(); // mounted again with new data (a rerun): one watcher per element
+  const stop = data.mode === "projector" ? projector(root, data, setTriggerValue) : student(root, data, setTriggerValue);
+  root.__stop = stop;
+  return () => {
+    stop();
+    if (root.__stop === stop) root.__stop = null;
+  };
+}
