@@ -58,6 +58,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -587,7 +588,13 @@ def joined(session: StreamlitSession) -> bool:
 
 
 def class_ended(session: StreamlitSession) -> bool:
+    """A student's page after the class: "The class has ended: thank you! Your score: ..."."""
     return session.has_text("The class has ended")
+
+
+def class_over(session: StreamlitSession) -> bool:
+    """The projector's page after the class: "This class has ended."."""
+    return session.has_text("This class has ended.")
 
 
 def verdict_shown(session: StreamlitSession) -> bool:
@@ -885,13 +892,19 @@ async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results:
         runs = session.stats.runs
 
         async def watch() -> None:
+            mounted = False
             while True:
                 data = session.component_data(COMPONENT_KEY)
                 if not isinstance(data, dict):
-                    raise ProtocolError(f"no {COMPONENT_KEY!r} component on the projector's page")
+                    if mounted and class_over(session):  # the ended class's page has no live counts: no watch
+                        return
+                    raise ProtocolError(f"no {COMPONENT_KEY!r} component on the projector's page "
+                                        f"(texts {[t[:40] for t in session.texts()[-3:]]})")
+                mounted = True
 
                 async def rerun(stage: dict, data: dict = data) -> None:
-                    await session.trigger(COMPONENT_KEY, "stage", stage["version"])
+                    results.times["projector_rerun"].append(
+                        await session.trigger(COMPONENT_KEY, "stage", stage["version"]))
                     if session.component_data(COMPONENT_KEY) != data:
                         raise Remounted
 
@@ -1029,12 +1042,19 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
     if count <= 0:
         return checks
 
-    def failed(name: str, started: float, where: str, exc: Exception, context: str = "") -> None:
-        """A check that raised: its time until then and the exception's first line, in the checks and the errors."""
+    async def failed(name: str, started: float, where: str, exc: Exception, context: str = "",
+                     page: object = None) -> None:
+        """A check that raised: its time until then and the exception's first line, in the checks and the errors;
+        a screenshot of the page then, in the temporary folder (its path in the check)."""
         message = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
         checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - started, 2),
                        "error": message})
         results.error(where, context + message)
+        if page is not None:
+            shot = Path(tempfile.gettempdir()) / f"bench-classroom-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"
+            with contextlib.suppress(Exception):
+                await page.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
+                checks[-1]["screenshot"] = str(shot)
 
     async def check(context: object, name: str, path: str, selector: str, text: str | None = None) -> None:
         page = await context.new_page()  # type: ignore[attr-defined]
@@ -1052,7 +1072,7 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
             if shown_errors:
                 results.error(f"browser {name}", f"{shown_errors} error elements on {path}")
         except Exception as exc:  # noqa: BLE001
-            failed(name, started, f"browser {name}", exc)
+            await failed(name, started, f"browser {name}", exc, page=page)
         finally:
             await page.close()
 
@@ -1089,8 +1109,8 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
             if not ok:
                 results.error(f"browser {number}", f"class page: {shown_errors} error elements")
         except Exception as exc:  # noqa: BLE001
-            failed(name, started, f"browser {number}", exc,
-                   f"class page (rounds seen {len(rounds_seen)} of {lesson.rounds}): ")
+            await failed(name, started, f"browser {number}", exc,
+                         f"class page (rounds seen {len(rounds_seen)} of {lesson.rounds}): ", page)
             checks[-1]["round_visible_s"] = rounds_seen
         finally:
             if not settled:
@@ -1328,7 +1348,7 @@ def main() -> None:
                     sampler.__exit__(None, None, None)
             results: Results = run["results"]
             client_cpu = own_cpu_seconds() - client_cpu_start
-            table = report_times(results.times, (*INTERACTIONS, "round_visible", "class_end"))
+            table = report_times(results.times, (*INTERACTIONS, "round_visible", "class_end", "projector_rerun"))
             out |= {
                 "mode": "lesson", "errors": len(results.errors), "error_kinds": error_kinds(results.errors),
                 "error_examples": results.errors[:20],
