@@ -5,11 +5,18 @@ client a few milliseconds of CPU, where a headless Chromium context costs second
 a lesson, with a human pause (``--think``) between actions:
 
 1. **join** the class: open ``/class?class=CODE``, type a nickname (``nickname``) and click Join (``class_join``);
-   timed from the click until the page shows the student in the class;
-2. **answer** ``--rounds`` questions: the teacher (this script, through ``lab.classroom`` on the same database) starts
-   a round; the student waits until the round's buttons (``answer_0`` ... ``answer_{N-1}``, in a fragment that
-   reruns every second) are on the page, clicks one and is timed until the page confirms the answer; the teacher
-   reveals the round once every student has answered (or after ``--round-timeout``);
+   timed from the click until the page shows the student in the class, its component (``class_live``, an
+   ``st.components.v2`` component) mounted with the student's token in its data;
+2. **answer** ``--rounds`` questions as the component does in the browser, with no script run per round: long-poll
+   ``GET /api/class/CODE/stage?seen=VERSION`` (the server holds it until the stage changes, about 25 s at most); on
+   a change wait up to 0.5 s, then ``GET /api/class/CODE/round?have=N`` (``X-Player-Token``) for the round and its
+   images (``round_visible``: from the teacher's start of the round until the student has them); think, then
+   ``POST /api/class/CODE/answer`` (``answer``: timed until the server's answer); after a failed request wait 1 s,
+   doubling up to 15 s. The teacher (this script, through ``lab.classroom`` on the same database) starts the first
+   round once every student (and browser) is in, and reveals each round once every student answered (or after
+   ``--round-timeout``); when the stage says the class ended, the component asks for one rerun of the page
+   (``class_end``). The projector's page is open too, its component long-polling with ``live=1`` and rerunning the
+   page when the stage's version changes;
 3. **slider**: on ``/roc``, moves the threshold slider (``threshold``, views/verification.py) ``--slider-moves``
    times, each timed until the page's caption shows the new threshold;
 4. **verify**: on ``/verify``, switches both photos to Upload and uploads a pair of photos of ``$FACES_DIR`` (each
@@ -17,8 +24,14 @@ a lesson, with a human pause (``--think``) between actions:
    upload (``verify_pair``).
 
 Alongside, ``--browsers`` real headless Chromium sessions (Playwright, the e2e tests' Chromium and flags) check that
-the pages still render for a browser under that load: the class page shows the round's answer buttons, ``/roc`` its
-figure, ``/verify`` its verdict.
+the pages still render for a browser under that load: each joins the class and sees every round drawn by the
+component ("Round N: which candidate ...", seconds from the round's start), then ``/roc`` shows its figure and
+``/verify`` its verdict.
+
+``--idle-poll S``: before the first round, with every student in and long-polling, the server's CPU for S seconds
+(``idle_class_page``: cores, % of a core per student, stage requests answered meanwhile). Each round prints how
+many students had it within 2 s and 3 s, p95 ``round_visible`` and ``answer`` and the server's CPU (``rounds``);
+``script_runs_per_student_round`` shows the script runs of the students' sessions while the rounds ran.
 
 Without ``--url`` the script starts its own ``streamlit run app.py`` with a fresh SQLite database
 (``ONESHOT_DATABASE_URL``, also used here for the teacher's side) and an empty model store, and samples the server's
@@ -41,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -54,13 +68,14 @@ import time
 import traceback
 import urllib.request
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from bench.st_client import ProtocolError, StreamlitSession  # noqa: E402
+from bench.st_client import LONG_POLL_TIMEOUT_S, HttpResponse, ProtocolError, StreamlitSession  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 INTERACTIONS = ("join", "answer", "slider", "verify", "verify_pair")
@@ -358,6 +373,159 @@ def class_unavailable() -> str | None:
     return None
 
 
+# ------------------------------------------------------------------------------------------------ the class component
+
+COMPONENT_KEY = "class_live"  # the st.components.v2 component of the class page (student's and projector's)
+JITTER_S = 0.5  # after a change of the stage, the component waits up to this long before fetching the round
+BACKOFF_FIRST_S, BACKOFF_MOST_S = 1.0, 15.0  # its waits after a failed request: 1 s, doubling, at most 15 s
+
+Fetch = Callable[[str, "dict[str, str] | None", float], Awaitable[HttpResponse]]
+
+
+class RouteError(RuntimeError):
+    """A class route answered with an error status, or with a body the component cannot use."""
+
+    def __init__(self, message: str, response: HttpResponse | None = None) -> None:
+        super().__init__(message)
+        self.status = response.status if response is not None else None
+
+
+class Backoff:
+    """The component's waits after failed requests: ``first`` seconds, doubling up to ``most``; a success resets."""
+
+    def __init__(self, first: float = BACKOFF_FIRST_S, most: float = BACKOFF_MOST_S) -> None:
+        self.first, self.most = first, most
+        self.current = first
+
+    def next(self) -> float:
+        wait = self.current
+        self.current = min(self.current * 2, self.most)
+        return wait
+
+    def reset(self) -> None:
+        self.current = self.first
+
+
+def stage_path(api: str, code: str, seen: str, live: bool = False) -> str:
+    query = urlencode({"seen": seen, **({"live": 1} if live else {})})
+    return f"{api}/{quote(code)}/stage?{query}"
+
+
+def round_path(api: str, code: str, have: int | None) -> str:
+    """The round route, ``have``: the round whose drawings the page has (empty when none, as ui/class_live.js)."""
+    return f"{api}/{quote(code)}/round?have={'' if have is None else have}"
+
+
+STAGE_KEYS = {"version", "live", "round", "revealed", "ended", "players", "answered"}
+ROUND_KEYS = {"version", "round", "ways", "revealed", "ended", "choice", "answer", "model_answer", "correct",
+              "answered", "nickname", "images"}
+
+
+def stage_problem(stage: object) -> str | None:
+    """What is wrong with a stage route's answer for the component, or None."""
+    if not isinstance(stage, dict):
+        return f"not a JSON object: {stage!r:.200}"
+    missing = STAGE_KEYS - stage.keys()
+    return f"keys missing: {sorted(missing)}" if missing else None
+
+
+def round_view_problem(view: object, have: int | None) -> str | None:
+    """What is wrong with a round route's answer for a page that has the images of round ``have``, or None: the
+    keys of the contract; the images of the round when it is not ``have`` (a query and ``ways`` candidates, PNG
+    data URLs); the answers only once revealed."""
+    if not isinstance(view, dict):
+        return f"not a JSON object: {view!r:.200}"
+    missing = ROUND_KEYS - view.keys()
+    if missing:
+        return f"keys missing: {sorted(missing)}"
+    number, images = view["round"], view["images"]
+    if not view["revealed"] and (view["answer"] is not None or view["model_answer"] is not None):
+        return f"round {number}: the answer is given before the reveal"
+    if number is None or number == have:
+        return None
+    if not images:
+        return f"round {number}: no images (the page has round {have}'s)"
+    if images.get("round") != number:
+        return f"round {number}: the images are round {images.get('round')}'s"
+    pictures = [images.get("query"), *images.get("candidates", [])]
+    if len(pictures) != view["ways"] + 1 or not all(str(p).startswith("data:image/png;base64,") for p in pictures):
+        return f"round {number}: {len(pictures) - 1} candidates for {view['ways']} ways, or not PNG data URLs"
+    return None
+
+
+class StageWatcher:
+    """What the class page's component (ui/class_live.js, ``watch``) does in the browser, less the drawing:
+    long-poll the stage route (``GET {api}/{code}/stage?seen=S``; with ``live`` the projector's ``&live=1``, where
+    ``S`` is the ``live`` key) starting from ``seen=""``, and call ``on_change(stage)`` each time the stage's version
+    differs from the last one handled (the first answer too, unless ``version`` says what the page was drawn with).
+    Any other status than 200 (a 503 too: the component does not read ``Retry-After``), a network error or a failed
+    ``on_change`` is followed by a wait (:class:`Backoff`, reset once a stage was handled), and ``on_change`` is tried
+    again with the next answer. A 404 (no such class) or a :class:`RouteError` of ``on_change`` with a 403 or 404
+    ends the watch (raised); so does a stage that says the class ended (returned).
+
+    ``fetch(path, headers, timeout)`` is the page's GET (:meth:`bench.st_client.StreamlitSession.get_json`)."""
+
+    def __init__(self, fetch: Fetch, api: str, code: str, *, on_change: Callable[[dict], Awaitable[None]],
+                 live: bool = False, version: str | None = None, on_error: Callable[[str], None] | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.fetch, self.api, self.code, self.live = fetch, api, code, live
+        self.on_change, self.on_error, self.sleep = on_change, on_error, sleep
+        self.version = version  # the stage the page shows
+        self.seen = ""  # what the next poll says the page has (the live key with ``live``)
+        self.backoff = Backoff()
+        self.stage: dict | None = None
+        self.polls = self.failures = self.refused = 0
+
+    def _failed(self, what: str) -> None:
+        self.failures += 1
+        if self.on_error is not None:
+            self.on_error(what)
+
+    async def watch(self) -> dict:
+        """Poll until the class ended; the last stage."""
+        while True:
+            self.polls += 1
+            try:
+                response = await self.fetch(stage_path(self.api, self.code, self.seen, self.live), None,
+                                            LONG_POLL_TIMEOUT_S)
+            except (OSError, TimeoutError, ValueError, IndexError) as exc:
+                self._failed(f"stage: {type(exc).__name__}: {exc}")
+                await self.sleep(self.backoff.next())
+                continue
+            if response.status == 404:
+                raise RouteError(f"stage: HTTP 404 {response.body[:200]!r}", response)
+            if response.status == 503:  # too many waiting, or the database: the component waits as after an error
+                self.refused += 1
+                await self.sleep(self.backoff.next())
+                continue
+            stage = response.json()
+            problem = f"HTTP {response.status} {response.body[:200]!r}" if response.status != 200 else \
+                stage_problem(stage)
+            if problem:
+                self._failed(f"stage: {problem}")
+                await self.sleep(self.backoff.next())
+                continue
+            self.stage = stage
+            if stage["version"] != self.version:
+                try:
+                    await self.on_change(stage)
+                except RouteError as exc:
+                    if exc.status in (403, 404):
+                        raise
+                    self._failed(str(exc))
+                    await self.sleep(self.backoff.next())
+                    continue
+                except (OSError, TimeoutError, ValueError, KeyError, TypeError, IndexError) as exc:
+                    self._failed(f"after a change: {type(exc).__name__}: {exc}")
+                    await self.sleep(self.backoff.next())
+                    continue
+                self.version = stage["version"]
+            self.seen = str(stage["live"] if self.live else stage["version"])
+            self.backoff.reset()
+            if stage["ended"]:
+                return stage
+
+
 # ------------------------------------------------------------------------------------------------ students
 
 
@@ -371,9 +539,19 @@ class Results:
     settled: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # answered, or gave up
     left: set[int] = field(default_factory=set)  # students out of the class (could not join, lost connection)
     joined: set[int] = field(default_factory=set)
+    watching: set[int] = field(default_factory=set)  # students whose component long-polls the stage
     live: list[StreamlitSession] = field(default_factory=list)  # every session, for counts while they run
     tree: ProcessTree | None = None  # the server's processes
     idle_poll: dict = field(default_factory=dict)
+    # Per round (index from 0): the seconds of each student's round_visible and answer, as the teacher reports them.
+    per_round: dict[int, dict[str, list[float]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    rounds: list[dict] = field(default_factory=list)
+    # The class routes' answers: "stage 200", "stage 503", "round 200", "answer 409", "stage network error", ...
+    http: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    http_bytes: int = 0
+    # Script runs of each student's session: until joined, while the rounds ran, for the end of the class.
+    class_runs: list[tuple[int, int, int]] = field(default_factory=list)
+    projector_runs: int = 0
     auto_reruns: int = 0
     runs: int = 0
     bytes_received: int = 0
@@ -384,43 +562,39 @@ class Results:
 
 @dataclass
 class Lesson:
-    """What the students share: the class code, and one event per round the teacher started."""
+    """What the students share: the class code, one event per round the teacher started, and the real browsers'
+    joining (the teacher starts the first round when every student and browser is in, or gave up)."""
 
     code: str = ""
     rounds: int = 0
     started: list[asyncio.Event] = field(default_factory=list)
-    start_times: list[float] = field(default_factory=list)
+    start_times: list[float] = field(default_factory=list)  # when the teacher's start_round returned
     over: asyncio.Event = field(default_factory=asyncio.Event)
+    browsers: int = 0
+    browsers_settled: int = 0  # joined or failed to
+    browsers_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
-
-def answer_buttons(session: StreamlitSession) -> list[str]:
-    """The keys of the answer buttons on the page that can be clicked."""
-    keys = []
-    for widget in session.widgets():
-        if widget.kind == "button" and "-answer_" in widget.id and not widget.proto.disabled:  # type: ignore
-            keys.append(widget.id.rsplit("-", 1)[1])
-    return sorted(keys)
+    def browser_settled(self) -> None:
+        self.browsers_settled += 1
+        if self.browsers_settled >= self.browsers:
+            self.browsers_ready.set()
 
 
 def joined(session: StreamlitSession) -> bool:
-    """The page shows the student in the class (the join form is gone, "You are NICKNAME in class CODE")."""
-    return not session.has_widget("class_join") and session.has_text("You are **")
+    """The page shows the student in the class: the join form is gone and the round's component is mounted with
+    the student's token."""
+    data = session.component_data(COMPONENT_KEY)
+    return not session.has_widget("class_join") and isinstance(data, dict) and bool(data.get("token"))
 
 
-def round_open(number: int) -> object:
-    """Round ``number`` (from 1) is on the page with its answer buttons."""
-    def shown(session: StreamlitSession) -> bool:
-        return session.has_text(f"Round {number}:") and bool(answer_buttons(session))
-    return shown
+def class_ended(session: StreamlitSession) -> bool:
+    """A student's page after the class: "The class has ended: thank you! Your score: ..."."""
+    return session.has_text("The class has ended")
 
 
-def buttons_gone(session: StreamlitSession) -> bool:
-    return not answer_buttons(session)
-
-
-def answer_recorded(session: StreamlitSession) -> bool:
-    """The page names the student's choice: waiting for the reveal, or already revealed ("Right!", "you picked")."""
-    return any(session.has_text(text) for text in ("Your answer: candidate", "Right! Candidate", "you picked"))
+def class_over(session: StreamlitSession) -> bool:
+    """The projector's page after the class: "This class has ended."."""
+    return session.has_text("This class has ended.")
 
 
 def verdict_shown(session: StreamlitSession) -> bool:
@@ -451,8 +625,146 @@ async def timed(results: Results, who: str, kind: str, action: object) -> bool:
     return False
 
 
+def counted_get(session: StreamlitSession, results: Results, route: str) -> Fetch:
+    """The session's GET for a :class:`StageWatcher`, its answers counted by ``route`` and status (and bytes)."""
+    async def fetch(path: str, headers: dict[str, str] | None, timeout: float) -> HttpResponse:
+        try:
+            response = await session.get_json(path, headers, timeout)
+        except Exception:
+            results.http[f"{route} network error"] += 1
+            raise
+        results.http[http_key(route, response)] += 1
+        results.http_bytes += len(response.body)
+        return response
+    return fetch
+
+
+def http_key(route: str, response: HttpResponse) -> str:
+    """``stage 200``, ``stage 503 busy``: the route, the status and, for an error, the route's reason word."""
+    body = response.json() if response.status != 200 else None
+    reason = body.get("error") if isinstance(body, dict) else None
+    return f"{route} {response.status}" + (f" {reason}" if isinstance(reason, str) else "")
+
+
+class StudentRound:
+    """A student's component after the stage changed: fetch the round (``have``: the round whose images it has),
+    note when the round's images arrived (``round_visible``), then think and answer it, once per round."""
+
+    def __init__(self, session: StreamlitSession, number: int, code: str, lesson: Lesson, api: str, token: str,
+                 args: argparse.Namespace, results: Results, rng: random.Random) -> None:
+        self.session, self.number, self.code, self.lesson = session, number, code, lesson
+        self.api, self.token = api, token
+        self.args, self.results, self.rng = args, results, rng
+        self.have: int | None = None  # the round whose images the page has
+        self.handled: set[int] = set()  # rounds answered or being answered
+        self.tasks: set[asyncio.Task] = set()
+        self.fetch = counted_get(session, results, "round")
+
+    @property
+    def who(self) -> str:
+        return self.session.name
+
+    async def changed(self, stage: dict) -> None:
+        """What the component does when the stage's version changed: nothing more once the class ended (the page
+        reruns, see :func:`class_part`); else a pause of up to 0.5 s, then the round."""
+        if stage["ended"]:
+            return
+        await asyncio.sleep(self.rng.uniform(0, JITTER_S))
+        await self.fetch_round()
+
+    async def fetch_round(self) -> None:
+        """``GET .../round?have=N``: the student's view of the round, with its drawings when new to the page; the
+        answer to it, once the drawings are here (after :func:`think`)."""
+        response = await self.fetch(round_path(self.api, self.code, self.have),
+                                    {"X-Player-Token": self.token}, self.session.timeout)
+        if response.status != 200:
+            raise RouteError(f"round: HTTP {response.status} {response.body[:200]!r}", response)
+        view = response.json()
+        problem = round_view_problem(view, self.have)
+        if problem:
+            raise RouteError(f"round: {problem}", response)
+        images = view.get("images")
+        if images:
+            self.have = images["round"]
+            await self.visible(images["round"], time.perf_counter())
+        number = view["round"]
+        if number is None or number > self.lesson.rounds:
+            return
+        if view["ended"] or view["revealed"] or view["choice"] is not None:
+            self.results.settled[number - 1].add(self.number)
+            return
+        if self.have == number and number not in self.handled:
+            self.handled.add(number)
+            task = asyncio.get_running_loop().create_task(self.answer(number, view["ways"]))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def visible(self, number: int, seen: float) -> None:
+        if not 1 <= number <= self.lesson.rounds:
+            return
+        started = self.lesson.started[number - 1]
+        if not started.is_set():  # seen between the database's commit and the teacher's call returning
+            await started.wait()
+        if number > len(self.lesson.start_times):  # the teacher failed
+            return
+        seconds = max(0.0, seen - self.lesson.start_times[number - 1])
+        self.results.times["round_visible"].append(seconds)
+        self.results.per_round[number - 1]["round_visible"].append(seconds)
+
+    async def answer(self, number: int, ways: int) -> None:
+        """Think, click a candidate: ``POST .../answer``, timed until the server's answer ("answer")."""
+        try:
+            await think(self.args, self.rng)
+            choice = self.rng.randrange(ways)
+            started = time.perf_counter()
+            response = await self.session.post_json(f"{self.api}/{quote(self.code)}/answer",
+                                                    {"round": number, "choice": choice},
+                                                    {"X-Player-Token": self.token})
+            seconds = time.perf_counter() - started
+            self.results.http[http_key("answer", response)] += 1
+            body = response.json()
+            if response.status == 200 and isinstance(body, dict) and body.get("choice") == choice:
+                self.results.times["answer"].append(seconds)
+                self.results.per_round[number - 1]["answer"].append(seconds)
+                self.results.answered[number - 1].add(self.number)
+            elif response.status == 409:  # the component then shows "closed" and fetches the round again
+                self.results.error(self.who, f"answer: round {number} closed before the answer (409 {body})")
+                await self.fetch_round()
+            else:
+                self.results.error(self.who, f"answer: HTTP {response.status} {response.body[:200]!r}")
+        except Exception as exc:  # noqa: BLE001
+            self.results.http["answer network error"] += 1
+            self.results.error(self.who, f"answer: {type(exc).__name__}: {exc}")
+        finally:
+            self.results.settled[number - 1].add(self.number)
+
+
+async def until_over(task: asyncio.Task, lesson: Lesson, grace: float) -> bool:
+    """Wait for ``task`` (a watcher), at most ``grace`` seconds after the lesson is over; False (and the task
+    cancelled) when it was still running then."""
+    async def over_and_grace() -> None:
+        await lesson.over.wait()
+        await asyncio.sleep(grace)
+
+    timer = asyncio.get_running_loop().create_task(over_and_grace())
+    try:
+        await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
+
+
 async def class_part(session: StreamlitSession, number: int, lesson: Lesson, args: argparse.Namespace,
                      results: Results, rng: random.Random) -> None:
+    """Join through the form (a script run, timed as "join"), then what the page's component does in the browser:
+    long-poll the stage, fetch each new round, answer it (no script run per round), and when the class ended ask
+    for one rerun of the page."""
     who = session.name
     await session.open("/class", f"class={lesson.code}")
     await think(args, rng)
@@ -463,37 +775,34 @@ async def class_part(session: StreamlitSession, number: int, lesson: Lesson, arg
         results.left.add(number)
         return
     results.joined.add(number)
-    for round_number in range(1, lesson.rounds + 1):
-        if session.closed is not None:
-            results.left.add(number)
-            break
-        try:
-            await asyncio.wait_for(lesson.started[round_number - 1].wait(), args.round_timeout * 3)
-            await session.wait_for(round_open(round_number), args.round_timeout)
-        except (ProtocolError, TimeoutError) as exc:
-            results.error(who, f"round {round_number}: the answer buttons never came: {exc}")
-            results.settled[round_number - 1].add(number)
-            if session.closed is not None:
-                break
-            continue
-        results.times["round_visible"].append(time.perf_counter() - lesson.start_times[round_number - 1])
-        await think(args, rng)
-        buttons = answer_buttons(session)
-        if not buttons:
-            results.error(who, f"round {round_number}: the answer buttons went away before a click")
-            results.settled[round_number - 1].add(number)
-            continue
-        try:
-            seconds = await session.click(rng.choice(buttons), until=buttons_gone)
-            if answer_recorded(session):
-                results.times["answer"].append(seconds)
-                results.answered[round_number - 1].add(number)
-            else:
-                results.error(who, f"answer: not recorded (the page shows {session.texts()[-3:]})")
-        except Exception as exc:  # noqa: BLE001
-            results.error(who, f"answer: {type(exc).__name__}: {exc}")
-        finally:
-            results.settled[round_number - 1].add(number)
+    runs_to_join = session.stats.runs
+    data = session.component_data(COMPONENT_KEY)
+    api, code = str(data.get("api") or "/api/class"), str(data.get("code") or lesson.code)
+    rounds = StudentRound(session, number, code, lesson, api, str(data["token"]), args, results, rng)
+    watcher = StageWatcher(counted_get(session, results, "stage"), api, code, on_change=rounds.changed,
+                           on_error=lambda what: results.error(who, what))
+    results.watching.add(number)
+    task = asyncio.get_running_loop().create_task(watcher.watch())
+    ended, gave_up = False, False
+    try:
+        ended = await until_over(task, lesson, LONG_POLL_TIMEOUT_S)
+    except Exception as exc:  # noqa: BLE001 - the watcher gave up (the class is gone, the token refused)
+        results.error(who, f"class: {type(exc).__name__}: {exc}")
+        gave_up = True
+    finally:
+        results.watching.discard(number)
+        for pending in list(rounds.tasks):
+            pending.cancel()
+        for index in range(lesson.rounds):
+            results.settled[index].add(number)
+    runs_in_rounds = session.stats.runs - runs_to_join
+    if ended and data.get("drawn") != "ended":
+        # The component asks for one rerun when the class ended (setTriggerValue("stage", "ended")): the page shows
+        # the student's score.
+        await timed(results, who, "class_end", session.trigger(COMPONENT_KEY, "stage", "ended", until=class_ended))
+    elif not ended and not gave_up:
+        results.error(who, f"class: the end of the class not seen {LONG_POLL_TIMEOUT_S:.0f} s after it")
+    results.class_runs.append((runs_to_join, runs_in_rounds, session.stats.runs - runs_to_join - runs_in_rounds))
 
 
 async def roc_part(session: StreamlitSession, args: argparse.Namespace, results: Results,
@@ -564,9 +873,15 @@ async def student(number: int, url: str, lesson: Lesson | None, args: argparse.N
         await session.close()
 
 
+class Remounted(Exception):  # noqa: N818 - not an error: the page's rerun gave the component new data
+    """The projector's rerun drew the component again with new data: the browser mounts it afresh (a new watch)."""
+
+
 async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results: Results) -> None:
-    """The projector's page (``/class?class=CODE&host=1``) open for the whole lesson, as in a lecture: it polls the
-    database every second like the students' pages. It needs a teacher session, which every session is while no
+    """The projector's page (``/class?class=CODE&host=1``) open for the whole lesson, as in a lecture: its component
+    long-polls the stage with ``live=1`` (the counts) and, when the stage's version differs from the one the page
+    was drawn with (``drawn``), asks for one rerun (a round, a reveal, the end); the rerun mounts the component again
+    with the new ``drawn``, which starts a new watch. It needs a teacher session, which every session is while no
     lecturer password is set (the bench's own server); with a password it only shows a note, and is left out."""
     session = StreamlitSession(url, name="projector", timeout=args.timeout, fetch_media=not args.no_media)
     try:
@@ -574,7 +889,40 @@ async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results:
         if not session.has_widget("round_start"):
             results.notes.append("projector page not shown (a lecturer password is set): left out")
             return
-        await lesson.over.wait()
+        runs = session.stats.runs
+
+        async def watch() -> None:
+            mounted = False
+            while True:
+                data = session.component_data(COMPONENT_KEY)
+                if not isinstance(data, dict):
+                    if mounted and class_over(session):  # the ended class's page has no live counts: no watch
+                        return
+                    raise ProtocolError(f"no {COMPONENT_KEY!r} component on the projector's page "
+                                        f"(texts {[t[:40] for t in session.texts()[-3:]]})")
+                mounted = True
+
+                async def rerun(stage: dict, data: dict = data) -> None:
+                    results.times["projector_rerun"].append(
+                        await session.trigger(COMPONENT_KEY, "stage", stage["version"]))
+                    if session.component_data(COMPONENT_KEY) != data:
+                        raise Remounted
+
+                watcher = StageWatcher(counted_get(session, results, "projector stage"),
+                                       str(data.get("api") or "/api/class"), str(data.get("code") or lesson.code),
+                                       live=True,
+                                       version=data.get("drawn"), on_change=rerun,
+                                       on_error=lambda what: results.error("projector", what))
+                try:
+                    await watcher.watch()
+                    return
+                except Remounted:
+                    continue
+
+        task = asyncio.get_running_loop().create_task(watch())
+        if not await until_over(task, lesson, LONG_POLL_TIMEOUT_S):
+            results.error("projector", f"the end of the class not seen {LONG_POLL_TIMEOUT_S:.0f} s after it")
+        results.projector_runs = session.stats.runs - runs
     except Exception as exc:  # noqa: BLE001
         results.error("projector", f"{type(exc).__name__}: {exc}")
     finally:
@@ -583,34 +931,70 @@ async def projector(url: str, lesson: Lesson, args: argparse.Namespace, results:
         await session.close()
 
 
-async def measure_idle_polls(sessions: int, args: argparse.Namespace, results: Results) -> None:
-    """Before the first round, with every student in: the server's CPU seconds per poll of the class page (each
-    student's fragment reruns every second, and nothing changes)."""
+def stage_answers(results: Results) -> int:
+    """Stage requests the server answered (200), the students' and the projector's."""
+    return results.http["stage 200"] + results.http["projector stage 200"]
+
+
+async def everyone_in(sessions: int, lesson: Lesson, args: argparse.Namespace, results: Results) -> None:
+    """Wait (at most ``--timeout`` s) until every student joined and watches the stage, or gave up, and every real
+    browser joined, or failed to."""
     deadline = time.perf_counter() + args.timeout
-    while len(results.joined | results.left) < sessions and time.perf_counter() < deadline:
+    while time.perf_counter() < deadline and (
+            len(results.joined | results.left) < sessions or not results.joined - results.left <= results.watching):
         await asyncio.sleep(0.2)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(lesson.browsers_ready.wait(), max(deadline - time.perf_counter(), 0.1))
+
+
+async def measure_idle_polls(sessions: int, args: argparse.Namespace, results: Results) -> None:
+    """Before the first round, with every student in and each one's component long-polling the stage: the server's
+    CPU while nothing changes (its cores, and % of a core per student) and the stage requests it answered then
+    (none expected but the holds that ran out)."""
     await asyncio.sleep(2)
     if results.tree is None:
         return
-    polls_before = sum(s.stats.auto_reruns_sent for s in results.live)
-    cpu_before, started = results.tree.sample()[0], time.perf_counter()
+    polls_before, cpu_before, started = stage_answers(results), results.tree.sample()[0], time.perf_counter()
     await asyncio.sleep(args.idle_poll)
     cpu = results.tree.sample()[0] - cpu_before
     seconds = time.perf_counter() - started
-    polls = sum(s.stats.auto_reruns_sent for s in results.live) - polls_before
-    results.idle_poll = {"students": len(results.joined), "seconds": round(seconds, 1), "polls": polls,
-                         "polls_per_s": round(polls / seconds, 1), "server_cpu_s": round(cpu, 2),
-                         "server_cores": round(cpu / seconds, 2),
-                         "server_cpu_ms_per_poll": round(1000 * cpu / polls, 1) if polls else None}
+    polls = stage_answers(results) - polls_before
+    students = len(results.watching)
+    results.idle_poll = {
+        "students": len(results.joined), "watching": students, "seconds": round(seconds, 1), "polls": polls,
+        "polls_per_s": round(polls / seconds, 2), "server_cpu_s": round(cpu, 2),
+        "server_cores": round(cpu / seconds, 3),
+        "server_cpu_pct_per_student": round(100 * cpu / seconds / students, 3) if students else None,
+        "server_cpu_ms_per_poll": round(1000 * cpu / polls, 1) if polls else None}
     print(f"  idle class page: {results.idle_poll}", flush=True)
 
 
+def round_report(number: int, sessions: int, results: Results, seconds: float, cpu: float | None,
+                 start_round_s: float, cpu_window_s: float) -> dict:
+    """One round's figures: how many students had its images within 2 s and 3 s of its start, p95 round_visible
+    and answer, the server's CPU (seconds, and cores over ``cpu_window_s``: from the teacher's call to start the
+    round to the reveal)."""
+    times = results.per_round[number - 1]
+    visible, answers = times["round_visible"], times["answer"]
+    return {"round": number, "answered": len(results.answered[number - 1]), "students": sessions,
+            "seconds": round(seconds, 2), "start_round_s": round(start_round_s, 3), "saw": len(visible),
+            "saw_within_2s": sum(v <= 2.0 for v in visible), "saw_within_3s": sum(v <= 3.0 for v in visible),
+            "p95_round_visible_s": round(percentile(visible, 95), 3) if visible else None,
+            "p95_answer_s": round(percentile(answers, 95), 3) if answers else None,
+            "server_cpu_s": None if cpu is None else round(cpu, 2),
+            "server_cores": None if cpu is None else round(cpu / cpu_window_s, 2)}
+
+
 async def teach(teacher: Teacher, lesson: Lesson, sessions: int, args: argparse.Namespace, results: Results) -> None:
-    """Start each round, wait until every student answered (or the round's timeout), reveal, go on."""
+    """When everyone is in: start each round, wait until every student answered (or the round's timeout), reveal,
+    go on; then end the class."""
     try:
+        await everyone_in(sessions, lesson, args, results)
         if args.idle_poll > 0:
             await measure_idle_polls(sessions, args, results)
         for round_number in range(lesson.rounds):
+            cpu_before = results.tree.sample()[0] if results.tree else None
+            called = time.perf_counter()
             await teacher.start_round()
             lesson.start_times.append(time.perf_counter())
             lesson.started[round_number].set()
@@ -618,12 +1002,20 @@ async def teach(teacher: Teacher, lesson: Lesson, sessions: int, args: argparse.
             while (len(results.settled[round_number] | results.left) < sessions
                    and time.perf_counter() < deadline):
                 await asyncio.sleep(0.2)
-            print(f"  round {round_number + 1}: {len(results.answered[round_number])} of {sessions} answered "
-                  f"{time.perf_counter() - lesson.start_times[-1]:.1f} s after its start; {load_line()}", flush=True)
+            await teacher.reveal_round()
+            cpu = results.tree.sample()[0] - cpu_before if results.tree and cpu_before is not None else None
+            seconds = time.perf_counter() - lesson.start_times[-1]
+            report = round_report(round_number + 1, sessions, results, seconds, cpu, lesson.start_times[-1] - called,
+                                  time.perf_counter() - called)
+            results.rounds.append(report)
+            print(f"  round {round_number + 1}: {report['answered']} of {sessions} answered {seconds:.1f} s after its "
+                  f"start; had it within 2 s {report['saw_within_2s']}, within 3 s {report['saw_within_3s']} (of "
+                  f"{report['saw']}); p95 round_visible {report['p95_round_visible_s']} s, p95 answer "
+                  f"{report['p95_answer_s']} s; server CPU {report['server_cpu_s']} s ({report['server_cores']} "
+                  f"cores); {load_line()}", flush=True)
             if len(results.answered[round_number]) < sessions:
                 results.notes.append(f"round {round_number + 1}: {len(results.answered[round_number])} of {sessions} "
                                      f"answered within {args.round_timeout:.0f} s")
-            await teacher.reveal_round()
             await asyncio.sleep(args.reveal_pause)
         await teacher.end_class()
     except Exception as exc:  # noqa: BLE001
@@ -639,26 +1031,30 @@ async def teach(teacher: Teacher, lesson: Lesson, sessions: int, args: argparse.
 IDLE = """() => !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
   && !document.querySelector("[data-testid='stSpinner']")"""
 ERRORS = "[data-testid='stException'], [data-testid='stAlertContentError']"
+ROUND_TITLE = "Round {number}: which candidate is the same character as the query?"  # drawn by the component
 
 
 async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argparse.Namespace,
                          results: Results) -> list[dict]:
-    """``count`` real Chromium sessions, during the load: the class page shows the round's answer buttons, /roc its
-    figure, /verify its verdict. Each check: seconds to render, or the error."""
-    if count <= 0:
-        return []
-    from playwright.async_api import async_playwright
-
-    from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path
-
+    """``count`` real Chromium sessions, during the load: each joins the class and sees every round drawn by the
+    page's component, then /roc shows its figure and /verify its verdict. Each check: seconds, or the error."""
     checks: list[dict] = []
+    if count <= 0:
+        return checks
 
-    def failed(name: str, started: float, where: str, exc: Exception, context: str = "") -> None:
-        """A check that raised: its time until then and the exception's first line, in the checks and the errors."""
+    async def failed(name: str, started: float, where: str, exc: Exception, context: str = "",
+                     page: object = None) -> None:
+        """A check that raised: its time until then and the exception's first line, in the checks and the errors;
+        a screenshot of the page then, in the temporary folder (its path in the check)."""
         message = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
         checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - started, 2),
                        "error": message})
         results.error(where, context + message)
+        if page is not None:
+            shot = Path(tempfile.gettempdir()) / f"bench-classroom-{re.sub(r'[^a-z0-9]+', '-', name.lower())}.png"
+            with contextlib.suppress(Exception):
+                await page.screenshot(path=str(shot), full_page=True)  # type: ignore[attr-defined]
+                checks[-1]["screenshot"] = str(shot)
 
     async def check(context: object, name: str, path: str, selector: str, text: str | None = None) -> None:
         page = await context.new_page()  # type: ignore[attr-defined]
@@ -676,53 +1072,78 @@ async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argp
             if shown_errors:
                 results.error(f"browser {name}", f"{shown_errors} error elements on {path}")
         except Exception as exc:  # noqa: BLE001
-            failed(name, started, f"browser {name}", exc)
+            await failed(name, started, f"browser {name}", exc, page=page)
         finally:
             await page.close()
 
     async def join_class(context: object, number: int) -> None:
-        """Join as a student would in a browser, then wait for a round's drawings and answer buttons."""
+        """Join as a student would in a browser, then see each round drawn by the page's component: its title
+        "Round N: which candidate ..." within ``--round-timeout`` of the round's start (seconds from the start)."""
+        assert lesson is not None
         page = await context.new_page()  # type: ignore[attr-defined]
         started = time.perf_counter()
-        name = "class page shows the round"
+        name = "class page shows each round"
+        rounds_seen: list[float] = []
+        settled = False
         try:
-            await page.goto(f"{url}/class?class={lesson.code}", wait_until="commit")  # type: ignore[union-attr]
+            await page.goto(f"{url}/class?class={lesson.code}", wait_until="commit")
             nickname = page.get_by_label("Nickname (shown on the projector)")
             await nickname.fill(f"browser{number}", timeout=args.timeout * 1000)
             await page.get_by_role("button", name="Join the class").click(timeout=args.timeout * 1000)
-            await page.get_by_text(re.compile(r"Round \d+: which candidate")).first.wait_for(
-                state="visible", timeout=args.round_timeout * 3000)
-            await page.locator("[data-testid='stImage']").nth(1).wait_for(state="visible", timeout=args.timeout * 1000)
-            images = await page.locator("[data-testid='stImage']").count()
+            await nickname.wait_for(state="detached", timeout=args.timeout * 1000)
+            joined_s = time.perf_counter() - started
+            lesson.browser_settled()
+            settled = True
+            for index in range(lesson.rounds):
+                await asyncio.wait_for(lesson.started[index].wait(), args.timeout + args.round_timeout * 3)
+                if index >= len(lesson.start_times):
+                    raise RuntimeError(f"round {index + 1} was not started (the teacher failed)")
+                await page.get_by_text(ROUND_TITLE.format(number=index + 1)).first.wait_for(
+                    state="visible", timeout=args.round_timeout * 1000)
+                rounds_seen.append(round(time.perf_counter() - lesson.start_times[index], 2))
             shown_errors = await page.locator(ERRORS).count()
-            ok = images >= 2 and shown_errors == 0
+            ok = shown_errors == 0
             checks.append({"check": name, "ok": ok, "seconds": round(time.perf_counter() - started, 2),
-                           "images": images, **({} if ok else {"error": f"{images} images, {shown_errors} errors"})})
+                           "join_s": round(joined_s, 2), "round_visible_s": rounds_seen,
+                           **({} if ok else {"error": f"{shown_errors} error elements"})})
             if not ok:
-                results.error(f"browser {number}", f"class page: {images} images, {shown_errors} error elements")
+                results.error(f"browser {number}", f"class page: {shown_errors} error elements")
         except Exception as exc:  # noqa: BLE001
-            failed(name, started, f"browser {number}", exc, "class page: ")
+            await failed(name, started, f"browser {number}", exc,
+                         f"class page (rounds seen {len(rounds_seen)} of {lesson.rounds}): ", page)
+            checks[-1]["round_visible_s"] = rounds_seen
         finally:
+            if not settled:
+                lesson.browser_settled()
             await page.close()
 
     async def one(browser: object, number: int) -> None:
         context = await browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
         try:
             if lesson is not None and lesson.rounds:
-                await asyncio.wait_for(lesson.started[0].wait(), args.round_timeout * 3)
                 await join_class(context, number)
+            else:
+                await asyncio.sleep(args.stagger + 2)  # while the students are busy
             await check(context, "/roc shows its figure", "/roc", "[data-testid='stPlotlyChart']")
             await check(context, "/verify shows a verdict", "/verify", "[data-testid='stMetric']", "verdict")
         finally:
             await context.close()
 
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
-        try:
-            await asyncio.sleep(args.stagger + 2)  # while the students are busy
-            await asyncio.gather(*(one(browser, n) for n in range(count)))
-        finally:
-            await browser.close()
+    try:
+        from playwright.async_api import async_playwright
+
+        from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path
+
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                                       args=CHROMIUM_FLAGS)
+            try:
+                await asyncio.gather(*(one(browser, n) for n in range(count)))
+            finally:
+                await browser.close()
+    finally:
+        if lesson is not None:
+            lesson.browsers_ready.set()  # whatever happened, the teacher waits no longer
     return checks
 
 
@@ -747,6 +1168,9 @@ async def lesson_run(url: str, args: argparse.Namespace, tree: ProcessTree | Non
         teacher = Teacher(args.ways, args.model)
         lesson = Lesson(code=await teacher.start_class(f"bench {args.sessions} sessions"), rounds=args.rounds)
         lesson.started = [asyncio.Event() for _ in range(args.rounds)]
+        lesson.browsers = max(args.browsers, 0) if args.rounds else 0
+        if lesson.browsers == 0:
+            lesson.browsers_ready.set()
         print(f"class {lesson.code}: {args.rounds} rounds of {args.ways} ways", flush=True)
     else:
         results.notes.append(f"class part skipped: {why_not}")
@@ -783,6 +1207,21 @@ async def cold_wave(url: str, args: argparse.Namespace, wave: str) -> dict:
 
     await asyncio.gather(*(visit(n) for n in range(args.sessions)))
     return {"results": results}
+
+
+def class_figures(results: Results, args: argparse.Namespace) -> dict:
+    """The class part's own figures: script runs of the students' sessions (to join; while the rounds ran, which
+    the component's routes should make none; for the end of the class) and the projector's, the class routes'
+    answers by status, and each round's line."""
+    to_join, in_rounds, at_end = (sum(runs[i] for runs in results.class_runs) for i in range(3))
+    student_rounds = len(results.class_runs) * args.rounds
+    return {
+        "script_runs_per_student_round": round(in_rounds / student_rounds, 3) if student_rounds else None,
+        "class_script_runs": {"students": len(results.class_runs), "to_join": to_join, "during_rounds": in_rounds,
+                              "at_end": at_end, "projector": results.projector_runs},
+        "class_http": dict(sorted(results.http.items())) | {"kb_received": round(results.http_bytes / 1024, 1)},
+        "rounds": results.rounds,
+    }
 
 
 def report_times(times: dict[str, list[float]], kinds: tuple[str, ...]) -> dict[str, dict]:
@@ -830,7 +1269,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page run")
     parser.add_argument("--no-class", action="store_true", help="leave out the class part")
     parser.add_argument("--idle-poll", type=float, default=0.0,
-                        help="before the first round, measure the server's CPU per poll for S seconds")
+                        help="before the first round, with every student long-polling the class's stage, measure "
+                             "the server's CPU for S seconds")
     parser.add_argument("--no-projector", action="store_true", help="no session on the projector's page")
     parser.add_argument("--no-media", action="store_true", help="do not fetch the images a page shows")
     parser.add_argument("--seed", type=int, default=0)
@@ -908,7 +1348,7 @@ def main() -> None:
                     sampler.__exit__(None, None, None)
             results: Results = run["results"]
             client_cpu = own_cpu_seconds() - client_cpu_start
-            table = report_times(results.times, (*INTERACTIONS, "round_visible"))
+            table = report_times(results.times, (*INTERACTIONS, "round_visible", "class_end", "projector_rerun"))
             out |= {
                 "mode": "lesson", "errors": len(results.errors), "error_kinds": error_kinds(results.errors),
                 "error_examples": results.errors[:20],
@@ -916,7 +1356,7 @@ def main() -> None:
                 "p95_s": {k: table[k]["p95_s"] for k in ("join", "answer", "slider", "verify", "verify_pair")},
                 "interactions": table, "targets_p95_s": TARGETS_S, "class_skipped": run["class_skipped"],
                 "notes": results.notes, "browser_checks": run["checks"], "wall_s": round(run["wall_s"], 1),
-                "idle_class_page": results.idle_poll,
+                "idle_class_page": results.idle_poll, **class_figures(results, args),
                 "server": sampler.figures() if sampler else None,
                 "client": {"cpu_s": round(client_cpu, 2), "mean_cores": round(client_cpu / run["wall_s"], 2),
                            "runs_seen": results.runs, "auto_reruns_sent": results.auto_reruns,
@@ -935,6 +1375,8 @@ def main() -> None:
                 print(f"  {error}")
             for note in results.notes:
                 print(f"note: {note}")
+            print(f"class: script runs per student and round {out['script_runs_per_student_round']} "
+                  f"({out['class_script_runs']}); class routes {out['class_http']}")
             for check in run["checks"]:
                 print(f"browser: {check}")
             print(f"server: {out['server']}")

@@ -23,6 +23,12 @@ client ``runtime/agent/interaction.py``, which applies the frontend's rules to a
   ``WidgetState`` of the widget's type: sliders ``double_array_value``, text inputs, radios and select boxes
   ``string_value`` (the option as shown), buttons ``trigger_value``, file uploaders ``file_uploader_state_value``
   (after ``file_urls_request`` / ``file_urls_response`` and a multipart ``PUT`` to each file's upload URL).
+- A custom component of ``st.components.v2`` is a ``bidi_component`` element, with an ``id`` like a widget's (ending
+  in ``-<key>``) and its ``data`` as JSON text (``json``, or ``mixed.json`` when the data holds dataframes):
+  :meth:`StreamlitSession.component_data`. Its ``setTriggerValue(event, value)`` is a rerun with a trigger widget of
+  its own (:meth:`StreamlitSession.trigger`). What its JavaScript fetches from HTTP routes the app serves beside
+  Streamlit, the client fetches with :func:`json_request` (:meth:`StreamlitSession.get_json`,
+  :meth:`StreamlitSession.post_json`), with the session's cookies, as the browser's ``fetch`` sends them.
 
 Nothing here imports the app; it needs ``websockets`` and the ``streamlit`` package's protobuf modules only.
 """
@@ -31,10 +37,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -47,6 +55,9 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 XSRF_COOKIE = "_streamlit_xsrf"
 COMPLETED = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 ERROR_ALERT = 1  # Alert.Format.ERROR
+INTERNAL_KEY_PREFIX = "$$STREAMLIT_INTERNAL_KEY"  # the frontend's prefix of a component's trigger widget id
+# A long poll's client-side limit: longer than the server's hold (about 25 s) plus a busy server's delay.
+LONG_POLL_TIMEOUT_S = 40.0
 
 
 class ProtocolError(RuntimeError):
@@ -64,6 +75,13 @@ class HttpResponse:
 
     def header(self, name: str) -> list[str]:
         return [value for key, value in self.headers if key.lower() == name.lower()]
+
+    def json(self) -> Any:
+        """The body as JSON; None when it is empty or not JSON (a proxy's error page)."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
 
 
 async def http_request(base_url: str, method: str, path: str, headers: dict[str, str] | None = None,
@@ -85,6 +103,8 @@ async def http_request(base_url: str, method: str, path: str, headers: dict[str,
             writer.close()
             with contextlib.suppress(OSError):
                 await writer.wait_closed()
+        if not raw:
+            raise ConnectionError(f"{method} {path}: connection closed without an answer")
         head, _, rest = raw.partition(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         pairs = [tuple(x.strip() for x in line.split(":", 1)) for line in header_lines if ":" in line]
@@ -94,6 +114,23 @@ async def http_request(base_url: str, method: str, path: str, headers: dict[str,
         return response
 
     return await asyncio.wait_for(exchange(), timeout)
+
+
+async def json_request(base_url: str, method: str, path: str, payload: object = None, *,
+                       headers: dict[str, str] | None = None, cookies: dict[str, str] | None = None,
+                       timeout: float = 60) -> HttpResponse:
+    """A JSON request as a page's ``fetch`` sends it (same origin: the cookies go along): ``payload`` (when not None)
+    as the JSON body; the answer's JSON is ``response.json()``. Network errors and timeouts raise (``OSError``,
+    ``TimeoutError``); HTTP error statuses do not. ``timeout`` bounds the whole exchange: for a long poll, give
+    more than the server holds the request (:data:`LONG_POLL_TIMEOUT_S`)."""
+    sent = {"Accept": "application/json", **(headers or {})}
+    body = b""
+    if payload is not None:
+        body = json.dumps(payload).encode()
+        sent["Content-Type"] = "application/json"
+    if cookies:
+        sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    return await http_request(base_url, method, path, sent, body, timeout=timeout)
 
 
 def _unchunk(data: bytes) -> bytes:
@@ -126,6 +163,14 @@ async def first_cookies(base_url: str) -> dict[str, str]:
         cookie.load(value)
         cookies |= {name: morsel.value for name, morsel in cookie.items()}
     return cookies
+
+
+def bidi_data(proto: object) -> Any:
+    """A ``BidiComponent`` element's data as the frontend reads it: JSON text in ``json``, or the JSON half of
+    ``mixed`` (dataframes travel apart, as Arrow); None for bytes, Arrow or no data."""
+    kind = proto.WhichOneof("data")  # type: ignore[attr-defined]
+    text = proto.json if kind == "json" else proto.mixed.json if kind == "mixed" else ""  # type: ignore[attr-defined]
+    return json.loads(text) if text else None
 
 
 # ------------------------------------------------------------------------------------------------ the session
@@ -226,6 +271,24 @@ class StreamlitSession:
     @property
     def cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self._cookies.items())
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """The cookies of the session's first request (the balancer's ``SERVERID`` among them): a page's ``fetch``
+        to the app's own routes sends them, and must reach the replica that runs the session."""
+        return dict(self._cookies)
+
+    async def get_json(self, path: str, headers: dict[str, str] | None = None,
+                       timeout: float | None = None) -> HttpResponse:
+        """``GET path`` (with its query) from the page, with the session's cookies; see :func:`json_request`."""
+        return await json_request(self.base_url, "GET", path, headers=headers, cookies=self._cookies,
+                                  timeout=self.timeout if timeout is None else timeout)
+
+    async def post_json(self, path: str, payload: object, headers: dict[str, str] | None = None,
+                        timeout: float | None = None) -> HttpResponse:
+        """``POST path`` with ``payload`` as JSON, with the session's cookies; see :func:`json_request`."""
+        return await json_request(self.base_url, "POST", path, payload, headers=headers, cookies=self._cookies,
+                                  timeout=self.timeout if timeout is None else timeout)
 
     async def close(self) -> None:
         self._closed_by_us = True
@@ -508,6 +571,14 @@ class StreamlitSession:
     def has_widget(self, key: str) -> bool:
         return self.widget(key) is not None
 
+    def component_data(self, key: str) -> Any:
+        """The ``data`` of the ``st.components.v2`` component mounted with ``key`` (parsed JSON), or None when no
+        such component is on the page (or it has no JSON data)."""
+        widget = self.widget(key)
+        if widget is None or widget.kind != "bidi_component":
+            return None
+        return bidi_data(widget.proto)
+
     def texts(self) -> list[str]:
         """The visible text of markdown, headings, alerts, metrics, captions and widget labels, in page order."""
         out = []
@@ -623,6 +694,19 @@ class StreamlitSession:
                 file_urls=FileURLs(file_id=urls.file_id, upload_url=urls.upload_url, delete_url=urls.delete_url)))
         await self.interact([state], fragment_id=widget.fragment_id, until=until, timeout=timeout)
         return time.perf_counter() - started
+
+    async def trigger(self, key: str, event: str, value: object = None,
+                      until: Callable[[StreamlitSession], bool] | None = None, timeout: float | None = None) -> float:
+        """What the JavaScript of the ``st.components.v2`` component ``key`` does with ``setTriggerValue(event,
+        value)``: a rerun (of the component's fragment, if in one) carrying its events' trigger widget, whose id the
+        frontend derives from the component's (``$$STREAMLIT_INTERNAL_KEY_<id>__events``), with the JSON list of
+        ``{"event", "value"}`` payloads."""
+        widget = self._require(key)
+        if widget.kind != "bidi_component":
+            raise ProtocolError(f"{self.name}: {key!r} is a {widget.kind}, not a component")
+        state = WidgetState(id=f"{INTERNAL_KEY_PREFIX}_{widget.id}__events",
+                            json_trigger_value=json.dumps([{"event": event, "value": value}]))
+        return await self.interact([state], fragment_id=widget.fragment_id, until=until, timeout=timeout)
 
     async def goto(self, path: str, query: str = "", until: Callable[[StreamlitSession], bool] | None = None,
                    timeout: float | None = None) -> float:
