@@ -174,9 +174,12 @@ else:  # imported by `streamlit run app.py` (uvicorn): the server, with the clas
     from api.widget_states import ForgedWidgetStates
     from ui.roles import announce_teacher_link
 
+    from lab.faces.embedding import warm_up
+
     @asynccontextmanager
     async def lifespan(server: object):  # type: ignore[no-untyped-def]
         announce_teacher_link(int(st.get_option("server.port")), https=bool(st.get_option("server.sslCertFile")))
+        warm_up("Facenet")  # in the background: a class's first photo verifications do not wait for the model
         async with class_routes(server):
             yield
 

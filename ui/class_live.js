@@ -44,12 +44,19 @@ function watch(data, live, onStage, onTrouble) {
           onTrouble("gone");
           return;
         }
+        if (response.status === 503) { // the server is busy: it says when to come back
+          const after = Number(response.headers.get("Retry-After")) || 2;
+          onTrouble("offline");
+          await sleep(after * 1000 * (1 + Math.random())); // not all at the same moment
+          continue;
+        }
         if (!response.ok) throw new Error(`stage: HTTP ${response.status}`);
         const stage = await response.json();
         const key = live ? stage.live : stage.version;
         if (key !== seen) {
-          await onStage(stage); // throws on a failed round fetch: then the same stage is handled again
+          const goOn = await onStage(stage); // throws on a failed round fetch: then the same stage is handled again
           seen = key;
+          if (goOn === false) return; // the page takes over (the class ended, or this device is no longer in it)
         }
         failures = 0;
         onTrouble("");
@@ -169,22 +176,24 @@ function student(root, data, setTriggerValue) {
     body.appendChild(grid);
   }
 
+  // Fetches and draws this player's view of the round; false once the page must take over (no more watching).
   async function fetchView() {
     const have = images ? images.round : "";
     const response = await fetch(`${data.api}/${encodeURIComponent(data.code)}/round?have=${have}`,
       { headers: { "X-Player-Token": data.token }, cache: "no-store" });
     if (response.status === 403 || response.status === 404) {
       rerunOnce("gone"); // the page says what happened (left the class, or it is gone)
-      return;
+      return false;
     }
     if (!response.ok) throw new Error(`round: HTTP ${response.status}`);
     view = await response.json();
     if (view.images) images = view.images;
     if (view.ended) {
       rerunOnce("ended");
-      return;
+      return false;
     }
     draw();
+    return true;
   }
 
   async function answer(choice) {
@@ -201,7 +210,7 @@ function student(root, data, setTriggerValue) {
       if (response.ok) view = { ...view, choice, answered: view.answered + 1 };
       else if (response.status === 409) notice = t.closed;
       else notice = t.failed;
-      if (response.status === 409) await fetchView();
+      if (response.status === 409) await fetchView(); // the round closed meanwhile: show it as it is now
     } catch (problem) {
       notice = t.failed;
     } finally {
@@ -213,11 +222,11 @@ function student(root, data, setTriggerValue) {
   return watch(data, false, async (stage) => {
     if (stage.ended) {
       rerunOnce("ended");
-      return;
+      return false;
     }
     notice = "";
     await sleep(Math.random() * 500); // spread a whole class's requests over half a second
-    await fetchView();
+    return fetchView();
   }, (state) => {
     trouble.textContent = state === "offline" ? t.offline : state === "gone" ? t.gone : "";
     if (state === "gone") rerunOnce("gone");

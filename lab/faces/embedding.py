@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -35,20 +37,51 @@ class EmbeddingError(LabError):
 # building Facenet at once (30 students opening /verify together) both build it, and Keras refused one with
 # 'The name "lambda" is used 5 times in the model'. Built under this lock, it is built once.
 _BUILD_GUARD = threading.Lock()
+BUILD_ATTEMPTS = 3
+WARM_ENV = "ONESHOT_WARM_FACES"  # 0: do not build the face model when the server starts
+
+
+def _layer_names_collided(exc: Exception) -> bool:
+    """Keras's 'The name "lambda" is used 3 times in the model': Streamlit clears Keras's session (its layer-name
+    counters) after every script run, and a run of another session ending while this thread builds the model makes
+    two layers take one name. Building again is enough."""
+    return isinstance(exc, ValueError) and "times in the model" in str(exc)
 
 
 def build_model(model_name: str) -> object:
     """DeepFace's model, built once per process (DeepFace keeps it; the app also caches it per server)."""
     from deepface.modules import modeling
 
-    try:
-        with _BUILD_GUARD:
-            client = modeling.build_model(task="facial_recognition", model_name=model_name)
-    except (ValueError, OSError, ImportError) as exc:
-        raise EmbeddingError(_("the {model} model could not be loaded: {reason}").format(
-            model=model_name, reason=exc)) from exc
+    for attempt in range(BUILD_ATTEMPTS):
+        try:
+            with _BUILD_GUARD:
+                client = modeling.build_model(task="facial_recognition", model_name=model_name)
+            break
+        except (ValueError, OSError, ImportError) as exc:
+            if _layer_names_collided(exc) and attempt < BUILD_ATTEMPTS - 1:
+                continue  # DeepFace caches a model only once built: nothing half-built is kept
+            raise EmbeddingError(_("the {model} model could not be loaded: {reason}").format(
+                model=model_name, reason=exc)) from exc
     _forward(client)  # compiled here, once, so that building is the slow step and not the first face
     return client
+
+
+def warm_up(model_name: str = "Facenet") -> threading.Thread | None:
+    """Build ``model_name`` in a background thread (once per server, when it starts), so that the first student who
+    verifies a photo does not wait for it; only when its weights are already here (nothing is downloaded) and
+    ``$ONESHOT_WARM_FACES`` is not 0. A failure is left for the page that needs the model to explain."""
+    from lab.faces.catalog import readiness
+
+    if os.environ.get(WARM_ENV, "1") == "0" or not readiness("model", model_name).ready:
+        return None
+
+    def build() -> None:
+        with contextlib.suppress(LabError):
+            build_model(model_name)
+
+    thread = threading.Thread(target=build, name=f"warm {model_name}", daemon=True)
+    thread.start()
+    return thread
 
 
 def embed(faces: list[np.ndarray], model_name: str = "Facenet") -> np.ndarray:

@@ -113,3 +113,63 @@ def test_sessions_building_facenet_at_once_get_one_model(face_environment: Path)
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "6 1 []"
+
+
+def test_a_build_whose_layer_names_collided_is_built_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Streamlit clears Keras's session after each script run; a build it overlapped fails with a name collision."""
+    from deepface.modules import modeling
+
+    from lab.faces import embedding
+
+    built = object()
+    answers = [ValueError('The name "lambda" is used 3 times in the model. All operation names should be unique.'),
+               built]
+
+    def build(task: str, model_name: str) -> object:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(modeling, "build_model", build)
+    monkeypatch.setattr(embedding, "_forward", lambda client: None)
+    assert embedding.build_model("Facenet") is built and answers == []
+
+
+def test_other_build_errors_are_explained_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from deepface.modules import modeling
+
+    from lab.faces import embedding
+
+    calls = []
+
+    def build(task: str, model_name: str) -> object:
+        calls.append(model_name)
+        raise OSError("weights file is truncated")
+
+    monkeypatch.setattr(modeling, "build_model", build)
+    with pytest.raises(embedding.EmbeddingError, match="could not be loaded: weights file is truncated"):
+        embedding.build_model("Facenet")
+    assert calls == ["Facenet"]
+
+
+def test_warm_up_needs_the_weights_here_and_can_be_turned_off(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from lab.faces import embedding
+
+    monkeypatch.setenv("DEEPFACE_HOME", str(tmp_path))  # no weights there: nothing to build, nothing downloaded
+    assert embedding.warm_up("Facenet") is None
+    monkeypatch.setenv("ONESHOT_WARM_FACES", "0")
+    assert embedding.warm_up("Facenet") is None
+
+
+def test_warm_up_builds_the_model_in_the_background(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from lab.faces import catalog, embedding
+
+    built = []
+    monkeypatch.delenv("ONESHOT_WARM_FACES", raising=False)
+    monkeypatch.setattr(catalog, "readiness", lambda kind, name: type("Ready", (), {"ready": True})())
+    monkeypatch.setattr(embedding, "build_model", built.append)
+    thread = embedding.warm_up("Facenet")
+    thread.join(10)
+    assert built == ["Facenet"] and thread.daemon
