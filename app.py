@@ -166,21 +166,27 @@ def main() -> None:
 if __name__ == "__main__":  # a session's script run
     main()
 else:  # imported by `streamlit run app.py` (uvicorn): the server, with the class's routes beside the app
+    import asyncio
     from contextlib import asynccontextmanager
 
     from starlette.middleware import Middleware
 
     from api.classroom import lifespan as class_routes, routes
     from api.widget_states import ForgedWidgetStates
-    from ui.roles import announce_teacher_link
-
     from lab.faces.embedding import warm_up
+    from lab.memory import give_back_periodically
+    from ui.roles import announce_teacher_link
 
     @asynccontextmanager
     async def lifespan(server: object):  # type: ignore[no-untyped-def]
+        """The server's start and stop: the teacher link, the face model, memory housekeeping, the class routes."""
         announce_teacher_link(int(st.get_option("server.port")), https=bool(st.get_option("server.sslCertFile")))
         warm_up("Facenet")  # in the background: a class's first photo verifications do not wait for the model
-        async with class_routes(server):
-            yield
+        trimming = asyncio.get_running_loop().create_task(give_back_periodically(), name="give back freed memory")
+        try:
+            async with class_routes(server):
+                yield
+        finally:
+            trimming.cancel()
 
     app = st.App("app.py", routes=routes(), lifespan=lifespan, middleware=[Middleware(ForgedWidgetStates)])

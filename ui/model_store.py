@@ -69,6 +69,8 @@ def own_models_ui(own: list[str]) -> None:
 def add_model_ui() -> None:
     upload = st.file_uploader(_("A .keras model of this lab, or the course's oneshot.h5"), type=["keras", "h5"],
                               key="store_upload")
+    st.caption(_("The server takes uploads up to 20 MB. The course's oneshot.h5 (156 MB) goes in from a terminal on "
+                 "the server: `python -m lab models import oneshot.h5 --name koch-course`."))
     name = st.text_input(_("Store it as"), "uploaded-model", key="store_upload_name")
     if upload is not None and st.button(_("Check and store"), key="store_upload_button"):
         try:
@@ -82,7 +84,8 @@ def add_model_ui() -> None:
                 info = store_course_model(current_role(), session_owner())
             st.success(_("Stored as {name}.").format(name=info.name))
         except LabError as exc:
-            st.error(_("{error} Without internet, download the file elsewhere and upload it above.").format(error=exc))
+            st.error(_("{error} Without internet, download the file elsewhere and import it with `python -m lab models "
+                       "import oneshot.h5`.").format(error=exc))
 
 
 def model_store_ui() -> None:

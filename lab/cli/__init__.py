@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from lab.cli import classroom, data, embed, evaluate, faces, train
+from lab.cli import classroom, data, embed, evaluate, faces, models, train
 from lab.errors import LabError
 
-GROUPS = (data, train, evaluate, embed, faces, classroom)
+GROUPS = (data, train, evaluate, embed, models, faces, classroom)
 
 
 def build_parser() -> argparse.ArgumentParser:

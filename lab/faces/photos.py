@@ -12,12 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import ImageError
+from lab.memory import give_back_freed_memory
 from lab.i18n import N_, _
 from lab.images import opened_upload, read_upload_file, rgb_pixels
 
 # Detectors take seconds on a 2000-pixel photo and the models see faces of 150-160 pixels: a long side of
 # 1280 pixels keeps faces as small as 40 pixels detectable and makes detection several times faster.
 MAX_SIDE = 1280
+LARGE_FILE_BYTES = 2_000_000  # a photo file past this decodes to 100 MB or more for a moment
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif")
 # LFW has no licence: its authors published it for research, and ask for this credit wherever its photos or figures
 # made from them are shown (see SOURCES.md beside the photos).
@@ -47,6 +49,13 @@ UNNAMED = N_("the photo")  # what messages call a photo that has no name
 
 def read_photo(data: bytes, name: str = UNNAMED) -> Photo:
     """Decode an image file's bytes (JPEG, PNG, ...; transparency laid on white, EXIF rotation applied)."""
+    photo = _decoded(data, name)
+    if len(data) > LARGE_FILE_BYTES:
+        give_back_freed_memory()  # the full-size copies (hundreds of MB for a 20 MB photo) are freed now: return them
+    return photo
+
+
+def _decoded(data: bytes, name: str) -> Photo:
     from PIL import Image, ImageOps
 
     name = _(UNNAMED) if name == UNNAMED else name

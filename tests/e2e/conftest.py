@@ -40,7 +40,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_app(log_name: str = "streamlit.log", **extra_environment: str) -> Iterator[str]:
     """``streamlit run app.py`` on a free localhost port, with the environment plus ``extra_environment``; yields its
-    URL once it answers its health check."""
+    URL once it answers its health check (:func:`server_process` gives its process)."""
     port = free_port()
     log = (ARTIFACTS / log_name)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -69,13 +69,23 @@ def running_app(log_name: str = "streamlit.log", **extra_environment: str) -> It
                 raise RuntimeError(f"streamlit did not start; see {log}:\n{log.read_text()[-2000:]}")
             time.sleep(0.3)
         print(f"\nstreamlit healthy after {time.perf_counter() - started:.1f} s")
+        _processes[url] = process
         yield url
     finally:
+        _processes.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+_processes: dict[str, subprocess.Popen] = {}
+
+
+def server_process(url: str) -> subprocess.Popen:
+    """The process of a server that :func:`running_app` started (to measure its memory)."""
+    return _processes[url]
 
 
 @pytest.fixture(scope="session")
