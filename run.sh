@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # One-Shot Lab: set up and run.
-#   ./run.sh app    set up .venv (once) and start the app: streamlit run app.py
+#   ./run.sh app [--https]  set up .venv (once) and start the app: streamlit run app.py (--https: over TLS, with
+#                   $ONESHOT_TLS_CERT/$ONESHOT_TLS_KEY or a self-signed certificate made on first use: phones' cameras)
 #   ./run.sh test   set up .venv and Chromium (once) and run every test
-#   ./run.sh cluster N  PostgreSQL, N replicas of the app (ports 8601..) and HAProxy in front (port 8501)
+#   ./run.sh cluster N [--https]  PostgreSQL, N replicas of the app (ports 8601..) and HAProxy in front (port 8501;
+#                   --https: HAProxy serves TLS)
 #   ./run.sh setup  only set up
 #   ./run.sh translations  collect the strings to translate into lab/locales (after changing any text)
 # Needs Python 3.11+ with venv (Debian/Ubuntu: apt-get install python3 python3-venv).
@@ -87,6 +89,16 @@ default_data_dir() {  # the shared data beside the checkout, when the user has n
     fi
 }
 
+tls_args=()  # --https: the certificate and key (lab/tls.py: the environment's, else a self-signed pair kept for later)
+take_https_flag() {  # sets https=1 and the remaining arguments in rest=(...)
+    https=0
+    rest=()
+    local arg
+    for arg in "$@"; do
+        if [ "$arg" = --https ]; then https=1; else rest+=("$arg"); fi
+    done
+}
+
 default_face_weights() {  # DeepFace's offline weights, from the shared folder when it is there (no network)
     if [ -d ../shared/data/deepface/weights ]; then
         "$VENV/bin/python" -m lab faces weights --from-folder ../shared/data/deepface/weights >/dev/null \
@@ -101,7 +113,13 @@ case "${1:-app}" in
         default_data_dir
         default_face_weights
         shift || true
-        exec "$VENV/bin/python" -m streamlit run app.py "$@"
+        take_https_flag "$@"
+        if ((https)); then
+            mapfile -t tls < <("$VENV/bin/python" -m lab.tls) && ((${#tls[@]} == 2)) || exit 1
+            tls_args=(--server.sslCertFile "${tls[0]}" --server.sslKeyFile "${tls[1]}")
+            echo "HTTPS with ${tls[0]} (a self-signed certificate: each phone accepts it once, see the README)." >&2
+        fi
+        exec "$VENV/bin/python" -m streamlit run app.py "${tls_args[@]}" "${rest[@]}"
         ;;
     test)
         setup_venv requirements-dev.txt
@@ -116,9 +134,12 @@ case "${1:-app}" in
         shift || true
         exec "$VENV/bin/python" -m pytest "$@"
         ;;
-    cluster)  # ./run.sh cluster [N]: see README, "A large course: several servers"
-        replicas=${2:-2}
-        [[ $replicas =~ ^[0-9]+$ ]] || { echo "usage: ./run.sh cluster [N]  (N replicas of the app, default 2)" >&2; exit 2; }
+    cluster)  # ./run.sh cluster [N] [--https]: see README, "A large course: several servers"
+        shift
+        take_https_flag "$@"
+        replicas=${rest[0]:-2}
+        [[ $replicas =~ ^[0-9]+$ ]] && ((${#rest[@]} <= 1)) || {
+            echo "usage: ./run.sh cluster [N] [--https]  (N replicas of the app, default 2)" >&2; exit 2; }
         setup_venv requirements.txt
         compile_translations
         default_data_dir
@@ -133,6 +154,10 @@ case "${1:-app}" in
                 exit 1
             }
             export ONESHOT_DATABASE_URL
+        fi
+        if ((https)); then  # HAProxy terminates TLS; the replicas behind it stay on plain HTTP on this machine
+            ONESHOT_CLUSTER_TLS_PEM=$("$VENV/bin/python" -m lab.tls --haproxy) || exit 1
+            export ONESHOT_CLUSTER_TLS_PEM
         fi
         PYTHON="$VENV/bin/python" exec deploy/cluster.sh "$replicas"
         ;;

@@ -15,6 +15,8 @@
 #   ONESHOT_REPLICA_ADDRESS     the replicas' address (127.0.0.1: only the balancer reaches them; 0.0.0.0 when
 #                               the balancer runs on another machine)
 #   ONESHOT_CLUSTER_BACKENDS    replicas on other machines, HOST:PORT ..., balanced beside the local ones
+#   ONESHOT_CLUSTER_TLS_PEM     HTTPS at the balancer: one PEM file with the certificate and its key (./run.sh cluster
+#                               --https makes it from ONESHOT_TLS_CERT/KEY or a self-signed pair, lab/tls.py)
 #   ONESHOT_CLUSTER_BALANCER    haproxy (default), or none: replicas only (on the app machines of a large course)
 #   ONESHOT_CLUSTER_LOG_DIR     where cluster-appI.log, cluster-haproxy.log and cluster-haproxy.cfg go (logs/)
 #   ONESHOT_CLUSTER_START_TIMEOUT  seconds a replica may take to answer /_stcore/health (240)
@@ -36,6 +38,8 @@ REPLICA_ADDRESS=${ONESHOT_REPLICA_ADDRESS:-127.0.0.1}
 LOG_DIR=${ONESHOT_CLUSTER_LOG_DIR:-logs}
 START_TIMEOUT=${ONESHOT_CLUSTER_START_TIMEOUT:-240}
 BALANCER=${ONESHOT_CLUSTER_BALANCER:-haproxy}
+TLS_PEM=${ONESHOT_CLUSTER_TLS_PEM:-}  # HTTPS at the balancer: a certificate and its key in one PEM (./run.sh cluster --https)
+SCHEME=$([ -n "$TLS_PEM" ] && echo https || echo http)
 read -r -a REMOTE <<<"${ONESHOT_CLUSTER_BACKENDS:-}"
 
 say() { echo "cluster: $*" >&2; }
@@ -56,6 +60,7 @@ else
 fi
 [[ $N =~ ^[0-9]+$ ]] || usage
 for p in "$PORT" "${PORTS[@]}"; do [[ $p =~ ^[0-9]+$ ]] && ((p > 0 && p < 65536)) || die "not a port: $p"; done
+[ -z "$TLS_PEM" ] || [ -r "$TLS_PEM" ] || die "ONESHOT_CLUSTER_TLS_PEM: cannot read $TLS_PEM"
 [ "$BALANCER" = haproxy ] || [ "$BALANCER" = none ] || die "ONESHOT_CLUSTER_BALANCER is haproxy or none, not $BALANCER"
 ((N + ${#REMOTE[@]} > 0)) || die "nothing to run: N is 0 and ONESHOT_CLUSTER_BACKENDS is empty"
 [ "$BALANCER" = haproxy ] || ((N > 0)) || die "nothing to run: N is 0 and ONESHOT_CLUSTER_BALANCER is none"
@@ -72,6 +77,7 @@ haproxy_config() {
     done
     local bind="${BALANCER_ADDRESS}:${PORT}"
     [[ $BALANCER_ADDRESS == *:* ]] && bind="[${BALANCER_ADDRESS}]:${PORT}"
+    [ -z "$TLS_PEM" ] || bind+=" ssl crt $TLS_PEM"
     while IFS= read -r line; do
         case "$line" in
             @SERVERS@) printf '%s' "$servers" ;;
@@ -197,13 +203,13 @@ if [ "$BALANCER" = haproxy ]; then
     host=${BALANCER_ADDRESS:-127.0.0.1}
     [ "$host" = 0.0.0.0 ] && host=127.0.0.1
     [[ $host == *:* ]] && host="[$host]"
-    until curl -fsS --max-time 2 -o /dev/null "http://$host:$PORT/_stcore/health" 2>/dev/null; do
+    until curl -fsSk --max-time 2 -o /dev/null "$SCHEME://$host:$PORT/_stcore/health" 2>/dev/null; do
         kill -0 "$balancer_pid" 2>/dev/null || { cat "$LOG_DIR/cluster-haproxy.log" >&2; die "HAProxy exited (log above)"; }
         ((SECONDS < deadline + 30)) || die "HAProxy does not answer on port $PORT (log: $LOG_DIR/cluster-haproxy.log)"
         sleep 0.2
     done
     say "HAProxy (pid $balancer_pid) balances ${N} local and ${#REMOTE[@]} remote replica(s) on port $PORT; log $LOG_DIR/cluster-haproxy.log"
-    echo "One-Shot Lab is ready on http://${BALANCER_ADDRESS:-localhost}:$PORT (Ctrl-C stops it)"
+    echo "One-Shot Lab is ready on $SCHEME://${BALANCER_ADDRESS:-localhost}:$PORT (Ctrl-C stops it)"
     [ -z "$made_password" ] || echo "Teacher password for this run: $made_password (Teacher sign-in, in the sidebar)"
 else
     echo "One-Shot Lab: $N replica(s) ready on ports ${PORTS[*]}, for a balancer on another machine (Ctrl-C stops them)"

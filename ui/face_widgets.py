@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
+from lab.classroom.join_address import is_loopback
 from lab.config import faces_dir, faces_lfw_dir
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
@@ -98,11 +100,26 @@ def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[b
             st.info(_("Upload a photo."))
             return None
         return upload.getvalue(), upload.name
+    if not camera_allowed():
+        upload = st.file_uploader(_("A photo with a face ({types})").format(types=", ".join(IMAGE_TYPES)),
+                                  type=UPLOAD_TYPES, key=f"{key}_upload")
+        return (upload.getvalue(), upload.name) if upload is not None else None
     shot = st.camera_input(_("Take a photo"), key=f"{key}_camera")
     if shot is None:
         st.info(_("Allow the camera in your browser and take a photo (it stays in memory, never on disk)."))
         return None
     return shot.getvalue(), _("camera photo")
+
+
+def camera_allowed() -> bool:
+    """Browsers give the camera only to HTTPS pages and to localhost: over plain HTTP from another device (a phone on
+    the room's network) say so, so that the page offers the upload box instead of a camera that never starts."""
+    parts = urlsplit(st.context.url or "")
+    if parts.scheme == "https" or not parts.hostname or is_loopback(parts.hostname):
+        return True
+    st.warning(_("Your browser gives the camera only to pages served over HTTPS (this one is plain HTTP): upload a "
+                 "photo instead, or ask the teacher to start the lab with ./run.sh app --https."))
+    return False
 
 
 def model_options() -> list[str]:

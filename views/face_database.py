@@ -21,8 +21,9 @@ from lab.faces.embedding import METRICS
 from lab.i18n import N_, _, ngettext
 from lab.workflows.faces import enrol_photos, identify_photo
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
-from ui.face_widgets import (UPLOAD_TYPES, detector_options, display_width, face_picker_ui, follow_language, in_language,
-                             metric_ui, model_options, photo_ui, photo_url_values, threshold_key, threshold_slider_ui)
+from ui.face_widgets import (UPLOAD_TYPES, camera_allowed, detector_options, display_width, face_picker_ui,
+                             follow_language, in_language, metric_ui, model_options, photo_ui, photo_url_values,
+                             threshold_key, threshold_slider_ui)
 from ui.face_database import clear_ui, old_files_ui, removal_ui
 from ui.projector import projector_on
 from ui.roles import is_teacher, session_owner, teacher_only_note
@@ -116,7 +117,7 @@ def enrol_ui(database: FaceDatabase) -> None:
     person = st.text_input(_("Name of the person"), key="enrol_name", max_chars=64)
     uploads = st.file_uploader(_("One or a few photos of them"), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key="enrol_uploads")
-    shot = st.camera_input(_("... or take a photo"), key="enrol_camera")
+    shot = st.camera_input(_("... or take a photo"), key="enrol_camera") if camera_allowed() else None
     photos = [(u.getvalue(), u.name) for u in uploads or []] + ([(shot.getvalue(), _("camera photo"))] if shot else [])
     chosen = []  # (photo, detection, face) of each photo with a usable face
     for number, (data, name) in enumerate(photos):
