@@ -107,3 +107,15 @@ def faces_lfw_dir() -> Path | None:
 def _existing_folder(variable: str) -> Path | None:
     env = os.environ.get(variable)
     return _resolved(Path(env)) if env and Path(env).expanduser().is_dir() else None
+
+
+JOINS_PER_MINUTE_ENV = "ONESHOT_JOINS_PER_MINUTE"
+JOINS_PER_MINUTE = 6
+
+
+def joins_per_minute() -> int:
+    """How many class joins one client address may try per minute on one server (``$ONESHOT_JOINS_PER_MINUTE``,
+    default 6; ``0`` turns the throttle off, for a room whose devices all reach the server through one address). A value
+    that is not a whole number counts as the default."""
+    text = os.environ.get(JOINS_PER_MINUTE_ENV, "").strip()
+    return int(text) if text.isdigit() else JOINS_PER_MINUTE

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from lab.classroom.rooms import Player
 from lab.classroom.rounds import ClassState, Round
 from lab.data.omniglot import OmniglotSet
 from lab.errors import LabError
@@ -16,6 +17,7 @@ from lab.images import to_display
 
 PER_ROW = 5  # five candidates a row; ten on a projector, so that a 20-way round takes two rows of a 720-pixel screen
 REFUSED = "class_refused"  # a class action's refusal, shown on the next run
+DONE = "class_done"  # what a class action did, shown on the next run
 SIDEBAR = "class_sidebar_shown"  # the projector's sidebar, brought back by the lecturer
 
 
@@ -110,3 +112,29 @@ def refusal_ui() -> None:
     message = st.session_state.pop(REFUSED, None)
     if message:
         st.error(message)
+    done = st.session_state.pop(DONE, None)
+    if done:
+        st.success(done)
+
+
+@st.fragment
+def remove_player_ui(players: Callable[[], list[Player]], remove: Callable[[int], str]) -> None:
+    """The projector's small control that takes a player out of the class. Opening it reruns only this fragment and
+    reads the players then (``players()``; they join without the projector's page running); ``remove(player_id)``
+    returns the nickname, and the workflow refuses anyone but the teacher. After a removal the whole page runs again."""
+    popover = st.popover(_("Remove a player"), icon=":material/person_remove:", type="tertiary",
+                         key="class_remove_popover", on_change="rerun")
+    if not popover.open:
+        return
+    with popover:
+        names = {player.id: player.nickname for player in players()}
+        if not names:
+            st.caption(_("Nobody has joined yet."))
+            return
+        chosen = st.selectbox(_("Player"), list(names), format_func=names.get, key="class_remove_player")
+        if st.button(_("Remove from the class"), key="class_remove", type="primary"):
+            def removed() -> None:
+                st.session_state[DONE] = _("{nickname} is no longer in the class; their device has been told.").format(
+                    nickname=remove(int(chosen)))
+            act(removed)
+            st.rerun(scope="app")  # the counts, the leaderboard and the outcome; the popover stays open for the next

@@ -11,6 +11,50 @@ from lab.errors import LabError
 from lab.faces.database import FaceDatabase, clear_gallery, remove
 from lab.faces.npz_import import import_npz
 from lab.i18n import _, ngettext
+from lab.workflows.faces import share_thumbnails
+from ui.roles import current_role
+
+
+def person_row_ui(database: FaceDatabase, person: str, rows: list[int], viewer: str, teacher: bool,
+                  mine: bool) -> None:
+    """One enrolled person: the name and face count for everyone; the thumbnails a viewer may see (the teacher: all;
+    a student: their own session's, and the others' only while the teacher shares thumbnails), with the photos' file
+    names for the teacher and the enrolling session only; Remove for the teacher, or the student's own enrolment."""
+    columns = st.columns([1, 4, 1])
+    columns[0].markdown(f"**{person}**  \n" + ngettext("{count} face", "{count} faces", len(rows)).format(count=len(rows)))
+    shown_rows = [r for r in rows if database.thumbnail_shown(r, viewer, teacher)][:8]
+    if shown_rows:
+        columns[1].image(database.pictures(shown_rows), width=72,
+                         caption=[str(database.sources[r]) if database.source_shown(r, viewer, teacher) else person
+                                  for r in shown_rows])
+    if teacher:
+        removal_ui(database, person, columns[2], None)
+    elif mine:  # a student may take back what this session enrolled, and only that
+        removal_ui(database, person, columns[2], viewer)
+
+
+def _switch_thumbnails(name: str) -> None:
+    try:
+        share_thumbnails(name, bool(st.session_state.get("db_share_thumbnails")), role=current_role())
+    except LabError as exc:
+        st.session_state["db_refused"] = str(exc)
+
+
+def thumbnails_switch_ui(database: FaceDatabase, teacher: bool) -> None:
+    """The teacher's switch of what students see of the others (kept in the shared database: every server agrees);
+    a student reads which way it is."""
+    if teacher:
+        st.session_state["db_share_thumbnails"] = database.thumbnails_shared
+        st.toggle(_("Students see everyone's thumbnails"), key="db_share_thumbnails", on_change=_switch_thumbnails,
+                  args=(database.name,), help=_("Off: a student sees the names of the people others enrolled, and the "
+                                                "thumbnails of their own enrolment only. File names stay yours."))
+    elif database.thumbnails_shared:
+        st.caption(_("The teacher shows every enrolled face's thumbnail; photo file names stay private."))
+    else:
+        st.caption(_("You see the thumbnails of the faces you enrolled; of everyone else, only their names."))
+    refused = st.session_state.pop("db_refused", None)
+    if refused:
+        st.error(refused)
 
 
 def removal_ui(database: FaceDatabase, person: str, column, owner: str | None) -> None:  # type: ignore[no-untyped-def]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.config import omniglot_dir
-from lab.data.fetch import FILE_KEYS, OFFICIAL_FILES, fetch, install_archive, status
+from lab.data.fetch import OFFICIAL_FILES, status
 from lab.data.omniglot import OmniglotSet
 from lab.data.shared_sets import forget_shared_sets, shared_set
 from lab.errors import LabError
 from lab.i18n import _
+from lab.workflows.data_files import download_official, upload_archive
+from ui.roles import current_role, is_teacher, teacher_only_note
 
 
 # No spinner text here: the cache is shared by sessions in different languages and its spinner text is fixed when
@@ -37,7 +39,13 @@ def load_set_or_explain(set_name: str) -> OmniglotSet | None:
 
 
 def data_missing_panel() -> None:
-    """What to put where, a download button, and an upload box for a zip the user already has."""
+    """What to put where, a download button, and an upload box for a zip the user already has; a student sees why
+    not instead (the data folder is the teacher's: lab.workflows.data_files refuses a student anyway)."""
+    if not is_teacher():
+        st.markdown(_("The Omniglot files are missing on this server. They go into the server's data folder, which "
+                      "every session shares, so the teacher adds them."))
+        teacher_only_note(_("download or upload Omniglot files"))
+        return
     st.markdown(_(
         "**Data folder:** `{folder}` (set the environment variable `OMNIGLOT_DIR` before starting the app to use "
         "another folder).\n\nIt needs `images_background.zip`, `images_evaluation.zip` (from "
@@ -62,7 +70,7 @@ def fetch_missing(missing: list[str]) -> None:
             bar.progress(fraction, text=_("{file}: {megabytes:.1f} MB").format(file=file_name, megabytes=done / 1e6))
 
         try:
-            path, summary = fetch(key, progress=show)
+            path, summary = download_official(key, role=current_role(), progress=show)
             st.success(f"{path.name}: {summary}")
         except LabError as exc:
             st.error(f"{file_name}: {exc}")
@@ -70,14 +78,8 @@ def fetch_missing(missing: list[str]) -> None:
 
 
 def install_upload(name: str, data: bytes) -> None:
-    by_name = {OFFICIAL_FILES[key].file_name: key for key in FILE_KEYS}
-    key = by_name.get(name)
-    if key is None:
-        st.error(_("{upload} is not one of {files}; rename it if it is one of them.").format(
-            upload=name, files=", ".join(by_name)))
-        return
     try:
-        path = install_archive(key, data)
+        path = upload_archive(name, data, role=current_role())
         st.success(_("{upload} checked and saved as {path}. Reload the page to use it.").format(upload=name, path=path))
         forget_data()
     except LabError as exc:  # the message names the upload and says it was not saved

@@ -20,13 +20,14 @@ from lab.i18n import _, ngettext
 from lab.plots import candidate_similarities
 from lab.workflows.evaluation import Evaluation
 from lab.classroom.live import stage_version
-from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, PlayerView, Round, class_state,
-                                     class_summary, end, find_class, join_class, open_classes, player_view, reveal,
-                                     start_class, start_round, students_join_address)
+from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, PlayerView, Round, class_players,
+                                     class_state, class_summary, end, find_class, join, open_classes, player_view,
+                                     remove, reveal, start_class, start_round, students_join_address)
 from ui.model_chooser import evaluation_or_explain
 from ui.projector import projected, projector_on
 from ui.class_live import projector_live_ui, student_live_ui
-from ui.classroom import act, class_projector_layout, leaderboard_ui, refusal_ui, show_task, sidebar_control_ui
+from ui.classroom import (act, class_projector_layout, leaderboard_ui, refusal_ui, remove_player_ui, show_task,
+                          sidebar_control_ui)
 from ui.roles import current_role, is_teacher, teacher_only_note
 
 PAGE = "views/classroom.py"
@@ -56,6 +57,7 @@ def top_panel(code: str, title: str, joining: bool, drawn: str) -> None:
     qr.image(qr_png(address), caption=_("Scan to join") if joining else None, width=220 if joining else 90)
     with counts:
         projector_live_ui(code, drawn)  # the counts, live; the page is drawn again on a new stage
+        remove_player_ui(lambda: class_players(code), lambda player_id: remove(code, player_id, role=current_role()))
 
 
 def join_address_note(source: str) -> None:
@@ -150,8 +152,10 @@ def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None
 
 
 # --- a student's device -----------------------------------------------------------------------------------------
-def join(typed: str, nickname: str) -> None:
-    player = join_class(typed, nickname)
+def join_as(typed: str, nickname: str) -> None:
+    # The device's address as the server saw it (behind a balancer on this machine, the address it forwarded; None on
+    # this machine itself): joins are throttled per address.
+    player = join(typed, nickname, client=st.context.ip_address)
     found = find_class(typed)
     st.session_state[PLAYER] = {"code": found.code, "token": player.token, "nickname": player.nickname}
     st.query_params["class"] = found.code
@@ -163,18 +167,21 @@ def join_ui(code: str) -> None:
         st.text_input(_("Class code (on the projector)"), value=code, max_chars=16, key="class_code")
         st.text_input(_("Nickname (shown on the projector)"), max_chars=20, key="nickname")
         st.form_submit_button(_("Join the class"), type="primary", key="class_join", on_click=act, args=(
-            lambda: join(st.session_state["class_code"], st.session_state["nickname"]),))
+            lambda: join_as(st.session_state["class_code"], st.session_state["nickname"]),))
     refusal_ui()
 
 
-def student_ui(membership: dict) -> None:
+def student_ui(membership: dict) -> bool:
+    """The student's page; False (after saying why) when this device is no longer in the class: removed by the teacher,
+    or the class is gone. The page then offers to join again."""
     try:
         view = player_view(membership["code"], membership["token"])
     except LabError as exc:
         st.error(str(exc))
         st.session_state.pop(PLAYER, None)
-        return
+        return False
     student_page(view, membership["token"])
+    return True
 
 
 def student_page(view: PlayerView, token: str) -> None:
@@ -230,8 +237,7 @@ def main() -> None:
         if evaluation is not None:
             host_ui(code, evaluation)
         return
-    if membership and (membership["code"] == code or not code):
-        student_ui(membership)
+    if membership and (membership["code"] == code or not code) and student_ui(membership):
         return
     st.markdown(_("A live round of the N-way one-shot quiz: everyone sees the same drawings on their own device, picks "
                   "the candidate of the same character as the query, and the model plays too."))

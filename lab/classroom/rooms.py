@@ -1,7 +1,9 @@
 """Classes and their players in the shared database: plain functions over one transaction each.
 
-Join codes and nicknames (unique in a class, whatever their case) are enforced by the database's constraints, so two
-servers racing cannot both take one. Rounds and answers: :mod:`lab.classroom.rounds`.
+Join codes and nicknames (unique in a class, whatever their case, and by their confusable skeleton, so that no look-alike
+passes for a player: :mod:`lab.classroom.nicknames`) are enforced by the database's constraints, so two servers racing
+cannot both take one. A class takes at most :data:`MAX_PLAYERS`; the teacher may remove a player. Rounds and answers:
+:mod:`lab.classroom.rounds`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from lab.classroom.nicknames import nickname_key
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.errors import LabError
@@ -25,6 +28,7 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a pr
 CODE_LENGTH = 6
 NICKNAME_MAX = 20
 TITLE_MAX = 80
+MAX_PLAYERS = 300  # a lecture hall; a script joining in a loop stops here (and at the join throttle before that)
 _NICKNAME_ALLOWED = re.compile(r"[^\w .'-]", re.UNICODE)
 
 
@@ -40,6 +44,10 @@ class RoundClosedError(ClassroomError):
     """An answer to a round that is revealed or replaced, or to a candidate the round does not have."""
 
 
+class ClassFullError(ClassroomError):
+    """The class has :data:`MAX_PLAYERS` players already."""
+
+
 @dataclass(frozen=True)
 class ClassInfo:
     id: int
@@ -47,6 +55,7 @@ class ClassInfo:
     title: str
     created_at: datetime
     ended_at: datetime | None
+    removed: int = 0  # players the teacher removed so far
 
     @property
     def ended(self) -> bool:
@@ -95,7 +104,7 @@ def class_row(connection: Connection, code: str) -> ClassInfo:
     if row is None:
         raise ClassroomError(_("There is no class with the code {code}. Check the code on the projector.").format(
             code=normalise_code(code) or "-"))
-    return ClassInfo(row.id, row.code, row.title, as_utc(row.created_at), as_utc(row.ended_at))
+    return ClassInfo(row.id, row.code, row.title, as_utc(row.created_at), as_utc(row.ended_at), int(row.removed or 0))
 
 
 def create_class(title: str, url: str | None = None) -> ClassInfo:
@@ -123,7 +132,8 @@ def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
     table = schema.classes
     rows = read_only(lambda c: c.execute(sa.select(table).where(table.c.ended_at.is_(None))
                                            .order_by(table.c.id.desc()).limit(limit)).all(), url)
-    return [ClassInfo(r.id, r.code, r.title, as_utc(r.created_at), as_utc(r.ended_at)) for r in rows]
+    return [ClassInfo(r.id, r.code, r.title, as_utc(r.created_at), as_utc(r.ended_at), int(r.removed or 0))
+            for r in rows]
 
 
 def end_class(code: str, url: str | None = None) -> ClassInfo:
@@ -136,23 +146,66 @@ def end_class(code: str, url: str | None = None) -> ClassInfo:
 
 
 def join_class(code: str, nickname: str, url: str | None = None) -> Player:
-    """Join as ``nickname`` (unique in the class, whatever its case); returns the player with a secret token that the
-    joining session keeps, so nobody else can answer in its name."""
+    """Join as ``nickname`` (unique in the class, whatever its case, and unlike any other player's to the eye);
+    returns the player with a secret token that the joining session keeps, so nobody else can answer in its name."""
     shown = clean_nickname(nickname)
     token = secrets.token_hex(16)
 
     def join(connection: Connection) -> Player:
-        info = class_row(connection, code)
+        info = _locked_class(connection, code)
         if info.ended:
             raise ClassroomError(_("The class {code} has ended.").format(code=info.code))
+        players = connection.execute(sa.select(sa.func.count()).select_from(schema.players)
+                                     .where(schema.players.c.class_id == info.id)).scalar_one()
+        if players >= MAX_PLAYERS:
+            raise ClassFullError(_("The class {code} is full: it has {limit} players.").format(
+                code=info.code, limit=MAX_PLAYERS))
         result = connection.execute(schema.players.insert().values(
-            class_id=info.id, nickname=shown, nickname_key=shown.casefold(), token=token, created_at=now()))
+            class_id=info.id, nickname=shown, nickname_key=shown.casefold(), nickname_skeleton=nickname_key(shown),
+            token=token, created_at=now()))
         return Player(result.inserted_primary_key[0], info.id, shown, token)
     try:
         return transaction(join, url)
     except IntegrityError as exc:
-        raise ClassroomError(_("The nickname {nickname!r} is taken in this class; choose another.").format(
-            nickname=shown)) from exc
+        raise ClassroomError(_("The nickname {nickname!r} is taken in this class, or looks like one that is; choose "
+                               "another.").format(nickname=shown)) from exc
+
+
+def _locked_class(connection: Connection, code: str) -> ClassInfo:
+    """The class's row, locked until the transaction ends on PostgreSQL (SQLite's writer holds the whole file), so that
+    joins at once on several servers count the players one after another: the cap holds."""
+    table = schema.classes
+    connection.execute(sa.select(table.c.id).where(table.c.code == normalise_code(code)).with_for_update())
+    return class_row(connection, code)
+
+
+def class_players(code: str, url: str | None = None) -> list[Player]:
+    """The class's players in the order they joined (their tokens left out: this is what the projector lists)."""
+    def read(connection: Connection) -> list[Player]:
+        info = class_row(connection, code)
+        table = schema.players
+        rows = connection.execute(sa.select(table.c.id, table.c.nickname).where(table.c.class_id == info.id)
+                                  .order_by(table.c.id)).all()
+        return [Player(row.id, info.id, row.nickname, "") for row in rows]
+    return read_only(read, url)
+
+
+def remove_player(code: str, player_id: int, url: str | None = None) -> str:
+    """Take a player out of the class (their answers go too); returns their nickname. Their token is gone, so their
+    device is told it is no longer in the class: the class's count of removed players is part of the stage that every
+    device watches (:mod:`lab.classroom.live`), and the removed device's next request is refused."""
+    def remove(connection: Connection) -> str:
+        info = _locked_class(connection, code)
+        table = schema.players
+        nickname = connection.execute(sa.select(table.c.nickname).where(
+            table.c.id == player_id, table.c.class_id == info.id)).scalar()
+        if nickname is None:
+            raise ClassroomError(_("This player is not in the class {code} (any more).").format(code=info.code))
+        connection.execute(table.delete().where(table.c.id == player_id))
+        connection.execute(schema.classes.update().where(schema.classes.c.id == info.id)
+                           .values(removed=schema.classes.c.removed + 1))
+        return str(nickname)
+    return transaction(remove, url)
 
 
 def player_of(connection: Connection, token: str) -> Player:

@@ -67,10 +67,10 @@ class ClassState:
 
     @property
     def stage(self) -> tuple:
-        """Changes when the projector's page must be redrawn (a new round, a reveal, the end); joins and answers
-        only change the live counts."""
+        """Changes when the projector's page must be redrawn (a new round, a reveal, the end, a player removed); joins
+        and answers only change the live counts."""
         current = (self.round.number, self.round.revealed) if self.round else None
-        return current, self.info.ended
+        return current, self.info.ended, self.info.removed
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class PlayerView:
     def stage(self) -> tuple:
         """As :attr:`ClassState.stage`: what the class is at (this student's own answer comes with their click)."""
         current = (self.round.number, self.round.revealed) if self.round else None
-        return current, self.info.ended
+        return current, self.info.ended, self.info.removed
 
 
 @dataclass(frozen=True)

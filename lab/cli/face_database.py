@@ -38,11 +38,14 @@ def _where() -> str:
 def enrol(args: argparse.Namespace) -> int:
     from lab.faces.database import check_name, open_database
     from lab.faces.photos import load_photo
+    from lab.roles import Role
     from lab.workflows.faces import enrol_photos
 
     person = check_name(args.person, "person")
     target = open_database(args.db, args.model, args.detector)  # an existing one keeps its detector
-    done = enrol_photos(target.name, person, [load_photo(p) for p in args.photos], target.model, target.detector)
+    # Whoever runs the command line can reach the database anyway: it acts as the teacher.
+    done = enrol_photos(target.name, person, [load_photo(p) for p in args.photos], target.model, target.detector,
+                        role=Role.TEACHER)
     for note in done.notes:
         print(note, file=sys.stderr)
     print(f"Enrolled {person} from {len(done.sources)} photo(s) in {target.name} ({target.model} + {target.detector}, "

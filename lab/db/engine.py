@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -64,13 +65,36 @@ def _driver_url(url: str) -> sa.URL:
     return parsed
 
 
+WAL_SWITCH_SECONDS = 10.0  # as long as a writer waits for another's lock (busy_timeout)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer, the writer never for readers
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")  # wait up to 10 s for another process's write before 'busy'
+    _use_wal(cursor)  # readers never wait for the writer, the writer never for readers
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode across a process kill
     cursor.close()
+
+
+def _use_wal(cursor) -> None:
+    """Switch the file to WAL mode (kept in the file: once done, every later connection finds it so).
+
+    The switch of a new file needs a moment of exclusive lock for which SQLite does not wait: it answers "database is
+    locked" at once, busy_timeout or not, when another process opens the same new file at that moment. Two commands
+    started together on a fresh database (the first enrolments of a class) then saw one of them fail with "cannot
+    open the shared database ...: database is locked" (issue 23: 11 of 12 people enrolled). So the switch is asked
+    again, for as long as a writer would wait for a lock.
+    """
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if not ("locked" in str(exc).lower() or "busy" in str(exc).lower()) or time.monotonic() > deadline:
+                raise
+        time.sleep(random.uniform(0.005, 0.03))
 
 
 READ_ONLY = "lab_read_only"  # an execution option: this connection's transaction only reads

@@ -26,8 +26,41 @@ def _create_version_1(connection: Connection) -> None:
         table.create(connection, checkfirst=True)
 
 
-# Step n brings a database from version n-1 to version n. Append; never edit a step that has shipped.
-STEPS: list[Callable[[Connection], None]] = [_create_version_1]
+def _add_missing_column(connection: Connection, table: sa.Table, name: str) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` as :mod:`lab.db.schema` declares the column, unless the table has it already
+    (step 1 creates the tables as they are now, so on a new database the later steps find their columns there)."""
+    if name in {column["name"] for column in sa.inspect(connection).get_columns(table.name)}:
+        return
+    column = sa.schema.CreateColumn(table.c[name]).compile(dialect=connection.dialect)
+    connection.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {column}"))
+
+
+def _version_2(connection: Connection) -> None:
+    """A class safe on a network: nicknames unique by their confusable skeleton, a count of removed players (part of
+    the stage devices watch); a gallery's switch that shows every face's thumbnail to students."""
+    from lab.classroom.nicknames import nickname_key
+
+    players = schema.players
+    _add_missing_column(connection, players, "nickname_skeleton")
+    _add_missing_column(connection, schema.classes, "removed")
+    _add_missing_column(connection, schema.galleries, "thumbnails_shared")
+    rows = connection.execute(sa.select(players.c.id, players.c.class_id, players.c.nickname)
+                              .where(players.c.nickname_skeleton.is_(None)).order_by(players.c.id)).all()
+    taken = set(connection.execute(sa.select(players.c.class_id, players.c.nickname_skeleton)
+                                   .where(players.c.nickname_skeleton.is_not(None))).tuples())
+    for row in rows:
+        key = nickname_key(row.nickname)
+        if (row.class_id, key) in taken:  # look-alikes that joined before this step: both stay, the later one keyed
+            key = f"{key}#{row.id}"[-255:]  # apart ('#' is never part of a cleaned nickname's skeleton)
+        taken.add((row.class_id, key))
+        connection.execute(players.update().where(players.c.id == row.id).values(nickname_skeleton=key))
+    connection.execute(sa.text("CREATE UNIQUE INDEX IF NOT EXISTS players_unique_skeleton "
+                               "ON players (class_id, nickname_skeleton)"))
+
+
+# Step n brings a database from version n-1 to version n. Append; never edit a step that has shipped. Step 1 creates
+# the tables as lab.db.schema declares them now, so every later step must find its change made already and skip it.
+STEPS: list[Callable[[Connection], None]] = [_create_version_1, _version_2]
 VERSION = len(STEPS)
 
 

@@ -34,6 +34,8 @@ galleries = sa.Table(
     # Bumped by every change, so that a process's in-memory copy of the vectors knows when to read them again.
     sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
     _now(),
+    # Whether students see the thumbnails of faces other sessions enrolled (the teacher's switch; step 2).
+    sa.Column("thumbnails_shared", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 faces = sa.Table(
@@ -59,6 +61,8 @@ classes = sa.Table(
     sa.Column("title", sa.String(120), nullable=False),
     sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
     _now(),
+    # Players the teacher removed so far: part of the stage devices watch, so a removed device learns it (step 2).
+    sa.Column("removed", sa.Integer, nullable=False, server_default="0"),
 )
 
 players = sa.Table(
@@ -70,6 +74,10 @@ players = sa.Table(
     sa.Column("token", sa.String(64), nullable=False, unique=True),  # the joining session's secret
     _now(),
     sa.UniqueConstraint("class_id", "nickname_key", name="players_unique_nickname"),
+    # Its TR39 confusable skeleton (lab.classroom.nicknames): 'bоt' with a Cyrillic о is 'bot' (step 2). Nullable
+    # only because a column added to a table with rows cannot be NOT NULL without a default; every row has one.
+    sa.Column("nickname_skeleton", sa.String(255), nullable=True),
+    sa.Index("players_unique_skeleton", "class_id", "nickname_skeleton", unique=True),
 )
 
 rounds = sa.Table(

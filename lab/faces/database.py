@@ -28,7 +28,8 @@ from lab.db.schema import faces as faces_table
 from lab.db.schema import galleries
 from lab.faces.embedding import checked_threshold
 from lab.faces.gallery_store import (NAME_KINDS, SOURCE_LENGTH, DatabaseError, GalleryMismatchError,  # noqa: F401
-                                     add_faces, check_name, gallery_head, lock_gallery, other_model)
+                                     NotYourPersonError, add_faces, check_name, gallery_head, lock_gallery,
+                                     other_model, refuse_others_people)
 from lab.faces.identification import GalleryIndex, Identification, Match  # noqa: F401  (Match: part of this API)
 from lab.faces.photos import thumbnail
 from lab.faces.thumbnails import THUMBNAIL, Thumbnails, png_bytes
@@ -53,6 +54,7 @@ class FaceDatabase:
     url: str | None = None  # the shared database it lives in; None: in memory only
     revision: int = 0
     gallery_id: int | None = None  # None: not created yet (its first enrolment creates it)
+    thumbnails_shared: bool = False  # the teacher's switch: students see every face's thumbnail, not only their own
     _index: GalleryIndex | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -88,6 +90,16 @@ class FaceDatabase:
             return {}
         return {person: [r for r in rows if self.owners[r] == owner] for person, rows in self.persons().items()
                 if any(self.owners[r] == owner for r in rows)}
+
+    def thumbnail_shown(self, row: int, viewer: str | None, teacher: bool) -> bool:
+        """Whether the face ``row``'s thumbnail may be shown to the session ``viewer``: the teacher sees every one, a
+        student the faces their own session enrolled, and the others' only while the teacher shares thumbnails.
+        Photo file names are the teacher's and the enrolling session's only (:meth:`source_shown`)."""
+        return teacher or self.thumbnails_shared or self.source_shown(row, viewer, teacher)
+
+    def source_shown(self, row: int, viewer: str | None, teacher: bool) -> bool:
+        """Whether the face ``row``'s photo file name may be shown to ``viewer``: the teacher's and the enroller's."""
+        return teacher or bool(viewer and self.owners is not None and self.owners[row] == viewer)
 
     def index(self) -> GalleryIndex:
         with self._lock:
@@ -172,7 +184,7 @@ def _load(connection: Connection, name: str, url: str) -> FaceDatabase | None:
     return FaceDatabase(name, str(head.model), str(head.detector),
                         np.array([r[1] for r in rows], dtype=str), np.array([r[2] for r in rows], dtype=str),
                         embeddings, Thumbnails(url, ids), np.array([r[3] or "" for r in rows], dtype=str),
-                        url, int(head.revision), int(head.id))
+                        url, int(head.revision), int(head.id), bool(head.thumbnails_shared))
 
 
 def forget_snapshots() -> None:
@@ -186,14 +198,41 @@ def forget_snapshots() -> None:
 # ----------------------------------------------------------------------------------------- changing a gallery
 
 def enrol(name: str, model: str, detector: str, person: str, vectors: np.ndarray, faces: list[np.ndarray],
-          sources: list[str], owner: str | None = None, url: str | None = None) -> FaceDatabase:
+          sources: list[str], owner: str | None = None, url: str | None = None, only_own: bool = False) -> FaceDatabase:
     """Add a person's faces (embedded already; ``faces`` the crops, kept as thumbnails) in one transaction; returns
-    the database after it. ``owner``: the enrolling session, which may remove what it enrolled."""
+    the database after it. ``owner``: the enrolling session, which may remove what it enrolled; ``only_own`` (a
+    student): refused with :class:`NotYourPersonError`, and nothing written, when another session enrolled ``person``."""
     if not len(faces) == len(sources) == len(vectors) or not faces:
         raise ValueError("enrol needs one embedding, one face crop and one source name per face")
     person = check_name(person, "person")
     pngs = [png_bytes(thumbnail(f, THUMBNAIL)) for f in faces]
-    add_faces(name, model, detector, [person] * len(faces), vectors, pngs, sources, owner, url)
+    add_faces(name, model, detector, [person] * len(faces), vectors, pngs, sources, owner, url, only_own=only_own)
+    return open_database(name, url=url)
+
+
+def may_add_to(name: str, person: str, owner: str | None, url: str | None = None) -> None:
+    """Refuse (:class:`NotYourPersonError`) before any photo is embedded when a student could not add to ``person``;
+    :func:`enrol` checks again in its transaction, which decides."""
+    name, person = check_name(name, "database"), check_name(person, "person")
+
+    def check(connection: Connection) -> None:
+        head = gallery_head(connection, name)
+        if head is not None:
+            refuse_others_people(connection, head.id, [person], owner)
+
+    read(check, url)
+
+
+def share_thumbnails(name: str, shared: bool, url: str | None = None) -> FaceDatabase:
+    """The teacher's switch: whether students see the thumbnails of faces other sessions enrolled (kept in the shared
+    database, so every server of a class shows the same). Bumps the revision: every server reads the gallery again."""
+    name = check_name(name, "database")
+
+    def work(connection: Connection) -> None:
+        head = lock_gallery(connection, name)
+        connection.execute(galleries.update().where(galleries.c.id == head.id).values(thumbnails_shared=shared))
+
+    transaction(work, url)
     return open_database(name, url=url)
 
 
@@ -228,7 +267,7 @@ def clear_gallery(name: str, url: str | None = None) -> int:
 
 
 def enrol_folder(name: str, model: str, detector: str, folder: Path, owner: str | None = None,
-                 url: str | None = None) -> FaceDatabase:
+                 url: str | None = None, only_own: bool = False) -> FaceDatabase:
     """Enrol everyone of a labelled folder (one sub-folder of photos per person) not enrolled yet: a class in one go.
 
     Each photo's largest face is used; photos without a face are left out. One transaction: all of them or none.
@@ -239,5 +278,5 @@ def enrol_folder(name: str, model: str, detector: str, folder: Path, owner: str 
     open_database(name, model, detector, url)  # refuses a gallery of another model before anything is written
     add_faces(name, model, detector, list(faces.people), faces.vectors,
               [png_bytes(thumbnail(f, THUMBNAIL)) for f in faces.faces], [s.split("/")[-1] for s in faces.sources],
-              owner, url, skip_enrolled=True)
+              owner, url, skip_enrolled=True, only_own=only_own)
     return open_database(name, url=url)

@@ -30,6 +30,11 @@ class GalleryMismatchError(DatabaseError):
     """Embeddings of another model or dimension than the gallery's: they mean nothing next to its own."""
 
 
+class NotYourPersonError(DatabaseError):
+    """A student adding photos to a person that another session (or the teacher, or the command line) enrolled: that
+    would poison who the gallery says the person is."""
+
+
 # What check_name's callers call the name, marked for translation (the message translates ``what``).
 NAME_KINDS = (N_("person"), N_("database"))
 
@@ -46,8 +51,25 @@ def check_name(name: str, what: str) -> str:
 
 def gallery_head(connection: Connection, name: str) -> sa.Row | None:
     return connection.execute(sa.select(galleries.c.id, galleries.c.model, galleries.c.detector,
-                                        galleries.c.dimension, galleries.c.revision)
+                                        galleries.c.dimension, galleries.c.revision, galleries.c.thumbnails_shared)
                               .where(galleries.c.name == name)).first()
+
+
+def others_people(connection: Connection, gallery_id: int, people: Sequence[str], owner: str | None) -> list[str]:
+    """Which of ``people`` the gallery holds faces of that the session ``owner`` did not enrol (names compared
+    whatever their case: 'Obama' would pass for 'obama' in an identification)."""
+    wanted = {person.lower() for person in people}
+    rows = connection.execute(sa.select(faces_table.c.person, faces_table.c.owner).where(
+        faces_table.c.gallery_id == gallery_id, sa.func.lower(faces_table.c.person).in_(wanted))).all()
+    return sorted({row.person for row in rows if owner is None or row.owner != owner})
+
+
+def refuse_others_people(connection: Connection, gallery_id: int, people: Sequence[str], owner: str | None) -> None:
+    taken = others_people(connection, gallery_id, people, owner)
+    if taken:
+        raise NotYourPersonError(_("{person!r} was enrolled by someone else: a student may add photos only to a person "
+                                   "they enrolled in this session. Choose another name; nothing was stored.").format(
+            person=taken[0]))
 
 
 def other_model(name: str, head: sa.Row, model: str) -> GalleryMismatchError:
@@ -101,9 +123,11 @@ def _insert(connection: Connection, head: sa.Row, name: str, model: str, people:
 
 def add_faces(name: str, model: str, detector: str, people: Sequence[str], vectors: np.ndarray,
               pngs: Sequence[bytes], sources: Sequence[str], owner: str | None = None, url: str | None = None,
-              skip_enrolled: bool = False) -> list[str]:
+              skip_enrolled: bool = False, only_own: bool = False) -> list[str]:
     """Insert faces (embedded already, thumbnails as PNG) in one transaction; returns the people skipped because
-    they were enrolled already (only with ``skip_enrolled``). The low level of :func:`lab.faces.database.enrol` and
+    they were enrolled already (only with ``skip_enrolled``). ``only_own`` (a student): a person the gallery holds
+    faces of that ``owner`` did not enrol is refused (:class:`NotYourPersonError`), checked under the gallery's lock,
+    so two sessions racing cannot both take a name. The low level of :func:`lab.faces.database.enrol` and
     :func:`lab.faces.npz_import.import_npz`."""
     name = check_name(name, "database")
     people = [check_name(p, "person") for p in people]
@@ -119,6 +143,8 @@ def add_faces(name: str, model: str, detector: str, people: Sequence[str], vecto
                                               .where(faces_table.c.gallery_id == head.id)).scalars())
             skipped = sorted({p for p in people if p in enrolled})
             keep = [i for i, p in enumerate(people) if p not in enrolled]
+        if only_own:
+            refuse_others_people(connection, head.id, [people[i] for i in keep], owner)
         _insert(connection, head, name, model, [people[i] for i in keep], np.asarray(vectors)[keep],
                 [pngs[i] for i in keep], [sources[i] for i in keep], owner)
         return skipped

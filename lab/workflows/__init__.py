@@ -16,4 +16,6 @@ Pages wrap them in Streamlit's caches and draw; commands call them and print.
 | enrol a person | :func:`lab.workflows.faces.enrol_photos` |
 | threshold analysis | :func:`lab.workflows.faces.threshold_analysis` |
 | CNN-or-embedding experiment | :func:`lab.workflows.faces.face_experiment` |
+| a live class: join, remove a player | :func:`lab.workflows.classroom.join`, :func:`lab.workflows.classroom.remove` |
+| Omniglot files into the data folder | :func:`lab.workflows.data_files.upload_archive`, ``download_official`` |
 """

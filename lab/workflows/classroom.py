@@ -9,30 +9,76 @@ the evaluation set (NumPy only, no network), and its time to answer is what it t
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 
 import numpy as np
 
 from lab.classroom.join_address import JoinAddress, students_join_address
 from lab.classroom.join_address import class_page_url as join_url
-from lab.classroom.rooms import (ClassInfo, ClassroomError, Player, create_class, end_class, find_class, join_class,
-                                 open_classes)
+from lab.classroom.rooms import (MAX_PLAYERS, ClassFullError, ClassInfo, ClassroomError, Player, class_players,
+                                 create_class, end_class, find_class, join_class, open_classes, remove_player)
 from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
                                   class_summary, player_view, reveal_round)
+from lab.config import joins_per_minute
 from lab.evaluation.lake import PUBLISHED
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.i18n import _
 from lab.limits import WAY
+from lab.rate_limit import RateLimiter, whole_seconds
 from lab.roles import Role, require_teacher
 from lab.workflows.evaluation import Evaluation, load_evaluation
 
 HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way within-alphabet runs, 95.5%
 ROUND_WAYS = (5, 10, 20)
 
-__all__ = ["HUMANS_PUBLISHED", "ROUND_WAYS", "ClassInfo", "ClassState", "ClassSummary", "ClassroomError", "JoinAddress",
-           "Player", "PlayerView", "Role", "Round", "answer_round", "class_state", "class_summary", "end", "find_class",
-           "join_class", "join_url", "open_classes", "player_view", "reveal", "start_class", "start_round",
-           "students_join_address"]
+__all__ = ["HUMANS_PUBLISHED", "MAX_PLAYERS", "ROUND_WAYS", "ClassFullError", "ClassInfo", "ClassState", "ClassSummary",
+           "ClassroomError", "JoinAddress", "JoinThrottledError", "Player", "PlayerView", "Role", "Round", "answer_round",
+           "class_players", "class_state", "class_summary", "end", "find_class", "join", "join_class", "join_url",
+           "open_classes", "player_view", "remove", "reveal", "start_class", "start_round", "students_join_address"]
+
+
+class JoinThrottledError(ClassroomError):
+    """Too many joins from one client address within a minute (a script joining in a loop)."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+_limiters: dict[int, RateLimiter] = {}  # this server's join throttle, per limit (the setting is read at each join)
+_limiters_lock = threading.Lock()
+
+
+def join_limiter() -> RateLimiter | None:
+    """This server process's throttle of joins per client address (None when ``$ONESHOT_JOINS_PER_MINUTE`` is 0)."""
+    limit = joins_per_minute()
+    if limit <= 0:
+        return None
+    with _limiters_lock:
+        return _limiters.setdefault(limit, RateLimiter(limit, 60.0))
+
+
+def join(code: str, nickname: str, *, client: str | None, limiter: RateLimiter | None = None,
+         url: str | None = None) -> Player:
+    """Join the class as a student's device does: at most :func:`joins_per_minute` tries per minute from one
+    ``client`` address (a try that is refused for a taken nickname counts too); ``client`` None is this machine
+    itself (the lecturer's laptop, a test), never throttled. A class takes at most :data:`MAX_PLAYERS`."""
+    limiter = limiter if limiter is not None else join_limiter()
+    if client is not None and limiter is not None:
+        wait = limiter.hit(client)
+        if wait > 0:
+            raise JoinThrottledError(_("Too many tries to join from your address ({address}) in the last minute: try "
+                                       "again in {seconds} s.").format(address=client, seconds=whole_seconds(wait)),
+                                     wait)
+    return join_class(code, nickname, url)
+
+
+def remove(code: str, player_id: int, *, role: Role, url: str | None = None) -> str:
+    """Take a player out of the class (a nickname the class should not see, a device to stop); returns the nickname.
+    The removed device is told at once that it is no longer in the class, and may join again."""
+    require_teacher(role, _("remove players"))
+    return remove_player(code, player_id, url)
 
 
 def start_class(title: str, *, role: Role, url: str | None = None) -> ClassInfo:

@@ -17,7 +17,8 @@ from lab.errors import LabError
 from lab.evaluation.roc import OperatingPoint
 from lab.faces.calibration import (LabelledFaces, ThresholdReport, distance_point, pair_distances, point_dict,
                                    threshold_report)
-from lab.faces.database import RANKING_TOP, FaceDatabase, Identification, enrol
+from lab.faces.database import RANKING_TOP, FaceDatabase, Identification, enrol, may_add_to
+from lab.faces.database import share_thumbnails as store_thumbnail_sharing
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
 from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, ExperimentResult, make_deterministic,
@@ -26,6 +27,7 @@ from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
 from lab.export import records_csv
 from lab.i18n import _
+from lab.roles import Role, require_teacher
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,16 @@ class Enrolment:
 
 def enrol_photos(name: str, person: str, photos: list[Photo], model: str, detector: str,
                  faces: list[int | None] | None = None, detections: list[Detection] | None = None,
-                 owner: str | None = None, url: str | None = None) -> Enrolment:
+                 owner: str | None = None, url: str | None = None, *, role: Role) -> Enrolment:
     """Add a person from one or a few photos (the largest face of each, or the face chosen) to the gallery ``name``
-    (of the shared database ``url``; ``owner``: the enrolling session); nothing is retrained."""
+    (of the shared database ``url``; ``owner``: the enrolling session); nothing is retrained.
+
+    A student (``role``) may add photos only to a person their own session enrolled: a name another session, the
+    teacher or the command line enrolled is refused (:class:`~lab.faces.database.NotYourPersonError`) before anything
+    is embedded, and again in the enrolment's transaction, which leaves the gallery as it was."""
+    only_own = role is not Role.TEACHER
+    if only_own:
+        may_add_to(name, person, owner, url)
     chosen_faces, sources, notes = [], [], []
     for number, photo in enumerate(photos):
         detection = detect(photo, detector) if detections is None else detections[number]
@@ -102,8 +111,16 @@ def enrol_photos(name: str, person: str, photos: list[Photo], model: str, detect
             notes.append(f"{photo.name}: {len(detection.faces)} faces, face {chosen + 1} enrolled")
         chosen_faces.append(detection.faces[chosen].aligned)
         sources.append(photo.name)
-    database = enrol(name, model, detector, person, embed(chosen_faces, model), chosen_faces, sources, owner, url)
+    database = enrol(name, model, detector, person, embed(chosen_faces, model), chosen_faces, sources, owner, url,
+                     only_own=only_own)
     return Enrolment(person.strip(), database, tuple(sources), tuple(notes))
+
+
+def share_thumbnails(name: str, shared: bool, *, role: Role, url: str | None = None) -> FaceDatabase:
+    """Whether students see the thumbnails of every enrolled face (only the teacher may switch it; off by default:
+    a student sees the names of the others, and the thumbnails of their own enrolment)."""
+    require_teacher(role, _("show every face's thumbnail to students"))
+    return store_thumbnail_sharing(name, shared, url)
 
 
 @dataclass(frozen=True)

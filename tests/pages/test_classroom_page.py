@@ -107,11 +107,43 @@ def test_a_taken_nickname_and_a_wrong_code_are_explained() -> None:
     again = start("views/classroom.py", {"class": code})
     again.text_input(key="nickname").input("carla")
     button(again, "class_join").click().run()
-    assert [e.value for e in again.error] == ["The nickname 'carla' is taken in this class; choose another."]
+    assert [e.value for e in again.error] == [
+        "The nickname 'carla' is taken in this class, or looks like one that is; choose another."]
+    look_alike = start("views/classroom.py", {"class": code})
+    look_alike.text_input(key="nickname").input("C\u0430rla")  # a Cyrillic а
+    button(look_alike, "class_join").click().run()
+    assert "is taken in this class, or looks like one that is" in look_alike.error[0].value
     lost = start("views/classroom.py", {"class": "NOPE99"})
     lost.text_input(key="nickname").input("Dan")
     button(lost, "class_join").click().run()
     assert "There is no class with the code NOPE99" in lost.error[0].value
+
+
+def test_the_teacher_removes_a_player_and_their_device_is_told() -> None:
+    teacher, code = host_a_class()
+    ana, troll = join(code, "Ana"), join(code, "troll")
+    assert not any(b.key == "class_remove" for b in teacher.button)  # closed: nothing read, nothing drawn
+    teacher.session_state["class_remove_popover"] = True  # the lecturer opens "Remove a player"
+    teacher.run()
+    picker = teacher.selectbox(key="class_remove_player")
+    assert picker.options == ["Ana", "troll"]
+    picker.set_value(component_data_id(code, "troll"))
+    button(teacher, "class_remove").click().run()
+    assert not teacher.exception, teacher.exception
+    assert "troll is no longer in the class; their device has been told." in text_of(teacher)
+    assert class_state(code).players == 1
+    assert component_data(teacher, "class_live")["drawn"] == "waiting~1"  # a new stage: every device asks again
+    troll.run()  # the rerun the component asks for when the round route answers 403 not_a_player
+    assert [e.value for e in troll.error] == ["You are not in this class (any more): join again."]
+    assert component_data(troll, "class_live") is None and any(b.key == "class_join" for b in troll.button)
+    ana.run()
+    assert component_data(ana, "class_live")["drawn"] == "waiting~1" and not ana.error
+
+
+def component_data_id(code: str, nickname: str) -> int:
+    from lab.workflows.classroom import class_players
+
+    return next(p.id for p in class_players(code) if p.nickname == nickname)
 
 
 def test_with_a_password_a_student_cannot_run_the_class(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,6 +155,46 @@ def test_database_page_for_a_student_consent_and_their_own_enrolment_only(faces_
     assert not [b for b in other.button if b.key and b.key.startswith("remove_")]
 
 
+def test_a_student_sees_names_not_others_thumbnails_and_cannot_enrol_under_them(
+        faces_dir: Path, fresh_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lab.faces.database import enrol_folder
+
+    enrol_folder("class", "Facenet", "yunet", faces_dir / "train")  # the teacher's, before the class
+    people = {folder.name for folder in (faces_dir / "train").iterdir()}
+    file_names = {photo.name for photo in (faces_dir / "train").rglob("*.*")}
+    monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
+    app = start("views/face_database.py")
+    shown = "\n".join(displayed_texts(app))
+    assert all(f"**{person}**" in shown for person in people)  # the names, for everyone
+    captions = set(image_captions(app))
+    assert not captions & (people | file_names)  # no thumbnail of theirs, no file name
+    assert not any(c.startswith("nearest enrolled face") for c in captions)  # not in the Identify tab either
+    assert "of everyone else, only their names" in shown
+    assert "never the photo's file name" in app.checkbox(key="enrol_consent").label
+
+    app.text_input(key="enrol_name").set_value("Obama").run()  # the teacher's person, in another case
+    photo = faces_dir / "test" / "obama1.jpg"
+    app.file_uploader(key="enrol_uploads").upload(photo.name, photo.read_bytes()).run()
+    app.checkbox(key="enrol_consent").check().run()
+    app.button(key="enrol_button").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["'obama' was enrolled by someone else: a student may add photos only to a "
+                                            "person they enrolled in this session. Choose another name; nothing was "
+                                            "stored."]
+    assert face_rows(fresh_database) == 9  # the gallery is unchanged
+
+    monkeypatch.delenv("ONESHOT_TEACHER_PASSWORD")  # the teacher's own session (no password: one user, the teacher)
+    teacher = start("views/face_database.py")
+    assert file_names <= set(image_captions(teacher))  # the teacher sees every thumbnail with its file name
+    teacher.toggle(key="db_share_thumbnails").set_value(True).run()
+    assert not teacher.exception and teacher.toggle(key="db_share_thumbnails").value is True
+    monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
+    app.run()
+    captions = set(image_captions(app))
+    assert people <= captions and not captions & file_names  # thumbnails now, captioned with names, not file names
+    assert any(c.value.startswith("The teacher shows every enrolled face's thumbnail") for c in app.caption)
+
+
 def test_threshold_lab_and_models_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch).files
     app = start("views/face_threshold.py")

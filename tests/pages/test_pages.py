@@ -40,6 +40,24 @@ def test_home_without_data_explains_what_to_do(monkeypatch: pytest.MonkeyPatch, 
     panel = " ".join(m.value for m in app.markdown)
     assert str(tmp_path / "empty") in panel and "images_background.zip" in panel
     assert any("Download the missing files" in b.label for b in app.button)
+    assert [u.key for u in app.get("file_uploader")] == ["upload_zip"]
+
+
+def test_a_student_sees_no_data_upload_box_nor_download_button(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
+    app = start()
+    assert "Some Omniglot files are missing" in app.warning[0].value
+    assert not app.get("file_uploader") and not any("Download the missing files" in b.label for b in app.button)
+    assert any("Only the teacher may download or upload Omniglot files" in i.value for i in app.info)
+    assert str(tmp_path / "empty") not in " ".join(m.value for m in app.markdown)  # nor the server's folder
+    dataset = start("views/dataset.py")  # a page that needs the files explains the same way
+    assert not dataset.get("file_uploader")
+    assert any("Only the teacher may download or upload Omniglot files" in i.value for i in dataset.info)
+    models = start("views/face_models.py")  # nor may a student copy files from the server's folders
+    assert not any(t.key == "weights_source" for t in models.text_input)
+    assert any("Only the teacher may copy model files on the server" in i.value for i in models.info)
 
 
 def test_projector_mode_switches_on() -> None:

@@ -70,14 +70,27 @@ def create_database(server_url: str) -> str:
     return with_database(server_url, name)
 
 
-def drop_database(database_url: str) -> None:
-    """Drop the database, closing whatever connections are still open on it (a pool left behind by a test)."""
+def drop_database(database_url: str, attempts: int = 50) -> None:
+    """Drop the database, closing whatever connections are still open on it (a pool left behind by a test).
+
+    An autovacuum worker that has just started on it (after a burst of writes) belongs to the superuser, whom the
+    test role may not terminate ("must be a member of the role whose process is being terminated"): the drop is then
+    asked again a little later, when the worker is done."""
+    import time
+
     import psycopg
 
     name = database_of(database_url)
     assert name.startswith(FRESH_PREFIX), f"only databases made by create_database are dropped, not {name!r}"
     with psycopg.connect(with_database(database_url, "postgres"), autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
+        for attempt in range(attempts):
+            try:
+                admin.execute(f'drop database if exists "{name}" with (force)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.1)
 
 
 @contextmanager

@@ -176,3 +176,22 @@ def test_the_live_stage_follows_the_database(database_url: str) -> None:
     assert read_live_stage(info.code, database_url).version == "ended"
     with pytest.raises(ClassroomError):
         read_live_stage("NOPE99", database_url)
+
+
+def test_a_removed_player_is_a_new_stage_for_every_device(database_url: str) -> None:
+    """The count of removed players is part of the version students' devices watch: each asks for its view again, and
+    the removed one is refused (tests/unit/api: 403 not_a_player) and its page says so."""
+    from lab.classroom.rooms import remove_player
+    from lab.classroom.rounds import player_view
+
+    info = create_class("c", database_url)
+    ana, bob = join_class(info.code, "Ana", database_url), join_class(info.code, "Bob", database_url)
+    assert read_live_stage(info.code, database_url).version == "waiting"
+    assert remove_player(info.code, bob.id, database_url) == "Bob"
+    after = read_live_stage(info.code, database_url)
+    assert (after.version, after.players) == ("waiting~1", 1) and "removed" not in after.as_json()
+    assert stage_version(player_view(info.code, ana.token, database_url).stage) == "waiting~1"  # what pages draw
+    assert stage_version(class_state(info.code, database_url).stage) == "waiting~1"
+    add_round(info.code, (12, 7), [(10, 1), (12, 3)], 1, "default", [0.1, 0.9], 0.001, database_url)
+    assert read_live_stage(info.code, database_url).version == "1-open~1"
+    assert stage_version(((1, False), False, 2)) == "1-open~2" and stage_version((None, True, 3)) == "ended"

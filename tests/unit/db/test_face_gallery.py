@@ -180,6 +180,64 @@ def test_damaged_and_pickled_files_are_refused_and_left_as_they_are(database_url
     assert fdb.list_databases() == []
 
 
+def test_a_student_adds_only_to_their_own_person_decided_in_the_transaction(database_url: str) -> None:
+    enrol("class", "obama", 2, owner=None)  # the teacher's (or the command line's)
+    enrol("class", "mine", 1, seed=1, owner="student-1")
+    before = counts(database_url)
+    for person in ("obama", "OBAMA", "mine"):
+        with pytest.raises(fdb.NotYourPersonError, match="was enrolled by someone else"):
+            fdb.enrol("class", "Facenet", "yunet", person, vectors(1, 5), [FACE], ["x.jpg"], "student-2", only_own=True)
+    with pytest.raises(fdb.NotYourPersonError):  # a student without a session id owns nobody
+        fdb.enrol("class", "Facenet", "yunet", "mine", vectors(1, 5), [FACE], ["x.jpg"], None, only_own=True)
+    assert counts(database_url) == before  # nothing written, not even the revision
+    after = fdb.enrol("class", "Facenet", "yunet", "mine", vectors(1, 6), [FACE], ["y.jpg"], "student-1", only_own=True)
+    assert len(after.persons()["mine"]) == 2
+
+
+def test_two_students_racing_for_a_new_name_cannot_both_take_it(database_url: str) -> None:
+    """Both pass the check before embedding; the gallery's lock makes the second transaction see the first's faces."""
+    import threading
+
+    enrol("class", "someone")
+    outcomes: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def student(number: int) -> None:
+        barrier.wait()
+        try:
+            fdb.enrol("class", "Facenet", "yunet", "newcomer", vectors(1, number), [FACE], [f"{number}.jpg"],
+                      f"student-{number}", only_own=True)
+            outcomes.append(f"student-{number}")
+        except fdb.NotYourPersonError:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=student, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("refused") == 3
+    database = fdb.open_database("class")
+    assert {str(database.owners[r]) for r in database.persons()["newcomer"]} == set(outcomes) - {"refused"}
+
+
+def test_who_sees_which_thumbnail_and_file_name(database_url: str) -> None:
+    enrol("class", "teacher-made", 1, owner=None)
+    enrol("class", "ada", 1, seed=1, owner="session-a")
+    database = fdb.open_database("class")
+    assert database.thumbnails_shared is False
+    shown = {viewer: [database.thumbnail_shown(r, viewer, teacher) for r in range(2)]
+             for viewer, teacher in (("session-a", False), ("session-b", False), (None, False), ("x", True))}
+    assert shown == {"session-a": [False, True], "session-b": [False, False], None: [False, False], "x": [True, True]}
+    assert [database.source_shown(r, "session-a", False) for r in range(2)] == [False, True]
+    revision = database.revision
+    shared = fdb.share_thumbnails("class", True)
+    assert shared.thumbnails_shared and shared.revision > revision  # every server reads the gallery again
+    assert [shared.thumbnail_shown(r, "session-b", False) for r in range(2)] == [True, True]
+    assert [shared.source_shown(r, "session-b", False) for r in range(2)] == [False, False]  # file names stay private
+    assert fdb.share_thumbnails("class", False).thumbnails_shared is False
+
+
 def _enrol_ten(url: str, worker: int) -> None:
     import os
 

@@ -58,3 +58,48 @@ def test_only_the_teacher_runs_the_class(evaluation, tmp_path: Path) -> None:
 ])
 def test_the_join_address_is_this_server_s_class_page(page: str, expected: str) -> None:
     assert join_url(page, "AB3K7Q") == expected
+
+
+def test_joins_are_throttled_per_client_address(tmp_path: Path) -> None:
+    from lab.rate_limit import RateLimiter
+    from lab.workflows.classroom import JoinThrottledError, class_players, join
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite'}"
+    info = start_class("Lecture", role=Role.TEACHER, url=url)
+    limiter = RateLimiter(3, 60)
+    for number in range(3):
+        join(info.code, f"bot{number}", client="10.0.0.66", limiter=limiter, url=url)
+    with pytest.raises(JoinThrottledError, match=r"from your address \(10\.0\.0\.66\).*try again in (59|60) s") as refused:
+        join(info.code, "bot3", client="10.0.0.66", limiter=limiter, url=url)
+    assert 59 < refused.value.retry_after <= 60
+    join(info.code, "Ana", client="10.0.0.7", limiter=limiter, url=url)  # a classmate is not held up
+    for number in range(5):  # this machine itself (the lecturer's laptop, a test) is never throttled
+        join(info.code, f"local{number}", client=None, limiter=limiter, url=url)
+    assert len(class_players(info.code, url)) == 9
+
+
+def test_the_join_throttle_follows_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lab.config import JOINS_PER_MINUTE_ENV
+    from lab.workflows.classroom import join_limiter
+
+    monkeypatch.delenv(JOINS_PER_MINUTE_ENV, raising=False)
+    assert join_limiter().limit == 6 and join_limiter() is join_limiter()  # one per server process
+    monkeypatch.setenv(JOINS_PER_MINUTE_ENV, "40")
+    assert join_limiter().limit == 40
+    monkeypatch.setenv(JOINS_PER_MINUTE_ENV, "0")
+    assert join_limiter() is None
+    monkeypatch.setenv(JOINS_PER_MINUTE_ENV, "lots")
+    assert join_limiter().limit == 6
+
+
+def test_only_the_teacher_removes_a_player(tmp_path: Path) -> None:
+    from lab.workflows.classroom import class_players, join, remove
+
+    url = f"sqlite:///{tmp_path / 'class.sqlite'}"
+    info = start_class("Lecture", role=Role.TEACHER, url=url)
+    troll = join(info.code, "troll", client=None, url=url)
+    with pytest.raises(PermissionDeniedError, match="Only the teacher may remove players"):
+        remove(info.code, troll.id, role=Role.STUDENT, url=url)
+    assert [p.nickname for p in class_players(info.code, url)] == ["troll"]
+    assert remove(info.code, troll.id, role=Role.TEACHER, url=url) == "troll"
+    assert class_players(info.code, url) == []
