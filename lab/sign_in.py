@@ -32,14 +32,15 @@ log = logging.getLogger("oneshot.sign_in")
 
 def is_local_client(address: str | None, headers: Mapping[str, str] | None) -> bool:
     """Whether a session's browser runs on the server's own machine: a loopback address that no proxy forwarded.
-    ``address`` None (no network connection at all: a test's or a script's session) counts as local."""
+    ``address`` None is how Streamlit reports a loopback peer (and a session with no network at all: a test's); a
+    balancer on this machine is a loopback peer too, which its X-Forwarded-For header gives away."""
+    forwarded = any(name.lower() in FORWARDING_HEADERS for name in (headers or {}))
     if address is None:
-        return True
+        return not forwarded
     try:
         loopback = ipaddress.ip_address(address.strip("[]")).is_loopback
     except ValueError:
         return False
-    forwarded = any(name.lower() in FORWARDING_HEADERS for name in (headers or {}))
     return loopback and not forwarded
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import uuid
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -36,15 +37,21 @@ def password() -> str | None:
 
 
 def client_address() -> str | None:
-    """The browser's address as the server sees it; None without a network connection (AppTest has a stand-in)."""
+    """The browser's address as the server sees it; None for a loopback peer (Streamlit's rule) or without a network
+    connection (AppTest has a stand-in)."""
     address = st.context.ip_address
     return address if isinstance(address, str) else None
 
 
+def client_headers() -> dict[str, str]:
+    """The headers of the session's connection (a balancer's X-Forwarded-For among them); none in AppTest."""
+    headers = st.context.headers
+    return dict(headers) if isinstance(headers, Mapping) else {}
+
+
 def is_local_session() -> bool:
     """Whether this session's browser runs on the server's machine (not through a balancer or a proxy)."""
-    address = client_address()
-    return is_local_client(address, dict(st.context.headers) if address is not None else None)
+    return is_local_client(client_address(), client_headers())
 
 
 def current_role() -> Role:

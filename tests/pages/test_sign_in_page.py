@@ -56,3 +56,12 @@ def test_a_network_session_without_a_password_is_a_student_until_the_teacher_lin
     assert "This teacher link is not valid (any more)" in text_of(again)
     again.switch_page("views/classroom.py").run()
     assert not can_start_a_class(again)
+
+
+def test_a_session_through_a_balancer_is_a_student_without_a_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ONESHOT_TEACHER_PASSWORD", raising=False)
+    monkeypatch.setattr(ui.roles, "client_headers", lambda: {"X-Forwarded-For": "192.168.1.40"})  # HAProxy's
+    through = start("views/classroom.py")
+    assert not can_start_a_class(through) and "You are a student." in text_of(through)
+    monkeypatch.setattr(ui.roles, "client_headers", dict)  # the laptop's own browser
+    assert can_start_a_class(start("views/classroom.py"))

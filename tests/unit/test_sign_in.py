@@ -17,7 +17,8 @@ class Clock:
 
 def test_only_a_loopback_browser_no_proxy_forwarded_is_local() -> None:
     assert is_local_client("127.0.0.1", {"host": "localhost:8501"}) and is_local_client("::1", {})
-    assert is_local_client(None, None)  # no network at all: a test's session, a script
+    assert is_local_client(None, None)  # Streamlit's loopback peer, or no network at all: a test's session
+    assert not is_local_client(None, {"X-Forwarded-For": "192.168.1.40"})  # HAProxy on the laptop: a loopback peer
     assert not is_local_client("192.168.1.40", {})  # a phone on the room's network
     assert not is_local_client("127.0.0.1", {"X-Forwarded-For": "192.168.1.40"})  # through HAProxy on the laptop
     assert not is_local_client("127.0.0.1", {"forwarded": "for=10.0.0.3"})
