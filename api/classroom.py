@@ -37,7 +37,7 @@ from lab.errors import LabError
 from lab.limits import WAY
 
 T = TypeVar("T")
-WORKERS = 4  # database reads and writes of the routes at once; more would only queue on the GIL and SQLite's lock
+WORKERS = 4  # database reads of the routes at once; more would only queue on the GIL
 MAX_BODY = 256  # bytes of an answer's JSON body
 TOKEN = re.compile(r"[0-9a-f]{32}")  # lab.classroom.rooms.join_class: secrets.token_hex(16)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -48,15 +48,22 @@ class ClassApi:
 
     def __init__(self, read_stage: Callable[[str], Any] = read_live_stage) -> None:
         self.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="class-api")
+        # Answers are written one at a time: concurrent SQLite writers wait in SQLite's busy handler, which sleeps
+        # 25-100 ms between tries even when the lock is free again (30 answers within 2 s took up to 0.9 s each).
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="class-api-write")
         self.hub = StageHub(read_stage, self.executor)
         self.pictures = PictureCache(lambda: shared_set("evaluation"))
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
 
+    async def write(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.writer, work)
+
     async def close(self) -> None:
         await self.hub.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
+        self.writer.shutdown(wait=False, cancel_futures=True)
 
 
 _api: ClassApi | None = None
@@ -161,7 +168,7 @@ async def answer(request: Request) -> JSONResponse:
         return error(400, "bad_answer", 'expected {"round": N, "choice": I} (I from 0)')
     number, choice = parsed
     try:
-        await class_api().run(lambda: answer_round(token, number, choice, code=request.path_params["code"]))
+        await class_api().write(lambda: answer_round(token, number, choice, code=request.path_params["code"]))
     except NotAPlayerError as exc:
         return error(403, "not_a_player", str(exc))
     except RoundClosedError as exc:

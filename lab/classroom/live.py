@@ -30,7 +30,7 @@ from lab.errors import LabError
 from lab.i18n import _
 
 HOLD_SECONDS = 25.0  # a long poll's longest wait: under every proxy's idle timeout (HAProxy's is 60 s here)
-REFRESH_SECONDS = 0.3  # how often the watched classes' stages are read; a new round reaches phones within about this
+REFRESH_SECONDS = 0.5  # how often the watched classes' stages are read; a new round reaches phones within about this
 FORGET_SECONDS = 60.0  # a class nobody asked about for this long is no longer read
 MAX_WAITING = 2000  # requests held open at once per server; beyond, the route answers 503 and the phone retries
 
