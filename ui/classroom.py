@@ -112,9 +112,20 @@ def refusal_ui() -> None:
     message = st.session_state.pop(REFUSED, None)
     if message:
         st.error(message)
-    done = st.session_state.pop(DONE, None)
-    if done:
-        st.success(done)
+
+
+def done_ui(version: str) -> None:
+    """What the last projector action did, shown for as long as the class stays at the stage ``version`` it was first
+    shown at: the projector's page may run again at once (its component asks when it hears of the same change)."""
+    done = st.session_state.get(DONE)
+    if not isinstance(done, dict):
+        st.session_state.pop(DONE, None)
+        return
+    shown_at = done.setdefault("version", version)
+    if shown_at != version:
+        st.session_state.pop(DONE, None)
+        return
+    st.success(str(done.get("message", "")))
 
 
 @st.fragment
@@ -134,7 +145,7 @@ def remove_player_ui(players: Callable[[], list[Player]], remove: Callable[[int]
         chosen = st.selectbox(_("Player"), list(names), format_func=names.get, key="class_remove_player")
         if st.button(_("Remove from the class"), key="class_remove", type="primary"):
             def removed() -> None:
-                st.session_state[DONE] = _("{nickname} is no longer in the class; their device has been told.").format(
-                    nickname=remove(int(chosen)))
+                st.session_state[DONE] = {"message": _("{nickname} is no longer in the class; their device has been "
+                                                       "told.").format(nickname=remove(int(chosen)))}
             act(removed)
             st.rerun(scope="app")  # the counts, the leaderboard and the outcome; the popover stays open for the next

@@ -26,8 +26,8 @@ from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, P
 from ui.model_chooser import evaluation_or_explain
 from ui.projector import projected, projector_on
 from ui.class_live import projector_live_ui, student_live_ui
-from ui.classroom import (act, class_projector_layout, leaderboard_ui, refusal_ui, remove_player_ui, show_task,
-                          sidebar_control_ui)
+from ui.classroom import (act, class_projector_layout, done_ui, leaderboard_ui, refusal_ui, remove_player_ui,
+                          show_task, sidebar_control_ui)
 from ui.roles import current_role, is_teacher, teacher_only_note
 
 PAGE = "views/classroom.py"
@@ -86,6 +86,7 @@ def host_controls(code: str, state: ClassState, evaluation: Evaluation) -> None:
     columns[3].button(_("End class"), key="class_end", width="stretch",
                       on_click=act, args=(lambda: end(code, role=current_role()),))
     refusal_ui()
+    done_ui(stage_version(state.stage))
 
 
 def summary_ui(code: str, state: ClassState) -> None:

@@ -69,18 +69,16 @@ def join(nickname: str) -> int:
 def main(argv: list[str]) -> int:
     job, *args = argv
     from lab.cli import main as command
+    from lab.workflows import classroom  # noqa: F401  (imported before the start, as the command's own modules)
 
     if job == "enrol":
         made_up_face_pipeline(args[0])
-        import lab.cli.face_database  # noqa: F401  (imported before the start, as the rest)
         ready_then_wait()
         return command(["faces", "enrol", args[0], args[1], "--db", "class"])
     if job == "start":
-        import lab.workflows.classroom  # noqa: F401
         ready_then_wait()
         return command(["class", "start", "--json"])
     if job == "join":
-        import lab.workflows.classroom  # noqa: F401
         ready_then_wait()
         return join(args[0])
     raise SystemExit(f"unknown job {job}")
