@@ -93,6 +93,18 @@ def error(status: int, reason: str, message: str = "", **headers: str) -> JSONRe
     return JSONResponse({"error": reason, "message": message}, status_code=status, headers={**NO_STORE, **headers})
 
 
+def refusal(exc: LabError) -> JSONResponse:
+    """A lab refusal as the device reads it: its token is not a player (403), the round is closed (409), the class is
+    unknown (404), the database could not answer (503, try again)."""
+    if isinstance(exc, NotAPlayerError):
+        return error(403, "not_a_player", str(exc))
+    if isinstance(exc, RoundClosedError):
+        return error(409, "closed", str(exc))
+    if isinstance(exc, ClassroomError):
+        return error(404, "no_class", str(exc))
+    return error(503, "database", str(exc), **{"Retry-After": "2"})
+
+
 def player_token(request: Request) -> str | None:
     token = request.headers.get("x-player-token", "")
     return token if TOKEN.fullmatch(token) else None
@@ -109,10 +121,8 @@ async def stage(request: Request) -> JSONResponse:
         found = await class_api().hub.wait(code, seen, live=request.query_params.get("live") == "1")
     except HubBusyError as exc:
         return error(503, "busy", str(exc), **{"Retry-After": "2"})
-    except ClassroomError as exc:
-        return error(404, "no_class", str(exc))
-    except LabError as exc:  # the database: the device backs off and asks again
-        return error(503, "database", str(exc), **{"Retry-After": "2"})
+    except LabError as exc:
+        return refusal(exc)
     return JSONResponse(found.as_json(), headers=NO_STORE)
 
 
@@ -124,12 +134,8 @@ async def current_round(request: Request) -> JSONResponse:
     try:
         view = await api.run(player_round, request.path_params["code"], token, api.pictures,
                              small_int(request.query_params.get("have")))
-    except NotAPlayerError as exc:
-        return error(403, "not_a_player", str(exc))
-    except ClassroomError as exc:
-        return error(404, "no_class", str(exc))
     except LabError as exc:
-        return error(503, "database", str(exc), **{"Retry-After": "2"})
+        return refusal(exc)
     return JSONResponse(view, headers=NO_STORE)
 
 
@@ -169,14 +175,8 @@ async def answer(request: Request) -> JSONResponse:
     number, choice = parsed
     try:
         await class_api().write(lambda: answer_round(token, number, choice, code=request.path_params["code"]))
-    except NotAPlayerError as exc:
-        return error(403, "not_a_player", str(exc))
-    except RoundClosedError as exc:
-        return error(409, "closed", str(exc))
-    except ClassroomError as exc:
-        return error(404, "no_class", str(exc))
     except LabError as exc:
-        return error(503, "database", str(exc), **{"Retry-After": "2"})
+        return refusal(exc)
     return JSONResponse({"choice": choice}, headers=NO_STORE)
 
 

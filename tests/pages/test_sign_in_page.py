@@ -8,14 +8,7 @@ import pytest
 import ui.roles
 from lab.sign_in import SignInThrottle, teacher_link
 from tests.support.pages import displayed_texts, start
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 def text_of(app) -> str:  # type: ignore[no-untyped-def]

@@ -7,14 +7,7 @@ import threading
 import pytest
 
 from lab.rate_limit import RateLimiter, whole_seconds
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 def test_a_key_gets_limit_events_per_window_then_waits_for_the_oldest_to_age() -> None:

@@ -5,14 +5,7 @@ from __future__ import annotations
 from lab import sign_in
 from lab.roles import Role, role
 from lab.sign_in import LONGEST_WAIT_S, SignInThrottle, TeacherLink, is_local_client
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clock import Clock
 
 
 def test_only_a_loopback_browser_no_proxy_forwarded_is_local() -> None:
