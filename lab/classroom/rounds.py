@@ -167,8 +167,10 @@ def answer_round(token: str, number: int, choice: int, url: str | None = None, c
         player = player_of(connection, token)
         if code is not None and class_row(connection, code).id != player.class_id:
             raise NotAPlayerError(_("You are not in this class (any more): join again."))
+        ended = connection.execute(sa.select(schema.classes.c.ended_at)
+                                   .where(schema.classes.c.id == player.class_id)).scalar() is not None
         current = _current_round(connection, player.class_id)
-        if current is None or current.number != number or current.revealed:
+        if ended or current is None or current.number != number or current.revealed:
             raise RoundClosedError(_("This round is closed; wait for the next one."))
         if not 0 <= choice < current.ways:
             raise RoundClosedError(_("There is no candidate {choice} in this round.").format(choice=choice + 1))
@@ -242,8 +244,14 @@ def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
         if current is not None:
             choice = connection.execute(sa.select(table.c.choice).where(
                 table.c.round_id == current.id, table.c.player_id == player.id)).scalar()
+        # Right answers of revealed rounds only: counting the open round's would tell a script that joined once per
+        # candidate which one is right before the reveal.
+        rounds = schema.rounds
         answered, correct = connection.execute(
-            sa.select(sa.func.count(table.c.id), sa.func.sum(sa.cast(table.c.correct, sa.Integer)))
+            sa.select(sa.func.count(table.c.id),
+                      sa.func.sum(sa.case((rounds.c.revealed_at.is_not(None), sa.cast(table.c.correct, sa.Integer)),
+                                          else_=0)))
+            .select_from(table.join(rounds, rounds.c.id == table.c.round_id))
             .where(table.c.player_id == player.id)).one()
         return PlayerView(info, player, current, choice, int(correct or 0), int(answered))
     return read_only(read, url)

@@ -28,6 +28,7 @@ def test_one_answer_per_player_and_round(database_url: str) -> None:
     task = a_round(info.code, database_url)
     assert answer_round(ana.token, task.number, 2, database_url) is True
     assert answer_round(ana.token, task.number, 0, database_url) is True  # the first answer stands
+    reveal_round(info.code, database_url)  # right answers are counted once the round is revealed
     view = player_view(info.code, ana.token, database_url)
     assert (view.choice, view.correct, view.answered) == (2, 1, 1)
 
@@ -98,3 +99,21 @@ def test_concurrent_students_in_several_processes_lose_nothing(database_url: str
         assert sum(pool.map(_answer_as, jobs)) == 32
     state = class_state(info.code, database_url, with_results=False)
     assert (state.players, state.answered) == (32, 32)
+
+
+def test_a_player_view_tells_nothing_of_the_open_round_and_an_ended_class_takes_no_answer(database_url: str) -> None:
+    from lab.classroom.rooms import end_class
+
+    info = create_class("c", database_url)
+    ana, bob = join_class(info.code, "Ana", database_url), join_class(info.code, "Bob", database_url)
+    a_round(info.code, database_url, answer=2)
+    answer_round(ana.token, 1, 2, database_url)
+    answer_round(bob.token, 1, 0, database_url)
+    ana_view, bob_view = player_view(info.code, ana.token, database_url), player_view(info.code, bob.token, database_url)
+    assert (ana_view.correct, ana_view.answered) == (bob_view.correct, bob_view.answered) == (0, 1)  # not yet told
+    reveal_round(info.code, database_url)
+    assert player_view(info.code, ana.token, database_url).correct == 1
+    a_round(info.code, database_url)
+    end_class(info.code, database_url)
+    with pytest.raises(ClassroomError, match="closed"):
+        answer_round(ana.token, 2, 2, database_url)
