@@ -19,27 +19,31 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from lab.classroom.live import HubBusyError, StageHub, read_live_stage
 from lab.classroom.player_round import PictureCache, player_round
-from lab.classroom.rooms import ClassroomError, NotAPlayerError, RoundClosedError
-from lab.classroom.rounds import answer_round
+from lab.classroom.rooms import (CODE_ALPHABET, CODE_LENGTH, ClassroomError, NotAPlayerError, RoundClosedError,
+                                 normalise_code)
+from lab.classroom.rounds import answer_round, player_view
 from lab.data.shared_sets import shared_set
 from lab.errors import LabError
+from lab.i18n import _
 from lab.limits import WAY
 
 T = TypeVar("T")
 WORKERS = 4  # database reads of the routes at once; more would only queue on the GIL
+MAX_IN_FLIGHT = 400  # round reads and answers queued at once per server (a class of 300 answering together fits)
 MAX_BODY = 256  # bytes of an answer's JSON body
 TOKEN = re.compile(r"[0-9a-f]{32}")  # lab.classroom.rooms.join_class: secrets.token_hex(16)
+CODE = re.compile(f"[{CODE_ALPHABET}]{{{CODE_LENGTH}}}")  # a join code as lab.classroom.rooms draws it
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -51,19 +55,34 @@ class ClassApi:
         # Answers are written one at a time: concurrent SQLite writers wait in SQLite's busy handler, which sleeps
         # 25-100 ms between tries even when the lock is free again (30 answers within 2 s took up to 0.9 s each).
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="class-api-write")
-        self.hub = StageHub(read_stage, self.executor)
+        # The hub's reads on a thread of their own: a flood of requests for the rounds must not delay the stage.
+        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="class-api-stage")
+        self.hub = StageHub(read_stage, self.reader)
+        self.in_flight = 0
         self.pictures = PictureCache(lambda: shared_set("evaluation"))
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
+        return await self._queued(self.executor, lambda: work(*args))
 
     async def write(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.writer, work)
+        return await self._queued(self.writer, work)
+
+    async def _queued(self, pool: ThreadPoolExecutor, work: Callable[[], T]) -> T:
+        """``work`` on ``pool``, unless too much already waits there (a flood of forged requests): then the device is
+        told the server is busy and retries, and the queue never grows without bound."""
+        if self.in_flight >= MAX_IN_FLIGHT:
+            raise HubBusyError(_("The server is busy; your device will try again in a moment."))
+        self.in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, work)
+        finally:
+            self.in_flight -= 1
 
     async def close(self) -> None:
         await self.hub.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.writer.shutdown(wait=False, cancel_futures=True)
+        self.reader.shutdown(wait=False, cancel_futures=True)
 
 
 _api: ClassApi | None = None
@@ -96,6 +115,8 @@ def error(status: int, reason: str, message: str = "", **headers: str) -> JSONRe
 def refusal(exc: LabError) -> JSONResponse:
     """A lab refusal as the device reads it: its token is not a player (403), the round is closed (409), the class is
     unknown (404), the database could not answer (503, try again)."""
+    if isinstance(exc, HubBusyError):
+        return error(503, "busy", str(exc), **{"Retry-After": "2"})
     if isinstance(exc, NotAPlayerError):
         return error(403, "not_a_player", str(exc))
     if isinstance(exc, RoundClosedError):
@@ -103,6 +124,12 @@ def refusal(exc: LabError) -> JSONResponse:
     if isinstance(exc, ClassroomError):
         return error(404, "no_class", str(exc))
     return error(503, "database", str(exc), **{"Retry-After": "2"})
+
+
+def no_such_code(code: str) -> JSONResponse:
+    """A code that cannot be a class's (checked before any database work)."""
+    return error(404, "no_class", _("There is no class with the code {code}. Check the code on the projector.").format(
+        code=normalise_code(code)[:16] or "-"))
 
 
 def player_token(request: Request) -> str | None:
@@ -114,15 +141,37 @@ def small_int(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() and len(text) <= 6 else None
 
 
-async def stage(request: Request) -> JSONResponse:
-    code = request.path_params["code"]
-    seen = request.query_params.get("seen", "")[:64]
+async def client_gone(request: Request) -> None:
+    """Returns when the client closes the connection (a long poll held for a device that went away ends then)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def held(request: Request, work: Awaitable[T]) -> T | None:
+    """``work``'s result, or None (``work`` cancelled) once the client has gone."""
+    waiting, gone = asyncio.ensure_future(work), asyncio.ensure_future(client_gone(request))
     try:
-        found = await class_api().hub.wait(code, seen, live=request.query_params.get("live") == "1")
-    except HubBusyError as exc:
-        return error(503, "busy", str(exc), **{"Retry-After": "2"})
+        await asyncio.wait({waiting, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not waiting.done():
+            waiting.cancel()
+    return None if waiting.cancelled() else waiting.result()
+
+
+async def stage(request: Request) -> Response:
+    code = request.path_params["code"]
+    if not CODE.fullmatch(normalise_code(code)):
+        return no_such_code(code)
+    seen = request.query_params.get("seen", "")[:64]
+    client = request.client.host if request.client else None
+    try:
+        found = await held(request, class_api().hub.wait(code, seen, live=request.query_params.get("live") == "1",
+                                                          client=client))
     except LabError as exc:
         return refusal(exc)
+    if found is None:
+        return Response(status_code=204)  # nobody is left to read it
     return JSONResponse(found.as_json(), headers=NO_STORE)
 
 
@@ -130,6 +179,8 @@ async def current_round(request: Request) -> JSONResponse:
     token = player_token(request)
     if token is None:
         return error(403, "not_a_player")
+    if not CODE.fullmatch(normalise_code(request.path_params["code"])):
+        return no_such_code(request.path_params["code"])
     api = class_api()
     try:
         view = await api.run(player_round, request.path_params["code"], token, api.pictures,
@@ -166,6 +217,8 @@ async def answer(request: Request) -> JSONResponse:
     token = player_token(request)
     if token is None:
         return error(403, "not_a_player")
+    if not CODE.fullmatch(normalise_code(request.path_params["code"])):
+        return no_such_code(request.path_params["code"])
     body = await read_small_body(request)
     if body is None:
         return error(413, "too_large")
@@ -173,11 +226,17 @@ async def answer(request: Request) -> JSONResponse:
     if parsed is None:
         return error(400, "bad_answer", 'expected {"round": N, "choice": I} (I from 0)')
     number, choice = parsed
+    code = request.path_params["code"]
+
+    def record() -> int | None:  # the answer that stands: the first, if another tab or a replay came before
+        answer_round(token, number, choice, code=code)
+        return player_view(code, token).choice
+
     try:
-        await class_api().write(lambda: answer_round(token, number, choice, code=request.path_params["code"]))
+        recorded = await class_api().write(record)
     except LabError as exc:
         return refusal(exc)
-    return JSONResponse({"choice": choice}, headers=NO_STORE)
+    return JSONResponse({"choice": recorded}, headers=NO_STORE)
 
 
 def routes() -> list[Route]:

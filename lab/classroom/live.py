@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass
@@ -33,6 +35,7 @@ HOLD_SECONDS = 25.0  # a long poll's longest wait: under every proxy's idle time
 REFRESH_SECONDS = 0.5  # how often the watched classes' stages are read; a new round reaches phones within about this
 FORGET_SECONDS = 60.0  # a class nobody asked about for this long is no longer read
 MAX_WAITING = 2000  # requests held open at once per server; beyond, the route answers 503 and the phone retries
+MAX_WAITING_PER_CLIENT = 300  # per client address: a whole class behind one address (a tunnel) still fits
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,19 @@ def read_live_stage(code: str, url: str | None = None) -> LiveStage:
     return read_only(read, url)
 
 
+_hubs: weakref.WeakSet[StageHub] = weakref.WeakSet()  # every hub of this process, for :func:`stage_changed`
+_hubs_lock = threading.Lock()
+
+
+def stage_changed(code: str) -> None:
+    """A page changed the class's stage (a round, a reveal, the end, a removal): every hub of this process reads it
+    now. Other servers of a cluster see it at their next refresh."""
+    with _hubs_lock:
+        hubs = list(_hubs)
+    for hub in hubs:
+        hub.poke(code)
+
+
 class HubBusyError(LabError):
     """Too many devices wait on this server at once: the route answers 503 and the device retries a little later."""
 
@@ -113,9 +129,15 @@ class StageHub:
 
     def __init__(self, read: Callable[[str], LiveStage], executor: Executor | None = None, *,
                  refresh: float = REFRESH_SECONDS, hold: float = HOLD_SECONDS, forget: float = FORGET_SECONDS,
-                 max_waiting: int = MAX_WAITING, clock: Callable[[], float] = time.monotonic) -> None:
+                 max_waiting: int = MAX_WAITING, max_waiting_per_client: int = MAX_WAITING_PER_CLIENT,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._read, self._executor = read, executor
         self.refresh, self.hold, self.forget, self.max_waiting = refresh, hold, forget, max_waiting
+        self.max_waiting_per_client = max_waiting_per_client
+        self._per_client: dict[str, int] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        with _hubs_lock:
+            _hubs.add(self)
         self._clock = clock
         self._stages: dict[str, LiveStage] = {}
         self._changed: dict[str, asyncio.Event] = {}
@@ -131,6 +153,7 @@ class StageHub:
 
     async def current(self, code: str) -> LiveStage:
         """The class's stage as last read (read now if nobody watched it yet). ClassroomError for an unknown class."""
+        self._loop = asyncio.get_running_loop()
         key = normalise_code(code)
         if key in self._stages:
             self._asked[key] = self._clock()
@@ -146,10 +169,12 @@ class StageHub:
         self._ensure_refreshing()
         return stage
 
-    async def wait(self, code: str, seen: str, *, live: bool = False, hold: float | None = None) -> LiveStage:
+    async def wait(self, code: str, seen: str, *, live: bool = False, hold: float | None = None,
+                   client: str | None = None) -> LiveStage:
         """The class's stage once its version (``live``: its version and counts) differs from ``seen``, or the same
-        stage after ``hold`` seconds."""
-        if self.waiting >= self.max_waiting:
+        stage after ``hold`` seconds. Cancelling it (the device went away) frees its place at once."""
+        held = self._per_client.get(client or "", 0)
+        if self.waiting >= self.max_waiting or held >= self.max_waiting_per_client:
             raise HubBusyError(_("The server is busy; your device will try again in a moment."))
         stage = await self.current(code)
         key = stage.code
@@ -160,19 +185,31 @@ class StageHub:
         if answer(stage) != seen:
             return stage
         self.waiting += 1
+        self._per_client[client or ""] = self._per_client.get(client or "", 0) + 1
         try:
             deadline = self._clock() + (self.hold if hold is None else hold)
             while answer(stage) == seen:
-                remaining = deadline - self._clock()
-                if remaining <= 0:
+                remaining, changed = deadline - self._clock(), self._changed.get(key)
+                if remaining <= 0 or changed is None:  # changed None: the class was forgotten meanwhile
                     break
                 self._asked[key] = self._clock()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._changed[key].wait(), remaining)
+                    await asyncio.wait_for(changed.wait(), remaining)
                 stage = self._stages.get(key, stage)
         finally:
             self.waiting -= 1
+            left = self._per_client.pop(client or "") - 1
+            if left:
+                self._per_client[client or ""] = left
         return stage
+
+    def poke(self, code: str) -> None:
+        """From any thread (a page's action): read the class's stage now rather than at the next refresh, so that the
+        page's own rerun finds the hub up to date."""
+        key, loop = normalise_code(code), self._loop
+        if loop is None or loop.is_closed() or key not in self._stages:
+            return
+        loop.call_soon_threadsafe(lambda: loop.create_task(self._refresh_one(key)))
 
     def _publish(self, key: str, stage: LiveStage) -> None:
         if self._stages.get(key) == stage:
@@ -205,13 +242,17 @@ class StageHub:
             if self._clock() - self._asked.get(key, 0.0) > self.forget:
                 self._forget(key)
                 continue
-            try:
-                stage = await self._read_now(key)
-            except ClassroomError:  # the class is gone (a test database reset): its devices get a 404 next time
-                self._forget(key)
-                continue
-            except Exception:  # noqa: BLE001 - a database hiccup: keep the last stage, read again next time
-                continue
+            await self._refresh_one(key)
+
+    async def _refresh_one(self, key: str) -> None:
+        try:
+            stage = await self._read_now(key)
+        except ClassroomError:  # the class is gone (a test database reset): its devices get a 404 next time
+            self._forget(key)
+            return
+        except Exception:  # noqa: BLE001 - a database hiccup: keep the last stage, read again next time
+            return
+        if key in self._stages:
             self._publish(key, stage)
 
     async def close(self) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from lab.classroom.join_address import JoinAddress, students_join_address
 from lab.classroom.join_address import class_page_url as join_url
+from lab.classroom.live import stage_changed
 from lab.classroom.rooms import (MAX_PLAYERS, ClassFullError, ClassInfo, ClassroomError, Player, class_players,
                                  create_class, end_class, find_class, join_class, open_classes, remove_player)
 from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
@@ -78,7 +79,9 @@ def remove(code: str, player_id: int, *, role: Role, url: str | None = None) -> 
     """Take a player out of the class (a nickname the class should not see, a device to stop); returns the nickname.
     The removed device is told at once that it is no longer in the class, and may join again."""
     require_teacher(role, _("remove players"))
-    return remove_player(code, player_id, url)
+    nickname = remove_player(code, player_id, url)
+    stage_changed(code)
+    return nickname
 
 
 def start_class(title: str, *, role: Role, url: str | None = None) -> ClassInfo:
@@ -89,13 +92,17 @@ def start_class(title: str, *, role: Role, url: str | None = None) -> ClassInfo:
 def reveal(code: str, *, role: Role, url: str | None = None) -> Round | None:
     """Close the current round: no more answers; the class sees the truth, the histogram and the model's pick."""
     require_teacher(role, _("reveal a round"))
-    return reveal_round(code, url)
+    revealed = reveal_round(code, url)
+    stage_changed(code)
+    return revealed
 
 
 def end(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
     require_teacher(role, _("end a class"))
     reveal_round(code, url)
-    return end_class(code, url)
+    ended = end_class(code, url)
+    stage_changed(code)
+    return ended
 
 
 def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | None = None,
@@ -113,6 +120,7 @@ def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | No
     similarities = task_scores(evaluation.codes, task, evaluation.model.head())[0]
     model_seconds = time.perf_counter() - started
     candidates = [tuple(int(v) for v in c) for c in task.candidates[0]]
-    return add_round(code, tuple(int(v) for v in task.queries[0]), candidates,
-                     int(task.answers[0]), evaluation.info.name, [float(s) for s in np.asarray(similarities)],
-                     model_seconds, url)
+    started_round = add_round(code, tuple(int(v) for v in task.queries[0]), candidates, int(task.answers[0]),
+                              evaluation.info.name, [float(s) for s in np.asarray(similarities)], model_seconds, url)
+    stage_changed(code)  # this server's devices hear of it now, not at the next refresh
+    return started_round

@@ -121,3 +121,22 @@ def test_answers_refuse_forged_tokens_and_malformed_or_huge_bodies(client: TestC
     huge = client.post(url, content=b" " * (MAX_BODY + 1) + b'{"round": 1, "choice": 1}', headers=headers)
     assert huge.status_code == 413
     assert player_view(info.code, ana.token).choice is None  # nothing of that was recorded
+
+
+def test_a_malformed_code_is_refused_before_any_database_work(client: TestClient) -> None:
+    reads = class_api().hub.reads
+    for code in ("x" * 40, "ABC", "AB3K7Q0", "ÅÅÅÅÅÅ"):
+        answer = client.get(f"/api/class/{code}/stage")
+        assert answer.status_code == 404 and answer.json()["error"] == "no_class"
+    assert class_api().hub.reads == reads
+
+
+def test_a_second_answer_is_told_the_answer_that_stands(client: TestClient) -> None:
+    info = create_class("c")
+    ana = join_class(info.code, "Ana")
+    a_round(info.code)
+    headers = {"X-Player-Token": ana.token}
+    assert client.post(f"/api/class/{info.code}/answer", json={"round": 1, "choice": 3}, headers=headers).json() == \
+        {"choice": 3}
+    replay = client.post(f"/api/class/{info.code}/answer", json={"round": 1, "choice": 0}, headers=headers)
+    assert replay.json() == {"choice": 3}

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from lab.classroom.live import HubBusyError, LiveStage, StageHub, read_live_stage, stage_version
+from lab.classroom.live import HubBusyError, LiveStage, StageHub, read_live_stage, stage_changed, stage_version
 from lab.classroom.rooms import ClassroomError, create_class, end_class, join_class
 from lab.classroom.rounds import add_round, answer_round, class_state, reveal_round
 
@@ -195,3 +195,61 @@ def test_a_removed_player_is_a_new_stage_for_every_device(database_url: str) -> 
     add_round(info.code, (12, 7), [(10, 1), (12, 3)], 1, "default", [0.1, 0.9], 0.001, database_url)
     assert read_live_stage(info.code, database_url).version == "1-open~1"
     assert stage_version(((1, False), False, 2)) == "1-open~2" and stage_version((None, True, 3)) == "ended"
+
+
+def test_a_cancelled_wait_frees_its_place_and_a_client_has_a_cap() -> None:
+    stages = Stages()
+
+    async def scenario() -> None:
+        hub = StageHub(stages, refresh=0.02, hold=5, max_waiting_per_client=2)
+        held = [asyncio.create_task(hub.wait("ABC234", "waiting", client="10.0.0.7")) for _ in range(2)]
+        await asyncio.sleep(0.1)
+        with pytest.raises(HubBusyError):
+            await hub.wait("ABC234", "waiting", client="10.0.0.7")
+        other = asyncio.create_task(hub.wait("ABC234", "waiting", client="10.0.0.8"))  # another device is not held up
+        await asyncio.sleep(0.05)
+        for task in held:  # the devices went away: their requests are cancelled
+            task.cancel()
+        await asyncio.gather(*held, return_exceptions=True)
+        assert hub.waiting == 1
+        again = asyncio.create_task(hub.wait("ABC234", "waiting", client="10.0.0.7"))
+        await asyncio.sleep(0.05)
+        assert not again.done()
+        for task in (other, again):
+            task.cancel()
+        await asyncio.gather(other, again, return_exceptions=True)
+        assert hub.waiting == 0
+        await hub.close()
+
+    run(scenario())
+
+
+def test_a_wait_on_a_class_that_is_forgotten_answers_instead_of_failing() -> None:
+    stages = Stages()
+
+    async def scenario() -> LiveStage:
+        hub = StageHub(stages, refresh=0.02, hold=5)
+        waiting = asyncio.create_task(hub.wait("ABC234", "waiting"))
+        await asyncio.sleep(0.05)
+        await hub.close()  # forgets every class (a server stopping, a class deleted)
+        return await asyncio.wait_for(waiting, 60)
+
+    assert run(scenario()).version == "waiting"
+
+
+def test_a_page_action_is_read_at_once_not_at_the_next_refresh() -> None:
+    stages = Stages()
+
+    async def scenario() -> LiveStage:
+        hub = StageHub(stages, refresh=600, hold=300)  # neither the refresh nor the hold comes during the test
+        await hub.wait("ABC234", "")
+        loop = asyncio.get_running_loop()
+        waiting = asyncio.create_task(hub.wait("ABC234", "waiting"))
+        await asyncio.sleep(0.05)
+        stages.stage = LiveStage("ABC234", 1, False, False, 0, 0)
+        await loop.run_in_executor(None, stage_changed, "abc234")  # from a page's thread
+        changed = await asyncio.wait_for(waiting, 60)
+        await hub.close()
+        return changed
+
+    assert run(scenario()).version == "1-open"  # only the poke can have read it
