@@ -712,7 +712,8 @@ class StudentRound:
         self.results.per_round[number - 1]["round_visible"].append(seconds)
 
     async def answer(self, number: int, ways: int) -> None:
-        """Think, click a candidate: ``POST .../answer``, timed until the server's answer ("answer")."""
+        """Think, click a candidate: ``POST .../answer``, timed until the server's answer ("answer"); then, as the
+        component does, fetch the round again to show the answer that stands."""
         try:
             await think(self.args, self.rng)
             choice = self.rng.randrange(ways)
@@ -727,6 +728,7 @@ class StudentRound:
                 self.results.times["answer"].append(seconds)
                 self.results.per_round[number - 1]["answer"].append(seconds)
                 self.results.answered[number - 1].add(self.number)
+                await self.fetch_round()
             elif response.status == 409:  # the component then shows "closed" and fetches the round again
                 self.results.error(self.who, f"answer: round {number} closed before the answer (409 {body})")
                 await self.fetch_round()

@@ -9,6 +9,32 @@
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
+const LONG_POLL_MS = 35000; // the server holds a poll 25 s: past 35 s the connection is dead (a phone changed Wi-Fi)
+const REQUEST_MS = 10000; // a round's view or an answer
+
+// fetch() that gives up after ``ms`` (or when ``outer`` aborts): a dropped connection never hangs a watcher.
+async function fetchWithin(url, options, ms, outer) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  const stop = () => controller.abort();
+  if (outer) outer.addEventListener("abort", stop);
+  try {
+    return await fetch(url, { ...options, signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+    if (outer) outer.removeEventListener("abort", stop);
+  }
+}
+
+// A 404 that says the class is gone (the routes' own JSON), not one from a proxy that does not know the routes.
+async function classGone(response) {
+  if (response.status !== 404) return false;
+  try {
+    return (await response.json()).error === "no_class";
+  } catch (problem) {
+    return false;
+  }
+}
 
 function element(tag, className, text) {
   const made = document.createElement(tag);
@@ -33,23 +59,30 @@ function watch(data, live, onStage, onTrouble) {
   let seen = "";
   let controller = null;
   let failures = 0;
+  let wake = null; // ends a wait early when the page becomes visible again
+
+  const pause = (ms) => new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => { clearTimeout(timer); resolve(); };
+  });
 
   async function loop() {
     while (!stopped) {
       controller = new AbortController();
       try {
         const query = `?seen=${encodeURIComponent(seen)}${live ? "&live=1" : ""}`;
-        const response = await fetch(base + query, { signal: controller.signal, cache: "no-store" });
-        if (response.status === 404) {
+        const response = await fetchWithin(base + query, { cache: "no-store" }, LONG_POLL_MS, controller.signal);
+        if (await classGone(response)) {
           onTrouble("gone");
           return;
         }
         if (response.status === 503) { // the server is busy: it says when to come back
           const after = Number(response.headers.get("Retry-After")) || 2;
           onTrouble("offline");
-          await sleep(after * 1000 * (1 + Math.random())); // not all at the same moment
+          await pause(after * 1000 * (1 + Math.random())); // not all at the same moment
           continue;
         }
+        if (response.status === 204) continue; // the server let the poll go: ask again
         if (!response.ok) throw new Error(`stage: HTTP ${response.status}`);
         const stage = await response.json();
         const key = live ? stage.live : stage.version;
@@ -62,16 +95,18 @@ function watch(data, live, onStage, onTrouble) {
         onTrouble("");
       } catch (problem) {
         if (stopped) return;
-        if (problem && problem.name === "AbortError") continue; // the page became visible: ask again now
-        failures += 1;
+        if (problem && problem.name === "AbortError" && controller.signal.aborted) continue; // visible again: ask now
+        failures += 1; // a network error, an HTTP error, or a poll past LONG_POLL_MS
         onTrouble("offline");
-        await sleep(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length) - 1]);
+        await pause(BACKOFF_MS[Math.min(failures, BACKOFF_MS.length) - 1]);
       }
     }
   }
 
   const onVisible = () => {
-    if (document.visibilityState === "visible" && controller) controller.abort();
+    if (document.visibilityState !== "visible") return;
+    if (controller) controller.abort();
+    if (wake) wake();
   };
   document.addEventListener("visibilitychange", onVisible);
   loop();
@@ -88,6 +123,7 @@ function projector(root, data, setTriggerValue) {
   const trouble = element("p", "trouble");
   root.replaceChildren(counts, trouble);
   let asked = "";
+  let first = true;
 
   function metric(label, value) {
     const box = element("div", "metric");
@@ -101,9 +137,17 @@ function projector(root, data, setTriggerValue) {
       counts.appendChild(metric(t.answers.replace("{number}", stage.round), `${stage.answered} / ${stage.players}`));
     }
     if (stage.version !== data.drawn && stage.version !== asked) {
+      if (first) { // just mounted by the page's own rerun: the server's copy may be a refresh behind the page
+        first = false;
+        await sleep(700);
+        const again = await fetchWithin(`${data.api}/${encodeURIComponent(data.code)}/stage?live=1`,
+          { cache: "no-store" }, REQUEST_MS);
+        if (again.ok && (await again.json()).version === data.drawn) return;
+      }
       asked = stage.version; // one rerun per new stage: the page draws the round, the reveal or the end
       setTriggerValue("stage", stage.version);
     }
+    first = false;
   }, (state) => {
     trouble.textContent = state === "offline" ? t.offline : "";
   });
@@ -179,9 +223,9 @@ function student(root, data, setTriggerValue) {
   // Fetches and draws this player's view of the round; false once the page must take over (no more watching).
   async function fetchView() {
     const have = images ? images.round : "";
-    const response = await fetch(`${data.api}/${encodeURIComponent(data.code)}/round?have=${have}`,
-      { headers: { "X-Player-Token": data.token }, cache: "no-store" });
-    if (response.status === 403 || response.status === 404) {
+    const response = await fetchWithin(`${data.api}/${encodeURIComponent(data.code)}/round?have=${have}`,
+      { headers: { "X-Player-Token": data.token }, cache: "no-store" }, REQUEST_MS);
+    if (response.status === 403 || (await classGone(response))) {
       rerunOnce("gone"); // the page says what happened (left the class, or it is gone)
       return false;
     }
@@ -202,15 +246,15 @@ function student(root, data, setTriggerValue) {
     notice = "";
     draw();
     try {
-      const response = await fetch(`${data.api}/${encodeURIComponent(data.code)}/answer`, {
+      const response = await fetchWithin(`${data.api}/${encodeURIComponent(data.code)}/answer`, {
         method: "POST", cache: "no-store",
         headers: { "X-Player-Token": data.token, "Content-Type": "application/json" },
         body: JSON.stringify({ round: view.round, choice }),
-      });
-      if (response.ok) view = { ...view, choice, answered: view.answered + 1 };
-      else if (response.status === 409) notice = t.closed;
-      else notice = t.failed;
-      if (response.status === 409) await fetchView(); // the round closed meanwhile: show it as it is now
+      }, REQUEST_MS);
+      if (response.status === 409) notice = t.closed;
+      else if (!response.ok) notice = t.failed;
+      // As the server has it now: the answer that stands (another tab's, if it came first), or the closed round.
+      if (response.ok || response.status === 409) await fetchView();
     } catch (problem) {
       notice = t.failed;
     } finally {
