@@ -48,7 +48,7 @@ def password_matches(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def role(signed_in: bool, password: str | None, local: bool = True) -> Role:
+def role(signed_in: bool, password: str | None, local: bool) -> Role:
     """The teacher is a session that signed in (the password, or the teacher link of :mod:`lab.sign_in`); with no
     password set, also the browser on the server's own machine (``local``), the lecturer's laptop."""
     return Role.TEACHER if signed_in or (password is None and local) else Role.STUDENT

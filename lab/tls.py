@@ -94,9 +94,25 @@ def tls_files(folder: Path | None = None, network_address: str | None = None) ->
                 raise TlsError(_("{path} is not a readable file.").format(path=path))
         return TlsFiles(Path(cert), Path(key), made_here=False)
     folder = folder or tls_dir()
-    if (folder / "cert.pem").is_file() and (folder / "key.pem").is_file():
+    if (folder / "cert.pem").is_file() and (folder / "key.pem").is_file() and \
+            names_address(folder / "cert.pem", network_address):
         return TlsFiles(folder / "cert.pem", folder / "key.pem", made_here=True)
     return make_self_signed(folder, *certificate_names(network_address))
+
+
+def names_address(cert: Path, address: str | None) -> bool:
+    """Whether the certificate is valid for ``address`` (this machine's address on the room's network, which changes
+    from room to room: a certificate made in another one would not match the join address)."""
+    from cryptography import x509
+
+    if address is None:
+        return True
+    try:
+        names = x509.load_pem_x509_certificate(cert.read_bytes()).extensions.get_extension_for_class(
+            x509.SubjectAlternativeName).value
+    except (ValueError, x509.ExtensionNotFound):
+        return False
+    return ipaddress.ip_address(address) in names.get_values_for_type(x509.IPAddress)
 
 
 def haproxy_pem(files: TlsFiles, folder: Path | None = None) -> Path:

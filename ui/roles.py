@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import secrets
 import uuid
 from collections.abc import Mapping
 
@@ -16,7 +17,7 @@ import streamlit as st
 
 from lab.classroom.join_address import PUBLIC_URL_ENV, network_address
 from lab.i18n import _
-from lab.roles import Role, password_matches, role, teacher_password
+from lab.roles import PASSWORD_ENV, Role, password_matches, role, teacher_password
 from lab.sign_in import is_local_client, sign_in_throttle, teacher_link
 
 SIGNED_IN = "teacher_signed_in"
@@ -96,6 +97,8 @@ def _tried(right: bool) -> None:
 def _sign_in() -> None:
     given = st.session_state.get("teacher_password_input", "")
     st.session_state["teacher_password_input"] = ""  # never kept on screen
+    if not given:  # the button after the box's own on_change (the box was just emptied): not a try
+        return
     if not _may_try():
         return
     expected = password()
@@ -149,8 +152,14 @@ def sign_in_ui() -> Role:
 
 def announce_teacher_link(port: int, https: bool) -> None:
     """At the server's start, with no password set: print the one-time teacher link in its terminal (and a new one
-    each time one is used)."""
+    each time one is used). Behind a proxy or a tunnel (``$ONESHOT_PUBLIC_URL``) the laptop's own browser cannot be
+    told from a student's (both arrive from the proxy), so a password is made for the run and printed instead."""
     if password() is not None:
+        return
+    if os.environ.get(PUBLIC_URL_ENV, "").strip():
+        os.environ[PASSWORD_ENV] = secrets.token_urlsafe(9)
+        print(f"  No lecturer password was set and {PUBLIC_URL_ENV} is: this run's teacher password is "
+              f"{os.environ[PASSWORD_ENV]} (Teacher sign-in, in the sidebar)", flush=True)
         return
 
     base = os.environ.get(PUBLIC_URL_ENV, "").strip().rstrip("/") or \

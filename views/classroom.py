@@ -126,7 +126,7 @@ def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None
         summary_ui(code, state)
         leaderboard_ui(state, top=None)
         return
-    top_panel(code, state.info.title, joining=state.round is None, drawn=stage_version(state.stage))
+    top_panel(state.info.code, state.info.title, joining=state.round is None, drawn=stage_version(state.stage))
     host_controls(code, state, evaluation)
     task = state.round
     if task is None:

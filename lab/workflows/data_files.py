@@ -1,6 +1,6 @@
 """Changing the server's data folders from the app: Omniglot files uploaded or downloaded into the data folder, and
 DeepFace's weight files copied from a folder of the server; only the teacher may (or the single user: with no lecturer
-password everyone is the teacher, :mod:`lab.roles`).
+password, the browser on the laptop that runs the lab, :mod:`lab.roles`).
 
 These write into folders every session of the server (and every replica that shares them) reads, and a download
 pulls tens of megabytes on the room's network, so a student's page shows an explanation instead of the controls; the

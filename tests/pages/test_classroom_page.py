@@ -147,7 +147,7 @@ def component_data_id(code: str, nickname: str) -> int:
 
 
 def test_with_a_password_a_student_cannot_run_the_class(monkeypatch: pytest.MonkeyPatch) -> None:
-    _teacher, code = host_a_class()  # no password yet: everyone is the teacher
+    _teacher, code = host_a_class()  # no password yet: this test's session is the laptop's own
     monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "s3cret")
     student = start("views/classroom.py")
     assert "Only the teacher may start a class" in text_of(student)

@@ -14,10 +14,11 @@ def no_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
 
 
-def test_no_password_makes_everyone_the_teacher() -> None:
+def test_without_a_password_the_laptop_browser_is_the_teacher() -> None:
     assert roles.teacher_password({}) is None and roles.teacher_password(None) is None
-    assert roles.role(signed_in=False, password=None) is Role.TEACHER
-    roles.require_teacher(roles.role(False, None), "delete models")  # no refusal
+    assert roles.role(signed_in=False, password=None, local=True) is Role.TEACHER  # the laptop's own browser
+    roles.require_teacher(roles.role(False, None, local=True), "delete models")  # no refusal
+    assert roles.role(signed_in=False, password=None, local=False) is Role.STUDENT  # a phone on the network
 
 
 def test_the_secrets_section_is_read() -> None:
@@ -50,8 +51,8 @@ def test_passwords_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch
 
 
 def test_with_a_password_only_a_signed_in_session_is_the_teacher() -> None:
-    assert roles.role(signed_in=True, password="secret") is Role.TEACHER
-    assert roles.role(signed_in=False, password="secret") is Role.STUDENT
+    assert roles.role(signed_in=True, password="secret", local=False) is Role.TEACHER
+    assert roles.role(signed_in=False, password="secret", local=True) is Role.STUDENT
     roles.require_teacher(Role.TEACHER, "delete models")
     with pytest.raises(PermissionDeniedError, match="Only the teacher may delete models. Sign in as the teacher"):
         roles.require_teacher(Role.STUDENT, "delete models")

@@ -22,8 +22,11 @@ def test_a_self_signed_certificate_is_made_once_and_kept(tmp_path: Path, monkeyp
     names = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "localhost" in names.get_values_for_type(x509.DNSName)
     assert {str(a) for a in names.get_values_for_type(x509.IPAddress)} >= {"127.0.0.1", "192.168.1.23"}
-    again = tls_files(tmp_path, network_address="10.0.0.9")
+    again = tls_files(tmp_path, network_address="192.168.1.23")
     assert again == made and again.cert.read_bytes() == made.cert.read_bytes()  # kept: phones accepted it once
+    first = made.cert.read_bytes()
+    elsewhere = tls_files(tmp_path, network_address="10.0.0.9")  # another room: the join address must match
+    assert elsewhere.cert.read_bytes() != first
     combined = haproxy_pem(made, tmp_path)
     assert combined.read_bytes().count(b"-----BEGIN") == 2 and stat.S_IMODE(combined.stat().st_mode) == 0o600
 
