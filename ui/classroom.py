@@ -62,13 +62,12 @@ def leaderboard_ui(state: ClassState, top: int | None) -> None:
     """The leaderboard, or its ``top`` rows and how many follow: a class of 100 must not push the round off the
     projector."""
     table = leaderboard_table(state)
-    if top is None or len(table) <= top:
-        st.dataframe(table)
-    else:
-        st.dataframe(table.head(top))
+    st.dataframe(table if top is None else table.head(top),
+                 column_config={_("mean time (s)"): st.column_config.NumberColumn(help=_(
+                     "Time: from the round's start to the answer, in seconds; the model's is the time it takes to "
+                     "score the candidates."))})
+    if top is not None and len(table) > top:
         st.caption(_("... and {count} more players.").format(count=len(table) - top))
-    st.caption(_("Time: from the round's start to the answer, in seconds; the model's is the time it takes to score "
-                 "the candidates."))
 
 
 HIDDEN_SIDEBAR_CSS = """<style>
