@@ -62,19 +62,17 @@ def test_run_sh_app_https_makes_a_certificate_and_answers_over_tls(tmp_path: Pat
         server.wait(timeout=30)
 
 
-def test_over_plain_http_from_another_device_the_camera_gives_way_to_uploads(server_url: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_over_plain_http_from_another_device_the_camera_gives_way_to_uploads(server_url: str, browser) -> None:  # type: ignore[no-untyped-def]
     port = server_url.rsplit(":", 1)[1]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=[
-            *CHROMIUM_FLAGS, "--host-resolver-rules=MAP phone-view.test 127.0.0.1"])
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.set_default_timeout(90_000)
-            page.goto(f"http://phone-view.test:{port}/verify?first_source=Camera")
-            page.get_by_text("Your browser gives the camera only to pages served over HTTPS").wait_for()
-            assert page.locator("[data-testid='stCameraInput']").count() == 0
-            assert page.locator("[data-testid='stFileUploader']").count() >= 1
-        finally:
-            browser.close()
+    # A second Chromium of the session's Playwright, whose resolver maps a name that is not localhost to 127.0.0.1.
+    phone_browser = browser.browser_type.launch(executable_path=chromium_path(), headless=True, args=[
+        *CHROMIUM_FLAGS, "--host-resolver-rules=MAP phone-view.test 127.0.0.1"])
+    try:
+        page = phone_browser.new_page(viewport={"width": 390, "height": 844})
+        page.set_default_timeout(90_000)
+        page.goto(f"http://phone-view.test:{port}/verify?first_source=Camera")
+        page.get_by_text("Your browser gives the camera only to pages served over HTTPS").wait_for()
+        assert page.locator("[data-testid='stCameraInput']").count() == 0
+        assert page.locator("[data-testid='stFileUploader']").count() >= 1
+    finally:
+        phone_browser.close()
