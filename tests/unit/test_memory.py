@@ -7,6 +7,7 @@ import ctypes.util
 import sys
 
 from lab import memory
+from tests.support.asyncio_thread import run_alone
 
 
 def test_freed_memory_is_given_back_where_the_c_library_can() -> None:
@@ -23,10 +24,10 @@ def test_the_periodic_task_trims_until_cancelled(monkeypatch) -> None:  # type: 
         await asyncio.sleep(0.1)
         task.cancel()
 
-    asyncio.run(scenario())
+    run_alone(scenario())
     assert len(calls) >= 3
 
 
 def test_without_malloc_trim_the_task_stops_at_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(memory, "give_back_freed_memory", lambda: False)
-    asyncio.run(asyncio.wait_for(memory.give_back_periodically(0.01), 1))
+    run_alone(asyncio.wait_for(memory.give_back_periodically(0.01), 1))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from api.widget_states import ForgedWidgetStates, without_forged_states
+from tests.support.asyncio_thread import run_alone
 
 
 def rerun(*ids: str) -> bytes:
@@ -51,6 +51,6 @@ def test_the_middleware_filters_only_streamlit_websocket() -> None:
         return {"type": "websocket.receive", "bytes": rerun("$$ID-a-b", "teacher_signed_in")}
 
     middleware = ForgedWidgetStates(app)
-    asyncio.run(middleware({"type": "websocket", "path": "/_stcore/stream"}, receive, None))
-    asyncio.run(middleware({"type": "websocket", "path": "/other"}, receive, None))
+    run_alone(middleware({"type": "websocket", "path": "/_stcore/stream"}, receive, None))
+    run_alone(middleware({"type": "websocket", "path": "/other"}, receive, None))
     assert ids_of(seen[0]) == ["$$ID-a-b"] and ids_of(seen[1]) == ["$$ID-a-b", "teacher_signed_in"]

@@ -10,6 +10,7 @@ import pytest
 from lab.classroom.live import HubBusyError, LiveStage, StageHub, read_live_stage, stage_changed, stage_version
 from lab.classroom.rooms import ClassroomError, create_class, end_class, join_class
 from lab.classroom.rounds import add_round, answer_round, class_state, reveal_round
+from tests.support.asyncio_thread import run_alone
 
 
 class Stages:
@@ -27,7 +28,7 @@ class Stages:
 
 
 def run(coroutine):  # type: ignore[no-untyped-def]
-    return asyncio.run(coroutine)
+    return run_alone(coroutine)
 
 
 def test_versions_name_the_stage_and_live_adds_the_counts() -> None:
