@@ -175,12 +175,20 @@ async def stage(request: Request) -> Response:
     return JSONResponse(found.as_json(), headers=NO_STORE)
 
 
-async def current_round(request: Request) -> JSONResponse:
-    token = player_token(request)
-    if token is None:
+def refused_player(request: Request) -> JSONResponse | None:
+    """Why a player's request is refused before any database work (no well-formed token, a code no class can have);
+    None when it may go on."""
+    if player_token(request) is None:
         return error(403, "not_a_player")
     if not CODE.fullmatch(normalise_code(request.path_params["code"])):
         return no_such_code(request.path_params["code"])
+    return None
+
+
+async def current_round(request: Request) -> JSONResponse:
+    refused, token = refused_player(request), player_token(request)
+    if refused is not None:
+        return refused
     api = class_api()
     try:
         view = await api.run(player_round, request.path_params["code"], token, api.pictures,
@@ -214,11 +222,9 @@ def parse_answer(body: bytes) -> tuple[int, int] | None:
 
 
 async def answer(request: Request) -> JSONResponse:
-    token = player_token(request)
-    if token is None:
-        return error(403, "not_a_player")
-    if not CODE.fullmatch(normalise_code(request.path_params["code"])):
-        return no_such_code(request.path_params["code"])
+    refused, token = refused_player(request), player_token(request)
+    if refused is not None:
+        return refused
     body = await read_small_body(request)
     if body is None:
         return error(413, "too_large")
