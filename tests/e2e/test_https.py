@@ -72,7 +72,7 @@ def test_over_plain_http_from_another_device_the_camera_gives_way_to_uploads(ser
         page.set_default_timeout(90_000)
         page.goto(f"http://phone-view.test:{port}/verify?first_source=Camera")
         page.get_by_text("Your browser gives the camera only to pages served over HTTPS").wait_for()
+        page.locator("[data-testid='stFileUploader']").first.wait_for()  # drawn just after the reason
         assert page.locator("[data-testid='stCameraInput']").count() == 0
-        assert page.locator("[data-testid='stFileUploader']").count() >= 1
     finally:
         phone_browser.close()
