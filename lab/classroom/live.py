@@ -51,14 +51,18 @@ class LiveStage:
     players: int
     answered: int  # answers to the current round
     removed: int = 0  # players the teacher removed: each removal is a new stage, so the removed device learns it
+    activity: str = "quiz"  # "faces" while the face round is open: students' pages then draw its form
+    faces: int = 0  # faces kept in the face round (a count the projector shows, and redraws its results on)
+    lesson: str | None = None  # the lesson step the teacher shows: following devices go to it
 
     @property
     def version(self) -> str:
-        return _version(self.round, self.revealed, self.ended, self.removed)
+        return _version(self.round, self.revealed, self.ended, self.removed, self.activity, self.lesson)
 
     @property
     def live(self) -> str:
-        return f"{self.version}/{self.players}/{self.answered}"
+        counts = f"{self.version}/{self.players}/{self.answered}"
+        return f"{counts}/{self.faces}" if self.activity == "faces" else counts
 
     def as_json(self) -> dict:
         """What the stage route answers (the removals count only through the version)."""
@@ -66,24 +70,27 @@ class LiveStage:
         return {**fields, "version": self.version, "live": self.live}
 
 
-def _version(number: int | None, revealed: bool, ended: bool, removed: int) -> str:
+def _version(number: int | None, revealed: bool, ended: bool, removed: int = 0, activity: str = "quiz",
+             lesson: str | None = None) -> str:
     if ended:
         return "ended"
     shown = "waiting" if number is None else f"{number}-{'revealed' if revealed else 'open'}"
-    return f"{shown}~{removed}" if removed else shown
+    shown = f"{shown}~{removed}" if removed else shown
+    shown = f"{shown}+faces" if activity == "faces" else shown
+    return f"{shown}@{lesson}" if lesson else shown
 
 
 def stage_version(stage: tuple) -> str:
     """The :attr:`LiveStage.version` of a page's stage tuple (:attr:`lab.classroom.rounds.ClassState.stage`: the
-    round and whether it is revealed, whether the class ended, how many players were removed), so that a page can tell
-    its component which stage it drew."""
-    current, ended, *removed = stage
+    round and whether it is revealed, whether the class ended, how many players were removed, the activity, the lesson
+    step), so that a page can tell its component which stage it drew."""
+    current, ended, *rest = stage
     number, revealed = current if current is not None else (None, False)
-    return _version(number, revealed, ended, removed[0] if removed else 0)
+    return _version(number, revealed, ended, *rest)
 
 
 def read_live_stage(code: str, url: str | None = None) -> LiveStage:
-    """The class's stage and counts in three small indexed queries (one snapshot, no write lock)."""
+    """The class's stage and counts in three or four small indexed queries (one snapshot, no write lock)."""
     rounds, players, answers = schema.rounds, schema.players, schema.answers
 
     def read(connection: Connection) -> LiveStage:
@@ -93,12 +100,16 @@ def read_live_stage(code: str, url: str | None = None) -> LiveStage:
                                     .order_by(rounds.c.number.desc()).limit(1)).first()
         count = connection.execute(sa.select(sa.func.count()).select_from(players)
                                    .where(players.c.class_id == info.id)).scalar_one()
-        answered = 0
+        answered = faces = 0
         if latest is not None:
             answered = connection.execute(sa.select(sa.func.count()).select_from(answers)
                                           .where(answers.c.round_id == latest.id)).scalar_one()
+        if info.faces_open:
+            faces = connection.execute(sa.select(sa.func.count()).select_from(schema.class_faces)
+                                       .where(schema.class_faces.c.class_id == info.id)).scalar_one()
         return LiveStage(info.code, latest.number if latest else None, bool(latest and latest.revealed_at is not None),
-                         info.ended, int(count), int(answered), info.removed)
+                         info.ended, int(count), int(answered), info.removed, info.activity, int(faces),
+                         info.lesson_step)
     return read_only(read, url)
 
 

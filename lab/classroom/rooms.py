@@ -56,10 +56,22 @@ class ClassInfo:
     created_at: datetime
     ended_at: datetime | None
     removed: int = 0  # players the teacher removed so far
+    activity: str = "quiz"  # "quiz" or "faces": the face round (lab.classroom.face_round) is open
+    faces_shown: bool = False  # the projector shows the face round's thumbnails (the teacher's switch, off at first)
+    lesson_step: str | None = None  # the lesson step the teacher shows (lab.lesson), which students' devices follow
 
     @property
     def ended(self) -> bool:
         return self.ended_at is not None
+
+    @property
+    def faces_open(self) -> bool:
+        return self.activity == "faces" and not self.ended
+
+
+def _info(row: sa.Row) -> ClassInfo:
+    return ClassInfo(row.id, row.code, row.title, as_utc(row.created_at), as_utc(row.ended_at), int(row.removed or 0),
+                     str(row.activity or "quiz"), bool(row.faces_shown), row.lesson_step)
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,7 @@ def class_row(connection: Connection, code: str) -> ClassInfo:
     if row is None:
         raise ClassroomError(_("There is no class with the code {code}. Check the code on the projector.").format(
             code=normalise_code(code) or "-"))
-    return ClassInfo(row.id, row.code, row.title, as_utc(row.created_at), as_utc(row.ended_at), int(row.removed or 0))
+    return _info(row)
 
 
 def create_class(title: str, url: str | None = None) -> ClassInfo:
@@ -132,8 +144,7 @@ def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
     table = schema.classes
     rows = read_only(lambda c: c.execute(sa.select(table).where(table.c.ended_at.is_(None))
                                            .order_by(table.c.id.desc()).limit(limit)).all(), url)
-    return [ClassInfo(r.id, r.code, r.title, as_utc(r.created_at), as_utc(r.ended_at), int(r.removed or 0))
-            for r in rows]
+    return [_info(row) for row in rows]
 
 
 def end_class(code: str, url: str | None = None) -> ClassInfo:

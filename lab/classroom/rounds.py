@@ -70,7 +70,8 @@ class ClassState:
         """Changes when the projector's page must be redrawn (a new round, a reveal, the end, a player removed); joins
         and answers only change the live counts."""
         current = (self.round.number, self.round.revealed) if self.round else None
-        return current, self.info.ended, self.info.removed
+        info = self.info
+        return current, info.ended, info.removed, info.activity, info.lesson_step
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ class PlayerView:
     def stage(self) -> tuple:
         """As :attr:`ClassState.stage`: what the class is at (this student's own answer comes with their click)."""
         current = (self.round.number, self.round.revealed) if self.round else None
-        return current, self.info.ended, self.info.removed
+        info = self.info
+        return current, info.ended, info.removed, info.activity, info.lesson_step
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ MIGRATION_LOCK = 715_001  # PostgreSQL advisory lock key, any constant the lab o
 
 def _create_version_1(connection: Connection) -> None:
     for table in (schema.galleries, schema.faces, schema.classes, schema.players, schema.rounds, schema.answers,
-                  schema.models):
+                  schema.models, schema.class_faces):
         table.create(connection, checkfirst=True)
 
 
@@ -58,9 +58,17 @@ def _version_2(connection: Connection) -> None:
                                "ON players (class_id, nickname_skeleton)"))
 
 
+def _version_3(connection: Connection) -> None:
+    """The lecture as a lesson: a class's activity (the quiz or the face round), the face round's kept faces and the
+    projector's switch for their thumbnails, the lesson step the teacher shows."""
+    for name in ("activity", "faces_shown", "lesson_step"):
+        _add_missing_column(connection, schema.classes, name)
+    schema.class_faces.create(connection, checkfirst=True)
+
+
 # Step n brings a database from version n-1 to version n. Append; never edit a step that has shipped. Step 1 creates
 # the tables as lab.db.schema declares them now, so every later step must find its change made already and skip it.
-STEPS: list[Callable[[Connection], None]] = [_create_version_1, _version_2]
+STEPS: list[Callable[[Connection], None]] = [_create_version_1, _version_2, _version_3]
 VERSION = len(STEPS)
 
 

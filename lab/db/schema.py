@@ -63,6 +63,11 @@ classes = sa.Table(
     _now(),
     # Players the teacher removed so far: part of the stage devices watch, so a removed device learns it (step 2).
     sa.Column("removed", sa.Integer, nullable=False, server_default="0"),
+    # What the class does now: "quiz" (rounds of the N-way quiz) or "faces" (the face round: lab.classroom.face_round),
+    # whether the projector shows the face round's thumbnails, and the lesson step the teacher shows (step 3).
+    sa.Column("activity", sa.String(16), nullable=False, server_default="quiz"),
+    sa.Column("faces_shown", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("lesson_step", sa.String(40), nullable=True),
 )
 
 players = sa.Table(
@@ -78,6 +83,23 @@ players = sa.Table(
     # only because a column added to a table with rows cannot be NOT NULL without a default; every row has one.
     sa.Column("nickname_skeleton", sa.String(255), nullable=True),
     sa.Index("players_unique_skeleton", "class_id", "nickname_skeleton", unique=True),
+)
+
+# The face round's photos: only an embedding and a small thumbnail, never the photo; deleted with the player, when the
+# class ends, and after a time limit (lab.classroom.face_round). Step 3.
+class_faces = sa.Table(
+    "class_faces", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("player_id", sa.Integer, sa.ForeignKey("players.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("photo", sa.Integer, nullable=False),  # 1, 2 or 3: the player's photo it came from
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("dimension", sa.Integer, nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),  # float32, little-endian, `dimension` values
+    sa.Column("thumbnail", sa.LargeBinary, nullable=False),  # PNG, 96 px
+    _now(),
+    sa.UniqueConstraint("player_id", "photo", name="class_faces_one_per_photo"),
+    sa.Index("class_faces_class", "class_id"),
 )
 
 rounds = sa.Table(

@@ -35,7 +35,8 @@ def test_the_stage_of_a_class_and_of_no_class(client: TestClient) -> None:
     answer = client.get(f"/api/class/{info.code}/stage")
     assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
     assert answer.json() == {"code": info.code, "round": None, "revealed": False, "ended": False, "players": 0,
-                             "answered": 0, "version": "waiting", "live": "waiting/0/0"}
+                             "answered": 0, "activity": "quiz", "faces": 0, "lesson": None,
+                             "version": "waiting", "live": "waiting/0/0"}
     missing = client.get("/api/class/NOPE99/stage")
     assert missing.status_code == 404 and missing.json()["error"] == "no_class"
 

@@ -41,6 +41,14 @@ def test_versions_name_the_stage_and_live_adds_the_counts() -> None:
     assert stage_version(((4, False), True)) == "ended"
 
 
+def test_the_face_round_and_the_lesson_step_are_stages_and_faces_a_count() -> None:
+    faces = LiveStage("A", 2, True, False, 3, 1, activity="faces", faces=4)
+    assert faces.version == "2-revealed+faces" and faces.live == "2-revealed+faces/3/1/4"
+    assert LiveStage("A", None, False, False, 3, 0, lesson="roc").version == "waiting@roc"
+    assert stage_version(((2, True), False, 1, "faces", "verify")) == "2-revealed~1+faces@verify"
+    assert LiveStage("A", None, False, True, 3, 0, activity="faces", lesson="roc").version == "ended"
+
+
 def test_a_device_behind_is_answered_at_once_and_one_up_to_date_waits_for_the_change() -> None:
     stages = Stages()
 
