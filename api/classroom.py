@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from lab.classroom.class_faces import sweep_seconds
 from lab.classroom.live import HubBusyError, StageHub, read_live_stage
 from lab.classroom.player_round import PictureCache, player_round
 from lab.classroom.rooms import (CODE_ALPHABET, CODE_LENGTH, ClassroomError, NotAPlayerError, RoundClosedError,
@@ -37,6 +38,7 @@ from lab.data.shared_sets import shared_set
 from lab.errors import LabError
 from lab.i18n import _
 from lab.limits import WAY
+from lab.workflows.face_round import forget_expired_faces
 
 T = TypeVar("T")
 WORKERS = 4  # database reads of the routes at once; more would only queue on the GIL
@@ -96,13 +98,27 @@ def class_api() -> ClassApi:
     return _api
 
 
+async def forget_expired_faces_periodically(api: ClassApi) -> None:
+    """The face round's time limit, kept even in a class nobody watches: every server deletes the faces past it (and
+    any left of an ended class) every :func:`~lab.classroom.class_faces.sweep_seconds`, on the writer thread."""
+    while True:
+        await asyncio.sleep(sweep_seconds())
+        try:
+            await api.write(forget_expired_faces)
+        except Exception:  # noqa: BLE001 - a database hiccup or a busy server: the next sweep deletes them
+            continue
+
+
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
     global _api
     _api = ClassApi()
+    sweeping = asyncio.get_running_loop().create_task(forget_expired_faces_periodically(_api),
+                                                      name="forget expired class faces")
     try:
         yield
     finally:
+        sweeping.cancel()
         made, _api = _api, None
         await made.close()
 
@@ -155,8 +171,8 @@ async def held(request: Request, work: Awaitable[T]) -> T | None:
     finally:
         gone.cancel()
         if not waiting.done():
-            waiting.cancel()
-    return None if waiting.cancelled() else waiting.result()
+            waiting.cancel()  # takes effect at the task's next step: not done yet, and then cancelled
+    return waiting.result() if waiting.done() and not waiting.cancelled() else None
 
 
 async def stage(request: Request) -> Response:

@@ -4,7 +4,8 @@
 // stage it waits 0-500 ms (so that 100 phones do not ask in the same millisecond), fetches its view of the round
 // (with the drawings once per round), and posts the answer on a click. The projector's copy shows the live counts.
 // Either asks Streamlit for one rerun only when the page's own content must change: the projector on every new
-// stage, a student when the class ends or the device is no longer in it. After an error it waits 1, 2, 4... 15 s;
+// stage (in the face round: every face given or deleted), a student when the class ends, the device is no longer in
+// it, or the face round opens or closes (its form is the page's). After an error it waits 1, 2, 4... 15 s;
 // when the page becomes visible again (a phone woken up) it asks at once.
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -117,6 +118,10 @@ function watch(data, live, onStage, onTrouble) {
   };
 }
 
+// What the projector's page draws: the stage, and in the face round the number of faces too (its results change with
+// every face given or deleted).
+const drawnKey = (stage) => (stage.activity === "faces" ? `${stage.version}/${stage.faces}` : stage.version);
+
 function projector(root, data, setTriggerValue) {
   const t = data.texts;
   const counts = element("div", "counts");
@@ -133,19 +138,21 @@ function projector(root, data, setTriggerValue) {
 
   return watch(data, true, async (stage) => {
     counts.replaceChildren(metric(t.students, stage.players));
-    if (stage.round !== null) {
+    if (stage.activity === "faces") counts.appendChild(metric(t.faces, stage.faces));
+    else if (stage.round !== null) {
       counts.appendChild(metric(t.answers.replace("{number}", stage.round), `${stage.answered} / ${stage.players}`));
     }
-    if (stage.version !== data.drawn && stage.version !== asked) {
+    const drawnNow = drawnKey(stage);
+    if (drawnNow !== data.drawn && drawnNow !== asked) {
       if (first) { // just mounted by the page's own rerun: the server's copy may be a refresh behind the page
         first = false;
         await sleep(700);
         const again = await fetchWithin(`${data.api}/${encodeURIComponent(data.code)}/stage?live=1`,
           { cache: "no-store" }, REQUEST_MS);
-        if (again.ok && (await again.json()).version === data.drawn) return;
+        if (again.ok && drawnKey(await again.json()) === data.drawn) return;
       }
-      asked = stage.version; // one rerun per new stage: the page draws the round, the reveal or the end
-      setTriggerValue("stage", stage.version);
+      asked = drawnNow; // one rerun per new stage: the page draws the round, the reveal or the end
+      setTriggerValue("stage", drawnNow);
     }
     first = false;
   }, (state) => {
@@ -266,6 +273,12 @@ function student(root, data, setTriggerValue) {
   return watch(data, false, async (stage) => {
     if (stage.ended) {
       rerunOnce("ended");
+      return false;
+    }
+    if (data.activity === "faces" || stage.activity === "faces") { // the page draws the face round's form itself
+      body.replaceChildren();
+      if (stage.version === data.drawn) return true;
+      rerunOnce(stage.version);
       return false;
     }
     notice = "";

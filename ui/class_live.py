@@ -47,15 +47,16 @@ def student_texts() -> dict[str, str]:
     }
 
 
-def student_live_ui(code: str, token: str, drawn: str) -> None:
-    """The student's round, drawn and answered on the device; ``drawn``: the stage version the page shows."""
+def student_live_ui(code: str, token: str, drawn: str, activity: str = "quiz") -> None:
+    """The student's round, drawn and answered on the device; ``drawn``: the stage version the page shows. In the face
+    round (``activity`` "faces") the page draws the form and the component only watches for the next stage."""
     class_live(key=KEY, data={"mode": "student", "api": API, "code": code, "token": token, "drawn": drawn,
-                              "texts": student_texts()}, on_stage_change=_noop)
+                              "activity": activity, "texts": student_texts()}, on_stage_change=_noop)
 
 
 def projector_live_ui(code: str, drawn: str) -> None:
     """The projector's live counts; the page is drawn again when the class's stage differs from ``drawn``."""
-    texts = {"students": _("Students"), "answers": _("Answers to round {number}"),
+    texts = {"students": _("Students"), "answers": _("Answers to round {number}"), "faces": _("Faces kept"),
              "offline": _("No connection to the class: trying again...")}
     class_live(key=KEY, data={"mode": "projector", "api": API, "code": code, "drawn": drawn, "texts": texts},
                on_stage_change=_noop)

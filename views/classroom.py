@@ -19,6 +19,7 @@ from lab.errors import LabError
 from lab.i18n import _, ngettext
 from lab.plots import candidate_similarities
 from lab.workflows.evaluation import Evaluation
+from lab.workflows.face_round import class_face_view
 from lab.classroom.live import stage_version
 from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, PlayerView, Round, class_players,
                                      class_state, class_summary, end, find_class, join, open_classes, player_view,
@@ -26,6 +27,7 @@ from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, P
 from ui.model_chooser import evaluation_or_explain
 from ui.projector import projected, projector_on
 from ui.class_live import projector_live_ui, student_live_ui
+from ui.face_round import faces_shown_ui, face_round_projector_ui, face_round_student_ui, face_round_switch_ui
 from ui.classroom import (act, class_projector_layout, done_ui, leaderboard_ui, refusal_ui, remove_player_ui,
                           show_task, sidebar_control_ui)
 from ui.roles import current_role, is_teacher, teacher_only_note
@@ -73,7 +75,15 @@ def join_address_note(source: str) -> None:
 
 
 def host_controls(code: str, state: ClassState, evaluation: Evaluation) -> None:
-    columns = st.columns([4, 3, 3, 3])
+    if state.info.faces_open:  # the quiz's controls wait for "Back to the quiz"
+        columns = st.columns([3, 3, 6])
+        face_round_switch_ui(code, True, columns[0])
+        end_class_ui(code, columns[1])
+        faces_shown_ui(code, state.info.faces_shown, columns[2])
+        refusal_ui()
+        done_ui(stage_version(state.stage))
+        return
+    columns = st.columns([4, 3, 3, 3, 3])
     columns[0].radio(_("Candidates (N)"), ROUND_WAYS, index=len(ROUND_WAYS) - 1, key="round_ways",
                      horizontal=True)
     next_number = (state.round.number + 1) if state.round else 1
@@ -83,10 +93,15 @@ def host_controls(code: str, state: ClassState, evaluation: Evaluation) -> None:
     can_reveal = state.round is not None and not state.round.revealed
     columns[2].button(_("Reveal answer"), key="round_reveal", disabled=not can_reveal, width="stretch",
                       on_click=act, args=(lambda: reveal(code, role=current_role()),))
-    columns[3].button(_("End class"), key="class_end", width="stretch",
-                      on_click=act, args=(lambda: end(code, role=current_role()),))
+    face_round_switch_ui(code, False, columns[3])
+    end_class_ui(code, columns[4])
     refusal_ui()
     done_ui(stage_version(state.stage))
+
+
+def end_class_ui(code: str, column: st.delta_generator.DeltaGenerator) -> None:
+    column.button(_("End class"), key="class_end", width="stretch", on_click=act,
+                  args=(lambda: end(code, role=current_role()),))
 
 
 def summary_ui(code: str, state: ClassState) -> None:
@@ -126,8 +141,15 @@ def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None
         summary_ui(code, state)
         leaderboard_ui(state, top=None)
         return
-    top_panel(state.info.code, state.info.title, joining=state.round is None, drawn=stage_version(state.stage))
+    drawn = stage_version(state.stage)
+    faces = class_face_view(code) if state.info.faces_open else None
+    if faces is not None:  # the projector's page is drawn again on every face given or deleted too
+        drawn = f"{drawn}/{faces.result.faces}"
+    top_panel(state.info.code, state.info.title, joining=state.round is None and faces is None, drawn=drawn)
     host_controls(code, state, evaluation)
+    if faces is not None:
+        face_round_projector_ui(faces)
+        return
     task = state.round
     if task is None:
         st.info(_("Students join with the code or the QR code. Start the first round when they are in."))
@@ -194,7 +216,9 @@ def student_page(view: PlayerView, token: str) -> None:
             correct=view.correct, answered=view.answered))
         return
     # The round is drawn and answered by the component, on the device: no script run per round or per answer.
-    student_live_ui(view.info.code, token, stage_version(view.stage))
+    student_live_ui(view.info.code, token, stage_version(view.stage), view.info.activity)
+    if view.info.faces_open:
+        face_round_student_ui(view.info.code, token)
 
 
 # --- the landing page -----------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 A student who consents gives up to :data:`PHOTOS_PER_STUDENT` photos of themself. The photo is decoded in memory
 and dropped; only its face's embedding and a 96 px thumbnail are kept, in ``class_faces``. They go when the student
-deletes them, when the player is removed (the foreign key cascades), when the class ends (:func:`lab.classroom.rooms.
-end_class` calls :func:`delete_class_faces` in its transaction), and at the latest :func:`keep_hours` after they were
+deletes them, when the player is removed (the foreign key cascades), when the class ends (:func:`lab.classroom.rooms.end_class`
+deletes them in its transaction), and at the latest :func:`keep_hours` after they were
 given: reads leave older faces out at once, and :func:`delete_expired_faces` (run by every server every minute or
 sooner) deletes them.
 
@@ -41,6 +41,11 @@ def keep_hours() -> float:
     except ValueError:
         return KEEP_HOURS
     return hours if 0 < hours <= KEEP_HOURS else KEEP_HOURS
+
+
+def sweep_seconds() -> float:
+    """How often each server deletes the faces past the limit: every minute, or four times within a shorter limit."""
+    return min(60.0, max(1.0, keep_hours() * 3600 / 4))
 
 
 def oldest_kept(moment: datetime | None = None) -> datetime:
@@ -112,12 +117,6 @@ def delete_player_faces(connection: Connection, player_id: int) -> int:
     """A student's own faces, deleted at their request; returns how many went."""
     table = schema.class_faces
     return connection.execute(table.delete().where(table.c.player_id == player_id)).rowcount or 0
-
-
-def delete_class_faces(connection: Connection, class_id: int) -> int:
-    """Every face of the class (its end); returns how many went."""
-    table = schema.class_faces
-    return connection.execute(table.delete().where(table.c.class_id == class_id)).rowcount or 0
 
 
 def delete_expired_faces(connection: Connection, moment: datetime | None = None) -> int:

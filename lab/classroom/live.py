@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from lab.classroom.class_faces import count_class_faces
 from lab.classroom.rooms import ClassroomError, class_row, normalise_code
 from lab.db import schema
 from lab.db.engine import read as read_only
@@ -105,8 +106,7 @@ def read_live_stage(code: str, url: str | None = None) -> LiveStage:
             answered = connection.execute(sa.select(sa.func.count()).select_from(answers)
                                           .where(answers.c.round_id == latest.id)).scalar_one()
         if info.faces_open:
-            faces = connection.execute(sa.select(sa.func.count()).select_from(schema.class_faces)
-                                       .where(schema.class_faces.c.class_id == info.id)).scalar_one()
+            faces = count_class_faces(connection, info.id)
         return LiveStage(info.code, latest.number if latest else None, bool(latest and latest.revealed_at is not None),
                          info.ended, int(count), int(answered), info.removed, info.activity, int(faces),
                          info.lesson_step)

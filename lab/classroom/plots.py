@@ -1,8 +1,9 @@
 """The class round's figures for the projector: how the class answered, and the class against the model and Lake's
-published human figure."""
+published human figure; the face round's distances and ROC."""
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from lab.i18n import _
@@ -40,4 +41,62 @@ def class_against_model(class_accuracy: float | None, model_accuracy: float | No
     figure.update_layout(title=_("Answers right: the class, the model, Lake's humans"),
                          xaxis_title="", yaxis_title=_("answers right (%)"), yaxis={"range": [0, 110]}, height=360,
                          margin={"l": 10, "r": 10, "t": 60, "b": 40})
+    return figure
+
+
+SAME, DIFFERENT, EER_COLOUR = "#1f77b4", "#d62728", "#ff7f0e"  # as the face pages: blue same, red different
+
+
+def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: float,
+                         eer_threshold: float | None) -> go.Figure:
+    """The class's distances: pairs of one student's photos (same person) and of two students' (different people),
+    each kind in % of its own pairs, with the model's threshold and the EER's."""
+    edges = np.linspace(0.0, max(1.0, float(np.max(np.r_[genuine, impostor, threshold], initial=0.0))) + 1e-9, 26)
+    centres, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
+    figure, top = go.Figure(), 1.0
+    for values, name, colour in ((impostor, _("different people"), DIFFERENT), (genuine, _("same person"), SAME)):
+        counts = np.histogram(values, bins=edges)[0]
+        top = max(top, float(np.max(100 * counts / max(values.size, 1), initial=0.0)))
+        figure.add_trace(go.Bar(x=centres, y=100 * counts / max(values.size, 1), width=width, opacity=0.6,
+                                marker_color=colour, customdata=counts,
+                                name=_("{name} ({total} pairs)").format(name=name, total=values.size),
+                                hovertemplate=_("distance %{x:.2f}: %{y:.1f}% (%{customdata} pairs)") + "<extra></extra>"))
+    lines = [(threshold, _("threshold"), "black", "solid")]
+    if eer_threshold is not None:
+        lines.append((eer_threshold, "EER", EER_COLOUR, "dash"))
+    for value, text, colour, dash in lines:
+        figure.add_vline(x=value, line_width=3, line_color=colour, line_dash=dash)
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {value:.3f}",
+                                    line={"color": colour, "dash": dash, "width": 3}))
+    figure.update_layout(barmode="overlay", title=_("Distances between the class's faces"),
+                         xaxis_title=_("cosine distance between two faces (no unit)"),
+                         yaxis={"title": _("share of the pairs of each kind (%)"), "range": [0, 2.0 * top]},
+                         height=280, margin={"l": 10, "r": 10, "t": 50, "b": 40},
+                         # Inside, top right, above the bars: the y axis leaves the top half of the plot to it.
+                         legend={"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "font": {"size": 11},
+                                 "bgcolor": "rgba(255, 255, 255, 0.85)"})
+    return figure
+
+
+def face_round_roc(false_positive_rate: np.ndarray, true_positive_rate: np.ndarray, auc: float, eer: float,
+                   at_threshold: tuple[float, float], threshold: float) -> go.Figure:
+    """The class's ROC (same-person pairs accepted against different-person pairs accepted, in %), its EER and where
+    the model's threshold (``at_threshold``: its (false match, accepted) rates) puts the class."""
+    figure = go.Figure([
+        go.Scatter(x=100 * false_positive_rate, y=100 * true_positive_rate, mode="lines", line={"color": SAME, "width": 3},
+                   name=_("ROC: AUC {auc:.3f}").format(auc=auc),
+                   hovertemplate=_("%{x:.1f}% false matches, %{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
+        go.Scatter(x=[0, 100], y=[100, 0], mode="lines", line={"color": "#999999", "dash": "dot"},
+                   name=_("where false matches = false non-matches"), hoverinfo="skip"),
+        go.Scatter(x=[100 * eer], y=[100 * (1 - eer)], mode="markers", name=_("EER {rate:.1%}").format(rate=eer),
+                   marker={"size": 13, "symbol": "diamond", "color": EER_COLOUR, "line": {"width": 1, "color": "black"}}),
+        go.Scatter(x=[100 * at_threshold[0]], y=[100 * at_threshold[1]], mode="markers",
+                   name=_("threshold {threshold:.3f}").format(threshold=threshold),
+                   marker={"size": 13, "color": "black"}),
+    ])
+    figure.update_layout(title=_("The class's ROC"), height=280, margin={"l": 10, "r": 10, "t": 50, "b": 40},
+                         xaxis={"title": _("different-person pairs accepted (%)"), "range": [-2, 102]},
+                         yaxis={"title": _("same-person pairs accepted (%)"), "range": [-2, 102]},
+                         legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom", "font": {"size": 11},
+                                 "bgcolor": "rgba(255, 255, 255, 0.85)"})
     return figure

@@ -148,13 +148,12 @@ def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
 
 
 def end_class(code: str, url: str | None = None) -> ClassInfo:
-    from lab.classroom.class_faces import delete_class_faces  # (that module builds on this one)
-
     def end(connection: Connection) -> ClassInfo:
         info = class_row(connection, code)
         if not info.ended:
             connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(ended_at=now()))
-        delete_class_faces(connection, info.id)  # the face round's faces go with the class, in the same transaction
+        # The face round's faces (lab.classroom.class_faces) go with the class, in the same transaction.
+        connection.execute(schema.class_faces.delete().where(schema.class_faces.c.class_id == info.id))
         return class_row(connection, code)
     return transaction(end, url)
 
