@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import numbers
 import string
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol, get_plus_sign_symbol
 
 from lab.i18n import LOCALES, current_language
+
+if TYPE_CHECKING:  # pandas is imported by the pages that show a table, not by every command
+    import pandas as pd
+    from pandas.io.formats.style import Styler
 
 
 def number_locale() -> str:
@@ -112,6 +117,15 @@ def format_message(template: str, /, *args: Any, **values: Any) -> str:
     stay in the message ids and their translations; text fields (``{name}``, ``{name!r}``) are left as they are.
     """
     return _FORMATTER.vformat(template, args, values)
+
+
+def styled_numbers(frame: pd.DataFrame, digits: Mapping[str, int]) -> Styler:
+    """``frame`` for ``st.dataframe`` or ``st.table``, each column named in ``digits`` shown with that many decimals
+    in the session's locale (a missing value empty). The cells keep their numbers: a column still sorts by value,
+    and a test reads the numbers."""
+    formats = {column: (lambda value, places=places: format_decimal(value, places))
+               for column, places in digits.items() if column in frame.columns}
+    return frame.style.format(formats, na_rep="")
 
 
 def plotly_separators() -> str:
