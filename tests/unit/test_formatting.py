@@ -18,6 +18,7 @@ from lab.formatting import (
     format_seconds,
     plotly_separators,
     signed_change,
+    styled_numbers,
 )
 
 
@@ -102,3 +103,13 @@ def test_a_real_difference_is_signed_with_its_suffix(language: str) -> None:
                                                                      "+0,0500 from DeepFace's")
     assert signed_change(-0.00006) == expected(language, "-0.0001", "-0,0001")
     assert signed_change(1.5, digits=1) == expected(language, "+1.5", "+1,5")
+
+
+def test_a_styled_table_shows_the_locales_numbers_and_keeps_its_values(language: str) -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"distance": [0.41234, None], "count": [10000, 3]})
+    styled = styled_numbers(frame, {"distance": 4, "absent": 1})
+    html = styled.to_html()
+    assert expected(language, ">0.4123<", ">0,4123<") in html and ">10000<" in html  # unnamed columns as they are
+    assert styled.data is frame  # the cells keep their numbers: a column sorts by value

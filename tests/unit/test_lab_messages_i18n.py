@@ -218,3 +218,13 @@ def test_an_empty_title_stays_empty(speak) -> None:
     speak("pt")
     figure = plots.score_histograms(np.ones(4), np.ones(4), np.linspace(0, 1, 5), 0.5, title="", xaxis_title="")
     assert not figure.layout.title.text and not figure.layout.xaxis.title.text
+
+
+def test_a_figures_own_numbers_follow_the_session(speak) -> None:
+    """Numbers a figure writes in Python (bar labels, legend names) are the session's; Plotly's own (ticks,
+    %{y:.1f}) follow the separators that ui.projector.projected sets."""
+    speak("pt")
+    figure = plots.accuracy_by_alphabet({"Latin": 0.969, "Greek": 0.5}, "título")
+    assert list(figure.data[0].text) == ["50,0%", "96,9%"]
+    speak("en")
+    assert list(plots.accuracy_by_alphabet({"Latin": 0.969, "Greek": 0.5}, "title").data[0].text) == ["50.0%", "96.9%"]
