@@ -176,7 +176,9 @@ def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float
     low, high = slider_range(model_name, metric, *observed)
     explain_invalid_values([number_value(key, Bounds(FACE_THRESHOLDS[metric].what, low, high))])
     label = format_message(_("{prefix} ({metric} distance; DeepFace's for {model}: {standard:g})"),
-        prefix=_(prefix), metric=metric, model=model_name, standard=standard)
+                           prefix=_(prefix), metric=metric, model=model_name, standard=standard)
+    # Streamlit's printf-style format has no decimal comma: the slider shows 0.400 in every language, while the pages
+    # write the threshold beside it (a metric, the verdict) in the session's locale.
     return st.slider(label, low, high, min(standard, high), (high - low) / 200, format="%.3f", key=key, bind=BOUND)
 
 

@@ -88,6 +88,7 @@ def recipe_ui() -> TrainConfig:
     steps = right.number_input(_("Steps"), STEPS.low, STEPS.high, 1000, step=100, key="steps", bind=URL)
     left, middle, right = st.columns(3)
     batch_size = left.select_slider(_("Batch (pairs per step)"), BATCHES, 64, key="batch", bind=URL)
+    # A number box types and shows its value with a decimal point in every language (Streamlit's printf format).
     learning_rate = middle.number_input(
         _("Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)"), float(LEARNING_RATE_OR_DEFAULT.low),
         LEARNING_RATE_OR_DEFAULT.high, 0.0, step=1e-4, format="%.5f", key="lr", bind=URL,

@@ -173,7 +173,7 @@ class ExperimentResult:
                         "with so few test photos one mistake changes the figure a lot: add photos")
         else:
             verdict = _("both are wrong on the same share of the test photos ({cnn:.1%})")
-        verdict = verdict.format(model=self.model, emb=emb, cnn=cnn)
+        verdict = format_message(verdict, model=self.model, emb=emb, cnn=cnn)
         against_chance = _("The CNN did no better than guessing: it had too few photos per person to learn anything "
                            "that carries over to new photos. ") if cnn >= chance else ""
         return format_message(_(
