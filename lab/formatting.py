@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol, get_plus_sign_symbol
 
-from lab.i18n import LOCALES, current_language
+from lab.i18n import DEFAULT_LANGUAGE, LOCALES, current_language
 
 if TYPE_CHECKING:  # pandas is imported by the pages that show a table, not by every command
     import pandas as pd
@@ -48,7 +48,10 @@ def localised(number: str) -> str:
 
     Only for the text of one number: in a sentence every full stop and comma would change.
     """
-    return number.translate(_symbols(number_locale()))
+    locale = number_locale()
+    if locale == LOCALES[DEFAULT_LANGUAGE]:  # Python's symbols are English's (a test checks them against Babel's):
+        return number  # the command line never loads Babel's locale data (a few MB)
+    return number.translate(_symbols(locale))
 
 
 def format_number(value: float, spec: str = "") -> str:
