@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from lab.evaluation.roc import OperatingPoint
 from lab.evaluation.roc_band import RocBand
 from lab.faces.experiment import ExperimentResult
+from lab.formatting import format_decimal, format_message, format_percent
 from lab.i18n import _
 
 MARGIN = {"l": 10, "r": 10, "t": 70, "b": 40}
@@ -44,31 +45,35 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
         go.Scatter(x=x, y=100 * band.high[shown], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
         go.Scatter(x=x, y=100 * band.low[shown], mode="lines", line={"width": 0}, fill="tonexty",
                    fillcolor="rgba(31, 119, 180, 0.25)", name=_("95% band (bootstrap over people)"),
-                   hovertemplate=_("95% band: {redraws:,} redraws of the {people} people").format(
-                       redraws=band.replicates, people=band.groups) + "<extra></extra>"),
+                   hovertemplate=format_message(_("95% band: {redraws:,} redraws of the {people} people"),
+                                                redraws=band.replicates, people=band.groups) + "<extra></extra>"),
         go.Scatter(x=x, y=100 * true_positive_rate[shown], mode="lines", line={"color": "#1f77b4", "width": 2},
-                   name=_("ROC: AUC {auc:.4f}").format(auc=auc),
+                   name=format_message(_("ROC: AUC {auc:.4f}"), auc=auc),
                    hovertemplate=_("%{x:.3g}% false matches<br>%{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
         marker((100 * eer_rate, 100 * (1 - eer_rate)),
-               _("EER {rate:.1%}: distance {distance:.3f}").format(rate=eer_rate, distance=eer_threshold),
-               _("{false:.1%} false matches, {accepted:.1%} accepted").format(false=eer_rate, accepted=1 - eer_rate),
+               format_message(_("EER {rate:.1%}: distance {distance:.3f}"), rate=eer_rate, distance=eer_threshold),
+               format_message(_("{false:.1%} false matches, {accepted:.1%} accepted"), false=eer_rate,
+                              accepted=1 - eer_rate),
                EER_COLOUR, "diamond"),
-        marker(_rates(at_target), _("≤ {target:.1%} false matches: distance {distance:.3f}").format(
-            target=target, distance=at_target.threshold),
-               _("{false:.2%} false matches, {accepted:.1%} accepted (95% interval {low:.1%} to {high:.1%})").format(
-                   false=at_target.false_accept_rate, accepted=1 - at_target.false_reject_rate, low=low, high=high),
+        marker(_rates(at_target), format_message(_("≤ {target:.1%} false matches: distance {distance:.3f}"),
+                                                 target=target, distance=at_target.threshold),
+               format_message(_(
+                   "{false:.2%} false matches, {accepted:.1%} accepted (95% interval {low:.1%} to {high:.1%})"),
+                              false=at_target.false_accept_rate, accepted=1 - at_target.false_reject_rate, low=low,
+                              high=high),
                TARGET_COLOUR, "square"),
-        marker(_rates(point), _("your threshold: distance {distance:.3f}").format(distance=point.threshold),
-               _("{false:.2%} false matches, {accepted:.1%} accepted").format(
-                   false=point.false_accept_rate, accepted=1 - point.false_reject_rate),
+        marker(_rates(point), format_message(_("your threshold: distance {distance:.3f}"), distance=point.threshold),
+               format_message(_("{false:.2%} false matches, {accepted:.1%} accepted"),
+                              false=point.false_accept_rate, accepted=1 - point.false_reject_rate),
                POINT_COLOUR, "circle"),
     ])
     # A whole 10% below the lowest point (at most 70%), so that the legend in the bottom right corner stays clear of it.
     lowest_rate = min(band.low[shown].min(), true_positive_rate[shown].min())
     floor = max(0.0, min(80.0, float(np.floor(lowest_rate * 10) * 10)) - 10)
     figure.update_layout(
-        title={"text": f"{title}<br><sup>" + _("{same:,} same-person pairs, {different:,} different-person pairs").format(
-            same=pairs[0], different=pairs[1]) + "</sup>"},
+        title={"text": f"{title}<br><sup>" + format_message(
+            _("{same:,} same-person pairs, {different:,} different-person pairs"), same=pairs[0], different=pairs[1])
+            + "</sup>"},
         xaxis={"type": "log", "range": [np.log10(lowest), 2.0], "title": _("false matches: different-person pairs accepted (%, log "
                                                                         "scale)")},
         yaxis={"range": [floor, 100.5], "title": "same-person pairs accepted (%)"},
@@ -90,15 +95,17 @@ def distance_histograms(same_counts: np.ndarray, different_counts: np.ndarray, e
                                  (same_counts, _("same person"), "#1f77b4")):
         total = int(np.sum(counts))
         figure.add_trace(go.Bar(x=centres, y=100 * counts / max(total, 1), width=width, opacity=0.6,
-                                marker_color=colour, name=_("{name} ({total:,} pairs)").format(name=name, total=total), customdata=counts,
+                                marker_color=colour, name=format_message(_("{name} ({total:,} pairs)"), name=name,
+                                                                         total=total), customdata=counts,
                                 hovertemplate=_("distance %{x:.3f}: %{y:.2f}% (%{customdata:,} pairs)") + "<extra></extra>"))
     for value, text, colour, dash in ((threshold, _("your threshold"), "black", "solid"),
                                       (eer_threshold, "EER", EER_COLOUR, "dash"),
-                                      (target_threshold, _("≤ {target:.1%} false matches").format(target=target),
+                                      (target_threshold, format_message(_("≤ {target:.1%} false matches"),
+                                                                        target=target),
                                        TARGET_COLOUR, "dot")):
         figure.add_vline(x=value, line_width=2 if dash == "solid" else 3, line_color=colour, line_dash=dash)
         # A legend entry per line: three annotations at the top would overlap where the thresholds are close.
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {value:.3f}",
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {format_decimal(value, 3)}",
                                     line={"color": colour, "dash": dash, "width": 3}))
     figure.update_layout(
         barmode="overlay", title={"text": title}, height=430, margin=MARGIN,
@@ -116,7 +123,7 @@ def distance_histograms(same_counts: np.ndarray, different_counts: np.ndarray, e
 def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) -> go.Figure:
     """Each fold's test error per method (bars, with 95% Wilson intervals) and the error of guessing as a line."""
     folds = result.folds
-    labels = [_("fold {fold}: {train:,} training, {test:,} test photos").format(
+    labels = [format_message(_("fold {fold}: {train:,} training, {test:,} test photos"),
         fold=f.fold, train=f.train_photos, test=f.test_photos) for f in folds]
     figure = go.Figure()
     for name, colour, field in zip(methods, ("#d62728", "#1f77b4"), ("cnn_error", "embedding_error")):
@@ -124,13 +131,15 @@ def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) 
         low, high = (100 * np.array([f.interval(getattr(f, field)) for f in folds])).T
         figure.add_trace(go.Bar(
             # "auto": inside a tall bar (clear of its error bar's cap), above a short one.
-            x=labels, y=errors, name=name, marker_color=colour, text=[f"{e:.1f}%" for e in errors],
+            x=labels, y=errors, name=name, marker_color=colour,
+            text=[format_percent(e, already_percent=True) for e in errors],
             textposition="auto", error_y={"type": "data", "symmetric": False, "array": high - errors,
                                              "arrayminus": errors - low, "color": "black"},
             hovertemplate=f"{name}" + "<br>%{x}<br>" + _("%{y:.1f}% wrong") + "<extra></extra>"))
     chance = result.chance_error
     figure.add_hline(y=100 * chance, line_dash="dash", line_color="black", line_width=2,
-                     annotation_text=_("chance: guessing among {people} people is wrong {chance:.1%} of the time").format(
+                     annotation_text=format_message(_(
+                         "chance: guessing among {people} people is wrong {chance:.1%} of the time"),
                          people=result.people, chance=chance),
                      annotation_position="top left")
     figure.update_layout(

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from lab.errors import ImageError
+from lab.formatting import format_message
 from lab.i18n import N_, _
 
 
@@ -63,13 +64,14 @@ def opened_upload(data: bytes, name: str, kind: str) -> Iterator[object]:
     if not data:
         raise ImageError(_("{name} is empty (0 bytes).").format(name=name))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageError(_("{name} is {size:.0f} MB; {kinds} over {limit} MB are refused.").format(
+        raise ImageError(format_message(_("{name} is {size:.0f} MB; {kinds} over {limit} MB are refused."),
             name=name, size=len(data) / 1e6, kinds=_kind(kind, 2), limit=MAX_UPLOAD_BYTES // 1_000_000))
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
             if width * height > MAX_UPLOAD_PIXELS:
-                raise _too_many_pixels(name, kind, _("{width}x{height} pixels ({megapixels:.0f} megapixels)").format(
+                raise _too_many_pixels(name, kind, format_message(_(
+                    "{width}x{height} pixels ({megapixels:.0f} megapixels)"),
                     width=width, height=height, megapixels=width * height / 1e6))
             yield image
     except UnidentifiedImageError as exc:

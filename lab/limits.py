@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from lab.errors import OutOfRangeError
+from lab.formatting import format_integer, format_number
 from lab.i18n import N_, _
 
 
@@ -72,10 +73,10 @@ class Bounds:
 
 
 def _number(value: float) -> str:
-    """A bound as a reader writes it: 100,000 and 0.001, not 100000.0 and 1e-03."""
+    """A bound as a reader writes it: 100,000 and 0.001, not 100000.0 and 1e-03 (100.000 and 0,001 in Portuguese)."""
     if isinstance(value, int) or (math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15):
-        return f"{int(value):,}"
-    return f"{value:g}"
+        return format_integer(int(value))
+    return format_number(value, "g")
 
 
 # Omniglot and the Siamese networks.

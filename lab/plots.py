@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from lab.data.omniglot import OmniglotSet, display_name
 from lab.evaluation.roc import OperatingPoint
+from lab.formatting import format_message, format_percent
 from lab.i18n import N_, _, ngettext
 
 NO_TRACE_NAME = "<extra></extra>"  # hides Plotly's trace name beside the hover text
@@ -60,8 +61,8 @@ def operating_marker(point: OperatingPoint, view: tuple[tuple[float, float], tup
     it really is, so moving the slider never makes it vanish."""
     far, tpr = point.false_accept_rate * 100, (1 - point.false_reject_rate) * 100
     x, y, moved = in_view(far, tpr, view)
-    where = _("FAR {far:.1f}%, TPR {tpr:.1f}%").format(far=far, tpr=tpr)
-    name = _("threshold {threshold:.3f}").format(threshold=point.threshold)
+    where = format_message(_("FAR {far:.1f}%, TPR {tpr:.1f}%"), far=far, tpr=tpr)
+    name = format_message(_("threshold {threshold:.3f}"), threshold=point.threshold)
     if moved:
         name = _("{name} (operating point: off this view at {where})").format(name=name, where=where)
     return go.Scatter(
@@ -86,14 +87,14 @@ def roc_figure(
     figure = go.Figure()
     figure.add_trace(go.Scatter(
         x=false_positive_rate * 100, y=true_positive_rate * 100, mode="lines",
-        name=_("ROC (AUC {auc:.4f})").format(auc=auc),
+        name=format_message(_("ROC (AUC {auc:.4f})"), auc=auc),
         hovertemplate=_("false accepts %{x:.2f}%<br>same pairs accepted %{y:.2f}%") + NO_TRACE_NAME,
     ))
     figure.add_trace(go.Scatter(x=[0, 100], y=[100, 0], mode="lines", name=_("FAR = FRR line"),
                                 line={"dash": "dot", "color": "grey"}, hoverinfo="skip"))
     figure.add_trace(go.Scatter(
         x=[eer_rate * 100], y=[(1 - eer_rate) * 100], mode="markers",
-        name=_("EER {rate:.2%} (threshold {threshold:.3f})").format(rate=eer_rate, threshold=eer_threshold),
+        name=format_message(_("EER {rate:.2%} (threshold {threshold:.3f})"), rate=eer_rate, threshold=eer_threshold),
         marker={"size": 12, "symbol": "diamond", "color": "#d62728"},
     ))
     figure.add_trace(operating_marker(point, view))
@@ -124,7 +125,7 @@ def score_histograms(
                marker_color="#1f77b4", hovertemplate=_("%{x:.3f}: %{y} same pairs") + NO_TRACE_NAME),
     ])
     figure.add_vline(x=threshold, line_width=3, line_color="black",
-                     annotation_text=_("threshold {threshold:.3f}").format(threshold=threshold),
+                     annotation_text=format_message(_("threshold {threshold:.3f}"), threshold=threshold),
                      annotation_position="top")
     figure.update_layout(
         barmode="overlay", title=_(title) if title else title,
@@ -147,7 +148,7 @@ def accuracy_vs_way(rows: list[dict], model_name: str) -> go.Figure:
         go.Scatter(x=ways, y=[100 / w for w in ways], mode="lines", name=_("chance (1/N)"), line={"dash": "dot"}),
     ])
     figure.update_layout(
-        title=_("One-shot accuracy against the number of candidates N ({tasks:,} tasks per N)").format(
+        title=format_message(_("One-shot accuracy against the number of candidates N ({tasks:,} tasks per N)"),
             tasks=rows[0]["tasks"]),
         xaxis_title=_("N: candidates per task"),
         yaxis_title=_("tasks answered right (%), with 95% confidence interval"),
@@ -158,7 +159,7 @@ def accuracy_vs_way(rows: list[dict], model_name: str) -> go.Figure:
 
 def lake_runs(model_accuracy: np.ndarray, baseline_accuracy: np.ndarray, model_name: str) -> go.Figure:
     """Errors per run of Lake's 20 runs: the model beside the modified Hausdorff baseline."""
-    runs = [_("run {number:02d}").format(number=i) for i in range(1, len(model_accuracy) + 1)]
+    runs = [format_message(_("run {number:02d}"), number=i) for i in range(1, len(model_accuracy) + 1)]
     figure = go.Figure([
         go.Bar(x=runs, y=np.round((1 - model_accuracy) * 20), name=_("model {name}").format(name=model_name)),
         go.Bar(x=runs, y=np.round((1 - baseline_accuracy) * 20),
@@ -190,7 +191,8 @@ def candidate_similarities(similarities: np.ndarray, answer: int, chosen_by_mode
 def accuracy_by_alphabet(accuracy: dict[str, float], title: str) -> go.Figure:
     names = sorted(accuracy, key=accuracy.get)
     figure = go.Figure(go.Bar(x=[accuracy[n] * 100 for n in names], y=[display_name(n) for n in names],
-                              orientation="h", text=[f"{accuracy[n]:.1%}" for n in names], textposition="outside",
+                              orientation="h", text=[format_percent(accuracy[n]) for n in names],
+                              textposition="outside",
                               hovertemplate="%{y}: %{x:.1f}%" + NO_TRACE_NAME))
     figure.update_layout(title=title, xaxis_title=_("drawings classified right (%)"), yaxis_title=_("alphabet"),
                          xaxis={"range": [0, 110]}, height=max(360, 24 * len(names) + 120),

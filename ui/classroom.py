@@ -12,6 +12,7 @@ from lab.classroom.rooms import Player
 from lab.classroom.rounds import ClassState, Round
 from lab.data.omniglot import OmniglotSet
 from lab.errors import LabError
+from lab.formatting import styled_numbers
 from lab.i18n import _
 from lab.images import to_display
 
@@ -62,7 +63,8 @@ def leaderboard_ui(state: ClassState, top: int | None) -> None:
     """The leaderboard, or its ``top`` rows and how many follow: a class of 100 must not push the round off the
     projector."""
     table = leaderboard_table(state)
-    st.dataframe(table if top is None else table.head(top),
+    shown = styled_numbers(table if top is None else table.head(top), {_("accuracy (%)"): 1, _("mean time (s)"): 2})
+    st.dataframe(shown,
                  column_config={_("mean time (s)"): st.column_config.NumberColumn(help=_(
                      "Time: from the round's start to the answer, in seconds; the model's is the time it takes to "
                      "score the candidates."))})

@@ -28,6 +28,7 @@ from lab.faces.calibration import LabelledFaces, cached_folder, embed_folder
 from lab.faces.detection import Detection
 from lab.faces.photos import PHOTO_SUFFIXES, Photo, read_photo
 from lab.faces.pipeline import face_vector
+from lab.formatting import format_message
 from lab.i18n import _, current_language
 from lab.files import folder_stamp
 
@@ -160,9 +161,9 @@ def embedded_folder_ui(folder: Path, model: str, detector: str) -> LabelledFaces
         folder=folder.name))
 
     def update(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=_(
+        bar.progress(done / max(total, 1), text=format_message(_(
             "Detecting and embedding the photos of {folder}: {done:,} of {total:,} (once per folder, model and "
-            "detector; kept on disk for the next visit)").format(folder=folder.name, done=done, total=total))
+            "detector; kept on disk for the next visit)"), folder=folder.name, done=done, total=total))
 
     def embed() -> LabelledFaces:
         stored = cached_folder(folder, model, detector)

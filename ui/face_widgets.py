@@ -22,6 +22,7 @@ from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
 from lab.faces.photos import LFW_CREDIT, PHOTO_SUFFIXES, Photo
+from lab.formatting import format_message
 from lab.i18n import N_, _, current_language, translations
 from lab.images import IMAGE_TYPES
 from lab.limits import FACE_THRESHOLDS, Bounds
@@ -174,8 +175,10 @@ def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float
     standard = default_threshold(model_name, metric)
     low, high = slider_range(model_name, metric, *observed)
     explain_invalid_values([number_value(key, Bounds(FACE_THRESHOLDS[metric].what, low, high))])
-    label = _("{prefix} ({metric} distance; DeepFace's for {model}: {standard:g})").format(
-        prefix=_(prefix), metric=metric, model=model_name, standard=standard)
+    label = format_message(_("{prefix} ({metric} distance; DeepFace's for {model}: {standard:g})"),
+                           prefix=_(prefix), metric=metric, model=model_name, standard=standard)
+    # Streamlit's printf-style format has no decimal comma: the slider shows 0.400 in every language, while the pages
+    # write the threshold beside it (a metric, the verdict) in the session's locale.
     return st.slider(label, low, high, min(standard, high), (high - low) / 200, format="%.3f", key=key, bind=BOUND)
 
 

@@ -18,6 +18,7 @@ import streamlit as st
 from lab.config import omniglot_dir
 from lab.errors import LabError
 from lab.files import file_stamp
+from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.siamese.model import LazyModel, SiameseModel
 from lab.siamese.store import DEFAULT_MODEL, ModelInfo, find_model, list_models
@@ -128,8 +129,8 @@ def evaluation_or_explain() -> Evaluation | None:
     except LabError as exc:
         st.error(_("Model {name!r} cannot be used: {error}").format(name=info.name, error=exc))
         return None
-    st.sidebar.caption(_(
+    st.sidebar.caption(format_message(_(
         "Model **{name}**: {architecture} tower, {loss} loss, threshold {threshold:.3f} on its similarity score."
-    ).format(name=info.name, architecture=info.metadata.get("architecture", "?"), loss=info.metadata.get("loss", "?"),
+    ), name=info.name, architecture=info.metadata.get("architecture", "?"), loss=info.metadata.get("loss", "?"),
              threshold=info.threshold))
     return Evaluation(model, info, data, codes)

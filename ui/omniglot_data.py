@@ -9,6 +9,7 @@ from lab.data.fetch import OFFICIAL_FILES, status
 from lab.data.omniglot import OmniglotSet
 from lab.data.shared_sets import forget_shared_sets, shared_set
 from lab.errors import LabError
+from lab.formatting import format_message
 from lab.i18n import _
 from lab.workflows.data_files import download_official, upload_archive
 from ui.roles import current_role, is_teacher, teacher_only_note
@@ -67,7 +68,8 @@ def fetch_missing(missing: list[str]) -> None:
 
         def show(done: int, total: int | None, bar=bar, file_name=file_name) -> None:
             fraction = min(done / total, 1.0) if total else 0.0
-            bar.progress(fraction, text=_("{file}: {megabytes:.1f} MB").format(file=file_name, megabytes=done / 1e6))
+            bar.progress(fraction, text=format_message(_(
+                "{file}: {megabytes:.1f} MB"), file=file_name, megabytes=done / 1e6))
 
         try:
             path, summary = download_official(key, role=current_role(), progress=show)

@@ -14,6 +14,7 @@ import streamlit as st
 from lab.data.omniglot import DRAWINGS_PER_CHARACTER, SET_NAMES, OmniglotSet, display_character, display_name
 from lab.data.pairs import sample_pairs
 from lab.errors import LabError
+from lab.formatting import format_message
 from lab.i18n import LOCALES, N_, _, translations
 from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
@@ -163,7 +164,7 @@ def main() -> None:
     data = load_set_or_explain(set_name)
     if data is None:
         return
-    st.caption(_("{set} set: {alphabets} alphabets, {characters:,} characters, {drawings:,} drawings.").format(
+    st.caption(format_message(_("{set} set: {alphabets} alphabets, {characters:,} characters, {drawings:,} drawings."),
         set=set_labels()[set_name], alphabets=len(data.alphabets), characters=data.n_characters,
         drawings=data.n_characters * DRAWINGS_PER_CHARACTER))
     keep_tab_in_language()

@@ -9,6 +9,7 @@ import streamlit as st
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_name
 from lab.evaluation.projection import METHODS
+from lab.formatting import format_message
 from lab.i18n import _
 from lab.images import png_data_uri, to_display
 from lab.limits import MAP_CHARACTERS, SEED, Bounds
@@ -93,8 +94,9 @@ def main() -> None:
                             selection_mode=("points", "box", "lasso"))
     if found.explained is not None:
         first, second = found.explained
-        st.caption(_("The two PCA axes hold {first:.0%} and {second:.0%} of the codes' variance; the rest is "
-                     "hidden.").format(first=first, second=second))
+        st.caption(format_message(_(
+            "The two PCA axes hold {first:.0%} and {second:.0%} of the codes' variance; the rest is hidden."),
+            first=first, second=second))
     selected = sorted({int(p["customdata"]) for p in (event.selection.points if event else []) if "customdata" in p})
     st.caption(_("Hover over a point for its character and drawer. Plotly cannot put a picture in a hover box, so "
                  "the drawings are drawn at their points (toggle above); click a point, or drag a box, to see the "

@@ -18,6 +18,7 @@ from lab.errors import LabError
 from lab.faces.database import FaceDatabase, Identification, enrol_folder, list_databases, open_database
 from lab.faces.detection import draw_boxes
 from lab.faces.embedding import METRICS
+from lab.formatting import format_message, styled_numbers
 from lab.i18n import N_, _, ngettext
 from lab.workflows.faces import enrol_photos, identify_photo
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
@@ -204,25 +205,26 @@ def identify_ui(database: FaceDatabase) -> None:
     with columns[2]:
         answer_ui(database, found, metric, threshold, at_default.search_ms)
     distance = _("{metric} distance").format(metric=metric)
-    st.dataframe(pd.DataFrame([{_("person"): m.person, distance: round(m.distance, 4),
-                                _("within threshold"): m.distance <= threshold} for m in found.ranking]),
-                 hide_index=True)
+    st.dataframe(styled_numbers(pd.DataFrame([{_("person"): m.person, distance: round(m.distance, 4),
+                                               _("within threshold"): m.distance <= threshold}
+                                              for m in found.ranking]), {distance: 4}), hide_index=True)
 
 
 def answer_ui(database: FaceDatabase, found: Identification, metric: str, threshold: float, search_ms: float) -> None:
     """Who it is, or "unknown", with the nearest enrolled face and how long the search took."""
     best = found.nearest
     if found.person is not None:
-        st.success(_("**{person}**: {metric} distance {distance:.4f} ≤ threshold {threshold:.4f}").format(
+        st.success(format_message(_("**{person}**: {metric} distance {distance:.4f} ≤ threshold {threshold:.4f}"),
             person=found.person, metric=metric, distance=best.distance, threshold=threshold))
     else:
-        st.warning(_("**Unknown**: the nearest person, {person}, is at {distance:.4f} > threshold "
-                     "{threshold:.4f}").format(person=best.person, distance=best.distance, threshold=threshold))
+        st.warning(format_message(_("**Unknown**: the nearest person, {person}, is at {distance:.4f} > threshold "
+                                    "{threshold:.4f}"), person=best.person, distance=best.distance, threshold=threshold))
     if database.thumbnail_shown(best.face, session_owner(), is_teacher()):
         st.image(database.thumbnails[best.face], caption=_("nearest enrolled face: {person}").format(
             person=best.person), width=120)
-    st.caption(_("Compared with {count} enrolled faces in {ms:.1f} ms (the embedding of the new photo is not "
-                 "counted). This photo was not stored.").format(count=database.size, ms=search_ms))
+    st.caption(format_message(_(
+        "Compared with {count} enrolled faces in {ms:.1f} ms (the embedding of the new photo is not counted). This "
+        "photo was not stored."), count=database.size, ms=search_ms))
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from lab.errors import LabError
 from lab.faces.catalog import ready_names
 from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection, detect_viola_jones, draw_boxes
 from lab.faces.photos import Photo
+from lab.formatting import format_message
 from lab.i18n import N_, _, ngettext
 from lab.limits import MIN_FACE_SIZE, MIN_NEIGHBORS, SCALE_FACTOR
 from ui.face_cache import cached_detection, cached_photo, read_or_explain
@@ -44,8 +45,8 @@ def faces_gallery(photo: Photo, detection: Detection) -> None:
         "are level (bottom), as the recognition model receives it.", count).format(count=count))
     shown = detection.faces[:12]
     st.image([face.crop(photo) for face in shown], width=110,
-             caption=[_("{number}: box {width}x{height} px, confidence {confidence:.2f}").format(
-                 number=n + 1, width=f.w, height=f.h, confidence=f.confidence) for n, f in enumerate(shown)])
+             caption=[format_message(_("{number}: box {width}x{height} px, confidence {confidence:.2f}"), number=n + 1,
+                                     width=f.w, height=f.h, confidence=f.confidence) for n, f in enumerate(shown)])
     st.image([face.aligned for face in shown], width=110,
              caption=[_("{number}: aligned").format(number=n + 1) for n in range(len(shown))])
     if count > len(shown):
@@ -109,9 +110,9 @@ def main() -> None:
         st.error(str(exc))
         return
     count = len(detection.faces)
-    st.image(draw_boxes(photo, detection.faces), width=display_width(photo, 520), caption=ngettext(
+    st.image(draw_boxes(photo, detection.faces), width=display_width(photo, 520), caption=format_message(ngettext(
         "{photo} ({note}): {count} face found by {detector} in {ms:.0f} ms",
-        "{photo} ({note}): {count} faces found by {detector} in {ms:.0f} ms", count).format(
+        "{photo} ({note}): {count} faces found by {detector} in {ms:.0f} ms", count),
         photo=name, note=photo.note, count=count, detector=detection.detector, ms=detection.seconds * 1000))
     faces_gallery(photo, detection)
     every_detector_ui(data, name)

@@ -12,6 +12,7 @@ from lab.face_plots import fold_errors
 from lab.faces.experiment import DEFAULT_EPOCHS, ExperimentResult
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp
+from lab.formatting import format_message, format_percent
 from lab.limits import EPOCHS
 from lab.i18n import N_, _
 from lab.workflows.faces import face_experiment
@@ -33,8 +34,8 @@ def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: 
     bar = st.progress(0.0, text=_("Starting the experiment in a separate process..."))
 
     def update(stage: str, done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=_("{stage}: {done:,} of {total:,}").format(stage=_(stage), done=done,
-                                                                                          total=total))
+        bar.progress(done / max(total, 1), text=format_message(_(
+            "{stage}: {done:,} of {total:,}"), stage=_(stage), done=done, total=total))
 
     try:
         return results.compute(key, lambda: face_experiment(folder, model, detector, metric, epochs, 0,
@@ -50,15 +51,16 @@ def result_view(result: ExperimentResult, folder: Path, model: str) -> None:
         result, methods, title=_("Test error per fold on {folder} ({people} people), 2-fold cross-validation").format(
             folder=folder.name, people=result.people),
     )), width="stretch")
-    numbers.metric(_("(a) mean error of the CNN"), f"{result.cnn_error:.1%}")
-    numbers.metric(_("(b) mean error of {model} + 1-NN").format(model=model), f"{result.embedding_error:.1%}")
-    numbers.metric(_("error of guessing (1 - 1/{people})").format(people=result.people), f"{result.chance_error:.1%}")
+    numbers.metric(_("(a) mean error of the CNN"), format_percent(result.cnn_error))
+    numbers.metric(_("(b) mean error of {model} + 1-NN").format(model=model), format_percent(result.embedding_error))
+    numbers.metric(_("error of guessing (1 - 1/{people})").format(people=result.people),
+                   format_percent(result.chance_error))
     st.caption(_("Error bars: 95% Wilson intervals of each fold's error, from its number of test photos."))
     st.success(result.conclusion())
     st.dataframe(pd.DataFrame([{
         _("fold"): f.fold, _("training photos"): f.train_photos, _("test photos"): f.test_photos,
-        _("(a) CNN error"): f"{f.cnn_error:.1%}", _("(b) embedding error"): f"{f.embedding_error:.1%}",
-        _("error of guessing"): f"{result.chance_error:.1%}",
+        _("(a) CNN error"): format_percent(f.cnn_error), _("(b) embedding error"): format_percent(f.embedding_error),
+        _("error of guessing"): format_percent(result.chance_error),
     } for f in result.folds]), hide_index=True)
     st.download_button(_("Download the folds (CSV)"), result.folds_csv(), mime="text/csv", key="experiment_csv",
                        file_name=f"experiment-folds-{model}-{folder.name}.csv")

@@ -14,6 +14,7 @@ from lab.errors import LabError
 from lab.faces.catalog import catalog
 from lab.faces.embedding import threshold_table
 from lab.faces.weights import weights_dir
+from lab.formatting import format_number
 from lab.i18n import N_, _
 from lab.workflows.data_files import copy_face_weights
 from ui.roles import current_role, is_teacher, teacher_only_note
@@ -73,7 +74,7 @@ def main() -> None:
     catalog_ui()
     copy_ui()
     st.subheader(_("DeepFace's thresholds (same person when distance ≤ threshold)"))
-    st.dataframe(pd.DataFrame(threshold_table()).T, width="stretch")
+    st.dataframe(pd.DataFrame(threshold_table()).T.map(format_number), width="stretch")  # 0,4 in Portuguese
 
 
 main()

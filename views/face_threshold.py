@@ -15,6 +15,7 @@ from lab.faces.calibration import LabelledFaces, distance_point, pair_distances
 from lab.faces.embedding import slider_range
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp
+from lab.formatting import format_decimal, format_message, format_percent
 from lab.i18n import N_, _
 from lab.workflows.faces import ThresholdAnalysis, threshold_analysis
 from ui.face_cache import embedded_folder_ui
@@ -52,11 +53,11 @@ def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
 def numbers_view(analysis: ThresholdAnalysis, metric: str) -> None:
     report, target = analysis.report(metric), analysis.target_far
     numbers = st.columns(3)
-    numbers[0].metric(_("AUC (area under the ROC)"), f"{report.curve.auc:.4f}")
-    numbers[1].metric(_("EER (equal error rate)"), f"{report.eer:.1%}",
-                      help=_("at distance {distance:.4f}").format(distance=report.eer_threshold))
-    numbers[2].metric(_("threshold for ≤ {target:.1%} false matches").format(target=target),
-                      f"{report.threshold_at_target:.4f}",
+    numbers[0].metric(_("AUC (area under the ROC)"), format_decimal(report.curve.auc, 4))
+    numbers[1].metric(_("EER (equal error rate)"), format_percent(report.eer),
+                      help=format_message(_("at distance {distance:.4f}"), distance=report.eer_threshold))
+    numbers[2].metric(format_message(_("threshold for ≤ {target:.1%} false matches"), target=target),
+                      format_decimal(report.threshold_at_target, 4),
                       help=_("a {metric} distance: pairs at most this far apart are called the same person").format(
                           metric=metric))
 
@@ -68,12 +69,12 @@ def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -
         threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
                                         prefix=_("Your threshold"))
     point = distance_point(found, same, threshold)
-    false_matches.metric(_("false matches there"), f"{point.false_accept_rate:.2%}",
+    false_matches.metric(_("false matches there"), format_percent(point.false_accept_rate, 2),
                          help=_("different-person pairs called the same person, at your threshold"))
-    accepted.metric(_("same person accepted"), f"{1 - point.false_reject_rate:.1%}",
-                    help=_("same-person pairs called the same person, at your threshold (accuracy over all pairs "
-                           "{accuracy:.1%}, which the many different-person pairs dominate)").format(
-                        accuracy=point.accuracy))
+    accepted.metric(_("same person accepted"), format_percent(1 - point.false_reject_rate),
+                    help=format_message(_(
+                        "same-person pairs called the same person, at your threshold (accuracy over all pairs "
+                        "{accuracy:.1%}, which the many different-person pairs dominate)"), accuracy=point.accuracy))
     return threshold, point
 
 
@@ -97,7 +98,7 @@ def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, poi
     )), width="stretch")
     (auc_low, auc_high), (eer_low, eer_high) = report.band.auc_interval, report.band.eer_interval
     low, high = report.band.at(analysis.target_far)
-    st.caption(_(
+    st.caption(format_message(_(
         "95% intervals (bootstrap over the {people} people): AUC {auc_low:.4f} to {auc_high:.4f}; EER {eer_low:.1%} "
         "to {eer_high:.1%}; same-person pairs accepted at ≤ {target:.1%} false matches {accepted:.1%} ({low:.1%} to "
         "{high:.1%}). The shaded band: {replicates:,} times, {people} people were drawn at random from the folder's "
@@ -106,7 +107,7 @@ def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, poi
         "are not independent and counting each one would make the band far too narrow. Another class, with other "
         "people, would give a curve within this band 19 times in 20. The false-match axis is logarithmic: the rates "
         "that matter for a door or a phone (0.1%, 1%) would otherwise share one pixel."
-    ).format(people=report.band.groups, auc_low=auc_low, auc_high=auc_high, eer_low=eer_low, eer_high=eer_high,
+    ), people=report.band.groups, auc_low=auc_low, auc_high=auc_high, eer_low=eer_low, eer_high=eer_high,
              target=analysis.target_far, accepted=1 - report.at_target.false_reject_rate, low=low, high=high,
              replicates=report.band.replicates))
 
@@ -141,8 +142,9 @@ def main() -> None:
     if chosen is None:
         return
     folder, model, detector, metric = chosen
-    explain_invalid_values([choice_value("target", [f"{r:.1%}" for r in TARGETS])])
-    target = st.select_slider(_("Target false match rate"), TARGETS, value=0.01, format_func=lambda r: f"{r:.1%}",
+    # The link holds the rate as shown, in the session's locale (1,0% in Portuguese), like a translated choice.
+    explain_invalid_values([choice_value("target", [format_percent(r) for r in TARGETS])])
+    target = st.select_slider(_("Target false match rate"), TARGETS, value=0.01, format_func=format_percent,
                               key="target", bind="query-params")
     try:
         faces = embedded_folder_ui(folder, model, detector)
@@ -155,10 +157,10 @@ def main() -> None:
         st.error(str(exc))
         return
     same_pairs, different_pairs = analysis.pair_counts()
-    st.caption(_("{faces:,} faces of {people} people: {same:,} same-person pairs and {different:,} different-person "
-                 "pairs ({model} + {detector}).").format(faces=len(faces.people), people=len(set(faces.people)),
-                                                        same=same_pairs, different=different_pairs, model=model,
-                                                        detector=detector))
+    st.caption(format_message(_(
+        "{faces:,} faces of {people} people: {same:,} same-person pairs and {different:,} different-person pairs "
+        "({model} + {detector})."), faces=len(faces.people), people=len(set(faces.people)), same=same_pairs,
+        different=different_pairs, model=model, detector=detector))
     skipped_view(faces)
     numbers_view(analysis, metric)
     threshold, point = threshold_ui(model, metric, found, same)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
 from lab.faces.detection import draw_boxes
 from lab.faces.embedding import OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, threshold_table, verdict
-from lab.formatting import signed_change
+from lab.formatting import format_decimal, format_message, format_number, signed_change
 from lab.i18n import _
 from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
 from ui.face_widgets import (display_width, face_picker_ui, photo_ui, photo_url_values, settings_ui,
@@ -50,16 +51,16 @@ def decision_ui(vectors: list[np.ndarray], model_name: str, metric: str) -> None
     threshold = threshold_slider_ui(model_name, metric, threshold_key(model_name, metric), at_default.distance)
     result = at_default.at(threshold)
     figures = st.columns(3)
-    figures[0].metric(_("{metric} distance between the faces").format(metric=metric), f"{result.distance:.4f}")
-    figures[1].metric(_("threshold"), f"{result.threshold:.4f}", delta_color="off",
+    figures[0].metric(_("{metric} distance between the faces").format(metric=metric), format_decimal(result.distance, 4))
+    figures[1].metric(_("threshold"), format_decimal(result.threshold, 4), delta_color="off",
                       delta=signed_change(result.threshold - result.default_threshold, 4, _("from DeepFace's")))
     figures[2].metric(_("verdict"), _("same person") if result.verified else _("different people"))
     if result.verified:
-        st.success(_("Distance {distance:.4f} ≤ threshold {threshold:.4f}: **the same person**.").format(
-            distance=result.distance, threshold=result.threshold))
+        st.success(format_message(_("Distance {distance:.4f} ≤ threshold {threshold:.4f}: **the same person**."),
+                                  distance=result.distance, threshold=result.threshold))
     else:
-        st.warning(_("Distance {distance:.4f} > threshold {threshold:.4f}: **different people**.").format(
-            distance=result.distance, threshold=result.threshold))
+        st.warning(format_message(_("Distance {distance:.4f} > threshold {threshold:.4f}: **different people**."),
+                                  distance=result.distance, threshold=result.threshold))
 
 
 def explanations_ui(model_name: str) -> None:
@@ -71,15 +72,15 @@ def explanations_ui(model_name: str) -> None:
             "distance grows: both metrics put every pair in the same order, and a cosine threshold $t$ makes exactly "
             "the decisions of the euclidean_l2 threshold $\\sqrt{2t}$."
         ))
-        st.markdown(_(
+        st.markdown(format_message(_(
             "DeepFace's own table does not quite follow this: for {model}, cosine {cosine:g} corresponds to "
             "euclidean_l2 {l2:.3f}, but the table says {table:g}, because each entry was tuned separately. Plain "
             "euclidean (no scaling) can order pairs differently, since vector lengths vary."
-        ).format(model=model_name, cosine=default_threshold(model_name, "cosine"),
-                 l2=cosine_to_euclidean_l2(default_threshold(model_name, "cosine")),
-                 table=default_threshold(model_name, "euclidean_l2")))
+        ), model=model_name, cosine=default_threshold(model_name, "cosine"),
+            l2=cosine_to_euclidean_l2(default_threshold(model_name, "cosine")),
+            table=default_threshold(model_name, "euclidean_l2")))
     with st.expander(_("DeepFace's thresholds per model and metric")):
-        st.table(threshold_table(OFFLINE_MODELS))
+        st.table(pd.DataFrame(threshold_table(OFFLINE_MODELS)).map(format_number))  # 0,4 in Portuguese
         st.caption(_("Same person when distance ≤ threshold. Tuned by DeepFace's authors on public benchmarks; the "
                      "Threshold lab page finds one for your own photos."))
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_character
+from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _
 from lab.images import side_by_side, to_display
 from lab.plots import accuracy_by_alphabet
@@ -57,12 +58,12 @@ def confusions_view(evaluation: Evaluation, exercise: NearestNeighbour) -> None:
 
 def main() -> None:
     st.title(_("Nearest-neighbour classification"))
-    st.markdown(_(
+    st.markdown(format_message(_(
         "The lecture's exercise: for each of the 659 evaluation characters, drawings 1-10 are **templates** and "
         "drawings 11-20 are classified as the character of the **nearest template** (Euclidean distance between "
         "codes). Adding a character needs only its templates, no training. It is a 659-way problem: chance is "
         "{chance:.2%}."
-    ).format(chance=1 / 659))
+    ), chance=1 / 659))
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return
@@ -71,17 +72,17 @@ def main() -> None:
     ten, one = (classify(*evaluation.key, layer, shots, data_dir) for shots in (False, True))
     exercise = one if one_shot else ten
     cells = st.columns(3)
-    cells[0].metric(_("Accuracy with 10 templates per character"), f"{ten.result.accuracy:.1%}")
-    cells[1].metric(_("Accuracy with 1 template (one-shot)"), f"{one.result.accuracy:.1%}")
-    cells[2].metric(_("Drawings classified"), f"{exercise.result.predictions.size:,}",
+    cells[0].metric(_("Accuracy with 10 templates per character"), format_percent(ten.result.accuracy))
+    cells[1].metric(_("Accuracy with 1 template (one-shot)"), format_percent(one.result.accuracy))
+    cells[2].metric(_("Drawings classified"), format_integer(exercise.result.predictions.size),
                     help=_("Drawers 11-20 of 659 characters."))
     templates = _("1 template") if one_shot else _("10 templates")  # the page's only two counts
     title = _("Nearest-template accuracy per alphabet ({templates} per character, {layer})").format(
         templates=templates, layer=layer)
     st.plotly_chart(projected(accuracy_by_alphabet(exercise.alphabet_accuracy, title)), key="nn_alphabets")
     confusions_view(evaluation, exercise)
-    st.caption(_("Hardest character: {character} ({share:.0%} of its drawings classified right).").format(
-        character=display_character(exercise.hardest), share=exercise.hardest_accuracy))
+    st.caption(format_message(_("Hardest character: {character} ({share:.0%} of its drawings classified right)."),
+                              character=display_character(exercise.hardest), share=exercise.hardest_accuracy))
 
 
 main()

@@ -12,6 +12,7 @@ from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.data.omniglot import display_character, source_fingerprint
 from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.evaluation.tasks import quiz_task, task_scores
+from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _, ngettext
 from lab.images import to_display
 from lab.limits import SEED, WAY, Bounds
@@ -82,7 +83,7 @@ def revealed_caption(i: int, similarity: float, answer: int, model_choice: int, 
     """Candidate ``i`` once the task is answered: its similarity and what it was; the answer leads with a tick, so
     it is the first thing read under its drawing."""
     marks = [m for m, on in ((_("model's pick"), i == model_choice), (_("your pick"), i == picked)) if on]
-    caption = _("{number}: similarity {similarity:.3f}").format(number=i + 1, similarity=similarity)
+    caption = format_message(_("{number}: similarity {similarity:.3f}"), number=i + 1, similarity=similarity)
     caption += f" ({', '.join(marks)})" if marks else ""
     return _("✓ right answer, {caption}").format(caption=caption) if i == answer else caption
 
@@ -99,7 +100,7 @@ def badge(column: DeltaGenerator, i: int, answer: int, picked: int) -> None:
 def score_ui(state: dict) -> None:
     def right(count: int) -> str:
         shown = ngettext("{count} right", "{count} right", count).format(count=count)
-        return shown + (f" ({count / state['answered']:.0%})" if state["answered"] else "")
+        return shown + (f" ({format_percent(count / state['answered'], 0)})" if state["answered"] else "")
 
     score = st.columns(3)
     score[0].metric(_("Tasks answered"), state["answered"])
@@ -169,10 +170,11 @@ def batch_table(rows: list[dict]) -> pd.DataFrame:
     # "(95%)" rather than "95% confidence": pybabel reads "% c" as a printf placeholder and refuses the translation.
     way = _("N (candidates)")
     return pd.DataFrame([{
-        way: row["way"], _("tasks"): f"{row['tasks']:,}", _("right"): f"{row['correct']:,}",
-        _("accuracy"): f"{row['accuracy']:.1%}",
-        _("confidence interval (95%)"): _("{low:.1%} to {high:.1%}").format(low=row["ci95_low"], high=row["ci95_high"]),
-        _("chance"): f"{1 / row['way']:.1%}",
+        way: row["way"], _("tasks"): format_integer(row["tasks"]), _("right"): format_integer(row["correct"]),
+        _("accuracy"): format_percent(row["accuracy"]),
+        _("confidence interval (95%)"): format_message(_("{low:.1%} to {high:.1%}"), low=row["ci95_low"],
+                                                       high=row["ci95_high"]),
+        _("chance"): format_percent(1 / row["way"]),
     } for row in rows]).set_index(way)
 
 
@@ -230,7 +232,8 @@ def lake_table(figures: dict, model_name: str) -> pd.DataFrame:
     rows.append((_("Modified Hausdorff distance"), figures["hausdorff_accuracy"], _("measured here (our code)")))
     rows.sort(key=lambda row: -row[1])
     method = _("method")
-    return pd.DataFrame([{method: m, _("accuracy"): f"{a:.1%}", _("source"): s} for m, a, s in rows]).set_index(method)
+    return pd.DataFrame([{method: m, _("accuracy"): format_percent(a), _("source"): s}
+                         for m, a, s in rows]).set_index(method)
 
 
 def lake_view(evaluation: Evaluation) -> None:
@@ -248,8 +251,9 @@ def lake_view(evaluation: Evaluation) -> None:
     ours = np.array(figures["lake_run_accuracy"])
     theirs = np.array(figures["hausdorff_run_accuracy"])
     cells = st.columns(3)
-    cells[0].metric(_("Model {name}: mean accuracy").format(name=evaluation.info.name), f"{figures['lake_accuracy']:.1%}")
-    cells[1].metric(_("Modified Hausdorff distance, computed here"), f"{figures['hausdorff_accuracy']:.1%}",
+    cells[0].metric(_("Model {name}: mean accuracy").format(name=evaluation.info.name),
+                    format_percent(figures["lake_accuracy"]))
+    cells[1].metric(_("Modified Hausdorff distance, computed here"), format_percent(figures["hausdorff_accuracy"]),
                     help=_("Published: 61.2%. Matching it checks that we read and score the runs as Lake did."))
     cells[2].metric(_("Runs without a single error"), _("{count} of 20").format(count=int(np.sum(ours == 1.0))))
     st.plotly_chart(projected(lake_runs(ours, theirs, evaluation.info.name)), key="lake_plot")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from lab.config import training_standby
 from lab.errors import LabError
+from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.limits import EVAL_EVERY, LEARNING_RATE_OR_DEFAULT, SEED, STEPS
 from lab.plots import training_curves
@@ -87,6 +88,7 @@ def recipe_ui() -> TrainConfig:
     steps = right.number_input(_("Steps"), STEPS.low, STEPS.high, 1000, step=100, key="steps", bind=URL)
     left, middle, right = st.columns(3)
     batch_size = left.select_slider(_("Batch (pairs per step)"), BATCHES, 64, key="batch", bind=URL)
+    # A number box types and shows its value with a decimal point in every language (Streamlit's printf format).
     learning_rate = middle.number_input(
         _("Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)"), float(LEARNING_RATE_OR_DEFAULT.low),
         LEARNING_RATE_OR_DEFAULT.high, 0.0, step=1e-4, format="%.5f", key="lr", bind=URL,
@@ -135,7 +137,7 @@ def progress_text(job: TrainingJob) -> str:
     text = _("{state}: step {step} of {steps}").format(state=state_names().get(state, state), step=step,
                                                         steps=job.config.steps)
     if state == "training" and latest:
-        text += _(", about {seconds:.0f} s left").format(seconds=latest.eta_s)
+        text += format_message(_(", about {seconds:.0f} s left"), seconds=latest.eta_s)
     elif state in ("stopping", "evaluating"):
         text += _("; testing the best weights and saving them")
     return text
@@ -159,8 +161,9 @@ def job_view(job: TrainingJob) -> None:
         metrics = job.metrics
         text = _("Saved as model **{name}** after {steps} steps.").format(name=job.saved_as, steps=job.steps_done)
         if metrics:
-            text += " " + _("Lake's 20 runs (20-way within alphabet): **{lake:.1%}**; 10,000 evaluation pairs: "
-                            "**{pairs:.2%}** correct.").format(lake=metrics["lake_accuracy"], pairs=metrics["pair_accuracy"])
+            text += " " + format_message(_(
+                "Lake's 20 runs (20-way within alphabet): **{lake:.1%}**; 10,000 evaluation pairs: **{pairs:.2%}** "
+                "correct."), lake=metrics["lake_accuracy"], pairs=metrics["pair_accuracy"])
         st.success(text)
     elif job.state == "failed":
         st.error(job.message)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from lab.data.omniglot import display_character, display_name
 from lab.errors import LabError
+from lab.formatting import format_decimal, format_message
 from lab.i18n import N_, _
 from lab.images import read_drawing, to_display
 from lab.limits import DRAWER
@@ -107,17 +108,17 @@ def main() -> None:
         captions += [_("as the network sees it ({size}x{size} pixels)").format(size=105 // factor)] * 2
     st.image(views, caption=captions, width=160, output_format="PNG")
     cells = st.columns(3)
-    cells[0].metric(_("Similarity score (0 to 1)"), f"{similarity:.3f}")
+    cells[0].metric(_("Similarity score (0 to 1)"), format_decimal(similarity, 3))
     if comparison.logit is None:
-        cells[1].metric(_("Euclidean distance between the codes"), f"{comparison.distance:.3f}",
+        cells[1].metric(_("Euclidean distance between the codes"), format_decimal(comparison.distance, 3),
                         help=_("The codes have length 1, so distances lie between 0 and 2; similarity = 1 - "
                                "distance / 2."))
     else:
-        cells[1].metric(_("Weighted L1 distance (logit of the head)"), f"{comparison.logit:.2f}")
-    cells[2].metric(_("Model's threshold on the similarity"), f"{threshold:.3f}")
+        cells[1].metric(_("Weighted L1 distance (logit of the head)"), format_decimal(comparison.logit, 2))
+    cells[2].metric(_("Model's threshold on the similarity"), format_decimal(threshold, 3))
     verdict = (_("**Same character** (similarity {similarity:.3f} > threshold {threshold:.3f})") if same
                else _("**Different characters** (similarity {similarity:.3f} <= threshold {threshold:.3f})"))
-    (st.success if same else st.warning)(verdict.format(similarity=similarity, threshold=threshold))
+    (st.success if same else st.warning)(format_message(verdict, similarity=similarity, threshold=threshold))
 
 
 main()

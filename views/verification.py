@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.data.omniglot import display_character
+from lab.formatting import format_decimal, format_message, format_percent
 from lab.images import side_by_side, to_display
 from lab.i18n import _
 from lab.limits import FAR_PERCENT, SEED, SIMILARITY_THRESHOLD
@@ -69,12 +70,12 @@ def settings_ui() -> tuple[int, int, bool]:
 def jump_ui(result: PairRoc) -> None:
     """Buttons that move the slider (through its session state, before it is drawn)."""
     left, middle, right = st.columns([1, 1, 1])
-    left.button(_("Jump to the EER point ({threshold:.3f})").format(threshold=result.eer_threshold), key="roc_to_eer",
-                on_click=lambda: st.session_state.update({SLIDER: on_slider_step(result.eer_threshold)}))
+    left.button(format_message(_("Jump to the EER point ({threshold:.3f})"), threshold=result.eer_threshold),
+                key="roc_to_eer", on_click=lambda: st.session_state.update({SLIDER: on_slider_step(result.eer_threshold)}))
     target = middle.number_input(_("Target false accept rate (%)"), float(FAR_PERCENT.low), float(FAR_PERCENT.high),
                                  1.0, step=0.1, key="far", bind=URL)
     on_step = on_slider_step(result.threshold_for_far(target / 100), up=True)
-    right.button(_("Jump to FAR {target:g}% ({threshold:.3f})").format(target=target, threshold=on_step),
+    right.button(format_message(_("Jump to FAR {target:g}% ({threshold:.3f})"), target=target, threshold=on_step),
                  key="roc_to_far", on_click=lambda: st.session_state.update({SLIDER: on_step}))
 
 
@@ -86,15 +87,17 @@ def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
     threshold = st.slider(_("Threshold: a pair is called *same* when its similarity is above it"),
                           float(SIMILARITY_THRESHOLD.low), float(SIMILARITY_THRESHOLD.high), model_threshold(evaluation),
                           key=SLIDER, step=0.001, format="%.3f", bind=URL)
+    # The slider writes its value with a decimal point in every language (Streamlit's printf-style format has no
+    # decimal comma); the caption under the ROC curve writes the same threshold in the session's locale.
     point = result.at(threshold)
     cells = st.columns(4)
-    cells[0].metric(_("Accuracy at this threshold"), f"{point.accuracy:.2%}")
-    cells[1].metric(_("False accept rate (FAR)"), f"{point.false_accept_rate:.2%}",
+    cells[0].metric(_("Accuracy at this threshold"), format_percent(point.accuracy, 2))
+    cells[1].metric(_("False accept rate (FAR)"), format_percent(point.false_accept_rate, 2),
                     help=_("Different pairs called same, as a share of all different pairs."))
-    cells[2].metric(_("False reject rate (FRR)"), f"{point.false_reject_rate:.2%}",
+    cells[2].metric(_("False reject rate (FRR)"), format_percent(point.false_reject_rate, 2),
                     help=_("Same pairs called different, as a share of all same pairs."))
-    cells[3].metric(_("Pairs decided wrongly"), _("{wrong:,} of {total:,}").format(
-        wrong=point.false_accepts + point.false_rejects, total=point.total))
+    cells[3].metric(_("Pairs decided wrongly"), format_message(
+        _("{wrong:,} of {total:,}"), wrong=point.false_accepts + point.false_rejects, total=point.total))
     left, right = st.columns([3, 2])
     zoom = right.toggle(_("Zoom the ROC curve on its top-left corner"), True, key="zoom", bind=URL,
                         help=_("Good models differ only there: 0-20% false accepts, 80-100% true accepts."))
@@ -102,9 +105,9 @@ def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
                                            result.curve.auc, point, (result.eer, result.eer_threshold), zoom)),
                       key="roc_plot")
     confusion_view(right, point.confusion_matrix())
-    right.caption(_("Threshold {threshold:.3f}. The model's own threshold is {model:.3f} (calibrated on validation "
-                    "pairs of background alphabets); the course used 0.5.").format(
-        threshold=threshold, model=model_threshold(evaluation)))
+    right.caption(format_message(_(
+        "Threshold {threshold:.3f}. The model's own threshold is {model:.3f} (calibrated on validation pairs of "
+        "background alphabets); the course used 0.5."), threshold=threshold, model=model_threshold(evaluation)))
     st.plotly_chart(projected(score_histograms(result.same_counts, result.different_counts, result.edges, threshold)),
                     key="histogram_plot")
     worst_errors_view(evaluation, result, threshold)
@@ -125,29 +128,31 @@ def worst_errors_view(evaluation: Evaluation, result: PairRoc, threshold: float)
         (_("False accepts: different characters with the highest scores"), false_accepts, accepted),
         (_("False rejects: the same character with the lowest scores"), false_rejects, rejected),
     ):
-        st.markdown(_("**{title}** ({count:,} at this threshold)").format(title=title, count=count))
+        st.markdown(format_message(_("**{title}** ({count:,} at this threshold)"), title=title, count=count))
         if not errors:
             st.caption(_("None."))
             continue
         pictures = [side_by_side(to_display(images[e.left]), to_display(images[e.right])) for e in errors]
-        captions = [_("similarity {score:.3f}: {left} / {right}").format(
-            score=e.score, left=names[e.left[0]], right=names[e.right[0]]) for e in errors]
+        captions = [format_message(_("similarity {score:.3f}: {left} / {right}"), score=e.score,
+                                   left=names[e.left[0]], right=names[e.right[0]]) for e in errors]
         st.image(pictures, caption=captions, width=216, output_format="PNG")
 
 
 def summary_view(evaluation: Evaluation, result: PairRoc) -> None:
     """The figures that do not depend on the slider: AUC, EER and the accuracy at two fixed thresholds."""
     cells = st.columns(4)
-    cells[0].metric(_("Area under the ROC curve (AUC)"), f"{result.curve.auc:.4f}",
+    cells[0].metric(_("Area under the ROC curve (AUC)"), format_decimal(result.curve.auc, 4),
                     help=_("1 = perfect ranking, 0.5 = chance."))
-    cells[1].metric(_("Equal error rate (EER)"), f"{result.eer:.2%}",
-                    help=_("Where FAR = FRR, at threshold {threshold:.3f} (interpolated between ROC points).").format(
+    cells[1].metric(_("Equal error rate (EER)"), format_percent(result.eer, 2),
+                    help=format_message(_(
+                        "Where FAR = FRR, at threshold {threshold:.3f} (interpolated between ROC points)."),
                         threshold=result.eer_threshold))
-    cells[2].metric(_("Accuracy at the course's threshold 0.5"), f"{result.accuracy_at(0.5):.2%}")
+    cells[2].metric(_("Accuracy at the course's threshold 0.5"), format_percent(result.accuracy_at(0.5), 2))
     threshold = model_threshold(evaluation)
-    cells[3].metric(_("Accuracy at the model's threshold"), f"{result.accuracy_at(threshold):.2%}",
-                    help=_("Threshold {threshold:.3f} (calibrated on validation pairs when the model was trained, "
-                           "rounded to the slider's step of 0.001).").format(threshold=threshold))
+    cells[3].metric(_("Accuracy at the model's threshold"), format_percent(result.accuracy_at(threshold), 2),
+                    help=format_message(_(
+                        "Threshold {threshold:.3f} (calibrated on validation pairs when the model was trained, rounded "
+                        "to the slider's step of 0.001)."), threshold=threshold))
 
 
 def main() -> None:

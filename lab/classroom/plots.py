@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lab.formatting import format_percent
 from lab.i18n import _
 
 RIGHT, MODEL, OTHER = "#2ca02c", "#1f77b4", "#999999"
@@ -36,7 +37,7 @@ def class_against_model(class_accuracy: float | None, model_accuracy: float | No
             (_("humans in Lake et al. 2015"), humans, OTHER)]
     shown = [(name, value * 100, colour) for name, value, colour in bars if value is not None]
     figure = go.Figure(go.Bar(x=[b[0] for b in shown], y=[b[1] for b in shown], marker_color=[b[2] for b in shown],
-                              text=[f"{b[1]:.1f}%" for b in shown], textposition="outside",
+                              text=[format_percent(b[1], already_percent=True) for b in shown], textposition="outside",
                               hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
     figure.update_layout(title=_("Answers right: the class, the model, Lake's humans"),
                          xaxis_title="", yaxis_title=_("answers right (%)"), yaxis={"range": [0, 110]}, height=360,

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from lab.errors import ArchiveError
+from lab.formatting import format_message
 from lab.i18n import N_, _
 
 IGNORED_PARTS = ("__MACOSX",)
@@ -103,8 +104,9 @@ def open_zip(
             check_declared_size(info, shown_as, advice, max_entry)
             declared += info.file_size
             if declared > max_total:
-                problem = _("its entries unpack to more than the limit of {limit:,} bytes in all (a zip bomb?); "
-                            "refusing to unpack it.").format(limit=max_total)
+                problem = format_message(_(
+                    "its entries unpack to more than the limit of {limit:,} bytes in all (a zip bomb?); refusing to "
+                    "unpack it."), limit=max_total)
                 raise _error(shown_as, problem, advice)
         yield archive
 
@@ -112,13 +114,14 @@ def open_zip(
 def check_declared_size(info: zipfile.ZipInfo, shown_as: str, advice: str, max_entry: int = MAX_ENTRY_BYTES) -> None:
     """Refuse an entry from its header alone: over the size limit, or a stored entry whose sizes disagree."""
     if info.file_size > max_entry:
-        problem = _("the entry {name!r} unpacks to {size:,} bytes, over the limit of {limit:,} bytes per entry "
-                    "(a zip bomb?); refusing to unpack it.").format(name=info.filename, size=info.file_size,
-                                                                    limit=max_entry)
+        problem = format_message(_(
+            "the entry {name!r} unpacks to {size:,} bytes, over the limit of {limit:,} bytes per entry (a zip bomb?); "
+            "refusing to unpack it."), name=info.filename, size=info.file_size, limit=max_entry)
         raise _error(shown_as, problem, advice)
     if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
-        problem = _("the entry {name!r} declares {size:,} bytes but stores {stored:,}; the archive is damaged or "
-                    "crafted.").format(name=info.filename, size=info.file_size, stored=info.compress_size)
+        problem = format_message(_(
+            "the entry {name!r} declares {size:,} bytes but stores {stored:,}; the archive is damaged or crafted."),
+            name=info.filename, size=info.file_size, stored=info.compress_size)
         raise _error(shown_as, problem, advice)
 
 
@@ -137,16 +140,18 @@ def stream_member(
             while chunk := stream.read(CHUNK_BYTES):
                 produced += len(chunk)
                 if produced > info.file_size:
-                    problem = _("the entry {name!r} holds more than its declared {size:,} bytes; the archive is "
-                                "damaged or crafted.").format(name=info.filename, size=info.file_size)
+                    problem = format_message(_(
+                        "the entry {name!r} holds more than its declared {size:,} bytes; the archive is damaged or "
+                        "crafted."), name=info.filename, size=info.file_size)
                     raise _error(shown_as, problem, advice)
                 yield chunk
     except _READ_ERRORS as exc:
         raise _error(shown_as, _("the entry {name!r} is damaged ({reason}).").format(name=info.filename, reason=exc),
                      advice) from exc
     if produced != info.file_size:
-        problem = _("the entry {name!r} holds {produced:,} of its declared {size:,} bytes; the archive is "
-                    "damaged.").format(name=info.filename, produced=produced, size=info.file_size)
+        problem = format_message(_(
+            "the entry {name!r} holds {produced:,} of its declared {size:,} bytes; the archive is damaged."),
+            name=info.filename, produced=produced, size=info.file_size)
         raise _error(shown_as, problem, advice)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lab.errors import DownloadError, LabError
+from lab.formatting import format_message
 from lab.i18n import _
 
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -92,7 +93,7 @@ def _fetch_part(remote: RemoteFile, part: Path, progress: ProgressCallback | Non
     except (urllib.error.URLError, OSError, TimeoutError) as exc:
         message = _("Could not download {url}: {reason}.").format(url=remote.url, reason=getattr(exc, "reason", exc))
         if part.exists():
-            message += " " + _("{done:,} bytes are kept in {part} and the next try resumes from there.").format(
+            message += " " + format_message(_("{done:,} bytes are kept in {part} and the next try resumes from there."),
                 done=done, part=part)
         raise DownloadError(message) from exc
 
@@ -102,10 +103,12 @@ def _check_part(remote: RemoteFile, part: Path, validate: Callable[[Path], objec
     size = part.stat().st_size
     if remote.size is not None and size != remote.size:
         if size < remote.size:
-            raise DownloadError(_("{url} stopped after {size:,} of {expected:,} bytes; run the fetch again to "
-                                  "resume.").format(url=remote.url, size=size, expected=remote.size))
+            raise DownloadError(format_message(_(
+                "{url} stopped after {size:,} of {expected:,} bytes; run the fetch again to resume."),
+                url=remote.url, size=size, expected=remote.size))
         part.unlink()
-        raise DownloadError(_("{url} sent {size:,} bytes, expected {expected:,}; the file was discarded.").format(
+        raise DownloadError(format_message(_(
+            "{url} sent {size:,} bytes, expected {expected:,}; the file was discarded."),
             url=remote.url, size=size, expected=remote.size))
     if remote.md5 is not None and _md5(part) != remote.md5:
         part.unlink()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.errors import LabError
+from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.limits import FACE_THRESHOLDS, face_threshold
 
@@ -200,11 +201,13 @@ def threshold_note(model_name: str, metric: str, threshold: float) -> str | None
     """A warning for a threshold at which the decision says little: everyone the same person, or no one."""
     standard = default_threshold(model_name, metric)
     if metric != "euclidean" and threshold >= FACE_THRESHOLDS[metric].high:
-        return _("{threshold:g} is the largest {metric} distance there is: every pair of faces is called the same "
-                 "person.").format(threshold=threshold, metric=metric)
+        return format_message(_(
+            "{threshold:g} is the largest {metric} distance there is: every pair of faces is called the same person."),
+            threshold=threshold, metric=metric)
     if threshold > 2 * standard:
-        return _("the threshold {threshold:g} is over twice DeepFace's {standard:g} for {model} with {metric}: expect "
-                 "different people to be called the same person.").format(
+        return format_message(_(
+            "the threshold {threshold:g} is over twice DeepFace's {standard:g} for {model} with {metric}: expect "
+            "different people to be called the same person."),
             threshold=threshold, standard=standard, model=model_name, metric=metric)
     if threshold == 0:
         return _("a threshold of 0 calls only identical faces the same person.")

@@ -23,6 +23,7 @@ from lab.evaluation.tasks import wilson_interval
 from lab.faces.calibration import embed_folder
 from lab.faces.embedding import distance_table
 from lab.export import records_csv
+from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.limits import EPOCHS
 
@@ -172,12 +173,13 @@ class ExperimentResult:
                         "with so few test photos one mistake changes the figure a lot: add photos")
         else:
             verdict = _("both are wrong on the same share of the test photos ({cnn:.1%})")
-        verdict = verdict.format(model=self.model, emb=emb, cnn=cnn)
+        verdict = format_message(verdict, model=self.model, emb=emb, cnn=cnn)
         against_chance = _("The CNN did no better than guessing: it had too few photos per person to learn anything "
                            "that carries over to new photos. ") if cnn >= chance else ""
-        return _("With {people} people, {verdict}. Guessing would be wrong {chance:.1%} of the time. {against}A CNN "
-                 "needs many photos per person to learn what makes a face; the embedding learnt that from millions of "
-                 "faces, so one photo per new person is enough: that is one-shot learning.").format(
+        return format_message(_(
+            "With {people} people, {verdict}. Guessing would be wrong {chance:.1%} of the time. {against}A CNN needs "
+            "many photos per person to learn what makes a face; the embedding learnt that from millions of faces, so "
+            "one photo per new person is enough: that is one-shot learning."),
             people=self.people, verdict=verdict, chance=chance, against=against_chance)
 
     def folds_csv(self) -> str:

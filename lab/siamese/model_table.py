@@ -1,10 +1,11 @@
 """The model store as a table (for st.table on the home and training pages): one row per model, its owner in words
-and its figures as readable text, in the session's language."""
+and its figures as readable text, in the session's language and its numbers' format."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lab.formatting import format_percent, format_seconds
 from lab.i18n import _
 from lab.siamese.registry import OWNER_CLI, OWNER_SHIPPED
 from lab.siamese.store import ModelInfo
@@ -41,10 +42,10 @@ def models_table(models: list[ModelInfo], me: str | None = None) -> pd.DataFrame
             _("loss"): info.metadata.get("loss", "-"),
             _("steps"): info.metadata.get("steps_done", config.get("steps", "-")),  # as run: fewer after a Stop
             _("batch (pairs)"): config.get("batch_size", "-"),
-            _("Lake 20-way"): f"{metrics['lake_accuracy']:.1%}" if "lake_accuracy" in metrics else "-",
-            _("evaluation pairs"): f"{metrics['pair_accuracy']:.2%}" if "pair_accuracy" in metrics else "-",
-            _("training time"): (f"{info.metadata['training_seconds']:.0f} s" if "training_seconds" in info.metadata
-                                 else "-"),
+            _("Lake 20-way"): format_percent(metrics["lake_accuracy"]) if "lake_accuracy" in metrics else "-",
+            _("evaluation pairs"): format_percent(metrics["pair_accuracy"], 2) if "pair_accuracy" in metrics else "-",
+            _("training time"): (format_seconds(info.metadata["training_seconds"])
+                                 if "training_seconds" in info.metadata else "-"),
             _("saved (UTC)"): info.metadata.get("saved_at", "-"),
             _("shipped with the lab"): _("yes") if info.shipped else _("no"),
         })

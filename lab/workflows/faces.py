@@ -26,6 +26,7 @@ from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, Experiment
 from lab.faces.photos import Photo
 from lab.faces.pipeline import choose_face
 from lab.export import records_csv
+from lab.formatting import format_message, format_number, format_percent
 from lab.i18n import _
 from lab.roles import Role, require_teacher
 
@@ -140,14 +141,16 @@ class ThresholdAnalysis:
         return same, faces * (faces - 1) // 2 - same
 
     def table(self) -> list[dict]:
-        """One row per metric, as the threshold lab and the command line show it."""
-        target = f"{self.target_far:.1%}"
-        return [{"metric": r.metric, "AUC": round(r.curve.auc, 4), "EER": f"{r.eer:.1%}",
-                 "EER 95% interval": "{:.1%} to {:.1%}".format(*r.band.eer_interval),
-                 "EER threshold": round(r.eer_threshold, 4), "DeepFace threshold": r.default.threshold,
-                 "accuracy at DeepFace's": f"{r.default.accuracy:.1%}",
-                 f"threshold for ≤ {target} false matches": round(r.threshold_at_target, 4),
-                 "accuracy there": f"{r.at_target.accuracy:.1%}"} for r in self.reports]
+        """One row per metric, as the threshold lab shows it: its numbers written in the session's locale (a table
+        of text, so that 0,9123 is shown as written; as_csv has the plain numbers)."""
+        target = format_percent(self.target_far)
+        return [{"metric": r.metric, "AUC": format_number(round(r.curve.auc, 4)), "EER": format_percent(r.eer),
+                 "EER 95% interval": format_message("{:.1%} to {:.1%}", *r.band.eer_interval),
+                 "EER threshold": format_number(round(r.eer_threshold, 4)),
+                 "DeepFace threshold": format_number(r.default.threshold),
+                 "accuracy at DeepFace's": format_percent(r.default.accuracy),
+                 f"threshold for ≤ {target} false matches": format_number(round(r.threshold_at_target, 4)),
+                 "accuracy there": format_percent(r.at_target.accuracy)} for r in self.reports]
 
     def as_csv(self) -> str:
         """The per-metric table with plain numbers (rates as fractions), for a spreadsheet."""

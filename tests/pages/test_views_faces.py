@@ -78,10 +78,11 @@ def test_verify_page_in_portuguese_with_a_source_from_the_link() -> None:
     app = start("views/face_verify.py", params={"lang": "pt"})
     assert app.title[0].value == "Verificação: estas duas fotos são da mesma pessoa?"
     shown = metrics(app)
-    assert shown["veredito"] == "mesma pessoa" and shown["limiar"] == "0.4000"
+    assert shown["veredito"] == "mesma pessoa" and shown["limiar"] == "0,4000"  # Facenet's cosine 0.4, in Portuguese
     assert app.selectbox(key="metric").label == "Métrica de distância"
     assert app.slider(key="threshold_facenet_cosine").label.startswith("Limiar (distância cosine; o do DeepFace")
-    assert any(s.value.startswith("Distância ") and "**a mesma pessoa**" in s.value for s in app.success)
+    assert any(s.value.startswith("Distância 0,") and "limiar 0,4000" in s.value and "**a mesma pessoa**" in s.value
+               for s in app.success)
 
     app = start("views/face_verify.py", params={"lang": "pt", "second_source": "Enviar arquivo"})
     assert app.radio(key="second_source").value == "Upload"  # the option itself stays English in the code

@@ -3,6 +3,8 @@ value a page cannot take is named in a warning while its widget keeps the defaul
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -25,7 +27,7 @@ def test_dataset_page_in_portuguese() -> None:
     app = start("views/dataset.py", params={"lang": "pt"})
     assert app.title[0].value == "Conjunto de dados Omniglot"
     assert app.radio(key="set").options == ["Treino", "Avaliação"]
-    assert "Conjunto de Treino: 30 alfabetos, 964 caracteres, 19,280 desenhos." in [c.value for c in app.caption]
+    assert "Conjunto de Treino: 30 alfabetos, 964 caracteres, 19.280 desenhos." in [c.value for c in app.caption]
     assert [c for c in image_captions(app) if c.startswith("desenhista")][:2] == ["desenhista 1", "desenhista 2"]
     assert app.slider(key="batch").label == "Pares no lote"
     assert not app.warning
@@ -120,6 +122,23 @@ def test_roc_page_in_portuguese() -> None:
     assert list(app.table[0].value.columns) == ["classificado como igual", "classificado como diferente"]
     assert app.selectbox(key="model").label == "Modelo"
     assert not app.warning
+
+
+@pytest.mark.parametrize(("language", "threshold", "wrong", "separators"), [
+    ("pt", "Limiar 0,500.", r"[\d.]+ de 10\.000", ",."), ("en", "Threshold 0.500.", r"[\d,]+ of 10,000", ".,")])
+def test_roc_page_writes_numbers_in_its_language(language: str, threshold: str, wrong: str, separators: str) -> None:
+    """Portuguese writes the course's threshold 0.5 as 0,500 and the 10,000 pairs as 10.000; English as before. The
+    slider keeps its decimal point (Streamlit's format); its figures get the language's separators."""
+    app = start("views/verification.py", params={"lang": language, "threshold": "0.5"})
+    assert any(c.value.startswith(threshold) for c in app.caption)
+    shown = metrics(app)
+    assert any(re.fullmatch(wrong, value) for value in shown.values())
+    decimal = separators[0]
+    assert all(re.fullmatch(rf"\d+\{decimal}\d\d%", value) for value in shown.values() if value.endswith("%"))
+    assert re.fullmatch(rf"0\{decimal}\d{{4}}", next(v for k, v in shown.items() if k.endswith("(AUC)")))
+    figures = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    assert len(figures) == 2 and all(f["layout"]["separators"] == separators for f in figures)
+    assert re.search(rf"AUC 0\{decimal}\d{{4}}", figures[0]["data"][0]["name"])
 
 
 def test_roc_link_opens_the_operating_point_it_names() -> None:

@@ -39,10 +39,11 @@ def message_of(call) -> str:
 # (a) errors carry the session's language
 
 def test_a_range_error_is_portuguese_in_a_portuguese_session_and_english_otherwise(speak) -> None:
+    """Its words and its numbers (200.000, 0,1 in Portuguese)."""
     speak("pt")
     assert message_of(lambda: limits.PAIRS.check(1)) == \
-        "o número de pares deve ser um número inteiro de 2 a 200,000; recebido 1"
-    assert "a taxa de aprendizado deve ser um número maior que 0 e no máximo 0.1" in message_of(
+        "o número de pares deve ser um número inteiro de 2 a 200.000; recebido 1"
+    assert "a taxa de aprendizado deve ser um número maior que 0 e no máximo 0,1" in message_of(
         lambda: limits.LEARNING_RATE.parse("abc"))
     speak("en")
     assert message_of(lambda: limits.PAIRS.check(1)) == \
@@ -102,7 +103,7 @@ def test_a_figure_made_in_a_portuguese_session_has_portuguese_titles(speak) -> N
     assert figure.layout.yaxis.title.text == "número de pares"
     assert figure.layout.title.text.startswith("Escores de similaridade")  # the default title, marked with N_
     assert [t.name for t in figure.data] == ["caracteres diferentes", "mesmo caractere"]
-    assert figure.layout.annotations[0].text == "limiar 0.600"
+    assert figure.layout.annotations[0].text == "limiar 0,600"  # its number too
     assert figure.data[0].hovertemplate == "%{x:.3f}: %{y} pares diferentes<extra></extra>"
     caller = plots.score_histograms(np.ones(4), np.ones(4), edges, 0.3, title="Distâncias", names=("a", "b"))
     assert caller.layout.title.text == "Distâncias" and caller.data[1].name == "a"  # a caller's text unchanged
@@ -217,3 +218,13 @@ def test_an_empty_title_stays_empty(speak) -> None:
     speak("pt")
     figure = plots.score_histograms(np.ones(4), np.ones(4), np.linspace(0, 1, 5), 0.5, title="", xaxis_title="")
     assert not figure.layout.title.text and not figure.layout.xaxis.title.text
+
+
+def test_a_figures_own_numbers_follow_the_session(speak) -> None:
+    """Numbers a figure writes in Python (bar labels, legend names) are the session's; Plotly's own (ticks,
+    %{y:.1f}) follow the separators that ui.projector.projected sets."""
+    speak("pt")
+    figure = plots.accuracy_by_alphabet({"Latin": 0.969, "Greek": 0.5}, "título")
+    assert list(figure.data[0].text) == ["50,0%", "96,9%"]
+    speak("en")
+    assert list(plots.accuracy_by_alphabet({"Latin": 0.969, "Greek": 0.5}, "title").data[0].text) == ["50.0%", "96.9%"]
