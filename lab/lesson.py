@@ -98,8 +98,8 @@ STEPS: tuple[LessonStep, ...] = (
         "database", params=(("tab", "Identify"),), labels=frozenset({"tab"})),
     LessonStep("threshold-lab", N_("Threshold lab"), N_(
         "Every pair of 40 people's photos (LFW) is scored: the ROC, the EER, and the threshold for a chosen false "
-        "match rate. Compare the thresholds for 0.1% and 1% false matches: which would a bank choose, and which a "
-        "photo album?"),
+        "match rate. Compare the thresholds for one false match in a thousand and one in a hundred: which would a "
+        "bank choose, and which a photo album?"),
         "threshold", params=(("target", "1.0%"),)),
     LessonStep("cnn-or-embedding", N_("CNN or embedding?"), N_(
         "A small CNN trained from scratch on a few photos per person, against DeepFace's embeddings with a nearest "

@@ -28,6 +28,7 @@ from ui.projector import projected, projector_on
 from ui.class_live import projector_live_ui, student_live_ui
 from ui.classroom import (act, class_projector_layout, done_ui, leaderboard_ui, refusal_ui, remove_player_ui,
                           show_task, sidebar_control_ui)
+from ui.lesson import lesson_note_ui
 from ui.roles import current_role, is_teacher, teacher_only_note
 
 PAGE = "views/classroom.py"
@@ -127,6 +128,7 @@ def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None
         leaderboard_ui(state, top=None)
         return
     top_panel(state.info.code, state.info.title, joining=state.round is None, drawn=stage_version(state.stage))
+    lesson_note_ui(state.info)
     host_controls(code, state, evaluation)
     task = state.round
     if task is None:
@@ -194,7 +196,7 @@ def student_page(view: PlayerView, token: str) -> None:
             correct=view.correct, answered=view.answered))
         return
     # The round is drawn and answered by the component, on the device: no script run per round or per answer.
-    student_live_ui(view.info.code, token, stage_version(view.stage))
+    student_live_ui(view.info.code, token, stage_version(view.stage), view.info.lesson_step)
 
 
 # --- the landing page -----------------------------------------------------------------------------------------
