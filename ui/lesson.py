@@ -19,6 +19,7 @@ starts following again.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from lab.classroom.rooms import ClassInfo, find_class
 from lab.errors import LabError
@@ -75,6 +76,18 @@ def lesson_note_ui(info: ClassInfo) -> None:
     st.page_link(LESSON_PAGE, label=label, icon=":material/school:", query_params={"class": info.code})
 
 
+def switch_to_step(step: LessonStep, code: str) -> None:
+    """``st.switch_page`` to the step's page with its settings. In Streamlit 1.67 a switch resets the URL's parameters
+    and refuses while one of them is bound to a widget (``bind="query-params"``) of the page being left: those
+    bindings are the left page's, so they are released first (the step's page binds its own widgets again)."""
+    context = get_script_run_ctx()
+    if context is not None:
+        with context.session_state.query_params() as params:
+            for widget_id in list(params._bindings_by_widget):  # no public API releases a binding
+                params.unbind_widget(widget_id)
+    st.switch_page(PAGE_FILES[step.page], query_params=step_params(step, code))
+
+
 # --- a joined student's device ---------------------------------------------------------------------------------
 def _resume() -> None:
     state = st.session_state.get(FOLLOW)
@@ -107,7 +120,7 @@ def follow_ui(page_path: str) -> None:
         state["following"] = False  # the student opened another page themselves
     if state["following"] and step is not None and step.id != state["step"]:
         state["step"] = step.id
-        st.switch_page(PAGE_FILES[step.page], query_params=step_params(step, info.code))
+        switch_to_step(step, info.code)
     if page_path != "class":  # the Class page's own component watches the stage (and the lesson step)
         with st.sidebar:
             follow_live_ui(info.code, info.lesson_step)

@@ -68,3 +68,10 @@ def test_numbers_and_neighbours_and_a_forged_id() -> None:
         find_step("nope")
     with pytest.raises(UnknownStepError):
         find_step("x" * 500)
+
+
+def test_the_pages_the_steps_open_are_app_py_s() -> None:
+    from ui.lesson import PAGE_FILES
+
+    pages = navigation_pages()
+    assert {path: pages.get(path) for path in PAGE_FILES} == PAGE_FILES
