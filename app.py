@@ -153,6 +153,7 @@ def models_ui() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="One-Shot Lab", page_icon=str(FAVICON), layout="wide")
+    lesson_slot = st.sidebar.container()  # the top of the sidebar: a joined student's "Follow the teacher"
     language_ui()  # first: every string after it is in the session's language
     projector_toggle()
     sign_in_ui()  # the lecturer's password, when one is set; students see what is the teacher's, explained
@@ -164,7 +165,7 @@ def main() -> None:
         _("Face recognition with DeepFace"): list(face_pages().values()),
         _("The class"): list(class_pages().values()),
     })
-    follow_ui(navigation.url_path)  # a joined student's device follows the teacher's lesson steps (ui/lesson.py)
+    follow_ui(navigation.url_path, lesson_slot)  # a joined student follows the teacher (ui/lesson.py)
     navigation.run()
 
 

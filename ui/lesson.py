@@ -19,6 +19,7 @@ starts following again.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from lab.classroom.rooms import ClassInfo, find_class
@@ -79,7 +80,11 @@ def lesson_note_ui(info: ClassInfo) -> None:
 def switch_to_step(step: LessonStep, code: str) -> None:
     """``st.switch_page`` to the step's page with its settings. In Streamlit 1.67 a switch resets the URL's parameters
     and refuses while one of them is bound to a widget (``bind="query-params"``) of the page being left: those
-    bindings are the left page's, so they are released first (the step's page binds its own widgets again)."""
+    bindings are the left page's, so they are released first (the step's page binds its own widgets again). A value
+    that a widget of the same key kept in the session (``within`` on the ROC page, then on the quiz) would win over the
+    URL, so the step's keys are dropped from the session state."""
+    for key in step.query_params():  # a widget of that key kept from an earlier page would outweigh the URL
+        st.session_state.pop(key, None)
     context = get_script_run_ctx()
     if context is not None:
         with context.session_state.query_params() as params:
@@ -103,8 +108,9 @@ def _follow_state(code: str) -> dict:
     return state
 
 
-def follow_ui(page_path: str) -> None:
-    """On every page, before it runs: a joined student's device goes where the teacher's lesson is (see above)."""
+def follow_ui(page_path: str, slot: DeltaGenerator) -> None:
+    """On every page, before it runs: a joined student's device goes where the teacher's lesson is (see above);
+    ``slot``: the top of the sidebar, for its watcher and the "Follow the teacher" button."""
     membership = st.session_state.get(PLAYER)
     if not isinstance(membership, dict):
         return
@@ -122,18 +128,18 @@ def follow_ui(page_path: str) -> None:
         state["step"] = step.id
         switch_to_step(step, info.code)
     if page_path != "class":  # the Class page's own component watches the stage (and the lesson step)
-        with st.sidebar:
+        with slot:
             follow_live_ui(info.code, info.lesson_step)
     if step is not None:
-        following_ui(step, state["following"])
+        following_ui(step, state["following"], slot)
 
 
-def following_ui(step: LessonStep, following: bool) -> None:
+def following_ui(step: LessonStep, following: bool, slot: DeltaGenerator) -> None:
     if following:
         st.info("**" + step_heading(step) + "**" + ("  \n" + _(step.exercise) if step.exercise else ""),
                 icon=":material/school:")
         return
-    with st.sidebar:
+    with slot:
         st.caption(_("You left the teacher's lesson to explore. The class is on: {heading}").format(
             heading=step_heading(step)))
         st.button(_("Follow the teacher: {title}").format(title=_(step.title)), key="lesson_follow_again",

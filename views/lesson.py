@@ -9,6 +9,8 @@ the students' devices follow to the step's page (ui/lesson.py).
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from lab.classroom.rooms import ClassInfo
@@ -16,7 +18,9 @@ from lab.errors import LabError
 from lab.i18n import _
 from lab.lesson import STEPS, LessonStep, UnknownStepError, find_step, neighbour, step_number
 from lab.workflows.classroom import find_class, move_lesson
-from ui.lesson import HOSTED, PLAYER, known_step, open_step_link, step_heading
+from ui.classroom import class_projector_layout, sidebar_control_ui
+from ui.lesson import HOSTED, PLAYER, known_step, open_step_link
+from ui.projector import projector_on
 from ui.roles import current_role, is_teacher, teacher_only_note
 
 STEP = "step"  # the URL's parameter
@@ -72,9 +76,11 @@ def moves_ui(step: LessonStep) -> None:
 
 
 def steps_list(step: LessonStep) -> None:
-    lines = [f"{number}. " + (f"**{_(s.title)}**" if s.id == step.id else _(s.title))
-             for number, s in enumerate(STEPS, start=1)]
-    st.markdown("\n".join(lines))
+    """The numbered path, the current step in bold; small, so that all 13 fit beside the step on a projector."""
+    items = "".join(f"<li>{'<b>' if s.id == step.id else ''}{html.escape(_(s.title))}{'</b>' if s.id == step.id else ''}"
+                    "</li>" for s in STEPS)
+    st.markdown(f"<ol style='font-size:0.85em;line-height:1.4;padding-left:1.4em;margin:0'>{items}</ol>",
+                unsafe_allow_html=True)
 
 
 def step_ui(step: LessonStep, info: ClassInfo | None) -> None:
@@ -95,11 +101,13 @@ def class_sync(info: ClassInfo, step: LessonStep) -> None:
             st.error(str(exc))
             return
     st.caption(_("Class {code}: the students' devices follow these steps.").format(code=info.code))
+    sidebar_control_ui()
 
 
 def main() -> None:
     info = hosted_class()
     step = current_step(info)
+    class_projector_layout(info is not None and projector_on())  # the projector's whole width for the step
     st.title(_("Lesson"))
     if info is not None:
         class_sync(info, step)

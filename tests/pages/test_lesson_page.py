@@ -49,7 +49,7 @@ def test_the_lesson_in_portuguese_from_a_bookmark() -> None:
     app = start("views/lesson.py", {"lang": "pt", "step": "pairs"})
     assert app.title[0].value == "Aula" and header(app) == "Pares de treino"
     assert "Passo 2 de 13" in [c.value for c in app.caption]
-    assert "1. Omniglot: 1.623 caracteres, 20 desenhistas cada" in app.markdown[0].value
+    assert any("<li>Omniglot: 1.623 caracteres, 20 desenhistas cada</li>" in m.value for m in app.markdown)
     assert ("Abrir a página: Pares de treino", "omniglot", {"tab": "Pares", "within": "true"}) in page_links(app)
     assert (app.button(key="lesson_previous").label, app.button(key="lesson_next").label) == ("Anterior", "Próximo")
 
@@ -80,6 +80,7 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     assert find_class(code).lesson_step == "nway"
     ana.run()
     assert ana.title[0].value == "N-way one-shot learning" and ana.session_state["way"] == 16
+    assert ana.session_state["within"] is True  # the link's value, not the ROC page's "within" kept in the session
     landed(ana, "views/one_shot.py")
 
     ana.switch_page("views/embedding_map.py").run()  # the student explores: following stops
