@@ -77,8 +77,11 @@ def moves_ui(step: LessonStep) -> None:
 
 def steps_list(step: LessonStep) -> None:
     """The numbered path, the current step in bold; small, so that all 13 fit beside the step on a projector."""
-    items = "".join(f"<li>{'<b>' if s.id == step.id else ''}{html.escape(_(s.title))}{'</b>' if s.id == step.id else ''}"
-                    "</li>" for s in STEPS)
+    def item(shown: LessonStep) -> str:
+        title = html.escape(_(shown.title))
+        return f"<li><b>{title}</b></li>" if shown.id == step.id else f"<li>{title}</li>"
+
+    items = "".join(item(s) for s in STEPS)
     st.markdown(f"<ol style='font-size:0.85em;line-height:1.4;padding-left:1.4em;margin:0'>{items}</ol>",
                 unsafe_allow_html=True)
 
