@@ -10,7 +10,7 @@ import pytest
 from lab.classroom.rooms import find_class
 from lab.roles import PASSWORD_ENV
 from tests.pages.test_classroom_page import host_a_class, join
-from tests.support.pages import start
+from tests.support.pages import component_data, start
 
 
 def page_links(app) -> list[tuple[str, str, dict]]:  # type: ignore[no-untyped-def]
@@ -74,6 +74,8 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     assert ana.title[0].value == "Verification and ROC"
     assert "Step 4 of 13: ROC and EER" in ana.info[0].value
     assert ana.session_state["pairs"] == 10_000
+    watcher = component_data(ana, "lesson_follow")  # one long poll, which asks for a rerun when the step changes
+    assert (watcher["mode"], watcher["code"], watcher["lesson"]) == ("follow", code, "roc")
     landed(ana, "views/verification.py")
 
     teacher.button(key="lesson_next").click().run()
@@ -91,6 +93,15 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     assert follow.label == "Follow the teacher: Nearest-template classification"
     follow.click().run()
     assert ana.title[0].value == "Nearest-neighbour classification"
+    landed(ana, "views/nearest_neighbour.py")
+
+    teacher.selectbox(key="lesson_choice").set_value("face-round").run()  # the last step: the Class page itself
+    assert ("Open the page: The face round", "class", {"class": code, "host": "1"}) in page_links(teacher)
+    ana.run()
+    assert ana.title[0].value == "Live class"
+    live = component_data(ana, "class_live")  # the student's component watches the lesson too: no second watcher
+    assert (live["mode"], live["lesson"], live["drawn"]) == ("student", "face-round", "waiting@face-round")
+    assert component_data(ana, "lesson_follow") is None
 
 
 def test_a_student_cannot_move_a_class(monkeypatch: pytest.MonkeyPatch) -> None:
