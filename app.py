@@ -22,6 +22,7 @@ from lab.i18n import _
 from lab.siamese.model_table import models_table
 from lab.siamese.store import list_models
 from ui.language import language_ui
+from ui.lesson import follow_ui
 from ui.omniglot_data import data_missing_panel
 from ui.projector import projector_toggle
 from ui.roles import session_owner, sign_in_ui
@@ -71,6 +72,7 @@ def face_pages() -> dict[str, st.Page]:
 
 def class_pages() -> dict[str, st.Page]:
     return {
+        "lesson": st.Page("views/lesson.py", title=_("Lesson"), icon=":material/school:", url_path="lesson"),
         "classroom": st.Page("views/classroom.py", title=_("Live class"), icon=":material/groups:", url_path="class"),
     }
 
@@ -90,6 +92,8 @@ def links() -> dict[str, str]:
         "face_threshold": _("Threshold lab: ROC, EER and a threshold for your own labelled photos"),
         "face_experiment": _("Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour"),
         "face_models": _("Face models: every DeepFace model and detector, and which run offline here"),
+        "lesson": _("Lesson: the lecture step by step, with its exercises; in a live class, students' devices follow "
+                    "the teacher's steps"),
         "classroom": _("Live class: the lecturer runs quiz rounds on the projector, every student answers on their own "
                        "device, the model plays too"),
     }
@@ -149,6 +153,7 @@ def models_ui() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="One-Shot Lab", page_icon=str(FAVICON), layout="wide")
+    lesson_slot = st.sidebar.container()  # the top of the sidebar: a joined student's "Follow the teacher"
     language_ui()  # first: every string after it is in the session's language
     projector_toggle()
     sign_in_ui()  # the lecturer's password, when one is set; students see what is the teacher's, explained
@@ -160,6 +165,7 @@ def main() -> None:
         _("Face recognition with DeepFace"): list(face_pages().values()),
         _("The class"): list(class_pages().values()),
     })
+    follow_ui(navigation.url_path, lesson_slot)  # a joined student follows the teacher (ui/lesson.py)
     navigation.run()
 
 

@@ -5,7 +5,8 @@
 // (with the drawings once per round), and posts the answer on a click. The projector's copy shows the live counts.
 // Either asks Streamlit for one rerun only when the page's own content must change: the projector on every new
 // stage (in the face round: every face given or deleted), a student when the class ends, the device is no longer in
-// it, or the face round opens or closes (its form is the page's). After an error it waits 1, 2, 4... 15 s;
+// it, the face round opens or closes (its form is the page's), or the teacher moved the lesson to another step (the
+// "follow" mode: a joined student's watcher on the other pages). After an error it waits 1, 2, 4... 15 s;
 // when the page becomes visible again (a phone woken up) it asks at once.
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -275,6 +276,7 @@ function student(root, data, setTriggerValue) {
       rerunOnce("ended");
       return false;
     }
+    if (lessonMoved(data, stage)) rerunOnce(stage.version); // the teacher moved the lesson: the page follows
     if (data.activity === "faces" || stage.activity === "faces") { // the page draws the face round's form itself
       body.replaceChildren();
       if (stage.version === data.drawn) return true;
@@ -290,6 +292,40 @@ function student(root, data, setTriggerValue) {
   });
 }
 
+// Whether the class's lesson step differs from the one the page drew (``data.lesson``; absent: the page ignores it).
+function lessonMoved(data, stage) {
+  return data.lesson !== undefined && (stage.lesson ?? null) !== data.lesson;
+}
+
+// A joined student's watcher on a page other than the class page: it draws nothing (a line when offline) and asks
+// for one rerun when the teacher moves the lesson to another step or the class ends; the page then follows.
+function follow(root, data, setTriggerValue) {
+  const trouble = element("p", "trouble");
+  root.replaceChildren(trouble);
+  let asked = null;
+  let first = true;
+  return watch(data, false, async (stage) => {
+    if (!stage.ended && !lessonMoved(data, stage)) {
+      first = false;
+      return true;
+    }
+    if (first && !stage.ended) { // just mounted by the page's rerun: the server's copy may be a refresh behind
+      first = false;
+      await sleep(700);
+      const again = await fetchWithin(`${data.api}/${encodeURIComponent(data.code)}/stage`,
+        { cache: "no-store" }, REQUEST_MS);
+      if (again.ok && !lessonMoved(data, await again.json())) return true;
+    }
+    if (stage.version !== asked) {
+      asked = stage.version;
+      setTriggerValue("lesson", stage.lesson ?? "");
+    }
+    return !stage.ended;
+  }, (state) => {
+    trouble.textContent = state === "offline" ? data.texts.offline : "";
+  });
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let root = parentElement.querySelector(".oneshot-live");
@@ -298,7 +334,8 @@ export default function (component) {
     parentElement.appendChild(root);
   }
   if (root.__stop) root.__stop(); // mounted again with new data (a rerun): one watcher per element
-  const stop = data.mode === "projector" ? projector(root, data, setTriggerValue) : student(root, data, setTriggerValue);
+  const modes = { projector, student, follow };
+  const stop = (modes[data.mode] || student)(root, data, setTriggerValue);
   root.__stop = stop;
   return () => {
     stop();

@@ -47,11 +47,13 @@ def student_texts() -> dict[str, str]:
     }
 
 
-def student_live_ui(code: str, token: str, drawn: str, activity: str = "quiz") -> None:
-    """The student's round, drawn and answered on the device; ``drawn``: the stage version the page shows. In the face
-    round (``activity`` "faces") the page draws the form and the component only watches for the next stage."""
+def student_live_ui(code: str, token: str, drawn: str, lesson: str | None = None, activity: str = "quiz") -> None:
+    """The student's round, drawn and answered on the device; ``drawn``: the stage version the page shows;
+    ``lesson``: the lesson step it drew (the page runs again when the teacher moves to another one). In the face round
+    (``activity`` "faces") the page draws the form and the component only watches for the next stage."""
     class_live(key=KEY, data={"mode": "student", "api": API, "code": code, "token": token, "drawn": drawn,
-                              "activity": activity, "texts": student_texts()}, on_stage_change=_noop)
+                              "lesson": lesson, "activity": activity, "texts": student_texts()},
+               on_stage_change=_noop)
 
 
 def projector_live_ui(code: str, drawn: str) -> None:
@@ -60,3 +62,14 @@ def projector_live_ui(code: str, drawn: str) -> None:
              "offline": _("No connection to the class: trying again...")}
     class_live(key=KEY, data={"mode": "projector", "api": API, "code": code, "drawn": drawn, "texts": texts},
                on_stage_change=_noop)
+
+
+FOLLOW_KEY = "lesson_follow"
+
+
+def follow_live_ui(code: str, lesson: str | None) -> None:
+    """A joined student's watcher on any page but the Class page (whose own component watches the stage): one rerun
+    when the class's lesson step differs from ``lesson``, the step this run drew, or when the class ends."""
+    texts = {"offline": _("No connection to the class: trying again...")}
+    class_live(key=FOLLOW_KEY, data={"mode": "follow", "api": API, "code": code, "lesson": lesson, "texts": texts},
+               on_lesson_change=_noop)

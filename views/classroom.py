@@ -30,6 +30,7 @@ from ui.class_live import projector_live_ui, student_live_ui
 from ui.face_round import faces_shown_ui, face_round_projector_ui, face_round_student_ui, face_round_switch_ui
 from ui.classroom import (act, class_projector_layout, done_ui, leaderboard_ui, refusal_ui, remove_player_ui,
                           show_task, sidebar_control_ui)
+from ui.lesson import lesson_note_ui
 from ui.roles import current_role, is_teacher, teacher_only_note
 
 PAGE = "views/classroom.py"
@@ -146,6 +147,7 @@ def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None
     if faces is not None:  # the projector's page is drawn again on every face given or deleted too
         drawn = f"{drawn}/{faces.result.faces}"
     top_panel(state.info.code, state.info.title, joining=state.round is None and faces is None, drawn=drawn)
+    lesson_note_ui(state.info)
     host_controls(code, state, evaluation)
     if faces is not None:
         face_round_projector_ui(faces)
@@ -216,7 +218,7 @@ def student_page(view: PlayerView, token: str) -> None:
             correct=view.correct, answered=view.answered))
         return
     # The round is drawn and answered by the component, on the device: no script run per round or per answer.
-    student_live_ui(view.info.code, token, stage_version(view.stage), view.info.activity)
+    student_live_ui(view.info.code, token, stage_version(view.stage), view.info.lesson_step, view.info.activity)
     if view.info.faces_open:
         face_round_student_ui(view.info.code, token)
 

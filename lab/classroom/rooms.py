@@ -226,3 +226,15 @@ def player_of(connection: Connection, token: str) -> Player:
     if row is None:
         raise NotAPlayerError(_("You are not in this class (any more): join again."))
     return Player(row.id, row.class_id, row.nickname, row.token)
+
+
+def set_lesson_step(code: str, step: str | None, url: str | None = None) -> ClassInfo:
+    """The lesson step the class is on (``step``: an id of :mod:`lab.lesson`, checked by the caller; None: none);
+    it is part of the stage every device watches, so that students' devices follow it. Refused once the class ended."""
+    def move(connection: Connection) -> ClassInfo:
+        info = class_row(connection, code)
+        if info.ended:
+            raise ClassroomError(_("The class {code} has ended.").format(code=info.code))
+        connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(lesson_step=step))
+        return class_row(connection, code)
+    return transaction(move, url)

@@ -18,13 +18,15 @@ from lab.classroom.join_address import JoinAddress, students_join_address
 from lab.classroom.join_address import class_page_url as join_url
 from lab.classroom.live import stage_changed
 from lab.classroom.rooms import (MAX_PLAYERS, ClassFullError, ClassInfo, ClassroomError, Player, class_players,
-                                 create_class, end_class, find_class, join_class, open_classes, remove_player)
+                                 create_class, end_class, find_class, join_class, open_classes, remove_player,
+                                 set_lesson_step)
 from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
                                   class_summary, player_view, reveal_round)
 from lab.config import joins_per_minute
 from lab.evaluation.lake import PUBLISHED
 from lab.evaluation.tasks import quiz_task, task_scores
 from lab.i18n import _
+from lab.lesson import find_step
 from lab.limits import WAY
 from lab.rate_limit import RateLimiter, whole_seconds
 from lab.roles import Role, require_teacher
@@ -36,7 +38,8 @@ ROUND_WAYS = (5, 10, 20)
 __all__ = ["HUMANS_PUBLISHED", "MAX_PLAYERS", "ROUND_WAYS", "ClassFullError", "ClassInfo", "ClassState", "ClassSummary",
            "ClassroomError", "JoinAddress", "JoinThrottledError", "Player", "PlayerView", "Role", "Round", "answer_round",
            "class_players", "class_state", "class_summary", "end", "find_class", "join", "join_class", "join_url",
-           "open_classes", "player_view", "remove", "reveal", "start_class", "start_round", "students_join_address"]
+           "move_lesson", "open_classes", "player_view", "remove", "reveal", "start_class", "start_round",
+           "students_join_address"]
 
 
 class JoinThrottledError(ClassroomError):
@@ -95,6 +98,16 @@ def reveal(code: str, *, role: Role, url: str | None = None) -> Round | None:
     revealed = reveal_round(code, url)
     stage_changed(code)
     return revealed
+
+
+def move_lesson(code: str, step_id: str, *, role: Role, url: str | None = None) -> ClassInfo:
+    """Put the class on lesson step ``step_id`` (:mod:`lab.lesson`): the projector shows it, and every joined device
+    that follows the teacher opens the step's page. An unknown step raises :class:`lab.lesson.UnknownStepError`."""
+    require_teacher(role, _("move the class to another lesson step"))
+    step = find_step(step_id)
+    moved = set_lesson_step(code, step.id, url)
+    stage_changed(code)
+    return moved
 
 
 def end(code: str, *, role: Role, url: str | None = None) -> ClassInfo:

@@ -1,0 +1,146 @@
+"""The lesson in a live class: the step's page and its link, the class a teacher's projector hosts, and a joined
+student's device following the teacher's steps (mounted by app.py on every page).
+
+**Following.** A student's session has joined a class when ``st.session_state["class_player"]`` holds its membership
+(views/classroom.py). It follows the teacher from the moment it joins: whenever the class's lesson step differs from
+the step this session was last sent to, the run switches to that step's page with its settings. On every page but
+the Class page (whose own component watches the stage) a small watcher (ui/class_live.py, "follow" mode) holds the
+class's long poll and asks for one rerun when the teacher moves, so a step change costs each device one script run
+(plus the switch's run).
+
+Following **stops** on the first run in which the page is not the page of the step this session was sent to: the
+student opened another page (the navigation, a link, a typed address). The rerun that ``st.switch_page`` itself causes
+lands on the step's page, so it never counts as leaving; changing the settings of the step's page (the same page) does
+not either. A student who left sees "Follow the teacher" with the teacher's current step in the sidebar (kept current
+by the same watcher); pressing it sends the device to that step and following **resumes**. Joining another class
+starts following again.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from lab.classroom.rooms import ClassInfo, find_class
+from lab.errors import LabError
+from lab.i18n import _
+from lab.lesson import STEPS, LessonStep, UnknownStepError, find_step, step_number
+from ui.class_live import follow_live_ui
+
+PLAYER = "class_player"  # views/classroom.py: this session's membership {"code", "token", "nickname"}
+HOSTED = "class_hosted"  # the class this teacher's projector last showed (views/classroom.py)
+FOLLOW = "lesson_follow_state"  # {"code": class, "following": bool, "step": the step this session was sent to}
+CLASS_PAGE = "views/classroom.py"
+LESSON_PAGE = "views/lesson.py"
+
+# The URL path of each page a step opens -> its file (as app.py registers it; tests/unit/test_lesson.py checks).
+PAGE_FILES = {
+    "omniglot": "views/dataset.py", "train": "views/training.py", "roc": "views/verification.py",
+    "quiz": "views/one_shot.py", "nearest": "views/nearest_neighbour.py", "distance": "views/two_images.py",
+    "detect": "views/face_detect.py", "verify": "views/face_verify.py", "database": "views/face_database.py",
+    "threshold": "views/face_threshold.py", "experiment": "views/face_experiment.py", "class": CLASS_PAGE,
+}
+
+
+def step_heading(step: LessonStep) -> str:
+    return _("Step {number} of {total}: {title}").format(number=step_number(step.id), total=len(STEPS),
+                                                         title=_(step.title))
+
+
+def step_params(step: LessonStep, code: str | None, host: bool = False) -> dict[str, str]:
+    """The step page's settings; the Class page's step names the class (the projector's: as its host)."""
+    params = step.query_params()
+    if step.page == "class" and code:
+        params.update({"class": code, "host": "1"} if host else {"class": code})
+    return params
+
+
+def open_step_link(step: LessonStep, code: str | None = None, host: bool = False) -> None:
+    st.page_link(PAGE_FILES[step.page], label=_("Open the page: {title}").format(title=_(step.title)),
+                 icon=":material/open_in_new:", query_params=step_params(step, code, host))
+
+
+def known_step(step_id: str | None) -> LessonStep | None:
+    try:
+        return find_step(step_id) if step_id else None
+    except UnknownStepError:
+        return None
+
+
+def lesson_note_ui(info: ClassInfo) -> None:
+    """The Class page's projector: which lesson step the class is on, and a link to the lesson."""
+    st.session_state[HOSTED] = info.code
+    step = known_step(info.lesson_step)
+    label = (_("Lesson: {heading}").format(heading=step_heading(step)) if step
+             else _("Lesson: not started (students' devices follow its steps)"))
+    st.page_link(LESSON_PAGE, label=label, icon=":material/school:", query_params={"class": info.code})
+
+
+def switch_to_step(step: LessonStep, code: str) -> None:
+    """``st.switch_page`` to the step's page with its settings. In Streamlit 1.67 a switch resets the URL's parameters
+    and refuses while one of them is bound to a widget (``bind="query-params"``) of the page being left: those
+    bindings are the left page's, so they are released first (the step's page binds its own widgets again). A value
+    that a widget of the same key kept in the session (``within`` on the ROC page, then on the quiz) would win over the
+    URL, so the step's keys are dropped from the session state."""
+    for key in step.query_params():  # a widget of that key kept from an earlier page would outweigh the URL
+        st.session_state.pop(key, None)
+    context = get_script_run_ctx()
+    if context is not None:
+        with context.session_state.query_params() as params:
+            for widget_id in list(params._bindings_by_widget):  # no public API releases a binding
+                params.unbind_widget(widget_id)
+    st.switch_page(PAGE_FILES[step.page], query_params=step_params(step, code))
+
+
+# --- a joined student's device ---------------------------------------------------------------------------------
+def _resume() -> None:
+    state = st.session_state.get(FOLLOW)
+    if isinstance(state, dict):
+        state.update(following=True, step=None)
+
+
+def _follow_state(code: str) -> dict:
+    state = st.session_state.get(FOLLOW)
+    if not isinstance(state, dict) or state.get("code") != code:
+        state = {"code": code, "following": True, "step": None}
+        st.session_state[FOLLOW] = state
+    return state
+
+
+def follow_ui(page_path: str, slot: DeltaGenerator) -> None:
+    """On every page, before it runs: a joined student's device goes where the teacher's lesson is (see above);
+    ``slot``: the top of the sidebar, for its watcher and the "Follow the teacher" button."""
+    membership = st.session_state.get(PLAYER)
+    if not isinstance(membership, dict):
+        return
+    try:
+        info = find_class(str(membership.get("code", "")))
+    except LabError:  # the class is gone: the Class page says so
+        return
+    if info.ended:
+        return
+    state, step = _follow_state(info.code), known_step(info.lesson_step)
+    sent = known_step(state["step"])
+    if state["following"] and sent is not None and page_path != sent.page:
+        state["following"] = False  # the student opened another page themselves
+    if state["following"] and step is not None and step.id != state["step"]:
+        state["step"] = step.id
+        switch_to_step(step, info.code)
+    if page_path != "class":  # the Class page's own component watches the stage (and the lesson step)
+        with slot:
+            follow_live_ui(info.code, info.lesson_step)
+    if step is not None:
+        following_ui(step, state["following"], slot)
+
+
+def following_ui(step: LessonStep, following: bool, slot: DeltaGenerator) -> None:
+    if following:
+        st.info("**" + step_heading(step) + "**" + ("  \n" + _(step.exercise) if step.exercise else ""),
+                icon=":material/school:")
+        return
+    with slot:
+        st.caption(_("You left the teacher's lesson to explore. The class is on: {heading}").format(
+            heading=step_heading(step)))
+        st.button(_("Follow the teacher: {title}").format(title=_(step.title)), key="lesson_follow_again",
+                  type="primary", icon=":material/school:", on_click=_resume)
