@@ -13,6 +13,7 @@ from lab.classroom.class_faces import keep_hours
 from lab.classroom.plots import face_round_histogram, face_round_roc
 from lab.errors import LabError
 from lab.faces.photos import read_photo
+from lab.formatting import format_decimal, format_message, format_number, format_percent
 from lab.i18n import _, ngettext
 from lab.workflows.face_round import (PHOTOS_PER_STUDENT, ClassFaceView, StudentFaceView,
                                       close_face_round, forget_my_faces, give_photo, open_face_round,
@@ -28,7 +29,7 @@ FACES_SAID = "face_round_said"  # a student's last refusal or confirmation, show
 def kept_note() -> str:
     hours = keep_hours()
     return _("Only each face's embedding and a 96-pixel thumbnail are kept, never the photo. They are deleted when "
-             "the class ends, or after {hours} hours, whichever comes first.").format(hours=f"{hours:g}")
+             "the class ends, or after {hours} hours, whichever comes first.").format(hours=format_number(hours, "g"))
 
 
 # --- the projector ----------------------------------------------------------------------------------------------
@@ -67,22 +68,23 @@ def face_round_projector_ui(view: ClassFaceView) -> None:
 def counts_ui(view: ClassFaceView) -> None:
     result = view.result
     st.metric(_("Students with faces"), result.participants)
-    rank1 = "-" if result.rank1 is None else f"{result.rank1:.0%}"
+    rank1 = "-" if result.rank1 is None else format_percent(result.rank1, 0)
     st.metric(_("Nearest face their own (rank-1)"), rank1, help=_(
         "{right} of {asked} photos whose owner gave another photo").format(right=result.rank1_right,
                                                                              asked=result.rank1_asked))
-    st.metric(_("Equal error rate"), "-" if result.eer is None else f"{result.eer:.1%}")
+    st.metric(_("Equal error rate"), "-" if result.eer is None else format_percent(result.eer, 1))
 
 
 @st.fragment
 def class_figures_ui(view: ClassFaceView) -> None:
     """The threshold slider recounts the class's pairs and moves the line and the ROC's point (this fragment only)."""
     result = view.result
-    threshold = st.slider(_("Threshold (cosine distance; the model's own: {threshold:.2f})").format(
-        threshold=view.threshold), 0.0, 1.0, float(round(view.threshold, 2)), 0.01, key="face_round_threshold")
+    # (the slider writes its value the English way: Streamlit's printf-style format has no decimal comma)
+    threshold = st.slider(format_message(_("Threshold (cosine distance; the model's own: {threshold:.2f})"),
+                                         threshold=view.threshold), 0.0, 1.0, float(round(view.threshold, 2)), 0.01, key="face_round_threshold")
     point = result.at(threshold)
-    st.markdown(_("At {threshold:.2f}: **{same} of {genuine}** same-person pairs accepted, **{different} of "
-                  "{impostor}** different-person pairs accepted (false matches).").format(
+    st.markdown(format_message(_("At {threshold:.2f}: **{same} of {genuine}** same-person pairs accepted, **{different} "
+                                 "of {impostor}** different-person pairs accepted (false matches)."),
         threshold=threshold, same=point.true_accepts, genuine=result.genuine.size,
         different=point.false_accepts, impostor=result.impostor.size))
     counts, histogram, roc = st.columns([1.1, 2, 2])
@@ -180,11 +182,12 @@ def result_ui(view: StudentFaceView) -> None:
         else:
             whose = _("your own photo") if photo.nearest_is_own else _("a classmate's face")
             below = _("below the threshold") if photo.nearest_below(view.threshold) else _("above the threshold")
-            nearest = f"{whose}: {photo.nearest_distance:.3f} ({below})"
-        own = ", ".join(f"{d:.3f}" for d in photo.own_distances) or "-"
+            nearest = f"{whose}: {format_decimal(photo.nearest_distance, 3)} ({below})"
+        own = "; ".join(format_decimal(d, 3) for d in photo.own_distances) or "-"
         rows.append({_("photo"): str(photo.photo), _("nearest other face"): nearest,
                      _("distances to your other photos"): own})
     st.table(rows)
-    st.caption(_("Cosine distance: smaller is more alike; the model's threshold is {threshold:.3f}. Compared with the "
-                 "{count} faces in the class now.").format(threshold=view.threshold, count=view.class_faces))
+    st.caption(format_message(_("Cosine distance: smaller is more alike; the model's threshold is {threshold:.3f}. "
+                                "Compared with the {count} faces in the class now."),
+                              threshold=view.threshold, count=view.class_faces))
     st.button(_("Update my result"), key="face_result_update")

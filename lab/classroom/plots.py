@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lab.formatting import format_percent
+from lab.formatting import format_decimal, format_message, format_percent
 from lab.i18n import _
 
 RIGHT, MODEL, OTHER = "#2ca02c", "#1f77b4", "#999999"
@@ -60,14 +60,14 @@ def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: f
         top = max(top, float(np.max(100 * counts / max(values.size, 1), initial=0.0)))
         figure.add_trace(go.Bar(x=centres, y=100 * counts / max(values.size, 1), width=width, opacity=0.6,
                                 marker_color=colour, customdata=counts,
-                                name=_("{name} ({total} pairs)").format(name=name, total=values.size),
+                                name=format_message(_("{name} ({total} pairs)"), name=name, total=values.size),
                                 hovertemplate=_("distance %{x:.2f}: %{y:.1f}% (%{customdata} pairs)") + "<extra></extra>"))
     lines = [(threshold, _("threshold"), "black", "solid")]
     if eer_threshold is not None:
         lines.append((eer_threshold, "EER", EER_COLOUR, "dash"))
     for value, text, colour, dash in lines:
         figure.add_vline(x=value, line_width=3, line_color=colour, line_dash=dash)
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {value:.3f}",
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {format_decimal(value, 3)}",
                                     line={"color": colour, "dash": dash, "width": 3}))
     figure.update_layout(barmode="overlay", title=_("Distances between the class's faces"),
                          xaxis_title=_("cosine distance between two faces (no unit)"),
@@ -85,14 +85,14 @@ def face_round_roc(false_positive_rate: np.ndarray, true_positive_rate: np.ndarr
     the model's threshold (``at_threshold``: its (false match, accepted) rates) puts the class."""
     figure = go.Figure([
         go.Scatter(x=100 * false_positive_rate, y=100 * true_positive_rate, mode="lines", line={"color": SAME, "width": 3},
-                   name=_("ROC: AUC {auc:.3f}").format(auc=auc),
+                   name=format_message(_("ROC: AUC {auc:.3f}"), auc=auc),
                    hovertemplate=_("%{x:.1f}% false matches, %{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
         go.Scatter(x=[0, 100], y=[100, 0], mode="lines", line={"color": "#999999", "dash": "dot"},
                    name=_("where false matches = false non-matches"), hoverinfo="skip"),
-        go.Scatter(x=[100 * eer], y=[100 * (1 - eer)], mode="markers", name=_("EER {rate:.1%}").format(rate=eer),
+        go.Scatter(x=[100 * eer], y=[100 * (1 - eer)], mode="markers", name=format_message(_("EER {rate:.1%}"), rate=eer),
                    marker={"size": 13, "symbol": "diamond", "color": EER_COLOUR, "line": {"width": 1, "color": "black"}}),
         go.Scatter(x=[100 * at_threshold[0]], y=[100 * at_threshold[1]], mode="markers",
-                   name=_("threshold {threshold:.3f}").format(threshold=threshold),
+                   name=format_message(_("threshold {threshold:.3f}"), threshold=threshold),
                    marker={"size": 13, "color": "black"}),
     ])
     figure.update_layout(title=_("The class's ROC"), height=280, margin={"l": 10, "r": 10, "t": 50, "b": 40},
