@@ -165,7 +165,8 @@ def main() -> None:
         _("Face recognition with DeepFace"): list(face_pages().values()),
         _("The class"): list(class_pages().values()),
     })
-    follow_ui(navigation.url_path, lesson_slot)  # a joined student follows the teacher (ui/lesson.py)
+    if follow_ui(navigation.url_path, lesson_slot):  # a joined student follows the teacher (ui/lesson.py)
+        return  # on the way to the teacher's step: this run draws no page
     navigation.run()
 
 

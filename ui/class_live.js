@@ -302,6 +302,10 @@ function lessonMoved(data, stage) {
 function follow(root, data, setTriggerValue) {
   const trouble = element("p", "trouble");
   root.replaceChildren(trouble);
+  if (data.go) { // on the way to the teacher's step: the next run switches there
+    const timer = setTimeout(() => setTriggerValue("lesson", data.go), 0);
+    return () => clearTimeout(timer);
+  }
   let asked = null;
   let first = true;
   return watch(data, false, async (stage) => {

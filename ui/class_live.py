@@ -67,9 +67,10 @@ def projector_live_ui(code: str, drawn: str) -> None:
 FOLLOW_KEY = "lesson_follow"
 
 
-def follow_live_ui(code: str, lesson: str | None) -> None:
+def follow_live_ui(code: str, lesson: str | None, go: str | None = None) -> None:
     """A joined student's watcher on any page but the Class page (whose own component watches the stage): one rerun
-    when the class's lesson step differs from ``lesson``, the step this run drew, or when the class ends."""
+    when the class's lesson step differs from ``lesson``, the step this run drew, or when the class ends; with ``go``
+    (a step), one rerun at once: the device is on its way there (ui/lesson.py)."""
     texts = {"offline": _("No connection to the class: trying again...")}
-    class_live(key=FOLLOW_KEY, data={"mode": "follow", "api": API, "code": code, "lesson": lesson, "texts": texts},
-               on_lesson_change=_noop)
+    class_live(key=FOLLOW_KEY, data={"mode": "follow", "api": API, "code": code, "lesson": lesson, "go": go,
+                                     "texts": texts}, on_lesson_change=_noop)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from lab.classroom.rooms import ClassInfo, find_class
 from lab.errors import LabError
@@ -30,6 +29,7 @@ from ui.class_live import follow_live_ui
 
 PLAYER = "class_player"  # views/classroom.py: this session's membership {"code", "token", "nickname"}
 HOSTED = "class_hosted"  # the class this teacher's projector last showed (views/classroom.py)
+GOING = "lesson_going_to"  # the step this device is on its way to (between the two runs of follow_ui)
 FOLLOW = "lesson_follow_state"  # {"code": class, "following": bool, "step": the step this session was sent to}
 CLASS_PAGE = "views/classroom.py"
 LESSON_PAGE = "views/lesson.py"
@@ -78,18 +78,12 @@ def lesson_note_ui(info: ClassInfo) -> None:
 
 
 def switch_to_step(step: LessonStep, code: str) -> None:
-    """``st.switch_page`` to the step's page with its settings. In Streamlit 1.67 a switch resets the URL's parameters
-    and refuses while one of them is bound to a widget (``bind="query-params"``) of the page being left: those
-    bindings are the left page's, so they are released first (the step's page binds its own widgets again). A value
-    that a widget of the same key kept in the session (``within`` on the ROC page, then on the quiz) would win over the
-    URL, so the step's keys are dropped from the session state."""
-    for key in step.query_params():  # a widget of that key kept from an earlier page would outweigh the URL
+    """``st.switch_page`` to the step's page with its settings. A value that a widget of the same key kept in the
+    session (``within`` on the ROC page, then on the quiz) would win over the URL, so the step's keys are dropped from
+    the session state. The switch refuses to set a URL parameter that a widget of the page being left still binds
+    (``bind="query-params"``): it runs in a run that drew no page (:func:`follow_ui`), whose end released them."""
+    for key in step.query_params():
         st.session_state.pop(key, None)
-    context = get_script_run_ctx()
-    if context is not None:
-        with context.session_state.query_params() as params:
-            for widget_id in list(params._bindings_by_widget):  # no public API releases a binding
-                params.unbind_widget(widget_id)
     st.switch_page(PAGE_FILES[step.page], query_params=step_params(step, code))
 
 
@@ -108,30 +102,44 @@ def _follow_state(code: str) -> dict:
     return state
 
 
-def follow_ui(page_path: str, slot: DeltaGenerator) -> None:
+def follow_ui(page_path: str, slot: DeltaGenerator) -> bool:
     """On every page, before it runs: a joined student's device goes where the teacher's lesson is (see above);
-    ``slot``: the top of the sidebar, for its watcher and the "Follow the teacher" button."""
+    ``slot``: the top of the sidebar, for its watcher and the "Follow the teacher" button. True when this run must not
+    draw its page: the device is on its way to the step's page.
+
+    The way there takes two runs, with public APIs only: this one draws no page, so at its end Streamlit releases the
+    URL parameters that the left page's widgets bound (``st.switch_page`` refuses to set a bound one, such as ``within``
+    from the ROC page on the way to the quiz); the watcher, mounted with the step to go to, asks at once for the next
+    run, which switches."""
     membership = st.session_state.get(PLAYER)
     if not isinstance(membership, dict):
-        return
+        return False
     try:
         info = find_class(str(membership.get("code", "")))
     except LabError:  # the class is gone: the Class page says so
-        return
+        return False
     if info.ended:
-        return
+        return False
     state, step = _follow_state(info.code), known_step(info.lesson_step)
+    going = known_step(st.session_state.pop(GOING, None))
+    if going is not None and state["following"]:
+        switch_to_step(going, info.code)
     sent = known_step(state["step"])
     if state["following"] and sent is not None and page_path != sent.page:
         state["following"] = False  # the student opened another page themselves
     if state["following"] and step is not None and step.id != state["step"]:
         state["step"] = step.id
-        switch_to_step(step, info.code)
+        st.session_state[GOING] = step.id
+        st.caption(_("Following the teacher to {heading}...").format(heading=step_heading(step)))
+        with slot:
+            follow_live_ui(info.code, info.lesson_step, go=step.id)
+        return True
     if page_path != "class":  # the Class page's own component watches the stage (and the lesson step)
         with slot:
             follow_live_ui(info.code, info.lesson_step)
     if step is not None:
         following_ui(step, state["following"], slot)
+    return False
 
 
 def following_ui(step: LessonStep, following: bool, slot: DeltaGenerator) -> None:
