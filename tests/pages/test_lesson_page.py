@@ -60,6 +60,16 @@ def test_a_forged_step_is_named_and_the_first_step_shown() -> None:
     assert header(app) == "Omniglot: 1,623 characters, 20 drawers each" and not app.exception
 
 
+def goes_to(student, step: str) -> None:  # type: ignore[no-untyped-def]
+    """The two runs of following: the first draws no page and mounts the watcher with the step to go to (which asks
+    for the next run at once), the second switches to the step's page."""
+    student.run()
+    assert not student.exception, student.exception
+    assert component_data(student, "lesson_follow")["go"] == step and not student.title
+    student.run()
+    assert not student.exception, student.exception
+
+
 def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     teacher, code = host_a_class("Lesson class")
     assert any(label.startswith("Lesson: not started") for label, _p, _q in page_links(teacher))
@@ -70,7 +80,7 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     teacher.selectbox(key="lesson_choice").set_value("roc").run()
     assert find_class(code).lesson_step == "roc"
 
-    ana.run()  # the rerun the student's watcher asks for: the session goes to the step's page with its settings
+    goes_to(ana, "roc")  # the reruns the student's watcher asks for: the session goes to the step's page
     assert ana.title[0].value == "Verification and ROC"
     assert "Step 4 of 13: ROC and EER" in ana.info[0].value
     assert ana.session_state["pairs"] == 10_000
@@ -80,7 +90,7 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
 
     teacher.button(key="lesson_next").click().run()
     assert find_class(code).lesson_step == "nway"
-    ana.run()
+    goes_to(ana, "nway")
     assert ana.title[0].value == "N-way one-shot learning" and ana.session_state["way"] == 16
     assert ana.session_state["within"] is True  # the link's value, not the ROC page's "within" kept in the session
     landed(ana, "views/one_shot.py")
@@ -91,13 +101,14 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     assert ana.title[0].value == "Embedding map"
     follow = ana.button(key="lesson_follow_again")
     assert follow.label == "Follow the teacher: Nearest-template classification"
-    follow.click().run()
+    follow.click()
+    goes_to(ana, "nearest")
     assert ana.title[0].value == "Nearest-neighbour classification"
     landed(ana, "views/nearest_neighbour.py")
 
     teacher.selectbox(key="lesson_choice").set_value("face-round").run()  # the last step: the Class page itself
     assert ("Open the page: The face round", "class", {"class": code, "host": "1"}) in page_links(teacher)
-    ana.run()
+    goes_to(ana, "face-round")
     assert ana.title[0].value == "Live class"
     live = component_data(ana, "class_live")  # the student's component watches the lesson too: no second watcher
     assert (live["mode"], live["lesson"], live["drawn"]) == ("student", "face-round", "waiting@face-round")
