@@ -107,9 +107,12 @@ STEPS: tuple[LessonStep, ...] = (
         "embedding win?"),
         "experiment"),
     LessonStep("face-round", N_("The face round"), N_(
-        "Now the whole class: everyone takes part from their own device, and the projector shows what the class "
-        "did together."),
-        "class"),
+        "The lecture's last exercise with the class's own faces: the teacher opens the face round on the Class page, "
+        "and everyone who agrees gives 3 photos of themself from their own device. Only embeddings and small "
+        "thumbnails are kept, until the class ends."),
+        "class", N_(
+            "For each of your photos: is the nearest face in the class one of your own, and below the threshold? On "
+            "the projector: how often was it so for the class, and where does the threshold slider put the EER?")),
 )
 _BY_ID = {step.id: step for step in STEPS}
 

@@ -31,7 +31,7 @@ def test_the_lecture_path_in_order() -> None:
         "threshold", "experiment", "class"]
     assert len(set(step_ids())) == len(STEPS)
     assert all(re.fullmatch(r"[a-z][a-z0-9-]*", i) and len(i) <= ID_MAX for i in step_ids())
-    assert [s.id for s in STEPS if s.exercise] == ["roc", "nway", "nearest", "distance"]
+    assert [s.id for s in STEPS if s.exercise] == ["roc", "nway", "nearest", "distance", "face-round"]
 
 
 def test_every_step_opens_a_page_of_the_navigation() -> None:
