@@ -79,12 +79,15 @@ def counts_ui(view: ClassFaceView) -> None:
 def class_figures_ui(view: ClassFaceView) -> None:
     """The threshold slider recounts the class's pairs and moves the line and the ROC's point (this fragment only)."""
     result = view.result
+    slider, sentence = st.columns([3, 2], vertical_alignment="center")  # side by side: the figures fit at 1280x720
     # (the slider writes its value the English way: Streamlit's printf-style format has no decimal comma)
-    threshold = st.slider(format_message(_("Threshold (cosine distance; the model's own: {threshold:.2f})"),
-                                         threshold=view.threshold), 0.0, 1.0, float(round(view.threshold, 2)), 0.01, key="face_round_threshold")
+    threshold = slider.slider(format_message(_("Threshold (cosine distance; the model's own: {threshold:.2f})"),
+                                             threshold=view.threshold),
+                              0.0, 1.0, float(round(view.threshold, 2)), 0.01, key="face_round_threshold")
     point = result.at(threshold)
-    st.markdown(format_message(_("At {threshold:.2f}: **{same} of {genuine}** same-person pairs accepted, **{different} "
-                                 "of {impostor}** different-person pairs accepted (false matches)."),
+    sentence.markdown(format_message(
+        _("At {threshold:.2f}: **{same} of {genuine}** same-person pairs accepted, **{different} of {impostor}** "
+          "different-person pairs accepted (false matches)."),
         threshold=threshold, same=point.true_accepts, genuine=result.genuine.size,
         different=point.false_accepts, impostor=result.impostor.size))
     counts, histogram, roc = st.columns([1.1, 2, 2])

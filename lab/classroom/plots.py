@@ -72,7 +72,7 @@ def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: f
     figure.update_layout(barmode="overlay", title=_("Distances between the class's faces"),
                          xaxis_title=_("cosine distance between two faces (no unit)"),
                          yaxis={"title": _("share of the pairs of each kind (%)"), "range": [0, 2.0 * top]},
-                         height=280, margin={"l": 10, "r": 10, "t": 50, "b": 40},
+                         height=270, margin={"l": 10, "r": 10, "t": 50, "b": 40},
                          # Inside, top right, above the bars: the y axis leaves the top half of the plot to it.
                          legend={"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "font": {"size": 11},
                                  "bgcolor": "rgba(255, 255, 255, 0.85)"})
@@ -95,7 +95,7 @@ def face_round_roc(false_positive_rate: np.ndarray, true_positive_rate: np.ndarr
                    name=format_message(_("threshold {threshold:.3f}"), threshold=threshold),
                    marker={"size": 13, "color": "black"}),
     ])
-    figure.update_layout(title=_("The class's ROC"), height=280, margin={"l": 10, "r": 10, "t": 50, "b": 40},
+    figure.update_layout(title=_("The class's ROC"), height=270, margin={"l": 10, "r": 10, "t": 50, "b": 40},
                          xaxis={"title": _("different-person pairs accepted (%)"), "range": [-2, 102]},
                          yaxis={"title": _("same-person pairs accepted (%)"), "range": [-2, 102]},
                          legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom", "font": {"size": 11},
