@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from lab.classroom.class_faces import (PHOTOS_PER_STUDENT, ClassFace, FaceRoundError, delete_expired_faces,
                                        delete_player_faces, read_class_faces, read_thumbnails, store_face)
@@ -93,7 +94,11 @@ def give_photo(code: str, token: str, photo: Photo, *, consent: bool, url: str |
     def keep(connection: Connection) -> int:
         info, player = _open_for(connection, code, token)
         return store_face(connection, info, player, found.vector, picture, FACE_MODEL)
-    number = transaction(keep, url)
+    try:
+        number = transaction(keep, url)
+    except IntegrityError as exc:  # the same student's other tab took that photo's place a moment before
+        raise FaceRoundError(_("Another photo of yours was being kept at the same moment: look at your photos and "
+                               "try again.")) from exc
     stage_changed(code)
     return number
 

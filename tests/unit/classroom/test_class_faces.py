@@ -111,3 +111,38 @@ def test_the_class_result_counts_rank1_and_every_pair() -> None:
     assert point.false_accepts == int(np.sum(result.impostor <= 0.5))
     empty = class_result([])
     assert empty.curve is None and empty.rank1 is None and empty.faces == 0
+
+
+def test_two_tabs_keeping_a_photo_at_once_get_a_clear_refusal(database_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both tabs saw two photos kept and took the third place: the database keeps one, the other is told."""
+    import lab.workflows.face_round as workflow
+    from lab.faces.detection import Detection, Face
+    from lab.faces.photos import Photo
+    from lab.faces.pipeline import FaceVector
+
+    info = create_class("faces", database_url)
+    open_round(info.code, database_url)
+    ana = join_class(info.code, "Ana", database_url)
+    keep(info.code, ana.token, unit(1, 0), database_url)
+    photo = Photo("me.png", np.zeros((50, 50, 3), np.uint8), "")
+    face = Face(0, 0, 50, 50, 1.0, np.zeros((50, 50, 3), np.uint8))
+    monkeypatch.setattr("lab.faces.pipeline.face_vector",
+                        lambda *_args: FaceVector(photo, Detection("yunet", [face], 0.0), 0, unit(0, 1)))
+
+    def racing(connection, *_args) -> int:  # type: ignore[no-untyped-def]
+        insert_photo(connection, info.id, ana.id, 2)  # the other tab's, committed first
+        insert_photo(connection, info.id, ana.id, 2)  # this tab's: the same place
+        return 2
+    monkeypatch.setattr(workflow, "store_face", racing)
+    with pytest.raises(FaceRoundError, match="at the same moment"):
+        workflow.give_photo(info.code, ana.token, photo, consent=True, url=database_url)
+    assert read(lambda c: count_class_faces(c, info.id), database_url) == 1  # nothing of this transaction kept
+
+
+def insert_photo(connection, class_id: int, player_id: int, number: int) -> None:  # type: ignore[no-untyped-def]
+    from lab.db import schema
+
+    connection.execute(schema.class_faces.insert().values(class_id=class_id, player_id=player_id, photo=number,
+                                                          model="Facenet", dimension=2, embedding=b"\0" * 8,
+                                                          thumbnail=b"png", created_at=now()))
