@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ from lab.i18n import _
 from lab.limits import WAY
 from lab.workflows.face_round import forget_expired_faces
 
+LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 WORKERS = 4  # database reads of the routes at once; more would only queue on the GIL
 MAX_IN_FLIGHT = 400  # round reads and answers queued at once per server (a class of 300 answering together fits)
@@ -100,13 +102,14 @@ def class_api() -> ClassApi:
 
 async def forget_expired_faces_periodically(api: ClassApi) -> None:
     """The face round's time limit, kept even in a class nobody watches: every server deletes the faces past it (and
-    any left of an ended class) every :func:`~lab.classroom.class_faces.sweep_seconds`, on the writer thread."""
+    any left of an ended class) when it starts and every :func:`~lab.classroom.class_faces.sweep_seconds`, on the
+    writer thread."""
     while True:
-        await asyncio.sleep(sweep_seconds())
         try:
             await api.write(forget_expired_faces)
-        except Exception:  # noqa: BLE001 - a database hiccup or a busy server: the next sweep deletes them
-            continue
+        except Exception as exc:  # noqa: BLE001 - a database hiccup or a busy server: the next sweep deletes them
+            LOG.warning("expired class faces not deleted this time: %s", exc)
+        await asyncio.sleep(sweep_seconds())
 
 
 @asynccontextmanager
@@ -179,7 +182,7 @@ async def stage(request: Request) -> Response:
     code = request.path_params["code"]
     if not CODE.fullmatch(normalise_code(code)):
         return no_such_code(code)
-    seen = request.query_params.get("seen", "")[:64]
+    seen = request.query_params.get("seen", "")[:128]  # a live key: version, activity, lesson step (40) and counts
     client = request.client.host if request.client else None
     try:
         found = await held(request, class_api().hub.wait(code, seen, live=request.query_params.get("live") == "1",

@@ -53,8 +53,7 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
         marker((100 * eer_rate, 100 * (1 - eer_rate)),
                format_message(_("EER {rate:.1%}: distance {distance:.3f}"), rate=eer_rate, distance=eer_threshold),
                format_message(_("{false:.1%} false matches, {accepted:.1%} accepted"), false=eer_rate,
-                              accepted=1 - eer_rate),
-               EER_COLOUR, "diamond"),
+                              accepted=1 - eer_rate), EER_COLOUR, "diamond"),
         marker(_rates(at_target), format_message(_("≤ {target:.1%} false matches: distance {distance:.3f}"),
                                                  target=target, distance=at_target.threshold),
                format_message(_(
@@ -70,13 +69,13 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
     # A whole 10% below the lowest point (at most 70%), so that the legend in the bottom right corner stays clear of it.
     lowest_rate = min(band.low[shown].min(), true_positive_rate[shown].min())
     floor = max(0.0, min(80.0, float(np.floor(lowest_rate * 10) * 10)) - 10)
+    counts = format_message(_("{same:,} same-person pairs, {different:,} different-person pairs"), same=pairs[0],
+                            different=pairs[1])
     figure.update_layout(
-        title={"text": f"{title}<br><sup>" + format_message(
-            _("{same:,} same-person pairs, {different:,} different-person pairs"), same=pairs[0], different=pairs[1])
-            + "</sup>"},
-        xaxis={"type": "log", "range": [np.log10(lowest), 2.0], "title": _("false matches: different-person pairs accepted (%, log "
-                                                                        "scale)")},
-        yaxis={"range": [floor, 100.5], "title": "same-person pairs accepted (%)"},
+        title={"text": f"{title}<br><sup>{counts}</sup>"}, yaxis={"range": [floor, 100.5], "title": _(
+            "same-person pairs accepted (%)")},
+        xaxis={"type": "log", "range": [np.log10(lowest), 2.0],
+               "title": _("false matches: different-person pairs accepted (%, log scale)")},
         # Inside the plot, bottom right: on a logarithmic axis the curve runs along the top, that corner stays empty.
         height=430, margin=MARGIN, legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom",
                                            "bgcolor": "rgba(255, 255, 255, 0.85)", "font": {"size": 11}},

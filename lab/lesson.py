@@ -10,6 +10,8 @@ parameter whose widget shows a translated label (a tab, a mode) is written in th
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from lab.errors import LabError
@@ -125,7 +127,8 @@ def find_step(step_id: str) -> LessonStep:
     """The step ``step_id``; :class:`UnknownStepError` for an id the lesson does not have."""
     step = _BY_ID.get(str(step_id))
     if step is None:
-        raise UnknownStepError(_("The lesson has no step {step!r}.").format(step=str(step_id)[:ID_MAX]))
+        shown = re.sub(r"[^\w -]|_", "", str(step_id))[:ID_MAX]  # no Markdown or HTML of a forged id is shown
+        raise UnknownStepError(_("The lesson has no step {step!r}.").format(step=shown))
     return step
 
 

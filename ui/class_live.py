@@ -18,8 +18,10 @@ API = "/api/class"
 HERE = Path(__file__).resolve().parent
 KEY = "class_live"
 
+# One module from two files: the long poll and its helpers, then the modes (projector, student, follow).
 class_live = st.components.v2.component(
-    "oneshot_class_live", js=(HERE / "class_live.js").read_text(), css=(HERE / "class_live.css").read_text())
+    "oneshot_class_live", js=(HERE / "class_live_watch.js").read_text() + "\n" + (HERE / "class_live.js").read_text(),
+    css=(HERE / "class_live.css").read_text())
 
 
 def _noop() -> None:

@@ -7,6 +7,7 @@ student's page runs when the student gives a photo or asks for their result agai
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from lab.classroom.class_faces import keep_hours
@@ -16,9 +17,9 @@ from lab.faces.photos import read_photo
 from lab.formatting import format_decimal, format_message, format_number, format_percent
 from lab.i18n import _, ngettext
 from lab.workflows.face_round import (PHOTOS_PER_STUDENT, ClassFaceView, StudentFaceView,
-                                      close_face_round, forget_my_faces, give_photo, open_face_round,
+                                      close_face_round, forget_my_faces, give_photo, open_face_round, own_thumbnails,
                                       show_class_faces, student_face_view)
-from ui.classroom import act
+from ui.classroom import act, refusal_ui
 from ui.face_widgets import UPLOAD_TYPES, camera_allowed
 from ui.projector import projected
 from ui.roles import current_role
@@ -81,13 +82,15 @@ def class_figures_ui(view: ClassFaceView) -> None:
     result = view.result
     slider, sentence = st.columns([3, 2], vertical_alignment="center")  # side by side: the figures fit at 1280x720
     # (the slider writes its value the English way: Streamlit's printf-style format has no decimal comma)
+    largest = float(np.max(np.r_[result.genuine, result.impostor], initial=1.0))  # cosine distances reach 2
     threshold = slider.slider(format_message(_("Threshold (cosine distance; the model's own: {threshold:.2f})"),
                                              threshold=view.threshold),
-                              0.0, 1.0, float(round(view.threshold, 2)), 0.01, key="face_round_threshold")
+                              0.0, float(np.ceil(largest * 10) / 10), float(round(view.threshold, 2)), 0.01,
+                              key="face_round_threshold")
     point = result.at(threshold)
     sentence.markdown(format_message(
-        _("At {threshold:.2f}: **{same} of {genuine}** same-person pairs accepted, **{different} of {impostor}** "
-          "different-person pairs accepted (false matches)."),
+        _("At {threshold:.2f}: **{same:,} of {genuine:,}** same-person pairs accepted, **{different:,} of "
+          "{impostor:,}** different-person pairs accepted (false matches)."),
         threshold=threshold, same=point.true_accepts, genuine=result.genuine.size,
         different=point.false_accepts, impostor=result.impostor.size))
     counts, histogram, roc = st.columns([1.1, 2, 2])
@@ -123,19 +126,39 @@ def face_round_student_ui(code: str, token: str) -> None:
         count=PHOTOS_PER_STUDENT))
     if len(view.thumbnails) < PHOTOS_PER_STUDENT:
         photos_ui(code, token, len(view.thumbnails))
+    said_ui()
+    if view.thumbnails:
+        own_faces_ui(code, token, view.thumbnails)
+        result_ui(view)
+
+
+def kept_faces_ui(code: str, token: str) -> None:
+    """Outside the face round: the student's faces still kept, with the button that deletes them (the consent says
+    they can, at any time)."""
+    try:
+        pictures = own_thumbnails(code, token)
+    except LabError:
+        return
+    said_ui()
+    if pictures:
+        st.caption(kept_note())
+        own_faces_ui(code, token, pictures)
+
+
+def said_ui() -> None:
+    """What the student's last face action did (a refusal included)."""
+    refusal_ui()
     said = st.session_state.pop(FACES_SAID, None)
     if said:
         (st.error if said[0] == "error" else st.success)(said[1])
-    if view.thumbnails:
-        own_faces_ui(code, token, view)
-        result_ui(view)
 
 
 def photos_ui(code: str, token: str, given: int) -> None:
     """Consent, then the photos: an upload of several, or the camera one at a time. Each is taken in its widget's
     callback (once per new file, before the page runs), and the widgets' keys move on with the count of faces kept."""
     consent = st.checkbox(_("I agree that the lab keeps my faces' embeddings and thumbnails for this class. ") +
-                          kept_note() + " " + _("I can delete them at any time."), key="face_consent")
+                          kept_note() + " " + _("The teacher may show the class's thumbnails, with nicknames, on the "
+                                                "projector. I can delete them at any time."), key="face_consent")
     left = PHOTOS_PER_STUDENT - given
     label = ngettext("{count} more photo of yourself", "{count} more photos of yourself", left).format(count=left)
     upload_key, camera_key = f"face_upload_{given}", f"face_camera_{given}"
@@ -158,15 +181,17 @@ def take(code: str, token: str, key: str, left: int) -> None:
         try:
             give_photo(code, token, read_photo(upload.getvalue(), upload.name), consent=True)
         except (LabError, ValueError) as exc:
-            st.session_state[FACES_SAID] = ("error", str(exc))
+            before = ngettext("{count} face kept before it.", "{count} faces kept before it.", kept).format(
+                count=kept) if kept else ""
+            st.session_state[FACES_SAID] = ("error", f"{exc} {before}".strip())
             return
         kept += 1
     st.session_state[FACES_SAID] = ("ok", ngettext("{count} face kept.", "{count} faces kept.", kept).format(count=kept))
 
 
-def own_faces_ui(code: str, token: str, view: StudentFaceView) -> None:
-    numbers = sorted(view.thumbnails)
-    st.image([view.thumbnails[n] for n in numbers], caption=[_("photo {number}").format(number=n) for n in numbers],
+def own_faces_ui(code: str, token: str, thumbnails: dict[int, bytes]) -> None:
+    numbers = sorted(thumbnails)
+    st.image([thumbnails[n] for n in numbers], caption=[_("photo {number}").format(number=n) for n in numbers],
              width=96)
 
     def forget() -> None:

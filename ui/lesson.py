@@ -21,7 +21,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lab.classroom.rooms import ClassInfo, find_class
+from lab.classroom.rooms import ClassInfo, class_of_player
 from lab.errors import LabError
 from lab.i18n import _
 from lab.lesson import STEPS, LessonStep, UnknownStepError, find_step, step_number
@@ -111,25 +111,27 @@ def follow_ui(page_path: str, slot: DeltaGenerator) -> bool:
     URL parameters that the left page's widgets bound (``st.switch_page`` refuses to set a bound one, such as ``within``
     from the ROC page on the way to the quiz); the watcher, mounted with the step to go to, asks at once for the next
     run, which switches."""
+    going = st.session_state.pop(GOING, None)  # set by the previous run only: never left over for a later class
     membership = st.session_state.get(PLAYER)
     if not isinstance(membership, dict):
         return False
     try:
-        info = find_class(str(membership.get("code", "")))
-    except LabError:  # the class is gone: the Class page says so
+        info = class_of_player(str(membership.get("code", "")), str(membership.get("token", "")))
+    except LabError:  # the class is gone, or the teacher removed this player: the Class page says so
         return False
     if info.ended:
         return False
     state, step = _follow_state(info.code), known_step(info.lesson_step)
-    going = known_step(st.session_state.pop(GOING, None))
-    if going is not None and state["following"]:
-        switch_to_step(going, info.code)
+    if isinstance(going, dict) and going.get("from") == page_path and state["following"]:
+        target = known_step(going.get("step"))  # (a page the student opened between the two runs wins)
+        if target is not None:
+            switch_to_step(target, info.code)
     sent = known_step(state["step"])
     if state["following"] and sent is not None and page_path != sent.page:
         state["following"] = False  # the student opened another page themselves
     if state["following"] and step is not None and step.id != state["step"]:
         state["step"] = step.id
-        st.session_state[GOING] = step.id
+        st.session_state[GOING] = {"step": step.id, "from": page_path}
         st.caption(_("Following the teacher to {heading}...").format(heading=step_heading(step)))
         with slot:
             follow_live_ui(info.code, info.lesson_step, go=step.id)

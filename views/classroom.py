@@ -27,7 +27,8 @@ from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, P
 from ui.model_chooser import evaluation_or_explain
 from ui.projector import projected, projector_on
 from ui.class_live import projector_live_ui, student_live_ui
-from ui.face_round import faces_shown_ui, face_round_projector_ui, face_round_student_ui, face_round_switch_ui
+from ui.face_round import (faces_shown_ui, face_round_projector_ui, face_round_student_ui, face_round_switch_ui,
+                           kept_faces_ui)
 from ui.classroom import (act, class_projector_layout, done_ui, leaderboard_ui, refusal_ui, remove_player_ui,
                           show_task, sidebar_control_ui)
 from ui.lesson import lesson_note_ui
@@ -221,6 +222,8 @@ def student_page(view: PlayerView, token: str) -> None:
     student_live_ui(view.info.code, token, stage_version(view.stage), view.info.lesson_step, view.info.activity)
     if view.info.faces_open:
         face_round_student_ui(view.info.code, token)
+    else:
+        kept_faces_ui(view.info.code, token)
 
 
 # --- the landing page -----------------------------------------------------------------------------------------

@@ -67,16 +67,15 @@ def store_face(connection: Connection, info: ClassInfo, player: Player, vector: 
                model: str) -> int:
     """Keep one more face of ``player`` (the first free photo number); returns that number. Refused when the face round
     is not open or the player has given :data:`PHOTOS_PER_STUDENT` already."""
-    table = schema.class_faces
     if not info.faces_open:
         raise FaceRoundError(_("The face round is not open: wait for the teacher to open it."))
-    taken = set(connection.execute(sa.select(table.c.photo).where(
-        table.c.player_id == player.id, table.c.created_at >= oldest_kept())).scalars())
+    taken = photos_kept(connection, player.id)
     free = [number for number in range(1, PHOTOS_PER_STUDENT + 1) if number not in taken]
     if not free:
         raise FaceRoundError(_("You have given {count} photos already: delete yours to give others.").format(
             count=PHOTOS_PER_STUDENT))
     vector = np.asarray(vector, dtype="<f4").ravel()
+    table = schema.class_faces
     connection.execute(table.delete().where(table.c.player_id == player.id, table.c.photo == free[0]))  # expired
     connection.execute(table.insert().values(
         class_id=info.id, player_id=player.id, photo=free[0], model=model, dimension=int(vector.size),
@@ -84,14 +83,23 @@ def store_face(connection: Connection, info: ClassInfo, player: Player, vector: 
     return free[0]
 
 
-def read_class_faces(connection: Connection, class_id: int) -> list[ClassFace]:
-    """The class's faces within the time limit, in the order players joined and photos were given."""
+def photos_kept(connection: Connection, player_id: int) -> set[int]:
+    """The numbers of the player's photos within the time limit."""
+    table = schema.class_faces
+    return set(connection.execute(sa.select(table.c.photo).where(
+        table.c.player_id == player_id, table.c.created_at >= oldest_kept())).scalars())
+
+
+def read_class_faces(connection: Connection, class_id: int, model: str | None = None) -> list[ClassFace]:
+    """The class's faces within the time limit (``model``'s only, when given: a server of another version may have
+    used another model, whose vectors do not compare), in the order players joined and photos were given."""
     table, players = schema.class_faces, schema.players
     rows = connection.execute(
         sa.select(table.c.id, table.c.player_id, players.c.nickname, table.c.photo, table.c.embedding,
                   table.c.created_at)
         .select_from(table.join(players, players.c.id == table.c.player_id))
-        .where(table.c.class_id == class_id, table.c.created_at >= oldest_kept())
+        .where(table.c.class_id == class_id, table.c.created_at >= oldest_kept(),
+               sa.true() if model is None else table.c.model == model)
         .order_by(table.c.player_id, table.c.photo)).all()
     return [ClassFace(row.id, row.player_id, row.nickname, row.photo, np.frombuffer(row.embedding, dtype="<f4"),
                       row.created_at) for row in rows]

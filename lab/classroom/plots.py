@@ -60,8 +60,8 @@ def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: f
         top = max(top, float(np.max(100 * counts / max(values.size, 1), initial=0.0)))
         figure.add_trace(go.Bar(x=centres, y=100 * counts / max(values.size, 1), width=width, opacity=0.6,
                                 marker_color=colour, customdata=counts,
-                                name=format_message(_("{name} ({total} pairs)"), name=name, total=values.size),
-                                hovertemplate=_("distance %{x:.2f}: %{y:.1f}% (%{customdata} pairs)") + "<extra></extra>"))
+                                name=format_message(_("{name} ({total:,} pairs)"), name=name, total=values.size),
+                                hovertemplate=_("distance %{x:.2f}: %{y:.1f}% (%{customdata:,} pairs)") + "<extra></extra>"))
     lines = [(threshold, _("threshold"), "black", "solid")]
     if eer_threshold is not None:
         lines.append((eer_threshold, "EER", EER_COLOUR, "dash"))

@@ -149,9 +149,10 @@ def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
 
 def end_class(code: str, url: str | None = None) -> ClassInfo:
     def end(connection: Connection) -> ClassInfo:
-        info = class_row(connection, code)
+        info = locked_class(connection, code)  # a face being kept at this moment on another server waits, then sees it
         if not info.ended:
-            connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(ended_at=now()))
+            connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(
+                ended_at=now(), activity="quiz"))
         # The face round's faces (lab.classroom.class_faces) go with the class, in the same transaction.
         connection.execute(schema.class_faces.delete().where(schema.class_faces.c.class_id == info.id))
         return class_row(connection, code)
@@ -165,7 +166,7 @@ def join_class(code: str, nickname: str, url: str | None = None) -> Player:
     token = secrets.token_hex(16)
 
     def join(connection: Connection) -> Player:
-        info = _locked_class(connection, code)
+        info = locked_class(connection, code)
         if info.ended:
             raise ClassroomError(_("The class {code} has ended.").format(code=info.code))
         players = connection.execute(sa.select(sa.func.count()).select_from(schema.players)
@@ -184,7 +185,7 @@ def join_class(code: str, nickname: str, url: str | None = None) -> Player:
                                "another.").format(nickname=shown)) from exc
 
 
-def _locked_class(connection: Connection, code: str) -> ClassInfo:
+def locked_class(connection: Connection, code: str) -> ClassInfo:
     """The class's row, locked until the transaction ends on PostgreSQL (SQLite's writer holds the whole file), so that
     joins at once on several servers count the players one after another: the cap holds."""
     table = schema.classes
@@ -208,7 +209,7 @@ def remove_player(code: str, player_id: int, url: str | None = None) -> str:
     device is told it is no longer in the class: the class's count of removed players is part of the stage that every
     device watches (:mod:`lab.classroom.live`), and the removed device's next request is refused."""
     def remove(connection: Connection) -> str:
-        info = _locked_class(connection, code)
+        info = locked_class(connection, code)
         table = schema.players
         nickname = connection.execute(sa.select(table.c.nickname).where(
             table.c.id == player_id, table.c.class_id == info.id)).scalar()
@@ -219,6 +220,16 @@ def remove_player(code: str, player_id: int, url: str | None = None) -> str:
                            .values(removed=schema.classes.c.removed + 1))
         return str(nickname)
     return transaction(remove, url)
+
+
+def class_of_player(code: str, token: str, url: str | None = None) -> ClassInfo:
+    """The class, once the token is one of its players' (:class:`NotAPlayerError` for a removed or forged one)."""
+    def read(connection: Connection) -> ClassInfo:
+        info = class_row(connection, code)
+        if player_of(connection, token).class_id != info.id:
+            raise NotAPlayerError(_("You are not in this class (any more): join again."))
+        return info
+    return read_only(read, url)
 
 
 def player_of(connection: Connection, token: str) -> Player:

@@ -16,11 +16,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from lab.classroom.class_faces import (PHOTOS_PER_STUDENT, ClassFace, FaceRoundError, delete_expired_faces,
-                                       delete_player_faces, read_class_faces, read_thumbnails, store_face)
+                                       delete_player_faces, photos_kept, read_class_faces, read_thumbnails,
+                                       store_face)
 from lab.classroom.face_results import (FACE_DETECTOR, FACE_MODEL, METRIC, ClassFaceResult, PhotoResult,
                                         class_result, student_result)
 from lab.classroom.live import stage_changed
-from lab.classroom.rooms import ClassInfo, NotAPlayerError, Player, class_row, player_of
+from lab.classroom.rooms import ClassInfo, NotAPlayerError, Player, class_row, locked_class, player_of
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only
 from lab.faces.photos import Photo, thumbnail
@@ -30,7 +31,7 @@ from lab.roles import Role, require_teacher
 
 __all__ = ["PHOTOS_PER_STUDENT", "ClassFaceView", "FaceRoundError", "StudentFaceView", "close_face_round",
            "face_threshold", "forget_expired_faces", "forget_my_faces", "give_photo", "open_face_round",
-           "show_class_faces", "class_face_view", "faces_in", "student_face_view"]
+           "own_thumbnails", "show_class_faces", "class_face_view", "faces_in", "student_face_view"]
 
 
 def face_threshold() -> float:
@@ -42,7 +43,7 @@ def face_threshold() -> float:
 
 def _set(code: str, url: str | None, **values: object) -> ClassInfo:
     def change(connection: Connection) -> ClassInfo:
-        info = class_row(connection, code)
+        info = locked_class(connection, code)
         if info.ended:
             raise FaceRoundError(_("The class {code} has ended.").format(code=info.code))
         connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(**values))
@@ -55,13 +56,13 @@ def _set(code: str, url: str | None, **values: object) -> ClassInfo:
 def open_face_round(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
     """Students' devices turn to the face round (the quiz's rounds stay in the leaderboard)."""
     require_teacher(role, _("open the face round"))
-    return _set(code, url, activity="faces")
+    return _set(code, url, activity="faces", faces_shown=False)  # thumbnails stay off until the teacher shows them
 
 
 def close_face_round(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
     """Back to the quiz; the faces stay until the class ends (the teacher may open the round again)."""
     require_teacher(role, _("close the face round"))
-    return _set(code, url, activity="quiz")
+    return _set(code, url, activity="quiz", faces_shown=False)
 
 
 def show_class_faces(code: str, shown: bool, *, role: Role, url: str | None = None) -> ClassInfo:
@@ -70,8 +71,8 @@ def show_class_faces(code: str, shown: bool, *, role: Role, url: str | None = No
     return _set(code, url, faces_shown=bool(shown))
 
 
-def _membership(connection: Connection, code: str, token: str) -> tuple[ClassInfo, Player]:
-    info = class_row(connection, code)
+def _membership(connection: Connection, code: str, token: str, lock: bool = False) -> tuple[ClassInfo, Player]:
+    info = locked_class(connection, code) if lock else class_row(connection, code)
     player = player_of(connection, token)
     if player.class_id != info.id:
         raise NotAPlayerError(_("You are not in this class (any more): join again."))
@@ -86,27 +87,36 @@ def give_photo(code: str, token: str, photo: Photo, *, consent: bool, url: str |
 
     if not consent:
         raise FaceRoundError(_("Tick the box first: your photos' faces are kept only with your consent."))
-    read_only(lambda connection: _open_for(connection, code, token), url)  # refused before any model work
+    read_only(lambda connection: _open_for(connection, code, token, with_room=True), url)  # before any model work
     found = face_vector(photo, FACE_MODEL, FACE_DETECTOR)
     face = found.detection.faces[found.chosen].aligned
     picture = png_bytes(thumbnail(face))
 
     def keep(connection: Connection) -> int:
-        info, player = _open_for(connection, code, token)
+        # The class's row locked: the end of the class (which deletes its faces) waits for this, or this for it.
+        info, player = _open_for(connection, code, token, lock=True)
         return store_face(connection, info, player, found.vector, picture, FACE_MODEL)
     try:
         number = transaction(keep, url)
-    except IntegrityError as exc:  # the same student's other tab took that photo's place a moment before
-        raise FaceRoundError(_("Another photo of yours was being kept at the same moment: look at your photos and "
-                               "try again.")) from exc
+    except IntegrityError as exc:
+        if "class_faces_one_per_photo" in str(exc.orig) or "UNIQUE" in str(exc.orig):
+            raise FaceRoundError(_("Another photo of yours was being kept at the same moment: look at your photos and "
+                                   "try again.")) from exc  # the same student's other tab took that place first
+        raise NotAPlayerError(_("You are not in this class (any more): join again.")) from exc  # removed meanwhile
     stage_changed(code)
     return number
 
 
-def _open_for(connection: Connection, code: str, token: str) -> tuple[ClassInfo, Player]:
-    info, player = _membership(connection, code, token)
+def _open_for(connection: Connection, code: str, token: str, lock: bool = False,
+              with_room: bool = False) -> tuple[ClassInfo, Player]:
+    """The class and the player, refused unless the face round is open (``with_room``: and the player may give one
+    more photo, checked before the photo is embedded)."""
+    info, player = _membership(connection, code, token, lock)
     if not info.faces_open:
         raise FaceRoundError(_("The face round is not open: wait for the teacher to open it."))
+    if with_room and len(photos_kept(connection, player.id)) >= PHOTOS_PER_STUDENT:
+        raise FaceRoundError(_("You have given {count} photos already: delete yours to give others.").format(
+            count=PHOTOS_PER_STUDENT))
     return info, player
 
 
@@ -138,12 +148,24 @@ class StudentFaceView:
 def student_face_view(code: str, token: str, url: str | None = None) -> StudentFaceView:
     def read(connection: Connection) -> tuple[ClassInfo, Player, list[ClassFace], dict[int, bytes]]:
         info, player = _membership(connection, code, token)
-        return info, player, read_class_faces(connection, info.id), read_thumbnails(connection, info.id, player.id)
+        return info, player, read_class_faces(connection, info.id, FACE_MODEL), read_thumbnails(connection, info.id, player.id)
     info, player, faces, pictures = read_only(read, url)
     photo_of = {face.id: face.photo for face in faces}
     return StudentFaceView(info, player, tuple(student_result(faces, player.id)),
                            {photo_of[face_id]: data for face_id, data in pictures.items() if face_id in photo_of},
                            len(faces), face_threshold())
+
+
+def own_thumbnails(code: str, token: str, url: str | None = None) -> dict[int, bytes]:
+    """The student's own kept faces by photo number (shown, with their delete button, whatever the class does now)."""
+    def read(connection: Connection) -> dict[int, bytes]:
+        info, player = _membership(connection, code, token)
+        table = schema.class_faces
+        numbers = dict(connection.execute(sa.select(table.c.id, table.c.photo).where(
+            table.c.player_id == player.id)).tuples().all())
+        return {numbers[face_id]: data for face_id, data in read_thumbnails(connection, info.id, player.id).items()
+                if face_id in numbers}
+    return read_only(read, url)
 
 
 @dataclass(frozen=True)
@@ -157,7 +179,7 @@ class ClassFaceView:
 def class_face_view(code: str, url: str | None = None) -> ClassFaceView:
     def read(connection: Connection) -> tuple[ClassInfo, list[ClassFace], dict[int, bytes]]:
         info = class_row(connection, code)
-        faces = read_class_faces(connection, info.id)
+        faces = read_class_faces(connection, info.id, FACE_MODEL)
         return info, faces, (read_thumbnails(connection, info.id) if info.faces_shown else {})
     info, faces, pictures = read_only(read, url)
     people: dict[str, list[bytes]] = {}

@@ -58,6 +58,13 @@ def test_a_face_round_on_the_projector_and_on_a_students_page() -> None:
     assert "your own photo" in text_of(ana) and "a classmate's face" not in text_of(ana)
     ana.button(key="face_result_update").click().run()
     assert not ana.exception, ana.exception
+    button(teacher, "face_round_close").click().run()  # back to the quiz: the faces stay until the end...
+    bob = students["Bob"].run()
+    assert not [box for box in bob.checkbox if box.key == "face_consent"]  # no photo form outside the round
+    bob.button(key="face_forget").click().run()  # ...and a student deletes theirs whenever they like
+    assert not bob.exception, bob.exception
+    assert "2 faces deleted." in text_of(bob)
+    assert [f.nickname for f in read(lambda c: read_class_faces(c, class_row(c, code).id))] == ["Ana", "Ana"]
     button(teacher, "class_end").click().run()
     assert read(lambda c: len(read_class_faces(c, class_row(c, code).id))) == 0
 
