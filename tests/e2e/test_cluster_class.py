@@ -1,13 +1,16 @@
 """End to end across two replicas behind HAProxy, on one PostgreSQL: what one server writes, the other shows.
 
-- A class: the projector on one replica, three students spread over both; each answer reaches the projector.
+- A class: the projector on one replica, three students spread over both; each answer reaches the projector, and so
+  does each face of the face round.
 - A face enrolled through one replica is identified through the other.
 """
 
 from __future__ import annotations
 
 from tests.e2e.class_round import STUDENTS, join, run_round, shown_join_address, start_class, wait_idle
+from lab.workflows.face_round import faces_in
 from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.test_face_round import PEOPLE, give_photos, photos
 
 
 def pinned_page(browser, cluster, replica: str):  # type: ignore[no-untyped-def]
@@ -18,7 +21,7 @@ def pinned_page(browser, cluster, replica: str):  # type: ignore[no-untyped-def]
     return context, page
 
 
-def test_a_class_across_two_replicas(cluster_url, browser) -> None:  # type: ignore[no-untyped-def]
+def test_a_class_across_two_replicas(cluster_url, browser, lfw_dir) -> None:  # type: ignore[no-untyped-def]
     contexts = []
     try:
         context, teacher = pinned_page(browser, cluster_url, "app1")
@@ -40,6 +43,16 @@ def test_a_class_across_two_replicas(cluster_url, browser) -> None:  # type: ign
         board = teacher.locator("[data-testid='stDataFrame']").last
         board.wait_for()
         assert result["number"] == 1
+
+        # The face round across the replicas: faces given through app2 and app1, counted on app1's projector.
+        teacher.get_by_role("button", name="Open the face round").click()
+        teacher.get_by_text("Face round: take 3 photos of yourself").wait_for()
+        for student, person in zip(students[:2], PEOPLE):
+            give_photos(student, photos(lfw_dir, person))
+        teacher.locator(".oneshot-live").get_by_text("6", exact=True).wait_for(timeout=60_000)
+        teacher.get_by_role("button", name="End class").click()
+        teacher.get_by_text("This class has ended.").wait_for()
+        assert faces_in(code, cluster_url.database_url) == 0
     finally:
         for context in contexts:
             context.close()
