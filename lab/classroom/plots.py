@@ -71,9 +71,9 @@ def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: f
                                     line={"color": colour, "dash": dash, "width": 3}))
     figure.update_layout(barmode="overlay", title=_("Distances between the class's faces"),
                          xaxis_title=_("cosine distance between two faces (no unit)"),
-                         yaxis={"title": _("share of the pairs of each kind (%)"), "range": [0, 2.0 * top]},
+                         yaxis={"title": _("share of the pairs of each kind (%)"), "range": [0, 2.6 * top]},
                          height=270, margin={"l": 10, "r": 10, "t": 50, "b": 40},
-                         # Inside, top right, above the bars: the y axis leaves the top half of the plot to it.
+                         # Inside, top right, above the bars: the y axis leaves the top 60% of the plot to it.
                          legend={"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "font": {"size": 11},
                                  "bgcolor": "rgba(255, 255, 255, 0.85)"})
     return figure
@@ -88,7 +88,7 @@ def face_round_roc(false_positive_rate: np.ndarray, true_positive_rate: np.ndarr
                    name=format_message(_("ROC: AUC {auc:.3f}"), auc=auc),
                    hovertemplate=_("%{x:.1f}% false matches, %{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
         go.Scatter(x=[0, 100], y=[100, 0], mode="lines", line={"color": "#999999", "dash": "dot"},
-                   name=_("where false matches = false non-matches"), hoverinfo="skip"),
+                   name=_("equal error line"), hoverinfo="skip"),
         go.Scatter(x=[100 * eer], y=[100 * (1 - eer)], mode="markers", name=format_message(_("EER {rate:.1%}"), rate=eer),
                    marker={"size": 13, "symbol": "diamond", "color": EER_COLOUR, "line": {"width": 1, "color": "black"}}),
         go.Scatter(x=[100 * at_threshold[0]], y=[100 * at_threshold[1]], mode="markers",
