@@ -67,7 +67,9 @@ def test_a_face_enrolled_on_one_replica_is_identified_on_the_other(cluster_url, 
         uploader = first.locator("[data-testid='stFileUploader']").filter(has_text="One or a few photos of them")
         uploader.locator("input[type='file']").set_input_files(str(faces_dir / "misc" / "obama.jpg"))
         first.get_by_text("obama.jpg").first.wait_for()
+        wait_idle(first)  # the upload's run drawn: a click during a run can be lost when its widgets are redrawn
         first.get_by_text("I agree", exact=False).first.click()
+        wait_idle(first)
         first.get_by_role("button", name="Enrol", exact=True).click()
         first.get_by_text("Barack Obama enrolled from 1 face").wait_for(timeout=180_000)
 

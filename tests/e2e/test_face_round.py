@@ -91,7 +91,8 @@ def test_a_face_round_with_three_students(lfw_dir: Path, browser, tmp_path: Path
             wait_idle(teacher)
             teacher.locator(".st-key-face_round_roc .js-plotly-plot").last.wait_for()
             wait_idle(teacher)
-            assert teacher.locator(".st-key-face_round_roc .js-plotly-plot").count() == 1
+            expect(teacher.locator(".st-key-face_round_roc .js-plotly-plot")).to_have_count(1, timeout=60_000)
+            wait_idle(teacher)  # (two while a rerun draws the new one beside the stale one)
             metrics = teacher.locator("[data-testid=stMain] [data-testid=stMetricValue]").all_inner_texts()
             assert metrics == ["3", f"{result.rank1:.0%}", f"{result.eer:.1%}"]  # students with faces, rank-1, EER
             threshold = round(face_threshold(), 2)
