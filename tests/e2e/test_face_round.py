@@ -112,7 +112,8 @@ def test_a_face_round_with_three_students(lfw_dir: Path, browser, tmp_path: Path
             thumbnails = teacher.locator(".st-key-face_round_thumbnails")
             thumbnails.wait_for()
             wait_idle(teacher)
-            assert thumbnails.locator("img").count() == 9 and thumbnails.get_by_text("Chen").count() == 1
+            expect(thumbnails.locator("img")).to_have_count(9, timeout=30_000)  # (drawn one after another)
+            assert thumbnails.get_by_text("Chen").count() == 1
 
             # Each phone shows its own result: per photo, whether the nearest face is the student's own.
             for number, student in enumerate(students, start=1):
