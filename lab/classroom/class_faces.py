@@ -53,6 +53,11 @@ def oldest_kept(moment: datetime | None = None) -> datetime:
     return (moment or now()) - timedelta(hours=keep_hours())
 
 
+def _kept() -> sa.ColumnElement[bool]:
+    """Faces within the time limit (older ones are left out of every read until the sweep deletes them)."""
+    return schema.class_faces.c.created_at >= oldest_kept()
+
+
 @dataclass(frozen=True)
 class ClassFace:
     id: int
@@ -87,7 +92,7 @@ def photos_kept(connection: Connection, player_id: int) -> set[int]:
     """The numbers of the player's photos within the time limit."""
     table = schema.class_faces
     return set(connection.execute(sa.select(table.c.photo).where(
-        table.c.player_id == player_id, table.c.created_at >= oldest_kept())).scalars())
+        table.c.player_id == player_id, _kept())).scalars())
 
 
 def read_class_faces(connection: Connection, class_id: int, model: str | None = None) -> list[ClassFace]:
@@ -98,27 +103,32 @@ def read_class_faces(connection: Connection, class_id: int, model: str | None = 
         sa.select(table.c.id, table.c.player_id, players.c.nickname, table.c.photo, table.c.embedding,
                   table.c.created_at)
         .select_from(table.join(players, players.c.id == table.c.player_id))
-        .where(table.c.class_id == class_id, table.c.created_at >= oldest_kept(),
+        .where(table.c.class_id == class_id, _kept(),
                sa.true() if model is None else table.c.model == model)
         .order_by(table.c.player_id, table.c.photo)).all()
     return [ClassFace(row.id, row.player_id, row.nickname, row.photo, np.frombuffer(row.embedding, dtype="<f4"),
                       row.created_at) for row in rows]
 
 
-def read_thumbnails(connection: Connection, class_id: int, player_id: int | None = None) -> dict[int, bytes]:
-    """PNG thumbnails by face id: the class's, or one player's."""
+def read_thumbnails(connection: Connection, class_id: int) -> dict[int, bytes]:
+    """The class's PNG thumbnails by face id (the projector's, when the teacher shows them)."""
     table = schema.class_faces
-    query = sa.select(table.c.id, table.c.thumbnail).where(table.c.class_id == class_id,
-                                                         table.c.created_at >= oldest_kept())
-    if player_id is not None:
-        query = query.where(table.c.player_id == player_id)
-    return {row.id: bytes(row.thumbnail) for row in connection.execute(query)}
+    rows = connection.execute(sa.select(table.c.id, table.c.thumbnail).where(table.c.class_id == class_id, _kept()))
+    return {row.id: bytes(row.thumbnail) for row in rows}
+
+
+def read_own_thumbnails(connection: Connection, player_id: int) -> dict[int, bytes]:
+    """One player's PNG thumbnails by photo number (what their own device shows)."""
+    table = schema.class_faces
+    rows = connection.execute(sa.select(table.c.photo, table.c.thumbnail).where(table.c.player_id == player_id,
+                                                                              _kept()))
+    return {row.photo: bytes(row.thumbnail) for row in rows}
 
 
 def count_class_faces(connection: Connection, class_id: int) -> int:
     table = schema.class_faces
     return int(connection.execute(sa.select(sa.func.count()).select_from(table).where(
-        table.c.class_id == class_id, table.c.created_at >= oldest_kept())).scalar_one())
+        table.c.class_id == class_id, _kept())).scalar_one())
 
 
 def delete_player_faces(connection: Connection, player_id: int) -> int:

@@ -222,14 +222,19 @@ def remove_player(code: str, player_id: int, url: str | None = None) -> str:
     return transaction(remove, url)
 
 
+def membership(connection: Connection, code: str, token: str, lock: bool = False) -> tuple[ClassInfo, Player]:
+    """The class and the player whose token this is, once it is one of the class's players (:class:`NotAPlayerError`
+    for a removed or forged one); ``lock``: the class's row locked, as :func:`locked_class`."""
+    info = locked_class(connection, code) if lock else class_row(connection, code)
+    player = player_of(connection, token)
+    if player.class_id != info.id:
+        raise NotAPlayerError(_("You are not in this class (any more): join again."))
+    return info, player
+
+
 def class_of_player(code: str, token: str, url: str | None = None) -> ClassInfo:
     """The class, once the token is one of its players' (:class:`NotAPlayerError` for a removed or forged one)."""
-    def read(connection: Connection) -> ClassInfo:
-        info = class_row(connection, code)
-        if player_of(connection, token).class_id != info.id:
-            raise NotAPlayerError(_("You are not in this class (any more): join again."))
-        return info
-    return read_only(read, url)
+    return read_only(lambda connection: membership(connection, code, token)[0], url)
 
 
 def player_of(connection: Connection, token: str) -> Player:

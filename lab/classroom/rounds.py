@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from lab.classroom.rooms import (ClassInfo, ClassroomError, NotAPlayerError, Player, RoundClosedError, as_utc, class_row,
-                                 now, player_of)
+                                 membership, now, player_of)
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only  # polls take no write lock (SQLite: a snapshot in WAL mode)
 from lab.i18n import _
@@ -236,10 +236,7 @@ def class_state(code: str, url: str | None = None, with_results: bool = True) ->
 
 def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
     def read(connection: Connection) -> PlayerView:
-        info = class_row(connection, code)
-        player = player_of(connection, token)
-        if player.class_id != info.id:
-            raise NotAPlayerError(_("You are not in this class (any more): join again."))
+        info, player = membership(connection, code, token)
         current = _current_round(connection, info.id)
         table = schema.answers
         choice = None

@@ -16,12 +16,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from lab.classroom.class_faces import (PHOTOS_PER_STUDENT, ClassFace, FaceRoundError, delete_expired_faces,
-                                       delete_player_faces, photos_kept, read_class_faces, read_thumbnails,
-                                       store_face)
+                                       delete_player_faces, photos_kept, read_class_faces, read_own_thumbnails,
+                                       read_thumbnails, store_face)
 from lab.classroom.face_results import (FACE_DETECTOR, FACE_MODEL, METRIC, ClassFaceResult, PhotoResult,
                                         class_result, student_result)
 from lab.classroom.live import stage_changed
-from lab.classroom.rooms import ClassInfo, NotAPlayerError, Player, class_row, locked_class, player_of
+from lab.classroom.rooms import ClassInfo, NotAPlayerError, Player, class_row, locked_class, membership
 from lab.db import schema, transaction
 from lab.db.engine import read as read_only
 from lab.faces.photos import Photo, thumbnail
@@ -71,14 +71,6 @@ def show_class_faces(code: str, shown: bool, *, role: Role, url: str | None = No
     return _set(code, url, faces_shown=bool(shown))
 
 
-def _membership(connection: Connection, code: str, token: str, lock: bool = False) -> tuple[ClassInfo, Player]:
-    info = locked_class(connection, code) if lock else class_row(connection, code)
-    player = player_of(connection, token)
-    if player.class_id != info.id:
-        raise NotAPlayerError(_("You are not in this class (any more): join again."))
-    return info, player
-
-
 def give_photo(code: str, token: str, photo: Photo, *, consent: bool, url: str | None = None) -> int:
     """Detect, align and embed the largest face of ``photo`` and keep only its embedding and thumbnail; returns the
     photo's number (1 to :data:`PHOTOS_PER_STUDENT`). Refused without the student's consent, outside the face round,
@@ -111,7 +103,7 @@ def _open_for(connection: Connection, code: str, token: str, lock: bool = False,
               with_room: bool = False) -> tuple[ClassInfo, Player]:
     """The class and the player, refused unless the face round is open (``with_room``: and the player may give one
     more photo, checked before the photo is embedded)."""
-    info, player = _membership(connection, code, token, lock)
+    info, player = membership(connection, code, token, lock)
     if not info.faces_open:
         raise FaceRoundError(_("The face round is not open: wait for the teacher to open it."))
     if with_room and len(photos_kept(connection, player.id)) >= PHOTOS_PER_STUDENT:
@@ -123,7 +115,7 @@ def _open_for(connection: Connection, code: str, token: str, lock: bool = False,
 def forget_my_faces(code: str, token: str, url: str | None = None) -> int:
     """The student's own faces, deleted now; returns how many went."""
     def forget(connection: Connection) -> int:
-        _info, player = _membership(connection, code, token)
+        _info, player = membership(connection, code, token)
         return delete_player_faces(connection, player.id)
     gone = transaction(forget, url)
     stage_changed(code)
@@ -147,25 +139,18 @@ class StudentFaceView:
 
 def student_face_view(code: str, token: str, url: str | None = None) -> StudentFaceView:
     def read(connection: Connection) -> tuple[ClassInfo, Player, list[ClassFace], dict[int, bytes]]:
-        info, player = _membership(connection, code, token)
-        return info, player, read_class_faces(connection, info.id, FACE_MODEL), read_thumbnails(connection, info.id, player.id)
+        info, player = membership(connection, code, token)
+        return info, player, read_class_faces(connection, info.id, FACE_MODEL), read_own_thumbnails(connection,
+                                                                                                    player.id)
     info, player, faces, pictures = read_only(read, url)
-    photo_of = {face.id: face.photo for face in faces}
-    return StudentFaceView(info, player, tuple(student_result(faces, player.id)),
-                           {photo_of[face_id]: data for face_id, data in pictures.items() if face_id in photo_of},
-                           len(faces), face_threshold())
+    return StudentFaceView(info, player, tuple(student_result(faces, player.id)), pictures, len(faces),
+                           face_threshold())
 
 
 def own_thumbnails(code: str, token: str, url: str | None = None) -> dict[int, bytes]:
     """The student's own kept faces by photo number (shown, with their delete button, whatever the class does now)."""
-    def read(connection: Connection) -> dict[int, bytes]:
-        info, player = _membership(connection, code, token)
-        table = schema.class_faces
-        numbers = dict(connection.execute(sa.select(table.c.id, table.c.photo).where(
-            table.c.player_id == player.id)).tuples().all())
-        return {numbers[face_id]: data for face_id, data in read_thumbnails(connection, info.id, player.id).items()
-                if face_id in numbers}
-    return read_only(read, url)
+    return read_only(lambda connection: read_own_thumbnails(connection, membership(connection, code, token)[1].id),
+                     url)
 
 
 @dataclass(frozen=True)
@@ -191,7 +176,8 @@ def class_face_view(code: str, url: str | None = None) -> ClassFaceView:
 
 
 def faces_in(code: str, url: str | None = None) -> int:
-    """How many faces the class keeps now (for the tests and the command line)."""
+    """How many rows of faces the class has in the database, past the time limit or not (the tests check deletion
+    with it)."""
     table = schema.class_faces
     return read_only(lambda c: int(c.execute(sa.select(sa.func.count()).select_from(table).where(
         table.c.class_id == class_row(c, code).id)).scalar_one()), url)
