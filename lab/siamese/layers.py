@@ -32,3 +32,35 @@ class UnitSimilarity(keras.layers.Layer):
     def call(self, a, b):
         distance = ops.sqrt(ops.maximum(ops.sum(ops.square(a - b), axis=-1, keepdims=True), 1e-12))
         return 1.0 - distance / 2.0
+
+
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class FusedBatchNormalization(keras.layers.BatchNormalization):
+    """Keras's batch normalisation, trained with TensorFlow's fused kernel.
+
+    Keras 3 normalises a training batch with separate moment, subtract, scale and shift ops, whose forward and
+    backward passes took 55% of a training step of the compact tower on the CPU (69 of 128 ms); TensorFlow's
+    fused kernel does the same in one op each way. Same weights, same statistics (the moving variance is kept
+    from the batch's biased variance, as Keras does), so a model saved with this layer behaves as Keras's;
+    inference and every case the fused kernel does not cover (masks, frozen layers, other axes) use Keras's code.
+    """
+
+    def call(self, inputs, training=None, mask=None):
+        if not (training and self.trainable) or mask is not None or self.renorm or not self._fusable(inputs):
+            return super().call(inputs, training=training, mask=mask)
+        import tensorflow as tf
+
+        x = tf.cast(inputs, "float32")
+        gamma = tf.cast(self.gamma, x.dtype) if self.scale else tf.ones(x.shape[-1], x.dtype)
+        beta = tf.cast(self.beta, x.dtype) if self.center else tf.zeros(x.shape[-1], x.dtype)
+        outputs, mean, unbiased_variance = tf.compat.v1.nn.fused_batch_norm(
+            x, gamma, beta, epsilon=self.epsilon, is_training=True)
+        count = tf.cast(tf.reduce_prod(tf.shape(x)[:-1]), x.dtype)
+        variance = unbiased_variance * (count - 1.0) / count  # the kernel returns the Bessel-corrected variance
+        self.moving_mean.assign(self.moving_mean * self.momentum + mean * (1.0 - self.momentum))
+        self.moving_variance.assign(self.moving_variance * self.momentum + variance * (1.0 - self.momentum))
+        return tf.cast(outputs, self.compute_dtype)
+
+    def _fusable(self, inputs) -> bool:
+        return (keras.backend.backend() == "tensorflow" and len(inputs.shape) == 4
+                and self.axis in (-1, 3) and not self.synchronized)

@@ -42,7 +42,7 @@ def build_tower(architecture: str, embedding_dim: int | None = None, normalize: 
     import keras
     from keras import layers
 
-    from lab.siamese.layers import L2Normalize
+    from lab.siamese.layers import FusedBatchNormalization, L2Normalize
 
     spec = SPECS[architecture]
     size = 105 // spec.downsample
@@ -51,7 +51,7 @@ def build_tower(architecture: str, embedding_dim: int | None = None, normalize: 
     if architecture == "compact":
         for block in range(4):
             x = layers.Conv2D(64, 3, padding="same", use_bias=False, name=f"conv{block + 1}")(x)
-            x = layers.BatchNormalization(momentum=0.9, name=f"bn{block + 1}")(x)
+            x = FusedBatchNormalization(momentum=0.9, name=f"bn{block + 1}")(x)
             x = layers.ReLU(name=f"relu{block + 1}")(x)
             x = layers.MaxPooling2D(2, name=f"pool{block + 1}")(x)
         x = layers.Flatten(name="flatten")(x)
