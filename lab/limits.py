@@ -85,6 +85,8 @@ STEPS = Bounds(N_("the number of training steps"), 1, 100_000, integer=True)  # 
 BATCH_SIZE = Bounds(N_("the batch size (pairs per step)"), 4, 512, integer=True)
 LEARNING_RATE = Bounds(N_("the learning rate"), 0, 0.1, low_open=True)
 MARGIN = Bounds(N_("the margin of the loss"), 0, 10, low_open=True)
+# 0: off; 0.999 averages about the last 1,000 steps' weights. 1 would never move from the first weights.
+WEIGHT_AVERAGE = Bounds(N_("the weight average's decay per step"), 0, 0.9999)
 VAL_ALPHABETS = Bounds(N_("the number of validation alphabets"), 0, 29, integer=True)  # of the 30 background ones
 EVAL_EVERY = Bounds(N_("the validation interval (steps)"), 1, 100_000, integer=True)
 PAIRS = Bounds(N_("the number of pairs"), 2, 200_000, integer=True)  # the 13,180 evaluation drawings

@@ -29,6 +29,8 @@ def add_parser(groups: argparse._SubParsersAction) -> None:
     training.add_argument("--hard-negatives", action="store_true", help="negatives from the same alphabet")
     training.add_argument("--rotations", action="store_true", help="rotated characters as extra classes")
     training.add_argument("--margin", type=bounded(limits.MARGIN), default=None)
+    training.add_argument("--weight-average", type=bounded(limits.WEIGHT_AVERAGE), default=0.0, metavar="DECAY",
+                          help="validate and keep a moving average of the weights (e.g. 0.999; default 0: off)")
     training.add_argument("--val-alphabets", type=bounded(limits.VAL_ALPHABETS), default=5)
     training.add_argument("--eval-every", type=bounded(limits.EVAL_EVERY), default=250)
     training.add_argument("--seed", type=bounded(limits.SEED), default=0)
@@ -49,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         architecture=args.architecture, loss=args.loss, steps=args.steps, batch_size=args.batch_size,
         learning_rate=args.learning_rate, augment=args.augment, seed=args.seed, hard_negatives=args.hard_negatives,
         rotations=args.rotations, margin=args.margin, val_alphabets=args.val_alphabets, eval_every=args.eval_every,
+        weight_average=args.weight_average,
     )
 
     def show(progress) -> None:

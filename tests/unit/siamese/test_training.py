@@ -107,3 +107,36 @@ def test_stop_request_ends_miniature_training_early(mini_background) -> None:
     config = TrainConfig(steps=500, batch_size=16, eval_every=5, val_alphabets=1, val_tasks=20, val_way=5)
     result = train(config, mini_background, should_stop=lambda: True)
     assert result.steps_done == 1 and result.stopped_early
+
+
+def test_weight_average_is_what_is_validated_and_kept(mini_background, monkeypatch) -> None:
+    from lab.siamese import training
+
+    config = TrainConfig(loss="triplet", steps=4, batch_size=16, eval_every=2, val_alphabets=1, val_tasks=20,
+                         val_way=5, seed=3, weight_average=0.5)
+    after_step, validated = [], {}
+    real_average = training._Bookkeeping.average
+
+    def recording(book, weights, decay):  # the weights after each step, as the loop hands them over
+        after_step.append([np.array(w, dtype=np.float64) for w in weights])
+        real_average(book, weights, decay)
+
+    monkeypatch.setattr(training._Bookkeeping, "average", recording)
+    result = train(config, mini_background,
+                   on_validation=lambda step, model: validated.update({step: model.pair_model.get_weights()}))
+    assert len(after_step) == 4 and sorted(validated) == [2, 4]
+    expected = after_step[0]
+    for step, weights in enumerate(after_step[1:], start=2):
+        rate = min(0.5, (1 + step) / (10 + step))  # the average's warm-up: early weights fade fast
+        expected = [rate * mean + (1 - rate) * w for mean, w in zip(expected, weights)]
+        if step in validated:  # the averaged weights were validated, not the last step's
+            for got, want in zip(validated[step], expected):
+                np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+            assert not all(np.allclose(got, last) for got, last in zip(validated[step], weights))
+    for kept, want in zip(result.model.pair_model.get_weights(), validated[result.best_step]):
+        np.testing.assert_array_equal(kept, want)
+
+
+def test_weight_average_out_of_range_is_refused() -> None:
+    with pytest.raises(ValueError):
+        TrainConfig(weight_average=1.0)
