@@ -79,12 +79,8 @@ def verify_photos(first: Photo, second: Photo, model_name: str = "Facenet", dete
                   face_first: int | None = None, face_second: int | None = None) -> Verification:
     """Are the chosen faces of two photos the same person? Distance against DeepFace's threshold by default."""
     started = time.perf_counter()
-    detections = detect(first, detector), detect(second, detector)
-    chosen = (choose_face(detections[0], first.name, face_first), choose_face(detections[1], second.name, face_second))
-    # Both faces in one forward pass: a batch of two costs less than two batches of one.
-    vectors = embed([detection.faces[index].aligned for detection, index in zip(detections, chosen)], model_name)
-    a, b = (FaceVector(photo, detection, index, vector)
-            for photo, detection, index, vector in zip((first, second), detections, chosen, vectors))
+    a = face_vector(first, model_name, detector, face_first)
+    b = face_vector(second, model_name, detector, face_second)
     return compare_faces(a, b, model_name, metric, threshold, time.perf_counter() - started)
 
 
