@@ -58,6 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(os.environ.get("FACES_DIR") or REPO.parent / "shared" / "data" / "faces")
     figures: dict = {"cpu_count": os.cpu_count(), "load_average_before": os.getloadavg(), "repeat": args.repeat}
+    print(f"{os.cpu_count()} CPUs, load average {figures['load_average_before'][0]:.2f} at the start")
 
     started = time.perf_counter()
     import deepface.DeepFace  # noqa: F401  (imports TensorFlow)
@@ -83,6 +84,7 @@ def main() -> None:
     deepface_verify(folder, args.models, args.repeat, figures)
     identification(folder, args.repeat, figures)
     figures["load_average_after"] = os.getloadavg()
+    print(f"load average {figures['load_average_after'][0]:.2f} at the end")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n")
         print(f"figures written to {args.json}")

@@ -37,7 +37,8 @@ def main() -> None:
     args = parser.parse_args()
     data = load_set("background")
     runs = load_runs(runs_path())
-    print(f"{os.cpu_count()} CPUs; compact: {args.steps} steps of 64 pairs; koch: {args.koch_steps} steps of 32 pairs")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start; compact: {args.steps} steps of "
+          f"64 pairs; koch: {args.koch_steps} steps of 32 pairs")
     print(f"{'architecture':<12} {'loss':<12} {'steps/s':>8} {'pairs/s':>8} {'s/step':>7} "
           f"{'Lake ' + format(args.target, '.0%') + ' after':>16} {'val 20-way':>10} {'Lake 20-way':>11}")
     for architecture, steps, batch in (("compact", args.steps, 64), ("koch", args.koch_steps, 32)):
