@@ -8,7 +8,8 @@ import streamlit as st
 
 from lab.errors import LabError
 from lab.faces.detection import draw_boxes
-from lab.faces.embedding import OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, threshold_table, verdict
+from lab.faces.embedding import (OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, is_warming_up,
+                                 threshold_table, verdict)
 from lab.formatting import format_decimal, format_message, format_number, signed_change
 from lab.i18n import _
 from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
@@ -19,10 +20,11 @@ from ui.url_state import explain_invalid_values
 
 # The two photos' keys, which are their names in the URL (?first=...&second=...), and their default samples.
 PHOTOS = {"first": "train/obama/obama.jpg", "second": "test/obama1.jpg"}
+ChosenFace = tuple[bytes, str, int]  # a photo's bytes, its name and the face used (0-based)
 
 
-def photo_column(key: str, label: str, detector: str, model_name: str) -> np.ndarray | None:
-    """One photo: the input, its faces, the chosen face's embedding; None after saying what is missing."""
+def photo_column(key: str, label: str, detector: str, model_name: str) -> ChosenFace | None:
+    """One photo: the input, its faces, the chosen face; None after saying what is missing."""
     chosen = photo_ui(key, label, PHOTOS[key])
     if chosen is None:
         return None
@@ -38,11 +40,32 @@ def photo_column(key: str, label: str, detector: str, model_name: str) -> np.nda
         return None
     st.image(detection.faces[face].aligned, caption=_("aligned face, as {model} sees it").format(model=model_name),
              width=140)
+    return data, name, face
+
+
+def embedding_or_explain(chosen: ChosenFace, detector: str, model_name: str) -> np.ndarray | None:
+    data, name, face = chosen
     try:
         return cached_embedding(data, name, detector, face, model_name)
     except LabError as exc:
         st.error(str(exc))
         return None
+
+
+def model_loading_ui(model_name: str) -> None:
+    """In the first seconds after the server starts, while it builds the face model in the background: the photos
+    are drawn already, and the verdict follows by itself once the model is built."""
+    st.info(_("{model} is still being loaded: the server started a moment ago. The verdict appears here by itself "
+              "in a few seconds.").format(model=model_name))
+
+    # A poll once a second, only while this server's first build of the model runs (about ten seconds after it
+    # starts), then one rerun of the page: not a timer that stays.
+    @st.fragment(run_every=1.0)
+    def rerun_once_built() -> None:
+        if not is_warming_up(model_name):
+            st.rerun(scope="app")
+
+    rerun_once_built()
 
 
 def decision_ui(vectors: list[np.ndarray], model_name: str, metric: str) -> None:
@@ -94,22 +117,30 @@ def main() -> None:
     ))
     explain_invalid_values([*settings_url_values(), *photo_url_values("first"), *photo_url_values("second")])
     model_name, detector, metric = settings_ui()
-    try:
-        cached_face_model(model_name)
-    except LabError as exc:
-        st.error(_("{problem} See the Face models page for how to make it ready.").format(problem=exc))
-        return
+    loading = is_warming_up(model_name)  # the server builds it right now: draw the photos, the verdict follows
+    if not loading:
+        try:
+            cached_face_model(model_name)
+        except LabError as exc:
+            st.error(_("{problem} See the Face models page for how to make it ready.").format(problem=exc))
+            return
 
     # On a projector the verdict comes first, above the photos: on screen without scrolling, even at 1280x720.
     verdict_area = st.container() if projector_on() else None
     columns = st.columns(2)
-    vectors = []
+    chosen = []
     for column, key, label in ((columns[0], "first", _("First photo")), (columns[1], "second", _("Second photo"))):
         with column:
-            vectors.append(photo_column(key, label, detector, model_name))
-    if any(v is None for v in vectors):
+            chosen.append(photo_column(key, label, detector, model_name))
+    if any(face is None for face in chosen):
         return
     with verdict_area or st.container():
+        if loading:
+            model_loading_ui(model_name)
+            return
+        vectors = [embedding_or_explain(face, detector, model_name) for face in chosen]
+        if any(v is None for v in vectors):
+            return
         decision_ui(vectors, model_name, metric)
     explanations_ui(model_name)
 

@@ -39,6 +39,8 @@ class EmbeddingError(LabError):
 # 'The name "lambda" is used 5 times in the model'. Built under this lock, it is built once.
 _BUILD_GUARD = threading.Lock()
 BUILD_ATTEMPTS = 3
+_BUILT: set[str] = set()  # models built (and compiled) in this process
+_WARMING: dict[str, threading.Thread] = {}  # the server's background builds, by model
 WARM_ENV = "ONESHOT_WARM_FACES"  # 0: do not build the face model when the server starts
 
 
@@ -64,7 +66,20 @@ def build_model(model_name: str) -> object:
             raise EmbeddingError(_("the {model} model could not be loaded: {reason}").format(
                 model=model_name, reason=exc)) from exc
     _forward(client)  # compiled here, once, so that building is the slow step and not the first face
+    _BUILT.add(model_name)
     return client
+
+
+def is_built(model_name: str) -> bool:
+    """Whether ``model_name`` is built in this process: using it now costs no wait."""
+    return model_name in _BUILT
+
+
+def is_warming_up(model_name: str) -> bool:
+    """Whether the server's background build of ``model_name`` (:func:`warm_up`) is still under way: a page can be
+    drawn without the model meanwhile, rather than wait for the build (several seconds after the server starts)."""
+    thread = _WARMING.get(model_name)
+    return thread is not None and thread.is_alive() and not is_built(model_name)
 
 
 def warm_up(model_name: str = "Facenet") -> threading.Thread | None:
@@ -81,6 +96,7 @@ def warm_up(model_name: str = "Facenet") -> threading.Thread | None:
             build_model(model_name)
 
     thread = threading.Thread(target=build, name=f"warm {model_name}", daemon=True)
+    _WARMING[model_name] = thread
     thread.start()
     return thread
 

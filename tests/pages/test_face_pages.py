@@ -293,3 +293,25 @@ def test_experiment_starts_on_the_lfw_folder_and_draws_the_chance_level(
     assert any("Labeled Faces in the Wild" in c.value for c in app.caption)
     folds = list(csv.DictReader(io.StringIO(downloads[f"experiment-folds-Facenet-{lfw_sample.name}.csv"].decode())))
     assert [f["fold"] for f in folds] == ["1", "2"] and float(folds[0]["chance_error"]) == 0.75
+
+
+def test_verify_page_draws_the_photos_while_the_server_builds_the_model(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from lab.faces import embedding
+
+    release = threading.Event()
+    building = threading.Thread(target=release.wait, daemon=True)  # stands for the server's background build
+    building.start()
+    monkeypatch.setattr(embedding, "_BUILT", set())
+    monkeypatch.setitem(embedding._WARMING, "Facenet", building)
+    try:
+        app = start("views/face_verify.py")
+        assert any("Facenet is still being loaded" in info.value for info in app.info)
+        assert "verdict" not in metrics(app)  # the verdict waits for the model...
+        assert sum("aligned face" in caption for caption in image_captions(app)) == 2  # ...the photos do not
+    finally:
+        release.set()
+        building.join()
+    app.run()  # what the page's once-a-second check does once the build has ended
+    assert metrics(app)["verdict"] == "same person" and not app.info and not app.exception

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -166,10 +167,20 @@ def test_warm_up_needs_the_weights_here_and_can_be_turned_off(monkeypatch, tmp_p
 def test_warm_up_builds_the_model_in_the_background(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from lab.faces import catalog, embedding
 
-    built = []
+    built, release = [], threading.Event()
+
+    def slow_build(model_name: str) -> None:
+        release.wait(10)
+        built.append(model_name)
+
     monkeypatch.delenv("ONESHOT_WARM_FACES", raising=False)
     monkeypatch.setattr(catalog, "readiness", lambda kind, name: type("Ready", (), {"ready": True})())
-    monkeypatch.setattr(embedding, "build_model", built.append)
+    monkeypatch.setattr(embedding, "build_model", slow_build)
+    monkeypatch.setattr(embedding, "_BUILT", set())
+    monkeypatch.setattr(embedding, "_WARMING", {})
     thread = embedding.warm_up("Facenet")
+    # While the build runs, pages know it (they draw without the model); another model is not warming up.
+    assert embedding.is_warming_up("Facenet") and not embedding.is_warming_up("Dlib")
+    release.set()
     thread.join(10)
-    assert built == ["Facenet"] and thread.daemon
+    assert built == ["Facenet"] and thread.daemon and not embedding.is_warming_up("Facenet")
