@@ -18,8 +18,9 @@ def test_default_model_is_small_and_documented() -> None:
     for key in ("config", "training_seconds", "data_fingerprint", "metrics", "threshold", "saved_at"):
         assert key in info.metadata
     assert info.metadata["config"]["val_alphabets"] == 5 and info.metadata["config"]["rotations"]
-    # The brief allows up to an hour of training when 15 minutes does not reach its targets (docs/MODELS.md).
-    assert info.metadata["training_seconds"] < 60 * 60
+    # Issue 24: a seed of the recipe trains within 15 minutes on the 2-core machine (docs/MODELS.md).
+    assert info.metadata["training_seconds"] < 15 * 60
+    assert info.metadata["config"]["weight_average"] == 0.999
 
 
 def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
@@ -28,7 +29,7 @@ def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
 
     model, info = load_model("default")
     result = evaluate_lake(model.embed, model.head(), load_runs(omniglot_dir / "all_runs.zip"))
-    assert result.accuracy >= 0.96  # issue 15: the shipped model alone beats 96% on Lake's runs
+    assert result.accuracy >= 0.967  # issue 24: the shipped model alone is at least BPL's 96.7% on Lake's runs
     assert result.accuracy == pytest.approx(info.metadata["metrics"]["lake_accuracy"], abs=0.0051)
     assert np.all(result.run_accuracy >= 0.75)
 
