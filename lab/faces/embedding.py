@@ -143,24 +143,15 @@ def _forward(client: object) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def _compiled(keras_model: object) -> Callable[[np.ndarray], np.ndarray]:
-    """The model's inference graph with its weights frozen in as constants.
-
-    Keras 3 runs batch normalisation at inference as a multiply and an add on every convolution's output; with
-    the weights constant, TensorFlow's graph optimiser folds both into the convolution's own weights and bias.
-    For Facenet that took a face's embedding from 88 to 62 ms of CPU (vectors within 2e-6), for one more copy
-    of its weights in memory (91 MB).
-    """
     import tensorflow as tf
-    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
     # Any batch size; one input signature, so a batch of another size never traces again.
-    signature = tf.TensorSpec((None, *keras_model.inputs[0].shape[1:]), tf.float32)
-    forward = convert_variables_to_constants_v2(
-        tf.function(lambda batch: keras_model(batch, training=False)).get_concrete_function(signature))
+    @tf.function(input_signature=[tf.TensorSpec((None, *keras_model.inputs[0].shape[1:]), tf.float32)])
+    def forward(batch: tf.Tensor) -> tf.Tensor:
+        return keras_model(batch, training=False)
 
     def run(batch: np.ndarray) -> np.ndarray:
-        (vectors,) = forward(tf.convert_to_tensor(batch, tf.float32))
-        return vectors.numpy()
+        return forward(tf.convert_to_tensor(batch, tf.float32)).numpy()
 
     run(np.zeros((1, *keras_model.inputs[0].shape[1:]), np.float32))  # traces the graph (about a second)
     return run
