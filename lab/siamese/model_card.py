@@ -7,6 +7,7 @@ same in every language.
 from __future__ import annotations
 
 from lab.data.omniglot import display_name
+from lab.formatting import format_decimal
 from lab.i18n import _
 from lab.siamese.store import ModelInfo
 
@@ -23,7 +24,8 @@ def _training_lines(metadata: dict) -> list[str]:
     steps = _("- Training steps: {steps}").format(steps=metadata.get("steps_done", config.get("steps", unknown)))
     if "best_step" in metadata:
         steps += " " + _("(best weights at step {step})").format(step=metadata["best_step"])
-    return [
+    averaging = config.get("weight_average")
+    lines = [
         _("- Tower (architecture): {architecture}").format(
             architecture=metadata.get("architecture", config.get("architecture", unknown))),
         _("- Loss: {loss}").format(loss=metadata.get("loss", config.get("loss", unknown))),
@@ -38,6 +40,10 @@ def _training_lines(metadata: dict) -> list[str]:
         _("- Validation alphabets (held out of the background set): {alphabets}").format(
             alphabets=", ".join(display_name(a) for a in validation) if validation else _("none recorded")),
     ]
+    if averaging:  # models from before issue 24 have no such setting
+        lines.insert(6, _("- Weights kept: their moving average over the last steps (decay {decay} per step)").format(
+            decay=format_decimal(averaging, 3)))
+    return lines
 
 
 def _figure_lines(info: ModelInfo) -> list[str]:

@@ -20,7 +20,8 @@ def test_card_of_the_shipped_model_names_its_training_and_figures() -> None:
                  f"Training time: {metadata['training_seconds']:.0f} s",
                  f"Lake's 20 one-shot runs (20-way, within alphabet): {metrics['lake_accuracy']:.1%} accuracy",
                  f"Evaluation pairs (10,000 pairs): {metrics['pair_accuracy']:.2%} decided right",
-                 f"above {info.threshold:.3f}", "background alphabets", "Canadian Aboriginal Syllabics"):
+                 f"above {info.threshold:.3f}", "background alphabets", "Canadian Aboriginal Syllabics",
+                 "Weights kept: their moving average over the last steps (decay 0.999 per step)"):
         assert text in card, text
     assert "_" not in card.split("## Training")[1].split("## Figures")[0]  # alphabet names with spaces
 
