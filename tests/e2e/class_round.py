@@ -25,11 +25,13 @@ def start_class(page, url: str, password: str | None = None) -> str:  # type: ig
     through a balancer: no browser there is the laptop's own)."""
     page.goto(f"{url}/class?projector=1")
     page.get_by_role("heading", name="Live class").wait_for()
+    wait_idle(page)  # a click while the page's first run is still drawing can be lost with that run
     if password is not None:
         page.get_by_text("Teacher sign-in").click()
         page.get_by_label("Teacher password").fill(password)
         page.get_by_label("Teacher password").press("Enter")
         page.get_by_text("Signed in as the teacher.").wait_for()
+        wait_idle(page)
     page.get_by_role("button", name="Start a class").click()
     page.get_by_text("Scan to join").wait_for()
     page.wait_for_url(re.compile(r"class=[A-Z0-9]{6}"))
