@@ -48,7 +48,7 @@ def embedding_or_explain(chosen: ChosenFace, detector: str, model_name: str) -> 
     try:
         return cached_embedding(data, name, detector, face, model_name)
     except LabError as exc:
-        st.error(str(exc))
+        st.error(f"{name}: {exc}")  # shown under both photos: say which one
         return None
 
 
@@ -58,9 +58,10 @@ def model_loading_ui(model_name: str) -> None:
     st.info(_("{model} is still being loaded: the server started a moment ago. The verdict appears here by itself "
               "in a few seconds.").format(model=model_name))
 
-    # A poll once a second, only while this server's first build of the model runs (about ten seconds after it
-    # starts), then one rerun of the page: not a timer that stays.
-    @st.fragment(run_every=1.0)
+    # A check every 2 s, only while this server's first build of the model runs (about ten seconds after it
+    # starts), then one rerun of the page: not a timer that stays. Not more often: every run's end clears Keras's
+    # session, which can make the build's layer names collide (lab.faces.embedding retries the build then).
+    @st.fragment(run_every=2.0)
     def rerun_once_built() -> None:
         if not is_warming_up(model_name):
             st.rerun(scope="app")
@@ -137,11 +138,11 @@ def main() -> None:
     with verdict_area or st.container():
         if loading:
             model_loading_ui(model_name)
-            return
-        vectors = [embedding_or_explain(face, detector, model_name) for face in chosen]
-        if any(v is None for v in vectors):
-            return
-        decision_ui(vectors, model_name, metric)
+        else:
+            vectors = [embedding_or_explain(face, detector, model_name) for face in chosen]
+            if any(v is None for v in vectors):
+                return
+            decision_ui(vectors, model_name, metric)
     explanations_ui(model_name)
 
 

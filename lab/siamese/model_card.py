@@ -7,7 +7,7 @@ same in every language.
 from __future__ import annotations
 
 from lab.data.omniglot import display_name
-from lab.formatting import format_decimal
+from lab.formatting import format_number
 from lab.i18n import _
 from lab.siamese.store import ModelInfo
 
@@ -42,7 +42,7 @@ def _training_lines(metadata: dict) -> list[str]:
     ]
     if averaging:  # models from before issue 24 have no such setting
         lines.insert(6, _("- Weights kept: their moving average over the last steps (decay {decay} per step)").format(
-            decay=format_decimal(averaging, 3)))
+            decay=format_number(averaging, ".6g")))  # 0.9995 stays 0.9995
     return lines
 
 

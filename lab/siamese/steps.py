@@ -17,13 +17,22 @@ if TYPE_CHECKING:
 
 
 class StepSettings(Protocol):
-    """What a step needs of lab.siamese.training.TrainConfig."""
+    """What a step needs of lab.siamese.training.TrainConfig (a frozen dataclass: read-only here too)."""
 
-    loss: str
-    steps: int
-    batch_size: int
-    augment: bool
-    hard_negatives: bool
+    @property
+    def loss(self) -> str: ...
+
+    @property
+    def steps(self) -> int: ...
+
+    @property
+    def batch_size(self) -> int: ...
+
+    @property
+    def augment(self) -> bool: ...
+
+    @property
+    def hard_negatives(self) -> bool: ...
 
     @property
     def lr(self) -> float: ...

@@ -146,6 +146,10 @@ class _Bookkeeping:
             mean *= rate
             mean += (1.0 - rate) * w
 
+    def averaged_weights(self, like: list[np.ndarray]) -> list[np.ndarray]:
+        """The average in the dtypes of ``like`` (the model's weights)."""
+        return [mean.astype(w.dtype) for mean, w in zip(self.averaged or [], like)]
+
 
 def train(
     config: TrainConfig,
@@ -224,7 +228,7 @@ def _validate(
     trained = None
     if book.averaged is not None:  # the average is what is validated and kept; training goes on from the last step
         trained = model.pair_model.get_weights()
-        model.pair_model.set_weights([mean.astype(w.dtype) for mean, w in zip(book.averaged, trained)])
+        model.pair_model.set_weights(book.averaged_weights(trained))
     progress.val_pair_accuracy, progress.val_nway_accuracy = validation.accuracies(model)
     if on_validation is not None:
         on_validation(step, model)
@@ -241,10 +245,11 @@ def _finish(book: _Bookkeeping, validation: ValidationSet | None, seed: int) -> 
     result, model = book.result, book.result.model
     if book.best_weights is not None:
         model.pair_model.set_weights(book.best_weights)
-    elif validation is None:
-        result.best_step = result.steps_done
+    else:  # nothing validated (no validation set, or stopped before the first validation)
         if book.averaged is not None:
-            model.pair_model.set_weights([m.astype(w.dtype) for m, w in zip(book.averaged, model.pair_model.get_weights())])
+            model.pair_model.set_weights(book.averaged_weights(model.pair_model.get_weights()))
+        if validation is None:
+            result.best_step = result.steps_done
     if validation is not None:
         result.shift_validation, result.threshold, result.val_pair_accuracy = finish_validation(
             model, validation, seed, result.config.val_way)

@@ -112,29 +112,60 @@ def test_stop_request_ends_miniature_training_early(mini_background) -> None:
 def test_weight_average_is_what_is_validated_and_kept(mini_background, monkeypatch) -> None:
     from lab.siamese import training
 
+    decay = 0.3  # under the warm-up's rate from step 3 on: both sides of min(decay, warm-up) are used
     config = TrainConfig(loss="triplet", steps=4, batch_size=16, eval_every=2, val_alphabets=1, val_tasks=20,
-                         val_way=5, seed=3, weight_average=0.5)
-    after_step, validated = [], {}
+                         val_way=5, seed=3, weight_average=decay)
+    after_step, validated, after_validation, models = [], {}, {}, []
     real_average = training._Bookkeeping.average
 
     def recording(book, weights, decay):  # the weights after each step, as the loop hands them over
         after_step.append([np.array(w, dtype=np.float64) for w in weights])
         real_average(book, weights, decay)
 
+    def on_validation(step, model) -> None:  # type: ignore[no-untyped-def]
+        validated[step] = model.pair_model.get_weights()
+        models.append(model)
+
+    def on_progress(progress) -> None:  # type: ignore[no-untyped-def]
+        if progress.val_nway_accuracy is not None:  # right after the validation: training goes on from here
+            after_validation[progress.step] = models[-1].pair_model.get_weights()
+
     monkeypatch.setattr(training._Bookkeeping, "average", recording)
-    result = train(config, mini_background,
-                   on_validation=lambda step, model: validated.update({step: model.pair_model.get_weights()}))
-    assert len(after_step) == 4 and sorted(validated) == [2, 4]
+    result = train(config, mini_background, on_validation=on_validation, on_progress=on_progress)
+    assert len(after_step) == 4 and sorted(validated) == sorted(after_validation) == [2, 4]
     expected = after_step[0]
     for step, weights in enumerate(after_step[1:], start=2):
-        rate = min(0.5, (1 + step) / (10 + step))  # the average's warm-up: early weights fade fast
+        rate = min(decay, (1 + step) / (10 + step))  # the average's warm-up: early weights fade fast
         expected = [rate * mean + (1 - rate) * w for mean, w in zip(expected, weights)]
-        if step in validated:  # the averaged weights were validated, not the last step's
+        if step in validated:  # the averaged weights were validated, not the last step's...
             for got, want in zip(validated[step], expected):
                 np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
             assert not all(np.allclose(got, last) for got, last in zip(validated[step], weights))
+            for back, last in zip(after_validation[step], weights):  # ...and the last step's weights came back
+                np.testing.assert_array_equal(back, last.astype(back.dtype))
     for kept, want in zip(result.model.pair_model.get_weights(), validated[result.best_step]):
         np.testing.assert_array_equal(kept, want)
+
+
+def test_weight_average_is_kept_when_stopped_before_any_validation(mini_background, monkeypatch) -> None:
+    from lab.siamese import training
+
+    config = TrainConfig(loss="triplet", steps=50, batch_size=16, eval_every=25, val_alphabets=1, val_tasks=20,
+                         val_way=5, seed=3, weight_average=0.9)
+    after_step = []
+    real_average = training._Bookkeeping.average
+
+    def recording(book, weights, decay):  # type: ignore[no-untyped-def]
+        after_step.append([np.array(w, dtype=np.float64) for w in weights])
+        real_average(book, weights, decay)
+
+    monkeypatch.setattr(training._Bookkeeping, "average", recording)
+    result = train(config, mini_background, should_stop=lambda: len(after_step) >= 2)
+    assert result.stopped_early and result.steps_done == 2 and result.best_val_nway_accuracy is None
+    rate = min(0.9, 3 / 12)  # the warm-up's rate at the second step
+    for kept, first, second in zip(result.model.pair_model.get_weights(), *after_step):
+        np.testing.assert_allclose(kept, rate * first + (1 - rate) * second, rtol=1e-5, atol=1e-6)
+    assert not all(np.allclose(kept, last) for kept, last in zip(result.model.pair_model.get_weights(), after_step[1]))
 
 
 def test_weight_average_out_of_range_is_refused() -> None:
