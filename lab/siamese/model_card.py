@@ -24,8 +24,8 @@ def _training_lines(metadata: dict) -> list[str]:
     steps = _("- Training steps: {steps}").format(steps=metadata.get("steps_done", config.get("steps", unknown)))
     if "best_step" in metadata:
         steps += " " + _("(best weights at step {step})").format(step=metadata["best_step"])
-    averaging = config.get("weight_average")
-    lines = [
+    averaging = config.get("weight_average")  # models from before issue 24 have no such setting
+    return [
         _("- Tower (architecture): {architecture}").format(
             architecture=metadata.get("architecture", config.get("architecture", unknown))),
         _("- Loss: {loss}").format(loss=metadata.get("loss", config.get("loss", unknown))),
@@ -35,15 +35,13 @@ def _training_lines(metadata: dict) -> list[str]:
             rate=config["learning_rate"] if config.get("learning_rate") else _("the tower default")),
         _("- Affine distortions: {augment}; hard negatives: {hard}").format(
             augment=config.get("augment", unknown), hard=config.get("hard_negatives", unknown)),
+        *([_("- Weights kept: their moving average over the last steps (decay {decay} per step)").format(
+            decay=format_number(averaging, ".6g"))] if averaging else []),  # 0.9995 stays 0.9995
         _("- Training time: {seconds:.0f} s").format(seconds=seconds) if isinstance(seconds, (int, float))
         else _("- Training time: unknown"),
         _("- Validation alphabets (held out of the background set): {alphabets}").format(
             alphabets=", ".join(display_name(a) for a in validation) if validation else _("none recorded")),
     ]
-    if averaging:  # models from before issue 24 have no such setting
-        lines.insert(6, _("- Weights kept: their moving average over the last steps (decay {decay} per step)").format(
-            decay=format_number(averaging, ".6g")))  # 0.9995 stays 0.9995
-    return lines
 
 
 def _figure_lines(info: ModelInfo) -> list[str]:
