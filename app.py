@@ -38,32 +38,32 @@ FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.png"
 # session's language is known, since their titles are translated.
 def omniglot_pages() -> dict[str, st.Page]:
     return {
-        "dataset": st.Page("views/dataset.py", title=_("Omniglot dataset"), icon=":material/grid_view:", url_path="omniglot"),
+        "dataset": st.Page("views/omniglot.py", title=_("Omniglot dataset"), icon=":material/grid_view:", url_path="omniglot"),
         "training": st.Page(
-            "views/training.py", title=_("Train a Siamese network"), icon=":material/model_training:", url_path="train"
+            "views/train.py", title=_("Train a Siamese network"), icon=":material/model_training:", url_path="train"
         ),
-        "verification": st.Page("views/verification.py", title=_("Verification and ROC"), icon=":material/rule:",
+        "verification": st.Page("views/roc.py", title=_("Verification and ROC"), icon=":material/rule:",
                                 url_path="roc"),
-        "one_shot": st.Page("views/one_shot.py", title=_("N-way one-shot quiz"), icon=":material/quiz:", url_path="quiz"),
-        "nearest": st.Page("views/nearest_neighbour.py", title=_("Nearest-neighbour classification"),
+        "one_shot": st.Page("views/quiz.py", title=_("N-way one-shot quiz"), icon=":material/quiz:", url_path="quiz"),
+        "nearest": st.Page("views/nearest.py", title=_("Nearest-neighbour classification"),
                            icon=":material/hub:", url_path="nearest"),
-        "map": st.Page("views/embedding_map.py", title=_("Embedding map"), icon=":material/scatter_plot:", url_path="map"),
-        "two": st.Page("views/two_images.py", title=_("Two drawings, one distance"), icon=":material/compare:",
+        "map": st.Page("views/map.py", title=_("Embedding map"), icon=":material/scatter_plot:", url_path="map"),
+        "two": st.Page("views/distance.py", title=_("Two drawings, one distance"), icon=":material/compare:",
                        url_path="distance"),
     }
 
 
 def face_pages() -> dict[str, st.Page]:
     return {
-        "face_detect": st.Page("views/face_detect.py", title=_("Detect and align faces"), icon=":material/face:",
+        "face_detect": st.Page("views/detect.py", title=_("Detect and align faces"), icon=":material/face:",
                                url_path="detect"),
-        "face_verify": st.Page("views/face_verify.py", title=_("Verify two photos"), icon=":material/how_to_reg:",
+        "face_verify": st.Page("views/verify.py", title=_("Verify two photos"), icon=":material/how_to_reg:",
                                url_path="verify"),
-        "face_database": st.Page("views/face_database.py", title=_("Face database"), icon=":material/badge:",
+        "face_database": st.Page("views/database.py", title=_("Face database"), icon=":material/badge:",
                                  url_path="database"),
-        "face_threshold": st.Page("views/face_threshold.py", title=_("Threshold lab"), icon=":material/tune:",
+        "face_threshold": st.Page("views/threshold.py", title=_("Threshold lab"), icon=":material/tune:",
                                   url_path="threshold"),
-        "face_experiment": st.Page("views/face_experiment.py", title=_("Experiment: CNN or embedding?"),
+        "face_experiment": st.Page("views/experiment.py", title=_("Experiment: CNN or embedding?"),
                                    icon=":material/science:", url_path="experiment"),
         "face_models": st.Page("views/face_models.py", title=_("Face models"), icon=":material/inventory_2:",
                                url_path="face-models"),
@@ -73,7 +73,7 @@ def face_pages() -> dict[str, st.Page]:
 def class_pages() -> dict[str, st.Page]:
     return {
         "lesson": st.Page("views/lesson.py", title=_("Lesson"), icon=":material/school:", url_path="lesson"),
-        "classroom": st.Page("views/classroom.py", title=_("Live class"), icon=":material/groups:", url_path="class"),
+        "classroom": st.Page("views/class.py", title=_("Live class"), icon=":material/groups:", url_path="class"),
     }
 
 

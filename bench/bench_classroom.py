@@ -17,7 +17,7 @@ a lesson, with a human pause (``--think``) between actions:
    ``--round-timeout``); when the stage says the class ended, the component asks for one rerun of the page
    (``class_end``). The projector's page is open too, its component long-polling with ``live=1`` and rerunning the
    page when the stage's version changes;
-3. **slider**: on ``/roc``, moves the threshold slider (``threshold``, views/verification.py) ``--slider-moves``
+3. **slider**: on ``/roc``, moves the threshold slider (``threshold``, views/roc.py) ``--slider-moves``
    times, each timed until the page's caption shows the new threshold;
 4. **verify**: on ``/verify``, switches both photos to Upload and uploads a pair of photos of ``$FACES_DIR`` (each
    student another pair), timed from the second upload until the verdict is shown (``verify``) and from the first
@@ -364,8 +364,8 @@ class Teacher:
 
 def class_unavailable() -> str | None:
     """Why the class part cannot run on this checkout, or None."""
-    if not (REPO / "views" / "classroom.py").is_file():
-        return "views/classroom.py is not in this checkout (the class page has not landed)"
+    if not (REPO / "views" / "class.py").is_file():
+        return "views/class.py is not in this checkout (the class page has not landed)"
     try:
         import lab.workflows.classroom  # noqa: F401, PLC0415
     except ImportError as exc:

@@ -129,14 +129,14 @@ def app_reruns(repeat: int) -> None:
 
     ScriptRunner._run_script = timed_run  # type: ignore[method-assign]
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=600).run()
-    app.switch_page("views/verification.py").run()
+    app.switch_page("views/roc.py").run()
     durations.clear()
     for value in [0.3, 0.7] * (repeat // 2):
         app.slider(key="roc_threshold").set_value(value).run()
     row("ROC page: whole-script rerun after a slider move (server time)",
         (statistics.median(durations), max(durations)), "100 ms")
 
-    app.switch_page("views/one_shot.py").run()
+    app.switch_page("views/quiz.py").run()
     app.button(key="quiz_pick_0").click().run()
     durations.clear()
     for _ in range(repeat):

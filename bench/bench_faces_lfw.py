@@ -32,7 +32,7 @@ from streamlit.testing.v1 import AppTest
 started = time.perf_counter()
 app = AppTest.from_file("app.py", default_timeout=600).run()
 app.switch_page(sys.argv[1]).run()
-if sys.argv[1].endswith("face_experiment.py"):
+if sys.argv[1].endswith("experiment.py"):
     app.toggle(key="experiment_run").set_value(True).run()
 assert not app.exception and not app.error, (app.exception, [e.value for e in app.error])
 print({m.label: m.value for m in app.metric})
@@ -59,7 +59,7 @@ def load() -> str:
 
 def roc_runs(folder: Path) -> None:
     command = [sys.executable, "-m", "lab", "faces", "roc", str(folder), "--json"]
-    page = [sys.executable, "-c", PAGE, "views/face_threshold.py"]
+    page = [sys.executable, "-c", PAGE, "views/threshold.py"]
     with tempfile.TemporaryDirectory() as cli_cache, tempfile.TemporaryDirectory() as page_cache:
         for kind in ("cold", "warm"):
             seconds, out = timed(command, Path(cli_cache))
@@ -75,7 +75,7 @@ def roc_runs(folder: Path) -> None:
 
 def experiment_runs(folder: Path) -> None:
     command = [sys.executable, "-m", "lab", "faces", "experiment", str(folder), "--json"]
-    page = [sys.executable, "-c", PAGE, "views/face_experiment.py"]
+    page = [sys.executable, "-c", PAGE, "views/experiment.py"]
     with tempfile.TemporaryDirectory() as cli_cache, tempfile.TemporaryDirectory() as page_cache:
         for kind in ("cold", "warm"):
             seconds, out = timed(command, Path(cli_cache))

@@ -2,7 +2,7 @@
 student's device following the teacher's steps (mounted by app.py on every page).
 
 **Following.** A student's session has joined a class when ``st.session_state["class_player"]`` holds its membership
-(views/classroom.py). It follows the teacher from the moment it joins: whenever the class's lesson step differs from
+(views/class.py). It follows the teacher from the moment it joins: whenever the class's lesson step differs from
 the step this session was last sent to, the run switches to that step's page with its settings. On every page but
 the Class page (whose own component watches the stage) a small watcher (ui/class_live.py, "follow" mode) holds the
 class's long poll and asks for one rerun when the teacher moves, so a step change costs each device one script run
@@ -27,19 +27,19 @@ from lab.i18n import _
 from lab.lesson import STEPS, LessonStep, UnknownStepError, find_step, step_number
 from ui.class_live import follow_live_ui
 
-PLAYER = "class_player"  # views/classroom.py: this session's membership {"code", "token", "nickname"}
-HOSTED = "class_hosted"  # the class this teacher's projector last showed (views/classroom.py)
+PLAYER = "class_player"  # views/class.py: this session's membership {"code", "token", "nickname"}
+HOSTED = "class_hosted"  # the class this teacher's projector last showed (views/class.py)
 GOING = "lesson_going_to"  # the step this device is on its way to (between the two runs of follow_ui)
 FOLLOW = "lesson_follow_state"  # {"code": class, "following": bool, "step": the step this session was sent to}
-CLASS_PAGE = "views/classroom.py"
+CLASS_PAGE = "views/class.py"
 LESSON_PAGE = "views/lesson.py"
 
 # The URL path of each page a step opens -> its file (as app.py registers it; tests/unit/test_lesson.py checks).
 PAGE_FILES = {
-    "omniglot": "views/dataset.py", "train": "views/training.py", "roc": "views/verification.py",
-    "quiz": "views/one_shot.py", "nearest": "views/nearest_neighbour.py", "distance": "views/two_images.py",
-    "detect": "views/face_detect.py", "verify": "views/face_verify.py", "database": "views/face_database.py",
-    "threshold": "views/face_threshold.py", "experiment": "views/face_experiment.py", "class": CLASS_PAGE,
+    "omniglot": "views/omniglot.py", "train": "views/train.py", "roc": "views/roc.py",
+    "quiz": "views/quiz.py", "nearest": "views/nearest.py", "distance": "views/distance.py",
+    "detect": "views/detect.py", "verify": "views/verify.py", "database": "views/database.py",
+    "threshold": "views/threshold.py", "experiment": "views/experiment.py", "class": CLASS_PAGE,
 }
 
 

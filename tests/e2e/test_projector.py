@@ -24,7 +24,7 @@ SMALL, LARGE = (1280, 720), (1920, 1080)
 PAGES = {"/": "home", "/omniglot": "omniglot", "/train": "train", "/roc": "roc", "/quiz": "quiz", "/nearest": "nearest",
          "/map": "map", "/distance": "distance", "/detect": "detect", "/verify": "verify", "/database": "database",
          "/threshold": "threshold", "/experiment": "experiment", "/face-models": "face-models"}
-if (REPO / "views" / "classroom.py").exists():
+if (REPO / "views" / "class.py").exists():
     PAGES["/class"] = "class"
 PORTUGUESE = ("/roc", "/quiz", "/verify")
 SLOW = 900_000  # ms: a cold page on a busy machine (LFW's embeddings)

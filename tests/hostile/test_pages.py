@@ -26,7 +26,7 @@ def test_dataset_page_refuses_a_bad_crc_zip_and_a_bomb_and_saves_nothing(monkeyp
     monkeypatch.setenv("OMNIGLOT_DIR", str(data))
     bad_crc = flip_data_byte(write_zip(made / "crc.zip", {DRAWING: png()}), DRAWING)
     bomb = write_zeros(made / "bomb.zip", {DRAWING: 8 * MIB})
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     for archive, problem in ((bad_crc, "Bad CRC-32"), (bomb, "a zip bomb?")):
         app.file_uploader(key="upload_zip").upload("images_background.zip", archive.read_bytes()).run()
         assert not app.exception
@@ -40,7 +40,7 @@ def test_verify_page_takes_a_16_bit_png_and_a_gif(faces_dir: Path, tmp_path: Pat
     wide.write_bytes(sixteen_bit_png(faces_dir / "test" / "obama1.jpg"))
     with Image.open(faces_dir / "misc" / "obama2.jpg") as photo:
         gif.write_bytes(encoded(photo.convert("P"), "GIF"))
-    app = start("views/face_verify.py")
+    app = start("views/verify.py")
     upload(app, "first", wide)
     upload(app, "second", gif)
     assert not app.exception and not app.error
@@ -48,7 +48,7 @@ def test_verify_page_takes_a_16_bit_png_and_a_gif(faces_dir: Path, tmp_path: Pat
 
 
 def test_two_drawings_page_takes_a_transparent_palette_drawing_and_explains_a_bomb() -> None:
-    app = start("views/two_images.py")
+    app = start("views/distance.py")
     app.radio(key="source2").set_value("Upload an image").run()
     app.file_uploader(key="pair_upload_2").upload("stroke.png", palette_png_with_transparency()).run()
     assert not app.exception and not app.error  # transparent paper used to turn black: "one flat shade"
@@ -60,18 +60,18 @@ def test_two_drawings_page_takes_a_transparent_palette_drawing_and_explains_a_bo
 def test_the_widgets_take_the_ranges_the_command_line_takes() -> None:
     from lab import limits
 
-    training = start("views/training.py")
+    training = start("views/train.py")
     steps = next(w for w in training.number_input if w.label == "Steps")
     assert (steps.min, steps.max) == (limits.STEPS.low, limits.STEPS.high)
     seed = next(w for w in training.number_input if w.label == "Random seed")
     assert (seed.min, seed.max) == (limits.SEED.low, limits.SEED.high)
-    experiment = start("views/face_experiment.py")
+    experiment = start("views/experiment.py")
     epochs = experiment.number_input(key="epochs")
     assert (epochs.min, epochs.max) == (limits.EPOCHS.low, limits.EPOCHS.high)
-    detect = start("views/face_detect.py")  # Viola-Jones is the first detector
+    detect = start("views/detect.py")  # Viola-Jones is the first detector
     scale, neighbours = detect.slider(key="scale"), detect.slider(key="neighbors")
     assert (scale.min, scale.max) == (limits.SCALE_FACTOR.low, limits.SCALE_FACTOR.high)
     assert (neighbours.min, neighbours.max) == (limits.MIN_NEIGHBORS.low, limits.MIN_NEIGHBORS.high)
-    quiz = start("views/one_shot.py")
+    quiz = start("views/quiz.py")
     way = quiz.slider(key="way")
     assert (way.min, way.max) == (limits.WAY.low, limits.WAY.high)

@@ -24,7 +24,7 @@ def button(app, key: str):
 
 
 def host_a_class(title: str = "Test class", params: dict[str, str] | None = None):
-    teacher = start("views/classroom.py", params)
+    teacher = start("views/class.py", params)
     teacher.text_input(key="class_title").input(title)
     button(teacher, "class_start").click().run()
     assert not teacher.exception, teacher.exception
@@ -34,7 +34,7 @@ def host_a_class(title: str = "Test class", params: dict[str, str] | None = None
 
 
 def join(code: str, nickname: str, params: dict[str, str] | None = None):
-    student = start("views/classroom.py", {"class": code, **(params or {})})
+    student = start("views/class.py", {"class": code, **(params or {})})
     student.text_input(key="nickname").input(nickname)
     button(student, "class_join").click().run()
     assert not student.exception, student.exception
@@ -104,16 +104,16 @@ def test_portuguese_texts_reach_the_component() -> None:
 def test_a_taken_nickname_and_a_wrong_code_are_explained() -> None:
     _teacher, code = host_a_class()
     join(code, "Carla")
-    again = start("views/classroom.py", {"class": code})
+    again = start("views/class.py", {"class": code})
     again.text_input(key="nickname").input("carla")
     button(again, "class_join").click().run()
     assert [e.value for e in again.error] == [
         "The nickname 'carla' is taken in this class, or looks like one that is; choose another."]
-    look_alike = start("views/classroom.py", {"class": code})
+    look_alike = start("views/class.py", {"class": code})
     look_alike.text_input(key="nickname").input("C\u0430rla")  # a Cyrillic а
     button(look_alike, "class_join").click().run()
     assert "is taken in this class, or looks like one that is" in look_alike.error[0].value
-    lost = start("views/classroom.py", {"class": "NOPE99"})
+    lost = start("views/class.py", {"class": "NOPE99"})
     lost.text_input(key="nickname").input("Dan")
     button(lost, "class_join").click().run()
     assert "There is no class with the code NOPE99" in lost.error[0].value
@@ -149,10 +149,10 @@ def component_data_id(code: str, nickname: str) -> int:
 def test_with_a_password_a_student_cannot_run_the_class(monkeypatch: pytest.MonkeyPatch) -> None:
     _teacher, code = host_a_class()  # no password yet: this test's session is the laptop's own
     monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "s3cret")
-    student = start("views/classroom.py")
+    student = start("views/class.py")
     assert "Only the teacher may start a class" in text_of(student)
     assert not any(b.key == "class_start" for b in student.button)
-    projector = start("views/classroom.py", {"class": code, "host": "1"})
+    projector = start("views/class.py", {"class": code, "host": "1"})
     assert "Only the teacher may show the class on the projector" in text_of(projector)
     assert not any(b.key == "round_start" for b in projector.button)
     projector.text_input(key="teacher_password_input").input("wrong").run()

@@ -20,7 +20,7 @@ def metrics(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def test_verification_page_threshold_moves_the_operating_point() -> None:
-    app = start("views/verification.py")
+    app = start("views/roc.py")
     assert app.title[0].value == "Verification and ROC"
     shown = metrics(app)
     assert float(shown["Area under the ROC curve (AUC)"]) > 0.98
@@ -51,7 +51,7 @@ def test_verification_page_threshold_moves_the_operating_point() -> None:
 
 
 def test_verification_page_shows_the_models_threshold_once() -> None:
-    app = start("views/verification.py")
+    app = start("views/roc.py")
     slider = app.slider(key="threshold").value
     shown = metrics(app)
     # One value, one rounding: the slider starts where the metric measures, so the two accuracies are the same.
@@ -69,7 +69,7 @@ def roc_marker(app) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_verification_page_keeps_the_operating_point_in_the_zoomed_view() -> None:
-    app = start("views/verification.py")
+    app = start("views/roc.py")
     assert app.toggle(key="zoom").value  # zoomed on the top-left corner by default
     app.slider(key="threshold").set_value(0.01).run()  # accepts almost every pair: far right of the zoom
     marker = roc_marker(app)
@@ -82,7 +82,7 @@ def test_verification_page_keeps_the_operating_point_in_the_zoomed_view() -> Non
 
 def test_verification_page_exports_every_operating_point(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch)
-    app = start("views/verification.py")
+    app = start("views/roc.py")
     assert app.get("download_button")[0].proto.label == "Download every operating point of the ROC (CSV)"
     points = pd.read_csv(io.StringIO(downloads.text("roc-operating-points-default.csv")))
     assert list(points.columns) == ["threshold", "tpr", "far", "frr", "accuracy"]
@@ -93,7 +93,7 @@ def test_verification_page_exports_every_operating_point(monkeypatch: pytest.Mon
 
 
 def test_verification_page_within_alphabet_is_harder() -> None:
-    app = start("views/verification.py")
+    app = start("views/roc.py")
     easy = float(metrics(app)["Area under the ROC curve (AUC)"])
     app.checkbox(key="within").check().run()
     assert not app.exception
@@ -101,7 +101,7 @@ def test_verification_page_within_alphabet_is_harder() -> None:
 
 
 def test_quiz_reveals_the_answer_and_keeps_score() -> None:
-    app = start("views/one_shot.py")
+    app = start("views/quiz.py")
     assert app.slider(key="way").value == 16
     assert sum(1 for b in app.button if b.key and b.key.startswith("quiz_pick_")) == 16
     app.button(key="quiz_pick_0").click().run()
@@ -118,7 +118,7 @@ def test_quiz_reveals_the_answer_and_keeps_score() -> None:
 
 
 def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
-    app = start("views/one_shot.py")
+    app = start("views/quiz.py")
     for _ in range(5):  # candidate 1 is the answer of about one task in 16: move on until it is a wrong pick
         app.button(key="quiz_pick_0").click().run()
         if app.error:
@@ -135,7 +135,7 @@ def test_quiz_highlights_the_right_answer_after_a_wrong_pick() -> None:
 
 def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch)
-    app = start("views/one_shot.py")
+    app = start("views/quiz.py")
     app.radio(key="mode").set_value("Batch: the model on many tasks").run()
     assert not app.exception
     table = app.table[0].value
@@ -158,7 +158,7 @@ def test_batch_mode_and_lake_runs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_nearest_neighbour_page() -> None:
-    app = start("views/nearest_neighbour.py")
+    app = start("views/nearest.py")
     shown = metrics(app)
     ten = float(shown["Accuracy with 10 templates per character"].rstrip("%"))
     one = float(shown["Accuracy with 1 template (one-shot)"].rstrip("%"))
@@ -176,22 +176,22 @@ def shown_text(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_no_alphabet_is_shown_with_underscores() -> None:
-    for page in ("views/dataset.py", "views/nearest_neighbour.py", "views/embedding_map.py"):
+    for page in ("views/omniglot.py", "views/nearest.py", "views/map.py"):
         app = start(page)
-        if page == "views/dataset.py":
+        if page == "views/omniglot.py":
             app.radio(key="set").set_value("evaluation").run()
-        if page == "views/embedding_map.py":
+        if page == "views/map.py":
             app.selectbox(key="alphabet").set_value("Old_Church_Slavonic_(Cyrillic)").run()
             assert "Old Church Slavonic (Cyrillic)" in json.loads(app.get("plotly_chart")[0].proto.spec)["layout"][
                 "title"]["text"]
         text = shown_text(app)
         assert text and not [t for t in text if "_" in t], page
-        if page != "views/nearest_neighbour.py":
+        if page != "views/nearest.py":
             assert "Old Church Slavonic (Cyrillic)" in text
 
 
 def test_embedding_map_page() -> None:
-    app = start("views/embedding_map.py")
+    app = start("views/map.py")
     assert not app.exception and app.radio(key="projection").value == "t-SNE"
     app.radio(key="projection").set_value("PCA").run()
     assert any("PCA axes hold" in c.value for c in app.caption)
@@ -206,7 +206,7 @@ def png(array: np.ndarray) -> bytes:
 
 
 def test_two_drawings_page_decides_and_refuses_bad_uploads() -> None:
-    app = start("views/two_images.py")
+    app = start("views/distance.py")
     assert app.success[0].value.startswith("**Same character**")  # two drawers of one character
     app.selectbox(key="character2").set_value(5).run()
     assert app.warning[0].value.startswith("**Different characters**")

@@ -15,7 +15,7 @@ from tests.support.pages import Downloads, deltas, displayed_texts, image_captio
 
 
 def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
-    app = start("views/face_verify.py")
+    app = start("views/verify.py")
     assert app.title[0].value.startswith("Verify")
     shown = metrics(app)
     assert shown["verdict"] == "same person" and shown["threshold"] == "0.4000"  # Facenet's cosine threshold
@@ -37,7 +37,7 @@ def test_verify_page_sample_photos_threshold_slider_and_verdict() -> None:
 
 
 def test_verify_page_two_faces_let_the_user_pick_and_bad_uploads_are_explained(faces_dir: Path, tmp_path: Path) -> None:
-    app = start("views/face_verify.py")
+    app = start("views/verify.py")
     upload(app, "first", faces_dir / "test" / "obama_and_biden.jpg")
     assert any("2 faces in obama_and_biden.jpg" in w.value for w in app.warning)
     picker = app.radio(key="first_face")
@@ -66,7 +66,7 @@ def test_verify_page_two_faces_let_the_user_pick_and_bad_uploads_are_explained(f
 
 
 def test_detect_page_viola_jones_sliders_and_every_detector() -> None:
-    app = start("views/face_detect.py")
+    app = start("views/detect.py")
     captions = image_captions(app)
     assert any("by opencv (your parameters)" in c for c in captions)
     before = sum(1 for c in captions if ": aligned" in c)
@@ -97,7 +97,7 @@ def face_rows(url: str) -> int:
 
 
 def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path, fresh_database: str) -> None:
-    app = start("views/face_database.py")
+    app = start("views/database.py")
     app.text_input(key="db_new").set_value("lecture").run()
     app.button(key="enrol_samples").click().run()
     assert any("5 people, 9 faces" in m.value for m in app.markdown)
@@ -132,7 +132,7 @@ def test_database_page_for_a_student_consent_and_their_own_enrolment_only(faces_
 
     enrol_folder("class", "Facenet", "yunet", faces_dir / "train")  # the teacher's, before the class
     monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
-    app = start("views/face_database.py")
+    app = start("views/database.py")
     assert not [b for b in app.button if b.key and b.key.startswith("remove_")]  # nobody here is theirs
     assert not [b for b in app.button if b.key == "clear_button"]
     assert any("Only the teacher may remove other people or clear the database" in i.value for i in app.info)
@@ -151,7 +151,7 @@ def test_database_page_for_a_student_consent_and_their_own_enrolment_only(faces_
     app.button(key="remove_me").click().run()
     app.button(key="confirm_remove_me").click().run()
     assert not app.exception and face_rows(fresh_database) == 9
-    other = start("views/face_database.py")  # another student's session: nothing of theirs to remove
+    other = start("views/database.py")  # another student's session: nothing of theirs to remove
     assert not [b for b in other.button if b.key and b.key.startswith("remove_")]
 
 
@@ -163,7 +163,7 @@ def test_a_student_sees_names_not_others_thumbnails_and_cannot_enrol_under_them(
     people = {folder.name for folder in (faces_dir / "train").iterdir()}
     file_names = {photo.name for photo in (faces_dir / "train").rglob("*.*")}
     monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
-    app = start("views/face_database.py")
+    app = start("views/database.py")
     shown = "\n".join(displayed_texts(app))
     assert all(f"**{person}**" in shown for person in people)  # the names, for everyone
     captions = set(image_captions(app))
@@ -184,7 +184,7 @@ def test_a_student_sees_names_not_others_thumbnails_and_cannot_enrol_under_them(
     assert face_rows(fresh_database) == 9  # the gallery is unchanged
 
     monkeypatch.delenv("ONESHOT_TEACHER_PASSWORD")  # the teacher's own session (no password: one user, the teacher)
-    teacher = start("views/face_database.py")
+    teacher = start("views/database.py")
     assert file_names <= set(image_captions(teacher))  # the teacher sees every thumbnail with its file name
     teacher.toggle(key="db_share_thumbnails").set_value(True).run()
     assert not teacher.exception and teacher.toggle(key="db_share_thumbnails").value is True
@@ -197,7 +197,7 @@ def test_a_student_sees_names_not_others_thumbnails_and_cannot_enrol_under_them(
 
 def test_threshold_lab_and_models_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch).files
-    app = start("views/face_threshold.py")
+    app = start("views/threshold.py")
     shown = metrics(app)
     assert float(shown["AUC (area under the ROC)"]) > 0.9 and shown["EER (equal error rate)"].endswith("%")
     table = app.dataframe[0].value
@@ -225,7 +225,7 @@ def is_emoji(character: str) -> bool:
 
 def test_experiment_page_runs_both_methods(monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch).files
-    app = start("views/face_experiment.py")
+    app = start("views/experiment.py")
     app.number_input(key="epochs").set_value(10).run()
     app.toggle(key="experiment_run").set_value(True).run(timeout=300)
     assert not app.exception and not app.error
@@ -245,7 +245,7 @@ def test_threshold_lab_starts_on_the_lfw_folder_with_a_band_and_the_pair_counts(
     """FACES_LFW_DIR set (here to 24 LFW photos, for speed): the page starts there, credits LFW, and draws the ROC with
     its bootstrap band, the EER and the target's threshold on the ROC and on the histogram."""
     monkeypatch.setenv("FACES_LFW_DIR", str(lfw_sample))
-    app = start("views/face_threshold.py")
+    app = start("views/threshold.py")
     assert app.text_input(key="threshold_folder").value == str(lfw_sample)
     assert not app.exception and not app.error
     captions = [c.value for c in app.caption]
@@ -269,7 +269,7 @@ def test_threshold_lab_starts_on_the_lfw_folder_with_a_band_and_the_pair_counts(
 
 
 def test_the_sample_folder_is_the_default_without_lfw(faces_dir: Path) -> None:
-    app = start("views/face_threshold.py")
+    app = start("views/threshold.py")
     assert app.text_input(key="threshold_folder").value == str(faces_dir / "train")
     assert not any("Labeled Faces in the Wild" in c.value for c in app.caption)
 
@@ -278,7 +278,7 @@ def test_experiment_starts_on_the_lfw_folder_and_draws_the_chance_level(
         lfw_sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     downloads = Downloads(monkeypatch).files
     monkeypatch.setenv("FACES_LFW_DIR", str(lfw_sample))
-    app = start("views/face_experiment.py")
+    app = start("views/experiment.py")
     assert app.text_input(key="experiment_folder").value == str(lfw_sample)
     assert app.number_input(key="epochs").value == 15  # the default tuned on LFW
     app.number_input(key="epochs").set_value(3).run()
@@ -306,7 +306,7 @@ def test_verify_page_draws_the_photos_while_the_server_builds_the_model(monkeypa
     monkeypatch.setattr(embedding, "_BUILT", set())
     monkeypatch.setitem(embedding._WARMING, "Facenet", building)
     try:
-        app = start("views/face_verify.py")
+        app = start("views/verify.py")
         assert any("Facenet is still being loaded" in info.value for info in app.info)
         assert "verdict" not in metrics(app)  # the verdict waits for the model...
         assert sum("aligned face" in caption for caption in image_captions(app)) == 2  # ...the photos do not

@@ -86,16 +86,16 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     assert ana.session_state["pairs"] == 10_000
     watcher = component_data(ana, "lesson_follow")  # one long poll, which asks for a rerun when the step changes
     assert (watcher["mode"], watcher["code"], watcher["lesson"]) == ("follow", code, "roc")
-    landed(ana, "views/verification.py")
+    landed(ana, "views/roc.py")
 
     teacher.button(key="lesson_next").click().run()
     assert find_class(code).lesson_step == "nway"
     goes_to(ana, "nway")
     assert ana.title[0].value == "N-way one-shot learning" and ana.session_state["way"] == 16
     assert ana.session_state["within"] is True  # the link's value, not the ROC page's "within" kept in the session
-    landed(ana, "views/one_shot.py")
+    landed(ana, "views/quiz.py")
 
-    ana.switch_page("views/embedding_map.py").run()  # the student explores: following stops
+    ana.switch_page("views/map.py").run()  # the student explores: following stops
     teacher.button(key="lesson_next").click().run()
     ana.run()
     assert ana.title[0].value == "Embedding map"
@@ -104,7 +104,7 @@ def test_the_projector_moves_the_class_and_a_student_follows() -> None:
     follow.click()
     goes_to(ana, "nearest")
     assert ana.title[0].value == "Nearest-neighbour classification"
-    landed(ana, "views/nearest_neighbour.py")
+    landed(ana, "views/nearest.py")
 
     teacher.selectbox(key="lesson_choice").set_value("face-round").run()  # the last step: the Class page itself
     assert ("Open the page: The face round", "class", {"class": code, "host": "1"}) in page_links(teacher)

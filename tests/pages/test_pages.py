@@ -52,7 +52,7 @@ def test_a_student_sees_no_data_upload_box_nor_download_button(monkeypatch: pyte
     assert not app.get("file_uploader") and not any("Download the missing files" in b.label for b in app.button)
     assert any("Only the teacher may download or upload Omniglot files" in i.value for i in app.info)
     assert str(tmp_path / "empty") not in " ".join(m.value for m in app.markdown)  # nor the server's folder
-    dataset = start("views/dataset.py")  # a page that needs the files explains the same way
+    dataset = start("views/omniglot.py")  # a page that needs the files explains the same way
     assert not dataset.get("file_uploader")
     assert any("Only the teacher may download or upload Omniglot files" in i.value for i in dataset.info)
     models = start("views/face_models.py")  # nor may a student copy files from the server's folders
@@ -91,7 +91,7 @@ def test_an_unknown_language_in_the_url_is_explained() -> None:
 
 
 def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     assert app.title[0].value == "Omniglot dataset"
     assert "Background set: 30 alphabets, 964 characters, 19,280 drawings." in [c.value for c in app.caption]
     assert app.selectbox(key="alphabet").value == "Alphabet_of_the_Magi"
@@ -102,7 +102,7 @@ def test_dataset_page_shows_twenty_drawings_of_a_character() -> None:
 
 
 def test_dataset_page_switches_set_alphabet_and_character() -> None:
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     app.radio(key="set").set_value("evaluation").run()
     assert "Evaluation set: 20 alphabets, 659 characters, 13,180 drawings." in [c.value for c in app.caption]
     app.selectbox(key="alphabet").set_value("Tengwar").run()
@@ -113,7 +113,7 @@ def test_dataset_page_switches_set_alphabet_and_character() -> None:
 
 
 def test_pairs_view_labels_targets() -> None:
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     app.slider(key="batch").set_value(6).run()
     app.checkbox(key="within").check().run()
     assert not app.exception
@@ -124,7 +124,7 @@ def test_pairs_view_labels_targets() -> None:
 
 
 def test_counts_chart_has_title_and_axes() -> None:
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     chart = app.get("plotly_chart")[0]
     import json
 
@@ -136,7 +136,7 @@ def test_counts_chart_has_title_and_axes() -> None:
 
 def test_dataset_page_without_data_shows_the_panel(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     assert "is not in" in app.error[0].value and "OMNIGLOT_DIR" in app.error[0].value
 
 
@@ -148,7 +148,7 @@ def test_dataset_page_with_a_damaged_zip_names_it_and_says_what_to_do(
     drawing = "images_background/Latin/character01/0001_01.png"
     flip_data_byte(write_zip(tmp_path / "images_background.zip", {drawing: png()}), drawing)  # e.g. copied by hand
     monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
-    app = start("views/dataset.py")
+    app = start("views/omniglot.py")
     message = app.error[0].value
     assert str(tmp_path / "images_background.zip") in message and "Bad CRC-32" in message
     assert message.endswith("Delete this file and fetch it again.")

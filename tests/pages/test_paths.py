@@ -29,7 +29,7 @@ def test_no_page_shows_a_folder_with_dot_dot(detours: Path, monkeypatch: pytest.
     app = start()  # the home page: the data folder, each file's path, the array cache
     assert any("Data folder:" in text for text in displayed_texts(app))
     assert unresolved(displayed_texts(app)) == []
-    for page in ("views/face_threshold.py", "views/face_database.py", "views/face_experiment.py"):
+    for page in ("views/threshold.py", "views/database.py", "views/experiment.py"):
         app.switch_page(page).run()  # the labelled folder's default, the database's path in the sidebar
         assert not app.exception and unresolved(displayed_texts(app)) == [], page
     monkeypatch.setenv("OMNIGLOT_DIR", str(detours))

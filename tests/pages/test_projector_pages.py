@@ -26,25 +26,25 @@ def element_types(app: AppTest) -> list[str]:
 
 def test_verify_puts_the_verdict_above_the_photos_on_a_projector() -> None:
     for projector, verdict_first in (("1", True), ("0", False)):
-        app = start("views/face_verify.py", params={"projector": projector})
+        app = start("views/verify.py", params={"projector": projector})
         assert metrics(app)["verdict"] == "same person"
         kinds = element_types(app)
         assert (kinds.index("metric") < kinds.index("image")) is verdict_first, kinds
 
 
 def test_figures_are_drawn_large_and_black_on_a_projector() -> None:
-    app = start("views/face_threshold.py", params={"projector": "1"})
+    app = start("views/threshold.py", params={"projector": "1"})
     charts = app.get("plotly_chart")
     assert len(charts) == 2 and not app.exception
     for chart in charts:
         layout = json.loads(chart.proto.spec)["layout"]
         assert layout["font"] == {"size": 18, "color": "#000"}, layout["font"]
-    plain = start("views/face_threshold.py")
+    plain = start("views/threshold.py")
     assert "size" not in json.loads(plain.get("plotly_chart")[0].proto.spec)["layout"].get("font", {})
 
 
 def test_identify_on_a_projector() -> None:
-    app = start("views/face_database.py", params={"projector": "1"})
+    app = start("views/database.py", params={"projector": "1"})
     app.selectbox(key="database").set_value("+ new database").run()  # other tests may have made databases before
     app.text_input(key="db_new").set_value("projected").run()
     app.button(key="enrol_samples").click().run()

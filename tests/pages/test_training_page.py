@@ -22,7 +22,7 @@ from ui.model_chooser import model_names  # noqa: E402
 
 def open_page() -> AppTest:
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
-    app.switch_page("views/training.py").run()
+    app.switch_page("views/train.py").run()
     assert not app.exception, app.exception
     return app
 

@@ -32,7 +32,7 @@ def store_with_a_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def open_page() -> AppTest:
     app = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
-    app.switch_page("views/training.py").run()
+    app.switch_page("views/train.py").run()
     assert not app.exception, app.exception
     return app
 

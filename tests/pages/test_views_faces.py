@@ -20,7 +20,7 @@ def refused(app) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_detect_page_in_portuguese_from_a_link() -> None:
-    app = start("views/face_detect.py", params={"lang": "pt", "detector": "yunet"})
+    app = start("views/detect.py", params={"lang": "pt", "detector": "yunet"})
     assert app.title[0].value == "Detectar e alinhar rostos"
     assert app.selectbox(key="detector").value == "yunet"
     assert app.radio(key="photo_source").options == ["Foto de exemplo", "Enviar arquivo", "Câmera"]
@@ -30,14 +30,14 @@ def test_detect_page_in_portuguese_from_a_link() -> None:
 
 
 def test_detect_page_restores_the_viola_jones_parameters_and_explains_refused_ones() -> None:
-    app = start("views/face_detect.py", params={"photo": "misc/two_people.jpg", "scale": "1.25", "neighbors": "4",
+    app = start("views/detect.py", params={"photo": "misc/two_people.jpg", "scale": "1.25", "neighbors": "4",
                                                 "min_size": "40"})
     assert app.selectbox(key="photo").value == "misc/two_people.jpg"
     assert (app.slider(key="scale").value, app.slider(key="neighbors").value, app.slider(key="min_size").value) == (
         1.25, 4, 40)
     assert not refused(app)
 
-    app = start("views/face_detect.py", params={"scale": "3", "neighbors": "many", "detector": "haar"})
+    app = start("views/detect.py", params={"scale": "3", "neighbors": "many", "detector": "haar"})
     message = refused(app)
     assert "`scale=3`" in message and "from 1.01 to 1.5" in message
     assert "`neighbors=many`" in message and "'many' is not one" in message
@@ -49,7 +49,7 @@ def test_detect_page_restores_the_viola_jones_parameters_and_explains_refused_on
 
 def test_verify_page_restores_a_shared_view() -> None:
     """The lecturer's view: Dlib, euclidean_l2, Obama's face (the second) of a photo with two, their threshold."""
-    app = start("views/face_verify.py", params={
+    app = start("views/verify.py", params={
         "model": "Dlib", "metric": "euclidean_l2", "first": "test/obama_and_biden.jpg", "first_face": "2",
         "second": "train/obama/obama.jpg", "threshold_dlib_euclidean_l2": "0.5"})
     assert (app.selectbox(key="model").value, app.selectbox(key="metric").value) == ("Dlib", "euclidean_l2")
@@ -62,7 +62,7 @@ def test_verify_page_restores_a_shared_view() -> None:
 
 
 def test_verify_page_explains_refused_link_values() -> None:
-    app = start("views/face_verify.py", params={"detector": "retinafake", "metric": "manhattan",
+    app = start("views/verify.py", params={"detector": "retinafake", "metric": "manhattan",
                                                 "first": "nobody.jpg", "threshold_facenet_cosine": "7"})
     message = refused(app)
     for shown in ("`detector=retinafake`", "`metric=manhattan`", "`first=nobody.jpg`", "`threshold_facenet_cosine=7`"):
@@ -75,7 +75,7 @@ def test_verify_page_explains_refused_link_values() -> None:
 
 
 def test_verify_page_in_portuguese_with_a_source_from_the_link() -> None:
-    app = start("views/face_verify.py", params={"lang": "pt"})
+    app = start("views/verify.py", params={"lang": "pt"})
     assert app.title[0].value == "Verificação: estas duas fotos são da mesma pessoa?"
     shown = metrics(app)
     assert shown["veredito"] == "mesma pessoa" and shown["limiar"] == "0,4000"  # Facenet's cosine 0.4, in Portuguese
@@ -84,7 +84,7 @@ def test_verify_page_in_portuguese_with_a_source_from_the_link() -> None:
     assert any(s.value.startswith("Distância 0,") and "limiar 0,4000" in s.value and "**a mesma pessoa**" in s.value
                for s in app.success)
 
-    app = start("views/face_verify.py", params={"lang": "pt", "second_source": "Enviar arquivo"})
+    app = start("views/verify.py", params={"lang": "pt", "second_source": "Enviar arquivo"})
     assert app.radio(key="second_source").value == "Upload"  # the option itself stays English in the code
     assert "Envie uma foto." in [i.value for i in app.info] and not app.exception
 
@@ -92,11 +92,11 @@ def test_verify_page_in_portuguese_with_a_source_from_the_link() -> None:
 def test_a_translated_choice_follows_the_language_in_the_link() -> None:
     """The URL holds the shown text of a choice: after a change of language it holds the new text, which a reload
     in that language accepts (the old one it would refuse)."""
-    app = start("views/face_verify.py", params={"second_source": "Upload"})
+    app = start("views/verify.py", params={"second_source": "Upload"})
     app.selectbox(key="lang").set_value("pt").run()
     assert app.radio(key="second_source").value == "Upload" and "Envie uma foto." in [i.value for i in app.info]
     assert app.query_params["second_source"] == "Enviar arquivo"
-    reloaded = start("views/face_verify.py", params=app.query_params)
+    reloaded = start("views/verify.py", params=app.query_params)
     assert reloaded.radio(key="second_source").value == "Upload" and not refused(reloaded)
 
 
@@ -112,7 +112,7 @@ def one_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FaceDatabas
 
 
 def test_database_page_from_a_link(one_database: FaceDatabase) -> None:
-    app = start("views/face_database.py", params={"database": "class", "tab": "Identify", "metric": "angular",
+    app = start("views/database.py", params={"database": "class", "tab": "Identify", "metric": "angular",
                                                   "photo": "test/obama1.jpg"})
     assert app.selectbox(key="database").value == "class" and app.selectbox(key="metric").value == "angular"
     assert app.selectbox(key="photo").value == "test/obama1.jpg"
@@ -121,7 +121,7 @@ def test_database_page_from_a_link(one_database: FaceDatabase) -> None:
     assert any(w.value.startswith("**Unknown**") for w in app.warning)  # nobody enrolled looks like Obama
     assert not refused(app) and not app.exception
 
-    app = start("views/face_database.py", params={"database": "ghost", "tab": "Gallery"})
+    app = start("views/database.py", params={"database": "ghost", "tab": "Gallery"})
     message = refused(app)
     assert "`database=ghost`" in message and "class, + new database" in message
     assert "`tab=Gallery`" in message and "People, Enrol, Identify" in message
@@ -129,11 +129,11 @@ def test_database_page_from_a_link(one_database: FaceDatabase) -> None:
 
 
 def test_database_page_in_portuguese(one_database: FaceDatabase) -> None:
-    app = start("views/face_database.py", params={"tab": "Identify"})
+    app = start("views/database.py", params={"tab": "Identify"})
     app.selectbox(key="lang").set_value("pt").run()
     app.run()  # Streamlit writes the relabelled tab into the URL one run later (see follow_language)
     assert app.query_params["tab"] == "Identificar"
-    app = start("views/face_database.py", params={"lang": "pt", "tab": "Identificar"})
+    app = start("views/database.py", params={"lang": "pt", "tab": "Identificar"})
     assert app.title[0].value == "Banco de rostos"
     assert [t.label for t in app.tabs] == ["Pessoas", "Cadastrar", "Identificar"]
     in_use = "**Banco de rostos:** class (Facenet + yunet), 2 pessoas, 2 rostos"

@@ -24,7 +24,7 @@ def refused(app: AppTest) -> str:
 # The dataset page.
 
 def test_dataset_page_in_portuguese() -> None:
-    app = start("views/dataset.py", params={"lang": "pt"})
+    app = start("views/omniglot.py", params={"lang": "pt"})
     assert app.title[0].value == "Conjunto de dados Omniglot"
     assert app.radio(key="set").options == ["Treino", "Avaliação"]
     assert "Conjunto de Treino: 30 alfabetos, 964 caracteres, 19.280 desenhos." in [c.value for c in app.caption]
@@ -34,7 +34,7 @@ def test_dataset_page_in_portuguese() -> None:
 
 
 def test_dataset_link_opens_the_view_it_names() -> None:
-    app = start("views/dataset.py", params={
+    app = start("views/omniglot.py", params={
         "set": "Evaluation", "alphabet": "Tengwar", "character": "character04", "tab": "Pairs", "count": "12",
         "seed": "5", "batch": "6", "within": "true", "pair_seed": "3"})
     assert not refused(app)
@@ -49,14 +49,14 @@ def test_dataset_link_opens_the_view_it_names() -> None:
 
 
 def test_dataset_link_in_portuguese_names_the_set_as_shown() -> None:
-    app = start("views/dataset.py", params={"lang": "pt", "set": "Avaliação", "tab": "Pares"})
+    app = start("views/omniglot.py", params={"lang": "pt", "set": "Avaliação", "tab": "Pares"})
     assert not refused(app) and not app.warning
     assert app.radio(key="set").value == "evaluation"
     assert app.session_state["tab"] == "Pares"
 
 
 def test_dataset_link_with_values_the_page_cannot_take() -> None:
-    app = start("views/dataset.py", params={
+    app = start("views/omniglot.py", params={
         "set": "Nope", "alphabet": "Klingon", "character": "character99", "tab": "Secret", "count": "abc",
         "seed": "-1", "batch": "100", "within": "maybe"})
     warning = refused(app)
@@ -74,9 +74,9 @@ def test_dataset_link_with_values_the_page_cannot_take() -> None:
 
 def test_dataset_link_checks_the_characters_of_the_alphabet_it_asks_for() -> None:
     """Tengwar has 25 characters and Latin 26: a link's character and count are checked against its own alphabet."""
-    app = start("views/dataset.py", params={"set": "Evaluation", "alphabet": "Tengwar", "character": "character26"})
+    app = start("views/omniglot.py", params={"set": "Evaluation", "alphabet": "Tengwar", "character": "character26"})
     assert "`character=character26`" in refused(app)
-    app = start("views/dataset.py", params={"alphabet": "Latin", "character": "character26", "count": "20"})
+    app = start("views/omniglot.py", params={"alphabet": "Latin", "character": "character26", "count": "20"})
     assert not refused(app)
     assert app.subheader[0].value.startswith("Latin/character26") and app.slider(key="count").value == 20
 
@@ -84,7 +84,7 @@ def test_dataset_link_checks_the_characters_of_the_alphabet_it_asks_for() -> Non
 def test_a_link_value_the_page_has_moved_on_from_is_not_refused() -> None:
     """In a browser the URL follows each widget at once: a new alphabet while the URL still names the character of the
     previous one (that character box resets itself) is no link to explain."""
-    app = start("views/dataset.py", params={"alphabet": "Latin", "character": "character26"})
+    app = start("views/omniglot.py", params={"alphabet": "Latin", "character": "character26"})
     app.selectbox(key="alphabet").set_value("Greek").run()
     app.query_params["alphabet"] = "Greek"  # what the browser writes; Greek has 24 characters, Latin 26
     app.run()  # the URL still holds the character26 of Latin
@@ -93,7 +93,7 @@ def test_a_link_value_the_page_has_moved_on_from_is_not_refused() -> None:
 
 
 def test_switching_the_language_keeps_the_view_and_its_link() -> None:
-    app = start("views/dataset.py", params={"set": "Evaluation", "alphabet": "Tengwar", "tab": "Pairs"})
+    app = start("views/omniglot.py", params={"set": "Evaluation", "alphabet": "Tengwar", "tab": "Pairs"})
     app.selectbox(key="lang").set_value("pt").run()
     assert not app.warning
     assert (app.radio(key="set").value, app.session_state["tab"]) == ("evaluation", "Pares")
@@ -105,7 +105,7 @@ def test_switching_the_language_keeps_the_view_and_its_link() -> None:
 
 def test_dataset_panel_without_data_in_portuguese(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("OMNIGLOT_DIR", str(tmp_path))
-    app = start("views/dataset.py", params={"lang": "pt", "set": "Evaluation"})
+    app = start("views/omniglot.py", params={"lang": "pt", "set": "Evaluation"})
     assert any(m.value.startswith("**Pasta de dados:**") for m in app.markdown)
     assert any(b.label == "Baixar os arquivos que faltam do repositório oficial" for b in app.button)
     assert not refused(app)  # the set is checked; the alphabets cannot be without data
@@ -114,7 +114,7 @@ def test_dataset_panel_without_data_in_portuguese(monkeypatch: pytest.MonkeyPatc
 # The ROC page.
 
 def test_roc_page_in_portuguese() -> None:
-    app = start("views/verification.py", params={"lang": "pt"})
+    app = start("views/roc.py", params={"lang": "pt"})
     assert app.title[0].value == "Verificação e ROC"
     shown = metrics(app)
     assert "Área sob a curva ROC (AUC)" in shown and "Taxa de falsa aceitação (FAR)" in shown
@@ -129,7 +129,7 @@ def test_roc_page_in_portuguese() -> None:
 def test_roc_page_writes_numbers_in_its_language(language: str, threshold: str, wrong: str, separators: str) -> None:
     """Portuguese writes the course's threshold 0.5 as 0,500 and the 10,000 pairs as 10.000; English as before. The
     slider keeps its decimal point (Streamlit's format); its figures get the language's separators."""
-    app = start("views/verification.py", params={"lang": language, "threshold": "0.5"})
+    app = start("views/roc.py", params={"lang": language, "threshold": "0.5"})
     assert any(c.value.startswith(threshold) for c in app.caption)
     shown = metrics(app)
     assert any(re.fullmatch(wrong, value) for value in shown.values())
@@ -142,7 +142,7 @@ def test_roc_page_writes_numbers_in_its_language(language: str, threshold: str, 
 
 
 def test_roc_link_opens_the_operating_point_it_names() -> None:
-    app = start("views/verification.py", params={
+    app = start("views/roc.py", params={
         "model": "default", "threshold": "0.3", "pairs": "2000", "seed": "4", "within": "true", "far": "2.5",
         "zoom": "false"})
     assert not refused(app)
@@ -157,7 +157,7 @@ def test_roc_link_opens_the_operating_point_it_names() -> None:
 def test_roc_link_with_values_the_page_cannot_take() -> None:
     from lab.siamese.store import find_model
 
-    app = start("views/verification.py", params={
+    app = start("views/roc.py", params={
         "model": "nobody", "threshold": "1.5", "pairs": "3000", "seed": "x", "within": "maybe", "far": "200"})
     warning = refused(app)
     for line in ("`model=nobody`: it must be one of: default", "`threshold=1.5`: the similarity threshold must be a "
@@ -177,13 +177,13 @@ def test_the_model_of_a_link_is_kept_and_follows_to_other_pages(monkeypatch: pyt
     for suffix in (".keras", ".json"):
         shutil.copy(SHIPPED_DIR / f"default{suffix}", folder / f"mine{suffix}")
     monkeypatch.setenv("ONESHOT_MODELS_DIR", str(folder))
-    app = start("views/verification.py", params={"model": "mine"})
+    app = start("views/roc.py", params={"model": "mine"})
     assert app.selectbox(key="model").value == "mine" and not refused(app)
     assert app.selectbox(key="model").options == ["default", "mine"]  # the default first: no ?model= means it
     app.selectbox(key="model").set_value("default").run()
     assert app.selectbox(key="model").value == "default"
     app.selectbox(key="model").set_value("mine").run()
-    app.switch_page("views/two_images.py").run()
+    app.switch_page("views/distance.py").run()
     assert not app.exception and app.selectbox(key="model").value == "mine"
 
 
@@ -194,7 +194,7 @@ RECIPE = {"architecture": "koch", "loss": "contrastive", "steps": "500", "batch"
 
 
 def test_training_page_in_portuguese() -> None:
-    app = start("views/training.py", params={"lang": "pt"})
+    app = start("views/train.py", params={"lang": "pt"})
     assert app.title[0].value == "Treinar uma rede siamesa"
     assert app.header[0].value == "Modelos guardados"
     assert [b.label for b in app.button][:1] == ["Iniciar o treino"]
@@ -206,7 +206,7 @@ def test_training_link_fills_the_form_and_starts_nothing(monkeypatch: pytest.Mon
 
     started = []
     monkeypatch.setattr(TrainingJobs, "start", lambda self, *args, **kwargs: started.append(args))
-    app = start("views/training.py", params=RECIPE)
+    app = start("views/train.py", params=RECIPE)
     assert not refused(app)
     assert (app.selectbox(key="architecture").value, app.selectbox(key="loss").value) == ("koch", "contrastive")
     assert (app.number_input(key="steps").value, app.select_slider(key="batch").value) == (500, 32)
@@ -221,7 +221,7 @@ def test_training_link_fills_the_form_and_starts_nothing(monkeypatch: pytest.Mon
 
 
 def test_training_link_with_values_the_page_cannot_take() -> None:
-    app = start("views/training.py", params={"architecture": "resnet", "steps": "0", "batch": "100", "lr": "1",
+    app = start("views/train.py", params={"architecture": "resnet", "steps": "0", "batch": "100", "lr": "1",
                                              "resume": "ghost", "every": "1e9"})
     warning = refused(app)
     for line in ("`architecture=resnet`: it must be one of: compact, koch", "`steps=0`", "`batch=100`",

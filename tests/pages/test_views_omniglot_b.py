@@ -12,10 +12,10 @@ from tests.conftest import REPO
 from tests.support.pages import displayed_texts, image_captions, metrics, start
 
 PAGES = {
-    "views/one_shot.py": "Aprendizado one-shot de N opções",
-    "views/nearest_neighbour.py": "Classificação por vizinho mais próximo",
-    "views/embedding_map.py": "Mapa de embeddings",
-    "views/two_images.py": "Dois desenhos, uma distância",
+    "views/quiz.py": "Aprendizado one-shot de N opções",
+    "views/nearest.py": "Classificação por vizinho mais próximo",
+    "views/map.py": "Mapa de embeddings",
+    "views/distance.py": "Dois desenhos, uma distância",
 }
 REFUSED = "Some settings in this link could not be used, so their defaults are shown:"
 
@@ -39,7 +39,7 @@ def test_each_page_speaks_portuguese(page: str) -> None:
 
 
 def test_the_quiz_in_portuguese_after_an_answer() -> None:
-    app = start("views/one_shot.py", params={"lang": "pt"})
+    app = start("views/quiz.py", params={"lang": "pt"})
     assert app.subheader[0].value.startswith("Tarefa 1: qual candidato")
     app.button(key="quiz_pick_0").click().run()
     assert not app.exception
@@ -50,7 +50,7 @@ def test_the_quiz_in_portuguese_after_an_answer() -> None:
 
 
 def test_a_quiz_link_sets_n_seed_and_alphabet_rule() -> None:
-    app = start("views/one_shot.py", params={"way": "7", "seed": "3", "within": "false"})
+    app = start("views/quiz.py", params={"way": "7", "seed": "3", "within": "false"})
     assert not app.warning
     assert (app.slider(key="way").value, app.number_input(key="seed").value, app.checkbox(key="within").value) == (
         7, 3, False)
@@ -59,14 +59,14 @@ def test_a_quiz_link_sets_n_seed_and_alphabet_rule() -> None:
 
 def test_an_answer_stays_out_of_the_link() -> None:
     """The browser writes a changed setting into the URL (AppTest has no browser); an answer is no setting."""
-    app = start("views/one_shot.py", params={"way": "7"})
+    app = start("views/quiz.py", params={"way": "7"})
     app.button(key="quiz_pick_0").click().run()
     app.button(key="quiz_next").click().run()
     assert dict(app.query_params) == {"way": "7"} and app.subheader[0].value.startswith("Task 2:")
 
 
 def test_a_quiz_link_with_refused_values_names_each_and_keeps_the_defaults() -> None:
-    app = start("views/one_shot.py", params={"way": "99", "seed": "x", "within": "maybe", "mode": "Exam",
+    app = start("views/quiz.py", params={"way": "99", "seed": "x", "within": "maybe", "mode": "Exam",
                                               "tasks": "7"})
     (warning,) = [w.value for w in app.warning]
     assert warning.startswith(REFUSED)
@@ -78,7 +78,7 @@ def test_a_quiz_link_with_refused_values_names_each_and_keeps_the_defaults() -> 
 
 
 def test_a_batch_link_sets_the_ns_and_tasks() -> None:
-    app = start("views/one_shot.py", params={"mode": "Batch: the model on many tasks", "ways": ["3", "4"],
+    app = start("views/quiz.py", params={"mode": "Batch: the model on many tasks", "ways": ["3", "4"],
                                               "tasks": "100", "batch_seed": "2"})
     assert not app.warning and not app.exception
     assert app.multiselect(key="ways").value == [3, 4] and app.select_slider(key="tasks").value == 100
@@ -87,20 +87,20 @@ def test_a_batch_link_sets_the_ns_and_tasks() -> None:
 
 
 def test_a_batch_link_names_a_refused_n_among_several() -> None:
-    app = start("views/one_shot.py", params={"mode": "Batch: the model on many tasks", "ways": ["99", "3"],
+    app = start("views/quiz.py", params={"mode": "Batch: the model on many tasks", "ways": ["99", "3"],
                                               "tasks": "100"})
     assert "`ways=3`" in app.warning[0].value and "got 99" in app.warning[0].value
 
 
 def test_a_portuguese_link_names_the_mode_in_portuguese() -> None:
-    app = start("views/one_shot.py", params={"lang": "pt", "mode": "Lote: o modelo em muitas tarefas", "ways": "5",
+    app = start("views/quiz.py", params={"lang": "pt", "mode": "Lote: o modelo em muitas tarefas", "ways": "5",
                                               "tasks": "100"})
     assert not app.warning and app.radio(key="mode").value == "Batch: the model on many tasks"
     assert "acurácia" in app.table[0].value.columns
 
 
 def test_a_nearest_neighbour_link_sets_layer_and_templates() -> None:
-    app = start("views/nearest_neighbour.py", params={"layer": "embedding", "templates": "1"})
+    app = start("views/nearest.py", params={"layer": "embedding", "templates": "1"})
     assert not app.warning
     assert (app.radio(key="layer").value, app.radio(key="templates").value) == ("embedding", 1)
     title = json.loads(app.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
@@ -108,7 +108,7 @@ def test_a_nearest_neighbour_link_sets_layer_and_templates() -> None:
 
 
 def test_a_nearest_neighbour_link_with_refused_values() -> None:
-    app = start("views/nearest_neighbour.py", params={"layer": "pixels", "templates": "5"})
+    app = start("views/nearest.py", params={"layer": "pixels", "templates": "5"})
     warning = app.warning[0].value
     assert "`layer=pixels`" in warning and "features, embedding" in warning and "`templates=5`" in warning
     assert (app.radio(key="layer").value, app.radio(key="templates").value) == ("features", 10)
@@ -117,7 +117,7 @@ def test_a_nearest_neighbour_link_with_refused_values() -> None:
 def test_a_map_link_sets_alphabet_characters_projection_seed_and_pictures() -> None:
     params = {"alphabet": "Old Church Slavonic (Cyrillic)", "characters": "30", "projection": "PCA", "seed": "4",
               "pictures": "false"}
-    app = start("views/embedding_map.py", params=params)
+    app = start("views/map.py", params=params)
     assert not app.warning
     assert app.selectbox(key="alphabet").value == "Old_Church_Slavonic_(Cyrillic)"
     assert (app.slider(key="characters").value, app.radio(key="projection").value) == (30, "PCA")
@@ -126,18 +126,18 @@ def test_a_map_link_sets_alphabet_characters_projection_seed_and_pictures() -> N
 
 
 def test_a_map_link_checks_the_characters_against_the_alphabet_shown() -> None:
-    app = start("views/embedding_map.py", params={"alphabet": "Tengwar", "characters": "30", "projection": "UMAP"})
+    app = start("views/map.py", params={"alphabet": "Tengwar", "characters": "30", "projection": "UMAP"})
     warning = app.warning[0].value
     assert "`characters=30`" in warning and "from 2 to 25" in warning and "`projection=UMAP`" in warning
     assert app.selectbox(key="alphabet").value == "Tengwar"
     assert (app.slider(key="characters").value, app.radio(key="projection").value) == (10, "t-SNE")
-    latin = start("views/embedding_map.py", params={"alphabet": "Latin", "characters": "20"})  # a background one
+    latin = start("views/map.py", params={"alphabet": "Latin", "characters": "20"})  # a background one
     assert "`alphabet=Latin`" in latin.warning[0].value and "characters=" not in latin.warning[0].value
     assert (latin.selectbox(key="alphabet").value, latin.slider(key="characters").value) == ("Angelic", 20)
 
 
 def test_a_two_drawings_link_sets_both_drawings() -> None:
-    app = start("views/two_images.py", params={"alphabet2": "Tengwar", "character2": "character05", "drawer2": "7"})
+    app = start("views/distance.py", params={"alphabet2": "Tengwar", "character2": "character05", "drawer2": "7"})
     assert all(REFUSED not in w.value for w in app.warning)  # the verdict "different characters" is a warning
     assert app.selectbox(key="alphabet2").value == "Tengwar" and app.slider(key="drawer2").value == 7
     assert "Tengwar/character05, drawer 7" in image_captions(app)
@@ -145,7 +145,7 @@ def test_a_two_drawings_link_sets_both_drawings() -> None:
 
 
 def test_a_two_drawings_link_with_refused_values() -> None:
-    app = start("views/two_images.py", params={"character1": "character99", "drawer1": "0", "source2": "Fax",
+    app = start("views/distance.py", params={"character1": "character99", "drawer1": "0", "source2": "Fax",
                                                "alphabet2": "Klingon"})
     warning = app.warning[0].value
     for refused in ("`character1=character99`", "`drawer1=0`", "from 1 to 20", "`source2=Fax`", "`alphabet2=Klingon`"):

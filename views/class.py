@@ -34,7 +34,7 @@ from ui.classroom import (act, class_projector_layout, done_ui, leaderboard_ui, 
 from ui.lesson import lesson_note_ui
 from ui.roles import current_role, is_teacher, teacher_only_note
 
-PAGE = "views/classroom.py"
+PAGE = "views/class.py"
 PLAYER = "class_player"  # this session's membership: {"code", "token", "nickname"}
 
 
