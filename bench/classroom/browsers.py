@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.classroom.lesson import Lesson, Results
 from bench.harness.browser import CHROMIUM_FLAGS, ERRORS, IDLE, find_chromium, key_selector
 
-ROUND_TITLE = ".round h3"  # the round's title as the class page's component draws it (ui/class_live.js)
+ROUND_TITLE = ".oneshot-live .round h3"  # the round's title as the class page's component draws it (ui/class_live.js)
 
 
 async def browser_checks(url: str, count: int, lesson: Lesson | None, args: argparse.Namespace,

@@ -91,4 +91,5 @@ def cold_figures(url: str, args: argparse.Namespace, tree: ProcessTree) -> dict:
           f"{waves['warm']['server']['cpu_s']} s")
     return {"mode": "cold", "page": args.cold_page, "waves": waves, "errors": sum(w["errors"] for w in waves.values()),
             "code_computations": len(waves["cold"]["code_files_written"]),
-            "server_cpu_s_cold_minus_warm": round(waves["cold"]["server"]["cpu_s"] - waves["warm"]["server"]["cpu_s"], 2)}
+            "server_cpu_s_cold_minus_warm": round(waves["cold"]["server"]["cpu_s"]
+                                                  - waves["warm"]["server"]["cpu_s"], 2)}

@@ -46,9 +46,12 @@ def verdict_shown(session: StreamlitSession) -> bool:
 
 
 def threshold_shown(value: float) -> object:
-    """The ROC page writes the slider's new threshold (the caption under the curve, as ``0.615``)."""
+    """The ROC page writes the slider's new threshold (the caption under the curve: ``0.615``, or ``0,615`` in a
+    language with a decimal comma)."""
+    written = (f"{value:.3f}", f"{value:.3f}".replace(".", ","))
+
     def shown(session: StreamlitSession) -> bool:
-        return any(f"{value:.3f}" in text for text in session.texts())
+        return any(number in text for text in session.texts() for number in written)
     return shown
 
 

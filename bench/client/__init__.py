@@ -25,12 +25,13 @@ client ``runtime/agent/interaction.py``, which applies the frontend's rules to a
   (after ``file_urls_request`` / ``file_urls_response`` and a multipart ``PUT`` to each file's upload URL).
 - A custom component of ``st.components.v2`` is a ``bidi_component`` element, with an ``id`` like a widget's (ending
   in ``-<key>``) and its ``data`` as JSON text (``json``, or ``mixed.json`` when the data holds dataframes):
-  :meth:`~bench.client.session.StreamlitSession.component_data`. Its ``setTriggerValue(event, value)`` is a rerun with a trigger widget of
-  its own (:meth:`StreamlitSession.trigger`). What its JavaScript fetches from HTTP routes the app serves beside
-  Streamlit, the client fetches with :func:`json_request` (:meth:`StreamlitSession.get_json`,
+  :meth:`~bench.client.session.StreamlitSession.component_data`. Its ``setTriggerValue(event, value)`` is a rerun with
+  a trigger widget of its own (:meth:`StreamlitSession.trigger`). What its JavaScript fetches from HTTP routes the app
+  serves beside Streamlit, the client fetches with :func:`json_request` (:meth:`StreamlitSession.get_json`,
   :meth:`StreamlitSession.post_json`), with the session's cookies, as the browser's ``fetch`` sends them.
 
-Modules: :mod:`.http_client` (HTTP/1.1 requests), :mod:`.page` (the page as the frontend keeps it),
-:mod:`.connection` (the WebSocket, its messages and runs) and :mod:`.session` (what a user does: widgets, uploads,
-components, navigation). Nothing here imports the app; it needs ``websockets`` and the ``streamlit`` package's protobuf modules only.
+Modules: :mod:`.http_client` (HTTP/1.1 requests), :mod:`.page` (the page as the frontend keeps it), :mod:`.connection`
+(the WebSocket, its messages and runs) and :mod:`.session` (what a user does: widgets, uploads, components,
+navigation). Nothing here imports the app; it needs ``websockets`` and the ``streamlit`` package's protobuf modules
+only.
 """
