@@ -31,13 +31,16 @@ setup_venv() {  # $1: requirements file
             exit 1
         }
     fi
-    # Reinstall only when the requirement files changed since the last successful install.
+    # Reinstall only when the requirement files or pyproject.toml changed since the last successful install.
     local stamp="$VENV/.installed-$1" want
-    want=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
+    want=$(cat requirements*.txt pyproject.toml | sha256sum | cut -d' ' -f1)
     # requirements-dev.txt includes requirements.txt: a virtual environment set up for the tests serves the app.
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] && [ "$(cat "$VENV/.installed-requirements-dev.txt" 2>/dev/null)" != "$want" ]; then
         "$VENV/bin/python" -m pip install --quiet --upgrade pip
         "$VENV/bin/python" -m pip install --quiet -r "$1"
+        # The project itself, editable (its dependencies are the pins just installed): lab, api, ui and bench import
+        # from anywhere, and the `oneshot-lab` command is python -m lab.
+        "$VENV/bin/python" -m pip install --quiet --no-deps -e .
         echo "$want" > "$stamp"
     fi
 }

@@ -3,7 +3,7 @@
 Each measurement runs in a fresh Python process, so imports and page caches are counted as a user sees
 them, and peak memory (max resident set size) is that process's own.
 
-    .venv/bin/python bench/bench_data_load.py [--repeat 3]
+    .venv/bin/python -m bench.bench_data_load [--repeat 3]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench.harness.server import REPO
 
 CHILD = """
 import json, resource, sys, time

@@ -8,20 +8,17 @@ Measures the budgets of the evaluation issue and the costs behind each page:
   * the other page computations (10,000 pair scores with ROC, 1,000 tasks x 5 values of N, Lake's runs,
     the modified Hausdorff baseline, nearest-template classification, a t-SNE map).
 
-    OMNIGLOT_DIR=../shared/data/omniglot .venv/bin/python bench/bench_evaluation.py [--model default] [--repeat 10]
+    OMNIGLOT_DIR=../shared/data/omniglot .venv/bin/python -m bench.bench_evaluation [--model default] [--repeat 10]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench.harness.server import REPO
 
 
 def timed(function: Callable[[], object], repeat: int) -> tuple[float, float]:

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.harness.server import SHARED_DATA
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -36,7 +38,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--json", type=Path)
     options = parser.parse_args()
-    lfw = Path(os.environ.get("FACES_LFW_DIR") or Path(__file__).resolve().parents[2] / "shared/data/faces-lfw")
+    lfw = Path(os.environ.get("FACES_LFW_DIR") or SHARED_DATA / "faces-lfw")
     database = f"sqlite:///{tempfile.mkdtemp(prefix='face-round-bench-')}/class.sqlite"
 
     import numpy as np

@@ -10,7 +10,7 @@
     new photo's detection and embedding;
   * a cold start: importing DeepFace and building each model (Facenet's build includes compiling its graph).
 
-    DEEPFACE_HOME=/tmp/deepface FACES_DIR=../shared/data/faces .venv/bin/python bench/bench_faces.py [--repeat 3]
+    DEEPFACE_HOME=/tmp/deepface FACES_DIR=../shared/data/faces .venv/bin/python -m bench.bench_faces [--repeat 3]
         [--json FILE] [--models Facenet] [--detectors yunet] [--no-before]
 (run `python -m lab faces weights --from-folder ../shared/data/deepface/weights` once before, with the same DEEPFACE_HOME)
 --json FILE writes every figure: {"verify_warm_s": {"Facenet+yunet": median s per pair, ...}, ...}, with the load
@@ -24,12 +24,11 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from bench.harness.server import SHARED_DATA
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 PAIRS = [  # (first, second, same person?) from ../shared/data/faces; tests/unit/faces/test_embedding.py uses them too
@@ -56,7 +55,7 @@ def main() -> None:
     parser.add_argument("--detectors", nargs="+", default=list(OFFLINE_DETECTORS), choices=OFFLINE_DETECTORS)
     parser.add_argument("--no-before", action="store_true", help="skip the DeepFace.represent path")
     args = parser.parse_args()
-    folder = Path(os.environ.get("FACES_DIR") or REPO.parent / "shared" / "data" / "faces")
+    folder = Path(os.environ.get("FACES_DIR") or SHARED_DATA / "faces")
     figures: dict = {"cpu_count": os.cpu_count(), "load_average_before": os.getloadavg(), "repeat": args.repeat}
     print(f"{os.cpu_count()} CPUs, load average {figures['load_average_before'][0]:.2f} at the start")
 

@@ -9,7 +9,7 @@ the cache the cold run left, so the embedded photos are read back (a fresh serve
 
 and the figures they print (AUC, EER, threshold for 1% false matches, errors per fold).
 
-    FACES_LFW_DIR=../shared/data/faces-lfw .venv/bin/python bench/bench_faces_lfw.py [--only roc|experiment]
+    FACES_LFW_DIR=../shared/data/faces-lfw .venv/bin/python -m bench.bench_faces_lfw [--only roc|experiment]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from bench.harness.server import REPO, SHARED_DATA
 
 PAGE = """
 import sys, time
@@ -92,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("roc", "experiment"), default=None)
     args = parser.parse_args()
-    folder = Path(os.environ.get("FACES_LFW_DIR") or REPO.parent / "shared" / "data" / "faces-lfw").resolve()
+    folder = Path(os.environ.get("FACES_LFW_DIR") or SHARED_DATA / "faces-lfw").resolve()
     os.environ["FACES_LFW_DIR"] = str(folder)
     print(f"{folder}: {os.cpu_count()} CPU cores, {load()} at the start")
     if args.only in (None, "roc"):

@@ -8,7 +8,7 @@ deleted at the end), then measures what the face database page does for each pho
 ``INSERT_BATCH``), the cold load (the first ``open_database`` of a process: every row read, the index prepared), and
 the search with the whole ranking (every person) for comparison.
 
-    .venv/bin/python bench/bench_identify.py [--faces 100000] [--queries 200] [--url postgresql://...] [--json FILE]
+    .venv/bin/python -m bench.bench_identify [--faces 100000] [--queries 200] [--url postgresql://...] [--json FILE]
 """
 
 from __future__ import annotations
@@ -22,21 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
+from bench.harness.statistics import percentile  # noqa: E402
 from lab.faces import database as faces_db  # noqa: E402
 from lab.faces.embedding import checked_threshold  # noqa: E402
 
 PER_PERSON = 4
 DIMENSION = 128  # Facenet's
-
-
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q))
 
 
 def synthetic(faces: int, seed: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:

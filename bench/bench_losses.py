@@ -6,7 +6,7 @@ runs are measured at every validation point, never used to choose anything), and
 accuracy at the end. Koch's 105x105 network, the course's seed (batch 32, Adam 6e-5), is far too slow to
 train on a CPU, so by default it runs --koch-steps steps to time them, with no validation.
 
-    .venv/bin/python bench/bench_losses.py [--steps 1500] [--koch-steps 10] [--target 0.9]
+    .venv/bin/python -m bench.bench_losses [--steps 1500] [--koch-steps 10] [--target 0.9]
 
 (The app against the command line, for the same settings, is bench/bench_training.py.)
 """
@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
-from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lab.data.lake_runs import load_runs, runs_path  # noqa: E402
 from lab.data.omniglot import load_set  # noqa: E402

@@ -6,7 +6,7 @@ half a second later (a rerun right after the first run would otherwise stop the 
 time, the CPU seconds that the server, and everything this script started (server, Chromium, Playwright's driver),
 spent meanwhile: on a machine shared with other work these say what the wall time would be on an idle one.
 
-    OMNIGLOT_DIR=../shared/data/omniglot .venv/bin/python bench/bench_pages.py [--json FILE] [--phase both]
+    OMNIGLOT_DIR=../shared/data/omniglot .venv/bin/python -m bench.bench_pages [--json FILE] [--phase both]
 
 Two servers in turn (``--phase both``, the default):
 
@@ -22,60 +22,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from bench.bench_app_start import free_port, heavy_modules_loaded  # noqa: E402
-from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path  # noqa: E402
+from bench.harness.browser import CHROMIUM_FLAGS, ERRORS, find_chromium
+from bench.harness.processes import ProcessTree, heavy_modules_loaded
+from bench.harness.server import REPO, shared_environment, start_server, stop_server
 
 PAGES = ["/omniglot", "/train", "/roc", "/quiz", "/nearest", "/map", "/distance", "/detect", "/verify", "/database",
          "/threshold", "/experiment", "/face-models"]
-STATE = """() => ({idle: !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']"),
-  spinner: !!document.querySelector("[data-testid='stSpinner']"),
-  error: !!document.querySelector("[data-testid='stException'], [data-testid='stAlertContentError']")})"""
+STATE = f"""() => ({{idle: !!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']"),
+  spinner: !!document.querySelector("[data-testid='stSpinner']"), error: !!document.querySelector("{ERRORS}")}})"""
 SETTLE_S = 0.5
-
-
-def start_server(port: int, log: Path) -> subprocess.Popen:
-    with open(log, "w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, stdout=output, stderr=subprocess.STDOUT, env=os.environ.copy(),
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).close()
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError(f"streamlit did not start; see {log}")
-
-
-def cpu_seconds(root: int) -> float:
-    """User + system CPU seconds of process ``root`` and its descendants (from /proc): the living ones', and those of
-    ended ones their parent has waited for (a closed browser context's renderer)."""
-    parents, times = {}, {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue  # ended meanwhile
-        pid = int(stat.parent.name)
-        parents[pid], times[pid] = int(fields[1]), sum(int(f) for f in fields[11:15])
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += times.get(pid, 0)
-        stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def first_visit(browser, url: str, timeout_s: float) -> tuple[float, bool]:  # type: ignore[no-untyped-def]
@@ -115,11 +73,16 @@ def clear_stored_results() -> list[Path]:
     return removed
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of process ``root`` and its descendants: the living ones', and those of ended ones
+    their parent has waited for (a closed browser context's renderer)."""
+    return ProcessTree([root]).sample()[0]
+
+
 def one_server(browser, pages: list[str], timeout_s: float, log: Path) -> dict:  # type: ignore[no-untyped-def]
     """Start a server, serve the home page, then first-visit every page; the times and what the server loaded."""
-    port = free_port()
-    server = start_server(port, log)
-    url = f"http://127.0.0.1:{port}"
+    server = start_server(log)
+    url = server.url
     try:
         home, _error = first_visit(browser, url + "/", timeout_s)
         times, server_cpu, all_cpu, errors, tensorflow = {}, {}, {}, [], {}
@@ -137,11 +100,7 @@ def one_server(browser, pages: list[str], timeout_s: float, log: Path) -> dict: 
         return {"home_s": home, "first_visit_s": times, "server_cpu_s": server_cpu, "all_cpu_s": all_cpu,
                 "errors": errors, "tensorflow_loaded_after": tensorflow}
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
 
 def print_table(phases: dict[str, dict], pages: list[str]) -> None:
@@ -167,17 +126,14 @@ def main() -> None:
     parser.add_argument("--pages", nargs="+", default=PAGES, help="URL paths, in the order they are visited")
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per page")
     args = parser.parse_args()
-    for variable, folder in (("OMNIGLOT_DIR", "omniglot"), ("FACES_DIR", "faces")):  # as ./run.sh does
-        shared = REPO.parent / "shared" / "data" / folder
-        if not os.environ.get(variable) and shared.is_dir():
-            os.environ[variable] = str(shared.resolve())
+    shared_environment()
     print(f"OMNIGLOT_DIR={os.environ.get('OMNIGLOT_DIR', '(default)')}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f} at the start")
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     wanted = {"both": ("cold", "after restart"), "cold": ("cold",), "restart": ("after restart",)}[args.phase]
     phases = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
         for phase in wanted:
             if phase == "cold":
                 print(f"cold: removed {len(clear_stored_results())} stored files")

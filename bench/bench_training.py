@@ -19,7 +19,7 @@ Every time is taken by this process's clock from the launch (the click, the comm
 
 The runs take turns (app, cli, app_ready; then the other way round), so that a machine busy with other work slows both alike.
 
-    .venv/bin/python bench/bench_training.py [--steps 1000] [--eval-every 250] [--repeat 1] [--sides app cli app_ready] [--page]
+    .venv/bin/python -m bench.bench_training [--steps 1000] [--eval-every 250] [--repeat 1] [--sides app cli app_ready] [--page]
                                            [--json FILE]
 """
 
@@ -38,14 +38,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
-from lab.roles import Role  # noqa: E402
-from lab.siamese.registry import OWNER_CLI  # noqa: E402
-from lab.siamese.store import MODELS_DIR_ENV  # noqa: E402
-from lab.siamese.training import TrainConfig  # noqa: E402
-from lab.workflows.training_jobs import TrainingJobs  # noqa: E402
+from bench.harness.server import REPO, start_server, stop_server
+from lab.roles import Role
+from lab.siamese.registry import OWNER_CLI
+from lab.siamese.store import MODELS_DIR_ENV
+from lab.siamese.training import TrainConfig
+from lab.workflows.training_jobs import TrainingJobs
 
 SIDES = ("app", "cli", "app_ready")
 CLI_STEP = re.compile(r"^step (\d+)/(\d+)")
@@ -108,19 +107,16 @@ def page_run(config: TrainConfig, name: str) -> Timeline:
     """Once through the real page; the page's progress text is read whenever the page changes."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM_FLAGS, chromium_path, free_port
+    from bench.harness.browser import CHROMIUM_FLAGS, find_chromium
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true"], cwd=REPO, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = start_server(None)
     query = (f"architecture={config.architecture}&loss={config.loss}&steps={config.steps}"
              f"&batch={config.batch_size}&seed={config.seed}&every={config.eval_every}")
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+            browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
             page = browser.new_page()
-            _open_when_ready(page, f"http://127.0.0.1:{port}/train?{query}")
+            _open_when_ready(page, f"{server.url}/train?{query}")
             page.get_by_label("Name of the new model").fill(name)
             started = time.perf_counter()
             page.get_by_role("button", name="Start training").click()
@@ -128,8 +124,7 @@ def page_run(config: TrainConfig, name: str) -> Timeline:
             browser.close()
         return timeline
     finally:
-        server.terminate()
-        server.wait()
+        stop_server(server)
 
 
 def _open_when_ready(page, url: str) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ split and seed as its training: never the evaluation set); the threshold is cali
 pairs with the chosen codes, and both are written into the model's metadata. Then it reports Lake's 20 runs and
 the 10,000 evaluation pairs, as `train` does at its end.
 
-    OMNIGLOT_DIR=../shared/data/omniglot .venv/bin/python bench/choose_test_time_shift.py NAME --models-dir DIR
+    OMNIGLOT_DIR=../shared/data/omniglot .venv/bin/python -m bench.choose_test_time_shift NAME --models-dir DIR
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lab.data.omniglot import load_set  # noqa: E402
 from lab.siamese.store import load_model_file  # noqa: E402

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,26 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness.browser import CHROMIUM_FLAGS, ChromiumMissing, find_chromium
+from bench.harness.ports import free_port
 from tests.conftest import REPO, _real_lfw_dir
 
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 
 
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        raise pytest.UsageError("End-to-end tests need Debian's chromium (apt-get install chromium) or CHROMIUM_PATH.")
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    try:
+        return find_chromium()
+    except ChromiumMissing as missing:
+        raise pytest.UsageError(f"End-to-end tests {missing}.") from None
 
 
 @contextlib.contextmanager

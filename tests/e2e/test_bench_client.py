@@ -1,4 +1,4 @@
-"""The protocol client of bench/bench_classroom.py against a real server: it opens /roc, moves the threshold slider
+"""The protocol client of bench.classroom against a real server: it opens /roc, moves the threshold slider
 once and sees the page show the new value; it joins a class and plays a round through the class routes as the
 page's component does (no timing asserted: that is the bench's job)."""
 
@@ -9,7 +9,7 @@ import time
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.st_client import StreamlitSession
+from bench.client.session import StreamlitSession
 from tests.support.asyncio_thread import run_alone
 
 
@@ -34,11 +34,12 @@ def test_client_opens_roc_and_moves_the_slider(server_url: str) -> None:
 
 
 def test_client_joins_a_class_and_plays_a_round_through_the_class_routes(server_url: str) -> None:
-    """What bench_classroom's simulated students do: join through the form (a script run), read the token from the
+    """What bench.classroom's simulated students do: join through the form (a script run), read the token from the
     live component's data, long-poll the stage, fetch the round with its drawings, answer it: no script run from the
     join to the answer. The class and its round are made straight in the server's database (the test's own)."""
-    from bench.bench_classroom import COMPONENT_KEY, joined, round_path, stage_path
-    from bench.st_client import LONG_POLL_TIMEOUT_S
+    from bench.classroom.component import COMPONENT_KEY, round_path, stage_path
+    from bench.classroom.students import joined
+    from bench.client.http_client import LONG_POLL_TIMEOUT_S
     from lab.classroom.rooms import create_class
     from lab.classroom.rounds import add_round
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.st_client import StreamlitSession
+from bench.client.session import StreamlitSession
 from tests.support.asyncio_thread import run_alone
 
 FORGED = [WidgetState(id="teacher_signed_in", bool_value=True), WidgetState(id="class_player", string_value="x"),

@@ -13,7 +13,8 @@ import psutil
 import pytest
 from PIL import Image
 
-from bench.st_client import ProtocolError, StreamlitSession
+from bench.client.connection import ProtocolError
+from bench.client.session import StreamlitSession
 from lab.images import MAX_UPLOAD_BYTES
 from tests.e2e.conftest import running_app, server_process
 from tests.support.asyncio_thread import run_alone

@@ -1,9 +1,13 @@
 """The layering a newcomer relies on: no import cycles in lab/, evaluation below siamese, no Streamlit in lab/,
-and functions and files small enough to read (60 and 300 lines)."""
+and functions and files small enough to read (60 and 300 lines; 400 for a file of the bench or the tests); every
+module importable as the package it is in (the project is installed, or run from its root), never by editing
+``sys.path``."""
 
 from __future__ import annotations
 
 import ast
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -96,3 +100,27 @@ def test_functions_and_files_stay_short() -> None:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
                     long.append(f"{path.relative_to(REPO)}: {node.name}() has {node.end_lineno - node.lineno + 1} lines")
     assert long == []
+
+
+NOT_OURS = {".venv", ".git", "__pycache__", "test-artifacts", ".hypothesis"}  # a virtual environment, caches, artifacts
+
+
+def python_files() -> Iterator[Path]:
+    """Every .py file of the checkout, less :data:`NOT_OURS` (symbolic links to folders, such as a shared .venv, are
+    not followed)."""
+    for folder, subfolders, files in os.walk(REPO):
+        subfolders[:] = [name for name in subfolders if name not in NOT_OURS and not name.endswith(".egg-info")]
+        yield from (Path(folder) / name for name in files if name.endswith(".py"))
+
+
+def test_bench_and_test_files_stay_short() -> None:
+    long = [f"{path.relative_to(REPO)}: {count} lines" for folder in ("bench", "tests")
+            for path in sorted((REPO / folder).rglob("*.py")) if (count := len(path.read_text().splitlines())) > 400]
+    assert long == []
+
+
+def test_no_module_edits_sys_path() -> None:
+    """The packages are found because the project is installed (``pip install -e .``) or run from its root
+    (``python -m bench.classroom``), not because a script put a folder in front of ``sys.path``."""
+    needle = "sys.path" + ".insert"  # written in two halves, so that this file does not find itself
+    assert [str(path.relative_to(REPO)) for path in python_files() if needle in path.read_text()] == []

@@ -1,4 +1,4 @@
-"""What bench/bench_classroom.py's students do in place of the class page's component, without a server: the
+"""What bench.classroom's students do in place of the class page's component, without a server: the
 component's data read from its element, the JSON requests to the class routes, the waits after failures, and the
 stage watcher's long poll (fake answers, no real sleeping)."""
 
@@ -11,11 +11,13 @@ import pytest
 from streamlit.proto.BidiComponent_pb2 import BidiComponent
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.bench_classroom import (Backoff, RouteError, StageWatcher, round_path, round_view_problem, stage_path,
-                                   stage_problem)
-from bench.st_client import LONG_POLL_TIMEOUT_S, HttpResponse, StreamlitSession, bidi_data, json_request
+from bench.classroom.component import (Backoff, RouteError, StageWatcher, round_path, round_view_problem, stage_path,
+                                       stage_problem)
+from bench.client.http_client import LONG_POLL_TIMEOUT_S, HttpResponse, json_request
+from bench.client.page import bidi_data
+from bench.client.session import StreamlitSession
 from tests.support.asyncio_thread import run_alone
-from tests.unit.bench.test_st_client import feed, finished, markdown, new_session
+from tests.unit.bench.test_client import feed, finished, markdown, new_session
 
 PNG = "data:image/png;base64,iVBORw0KGgo="
 

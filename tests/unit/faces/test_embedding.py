@@ -39,12 +39,9 @@ def test_embed_keeps_the_order_and_one_row_per_face(faces_dir: Path) -> None:
 
 def _bench_pairs() -> list[tuple[str, str, bool]]:
     """The 9 pairs that bench/bench_faces.py times (one list, so the test checks the pairs the figures are about)."""
-    import importlib.util
+    from bench.bench_faces import PAIRS
 
-    spec = importlib.util.spec_from_file_location("bench_faces", Path(__file__).parents[3] / "bench" / "bench_faces.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.PAIRS
+    return PAIRS
 
 
 def _represented(face: np.ndarray, model: str) -> np.ndarray:

@@ -1,13 +1,13 @@
-"""bench/st_client.py without a server: the page as ForwardMsgs build it (stale elements dropped after a full run
-and after a fragment's run, widgets found by key), and bench_classroom's percentiles."""
+"""bench/client without a server: the page as ForwardMsgs build it (stale elements dropped after a full run and
+after a fragment's run, widgets found by key), and the bench harness's percentiles."""
 
 from __future__ import annotations
 
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.bench_classroom import percentile, summary
-from bench.st_client import StreamlitSession
+from bench.client.session import StreamlitSession
+from bench.harness.statistics import percentile, summary
 from tests.support.asyncio_thread import run_alone
 
 

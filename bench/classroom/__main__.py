@@ -1,0 +1,5 @@
+"""``python -m bench.classroom``: see :mod:`bench.classroom`."""
+
+from bench.classroom.main import main
+
+main()
