@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.array_store import stored_array
 from lab.config import array_cache_dir
 from lab.data.lake_runs import N_WAY, LakeRun
+from lab.disk_cache import stored_array
 from lab.evaluation.lake import PUBLISHED, LakeResult, evaluate_lake
 from lab.evaluation.tasks import batch_accuracy
 from lab.export import csv_text
