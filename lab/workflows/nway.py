@@ -16,7 +16,7 @@ from lab.export import csv_text
 from lab.limits import TASKS, WAY
 from lab.siamese.code_store import stored_codes
 from lab.siamese.model import LazyModel, SiameseModel
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class NWayAccuracy:
                 "results": [dict(vars(row)) for row in self.rows]}
 
 
-def nway_accuracy(evaluation: Evaluation, ways: list[int], tasks: int = 1000, seed: int = 0,
+def nway_accuracy(evaluation: CodedSet, ways: list[int], tasks: int = 1000, seed: int = 0,
                   within_alphabet: bool = True) -> NWayAccuracy:
     """Accuracy on ``tasks`` seeded N-way tasks for each N, with Wilson 95% confidence intervals."""
     TASKS.check(tasks)
