@@ -54,7 +54,7 @@ def main() -> None:
     from lab.evaluation.tasks import quiz_task, task_scores
     from lab.plots import roc_figure, score_histograms
     from lab.siamese.store import load_model
-    from lab.workflows.evaluation import Evaluation, set_codes
+    from lab.workflows.coded_set import CodedSet, set_codes
     from lab.workflows.nearest import nearest_neighbour
     from lab.workflows.nway import lake_evaluation, nway_accuracy
     from lab.workflows.pairs import pair_roc, scored_pairs
@@ -69,7 +69,7 @@ def main() -> None:
         "20 s")
     row("embed all 13,180 evaluation drawings, warm", timed(lambda: set_codes(model, data), 3), "20 s")
 
-    evaluation = Evaluation(model, info, data, codes)
+    evaluation = CodedSet(model, info, data, codes)
     scored = scored_pairs(model, data, codes)
     row("score 10,000 pairs and compute the ROC, AUC and EER", timed(lambda: pair_roc(evaluation), 3))
     drawn = roc_curve(scored.scores, scored.same, drop_intermediate=True)

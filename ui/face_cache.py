@@ -1,5 +1,5 @@
 """The face pages' caches: models once per server, photos, detections and embedded faces per photo, embedded
-folders and experiment results shared by every session.
+folders shared by every session (:mod:`ui.shared_results`).
 
 Photos are decoded from the bytes the browser sent and stay in memory (``st.cache_data`` keeps recent results
 per server, keyed by those bytes); nothing a user uploads or photographs is written to disk except what they
@@ -14,11 +14,7 @@ Inside a cached function only the bare cached functions are called: a spinner th
 from __future__ import annotations
 
 import gc
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import streamlit as st
@@ -31,8 +27,7 @@ from lab.faces.pipeline import face_vector
 from lab.formatting import format_message
 from lab.i18n import _, current_language
 from lab.files import folder_stamp
-
-T = TypeVar("T")
+from ui.shared_results import Progress, shared_result_ui
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -101,78 +96,25 @@ def detect_or_explain(data: bytes, name: str, detector: str) -> Detection | None
         return None
 
 
-class ServerResults:
-    """Results shared by every session of the server, by key, the oldest dropped beyond ``size``.
-
-    Unlike ``st.cache_data``, the computation can draw a progress bar (a cached function's elements are replayed on
-    every later hit), and a key is computed once at a time: a class that opens the experiment together starts one
-    CNN training, not thirty; the others wait for its result.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._guard = threading.Lock()
-        self._results: OrderedDict[Hashable, object] = OrderedDict()
-        self._running: dict[Hashable, threading.Lock] = {}
-
-    def get(self, key: Hashable) -> object | None:
-        with self._guard:
-            return self._results.get(key)
-
-    def busy(self, key: Hashable) -> bool:
-        """Whether another session is computing ``key`` now."""
-        with self._guard:
-            return key in self._running and self._running[key].locked()
-
-    def compute(self, key: Hashable, run: Callable[[], T]) -> T:
-        """The stored result, else ``run()``'s, stored; an exception is raised and nothing stored."""
-        with self._guard:
-            lock = self._running.setdefault(key, threading.Lock())
-        with lock:
-            found = self.get(key)
-            if found is not None:
-                return found  # type: ignore[return-value]
-            result = run()
-            with self._guard:
-                self._results[key] = result
-                while len(self._results) > self._size:
-                    self._results.popitem(last=False)
-                self._running.pop(key, None)
-        return result
-
-
-@st.cache_resource(show_spinner=False)
-def server_results(kind: str) -> ServerResults:
-    """One store per kind of result ("folders", "experiments") for the whole server."""
-    return ServerResults()
-
-
 def embedded_folder_ui(folder: Path, model: str, detector: str) -> LabelledFaces:
     """A labelled folder's embedded faces: from this server's memory, else the disk cache (no model loaded), else
     detected and embedded now under a progress bar (about a minute for 1,667 photos), then cached on disk."""
     key = (str(folder), folder_stamp(folder, PHOTO_SUFFIXES), model, detector)
-    results = server_results("folders")
-    found = results.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    if results.busy(key):
-        st.info(_("Another visitor is embedding this folder right now: the figures appear when it is done."))
-    bar = st.progress(0.0, text=_("Looking for the embedded photos of {folder} in the cache...").format(
-        folder=folder.name))
 
-    def update(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=format_message(_(
-            "Detecting and embedding the photos of {folder}: {done:,} of {total:,} (once per folder, model and "
-            "detector; kept on disk for the next visit)"), folder=folder.name, done=done, total=total))
-
-    def embed() -> LabelledFaces:
+    def embed(progress: Progress) -> LabelledFaces:
         stored = cached_folder(folder, model, detector)
         if stored is not None:
             return stored
         cached_face_model(model)
+
+        def update(done: int, total: int) -> None:
+            progress(done, total, format_message(_(
+                "Detecting and embedding the photos of {folder}: {done:,} of {total:,} (once per folder, model and "
+                "detector; kept on disk for the next visit)"), folder=folder.name, done=done, total=total))
+
         return embed_folder(folder, model, detector, update)
 
-    try:
-        return results.compute(key, embed)
-    finally:
-        bar.empty()
+    return shared_result_ui(
+        "folders", key, embed,
+        waiting=_("Another visitor is embedding this folder right now: the figures appear when it is done."),
+        starting=_("Looking for the embedded photos of {folder} in the cache...").format(folder=folder.name))

@@ -22,16 +22,16 @@ from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.siamese.model import LazyModel, SiameseModel
 from lab.siamese.store import DEFAULT_MODEL, ModelInfo, find_model, list_models
-from lab.workflows.evaluation import Evaluation, evaluation_codes, lazy_model
+from lab.workflows.coded_set import CodedSet, lazy_model, stored_set_codes
 from ui.names import short_names
 from ui.omniglot_data import cached_set, load_set_or_explain
 from ui.url_state import UrlValue, choice_value
 
 CHOSEN = "chosen_model"  # survives page changes, unlike the widget's own state
 KEY = "model"  # the select box's key, and the model's parameter in the URL (?model=default)
-# Streamlit cannot hash a model; an Evaluation is identified by its model's name and file stamp instead, so
-# cached page computations take the Evaluation itself (``@st.cache_resource(hash_funcs=BY_MODEL)``).
-BY_MODEL = {Evaluation: lambda evaluation: evaluation.key}
+# Streamlit cannot hash a model; a CodedSet is identified by its model's name and file stamp instead, so
+# cached page computations take the CodedSet itself (``@st.cache_resource(hash_funcs=BY_MODEL)``).
+BY_MODEL = {CodedSet: lambda evaluation: evaluation.key}
 
 
 # No spinner texts on the caches: they are shared by sessions in different languages, and a cache's spinner text
@@ -68,7 +68,7 @@ EMBEDDING_SPINNER = N_("Computing the codes of all 13,180 evaluation drawings, o
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_codes(name: str, stamp: tuple[int, int], layer: str, data_dir: str) -> np.ndarray:
-    return evaluation_codes(find_model(name), cached_set("evaluation", data_dir), layer, network_loader(name, stamp))
+    return stored_set_codes(find_model(name), cached_set("evaluation", data_dir), layer, network_loader(name, stamp))
 
 
 def model_names() -> list[str]:
@@ -112,7 +112,7 @@ def model_ui() -> ModelInfo | None:
     return models[name]
 
 
-def evaluation_or_explain() -> Evaluation | None:
+def evaluation_or_explain() -> CodedSet | None:
     """The chosen model with the evaluation set and its codes, or None after telling the user what is wrong."""
     info = model_ui()
     if info is None:
@@ -133,4 +133,4 @@ def evaluation_or_explain() -> Evaluation | None:
         "Model **{name}**: {architecture} tower, {loss} loss, threshold {threshold:.3f} on its similarity score."
     ), name=info.name, architecture=info.metadata.get("architecture", "?"), loss=info.metadata.get("loss", "?"),
              threshold=info.threshold))
-    return Evaluation(model, info, data, codes)
+    return CodedSet(model, info, data, codes)

@@ -18,7 +18,7 @@ from lab.classroom.qr import qr_png
 from lab.errors import LabError
 from lab.i18n import _, ngettext
 from lab.plots import candidate_similarities
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 from lab.workflows.face_round import class_face_view
 from lab.classroom.live import stage_version
 from lab.workflows.classroom import (HUMANS_PUBLISHED, ROUND_WAYS, ClassState, PlayerView, Round, class_players,
@@ -76,7 +76,7 @@ def join_address_note(source: str) -> None:
                      "room's network and reload, or set ONESHOT_PUBLIC_URL."))
 
 
-def host_controls(code: str, state: ClassState, evaluation: Evaluation) -> None:
+def host_controls(code: str, state: ClassState, evaluation: CodedSet) -> None:
     if state.info.faces_open:  # the quiz's controls wait for "Back to the quiz"
         columns = st.columns([3, 3, 6])
         face_round_switch_ui(code, True, columns[0])
@@ -126,7 +126,7 @@ def verdict_ui(task: Round) -> None:
     st.success(_("The right answer is candidate {number}.").format(number=task.answer + 1) + " " + model)
 
 
-def host_ui(code: str, evaluation: Evaluation) -> None:
+def host_ui(code: str, evaluation: CodedSet) -> None:
     try:
         state = class_state(code)
     except LabError as exc:
@@ -135,7 +135,7 @@ def host_ui(code: str, evaluation: Evaluation) -> None:
     projector_page(code, evaluation, state)
 
 
-def projector_page(code: str, evaluation: Evaluation, state: ClassState) -> None:
+def projector_page(code: str, evaluation: CodedSet, state: ClassState) -> None:
     data = evaluation.data
     if state.info.ended:
         st.subheader(state.info.title)

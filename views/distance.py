@@ -12,7 +12,7 @@ from lab.i18n import N_, _
 from lab.images import read_drawing, to_display
 from lab.limits import DRAWER
 from lab.siamese.preprocess import downsample
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 from lab.workflows.pairs import compare_codes
 from ui.model_chooser import evaluation_or_explain
 from ui.url_state import choice_value, explain_invalid_values, number_value
@@ -23,12 +23,12 @@ DEFAULT_CHARACTER = 0
 DEFAULT_DRAWER = {1: 1, 2: 2}
 
 
-def character_label(evaluation: Evaluation, index: int) -> str:
+def character_label(evaluation: CodedSet, index: int) -> str:
     """A character as its box shows it and a link holds it: "character05" (its alphabet has a box of its own)."""
     return evaluation.data.character_names[index].split("/")[1]
 
 
-def explain_link(evaluation: Evaluation) -> None:
+def explain_link(evaluation: CodedSet) -> None:
     """The link's refused values, on the page's first run (later the widgets hold the values); a character is
     checked against the alphabet that its drawing will show."""
     data = evaluation.data
@@ -43,7 +43,7 @@ def explain_link(evaluation: Evaluation) -> None:
     explain_invalid_values(values)
 
 
-def drawing_ui(evaluation: Evaluation, side: int) -> tuple[np.ndarray, str, np.ndarray | None] | None:
+def drawing_ui(evaluation: CodedSet, side: int) -> tuple[np.ndarray, str, np.ndarray | None] | None:
     """Drawing ``side`` (1 or 2, 105x105 bool), a description and its code if the evaluation set's codes hold it,
     or None after saying why an upload cannot be used. The choice is in the URL (``alphabet1``, ``character1``,
     ``drawer1``...); an upload is not."""

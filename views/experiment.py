@@ -16,32 +16,27 @@ from lab.formatting import format_message, format_percent
 from lab.limits import EPOCHS
 from lab.i18n import N_, _
 from lab.workflows.faces import face_experiment
-from ui.face_cache import server_results
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui
 from ui.projector import projected
+from ui.shared_results import Progress, shared_result_ui
 from ui.url_state import explain_invalid_values, number_value
 
 
 def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: int) -> ExperimentResult:
     """The experiment's result, kept for every session of the server; run now under a progress bar if it is new."""
     key = (str(folder), folder_stamp(folder, PHOTO_SUFFIXES), model, detector, metric, epochs, 0)
-    results = server_results("experiments")
-    found = results.get(key)
-    if found is not None:
-        return found  # type: ignore[return-value]
-    if results.busy(key):
-        st.info(_("Another visitor started this experiment: its result appears here when it is done."))
-    bar = st.progress(0.0, text=_("Starting the experiment in a separate process..."))
 
-    def update(stage: str, done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=format_message(_(
-            "{stage}: {done:,} of {total:,}"), stage=_(stage), done=done, total=total))
+    def run(progress: Progress) -> ExperimentResult:
+        def update(stage: str, done: int, total: int) -> None:
+            progress(done, total, format_message(_("{stage}: {done:,} of {total:,}"), stage=_(stage), done=done,
+                                                 total=total))
 
-    try:
-        return results.compute(key, lambda: face_experiment(folder, model, detector, metric, epochs, 0,
-                                                            separate_process=True, progress=update))
-    finally:
-        bar.empty()
+        return face_experiment(folder, model, detector, metric, epochs, 0, separate_process=True, progress=update)
+
+    return shared_result_ui(
+        "experiments", key, run,
+        waiting=_("Another visitor started this experiment: its result appears here when it is done."),
+        starting=_("Starting the experiment in a separate process..."))
 
 
 def result_view(result: ExperimentResult, folder: Path, model: str) -> None:

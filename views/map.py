@@ -14,8 +14,8 @@ from lab.i18n import _
 from lab.images import png_data_uri, to_display
 from lab.limits import MAP_CHARACTERS, SEED, Bounds
 from lab.plots import embedding_map as embedding_map_figure
+from lab.workflows.coded_set import CodedSet
 from lab.workflows.embedding_map import EmbeddingMap, embedding_map
-from lab.workflows.evaluation import Evaluation
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
 from ui.projector import projected
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
@@ -23,7 +23,7 @@ from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_
 
 # A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
 @st.cache_data(show_spinner=_("Computing the map..."), max_entries=64, hash_funcs=BY_MODEL)
-def cached_map(evaluation: Evaluation, alphabet: str, characters: int, method: str, seed: int) -> EmbeddingMap:
+def cached_map(evaluation: CodedSet, alphabet: str, characters: int, method: str, seed: int) -> EmbeddingMap:
     return embedding_map(evaluation, alphabet, characters, method, seed)
 
 
@@ -37,13 +37,13 @@ def thumbnails(alphabet: str, characters: int, data_dir: str) -> list[str]:
     return [png_data_uri(to_display(d)) for d in drawings]
 
 
-def characters_bounds(evaluation: Evaluation, alphabet: str) -> Bounds:
+def characters_bounds(evaluation: CodedSet, alphabet: str) -> Bounds:
     """How many characters of ``alphabet`` a map can show: 2 up to all of them."""
     start, stop = evaluation.data.alphabets[alphabet]
     return replace(MAP_CHARACTERS, high=min(MAP_CHARACTERS.high, stop - start))
 
 
-def explain_link(evaluation: Evaluation) -> None:
+def explain_link(evaluation: CodedSet) -> None:
     """The link's refused values, on the page's first run (later the widgets hold the values); the number of
     characters is checked against the alphabet that the page will show."""
     names = evaluation.data.alphabet_names
@@ -56,7 +56,7 @@ def explain_link(evaluation: Evaluation) -> None:
     explain_invalid_values(values)
 
 
-def settings_ui(evaluation: Evaluation) -> tuple[str, int, str, int, bool]:
+def settings_ui(evaluation: CodedSet) -> tuple[str, int, str, int, bool]:
     explain_link(evaluation)
     left, middle, right = st.columns([3, 2, 2])  # the alphabet's box wide enough for "Old Church Slavonic (Cyrillic)"
     alphabet = left.selectbox(_("Alphabet (evaluation set)"), evaluation.data.alphabet_names, key="alphabet",

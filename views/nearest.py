@@ -10,7 +10,7 @@ from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _
 from lab.images import side_by_side, to_display
 from lab.plots import accuracy_by_alphabet
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 from lab.workflows.nearest import NearestNeighbour, nearest_neighbour
 from ui.model_chooser import cached_codes, evaluation_or_explain
 from ui.omniglot_data import cached_set
@@ -41,7 +41,7 @@ def settings_ui() -> tuple[str, bool]:
     return layer, templates == 1
 
 
-def confusions_view(evaluation: Evaluation, exercise: NearestNeighbour) -> None:
+def confusions_view(evaluation: CodedSet, exercise: NearestNeighbour) -> None:
     st.subheader(_("The most confused characters"))
     confusions = exercise.confusions[:8]
     if not confusions:

@@ -17,7 +17,7 @@ from lab.i18n import N_, _, ngettext
 from lab.images import to_display
 from lab.limits import SEED, WAY, Bounds
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
 from ui.projector import projected
@@ -120,7 +120,7 @@ def verdict_ui(state: dict, answer: int, model_choice: int) -> None:
               on_click=lambda: state.update(number=state["number"] + 1, pick=None))
 
 
-def quiz(evaluation: Evaluation) -> None:
+def quiz(evaluation: CodedSet) -> None:
     settings = quiz_settings_ui()
     n_way, within, seed = settings
     state = quiz_state(settings)
@@ -162,7 +162,7 @@ def quiz(evaluation: Evaluation) -> None:
 
 # A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
 @st.cache_resource(show_spinner=_("Running the model on the tasks..."), max_entries=32, hash_funcs=BY_MODEL)
-def cached_nway(evaluation: Evaluation, ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> NWayAccuracy:
+def cached_nway(evaluation: CodedSet, ways: tuple[int, ...], tasks: int, seed: int, within: bool) -> NWayAccuracy:
     return nway_accuracy(evaluation, list(ways), tasks, seed, within)
 
 
@@ -178,7 +178,7 @@ def batch_table(rows: list[dict]) -> pd.DataFrame:
     } for row in rows]).set_index(way)
 
 
-def batch(evaluation: Evaluation) -> None:
+def batch(evaluation: CodedSet) -> None:
     left, middle, right = st.columns(3)
     ways = left.multiselect(_("N values"), list(range(WAY.low, WAY.high + 1)), [2, 5, 10, 16, 20], key="ways",
                             bind="query-params")
@@ -218,7 +218,7 @@ def cached_baseline(data_dir: str) -> LakeResult:
 
 
 @st.cache_resource(show_spinner=_("Running the model on Lake's runs..."), max_entries=8, hash_funcs=BY_MODEL)
-def cached_lake(evaluation: Evaluation, data_dir: str) -> LakeEvaluation:
+def cached_lake(evaluation: CodedSet, data_dir: str) -> LakeEvaluation:
     runs = lake_runs_of(data_dir)
     return lake_evaluation(evaluation.model, evaluation.info.name, runs, cached_baseline(data_dir),
                            stored=(evaluation.info.path, runs_version(data_dir)))
@@ -236,7 +236,7 @@ def lake_table(figures: dict, model_name: str) -> pd.DataFrame:
                          for m, a, s in rows]).set_index(method)
 
 
-def lake_view(evaluation: Evaluation) -> None:
+def lake_view(evaluation: CodedSet) -> None:
     from lab.errors import LabError
 
     st.markdown(_("Lake et al.'s 20 runs: in each, 20 drawings of 20 characters of one alphabet, and 20 test "

@@ -17,7 +17,7 @@ from lab.images import side_by_side, to_display
 from lab.i18n import _
 from lab.limits import FAR_PERCENT, SEED, SIMILARITY_THRESHOLD
 from lab.plots import roc_figure, score_histograms
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 from lab.workflows.pairs import PairRoc, pair_roc
 from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_url_check
 from ui.projector import projected
@@ -37,7 +37,7 @@ def on_slider_step(threshold: float, up: bool = False) -> float:
     return min(max(stepped, 0.0), 1.0)
 
 
-def model_threshold(evaluation: Evaluation) -> float:
+def model_threshold(evaluation: CodedSet) -> float:
     """The model's threshold rounded once to the slider's step: the slider starts there and the metric, its help
     and the caption all use this one value, so "the model's threshold" is one number on the page."""
     return on_slider_step(evaluation.threshold)
@@ -52,7 +52,7 @@ def url_checks() -> list[UrlValue]:
 
 # No spinner text on the cache (shared by sessions in different languages): the page shows a translated one.
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_MODEL)
-def cached_pair_roc(evaluation: Evaluation, n_pairs: int, seed: int, within: bool) -> PairRoc:
+def cached_pair_roc(evaluation: CodedSet, n_pairs: int, seed: int, within: bool) -> PairRoc:
     return pair_roc(evaluation, n_pairs, seed, within)
 
 
@@ -80,7 +80,7 @@ def jump_ui(result: PairRoc) -> None:
 
 
 @st.fragment
-def threshold_view(evaluation: Evaluation, result: PairRoc) -> None:
+def threshold_view(evaluation: CodedSet, result: PairRoc) -> None:
     """Reruns alone when the slider moves: NumPy on cached scores, then the figures."""
     jump_ui(result)
     # The model's threshold is the slider's default: a link names a threshold only when it is another one.
@@ -119,7 +119,7 @@ def confusion_view(column, matrix) -> None:  # type: ignore[no-untyped-def]
                               columns=[_("called same"), _("called different")]))
 
 
-def worst_errors_view(evaluation: Evaluation, result: PairRoc, threshold: float) -> None:
+def worst_errors_view(evaluation: CodedSet, result: PairRoc, threshold: float) -> None:
     st.subheader(_("The worst errors at this threshold"))
     images = evaluation.data.images
     names = [display_character(n) for n in evaluation.data.character_names]
@@ -138,7 +138,7 @@ def worst_errors_view(evaluation: Evaluation, result: PairRoc, threshold: float)
         st.image(pictures, caption=captions, width=216, output_format="PNG")
 
 
-def summary_view(evaluation: Evaluation, result: PairRoc) -> None:
+def summary_view(evaluation: CodedSet, result: PairRoc) -> None:
     """The figures that do not depend on the slider: AUC, EER and the accuracy at two fixed thresholds."""
     cells = st.columns(4)
     cells[0].metric(_("Area under the ROC curve (AUC)"), format_decimal(result.curve.auc, 4),

@@ -24,11 +24,11 @@ class Teacher:
     def __init__(self, ways: int, model_name: str) -> None:
         from lab.roles import Role  # noqa: PLC0415 - only when the class part runs
         from lab.workflows import classroom  # noqa: PLC0415
-        from lab.workflows.evaluation import load_evaluation  # noqa: PLC0415
+        from lab.workflows.coded_set import load_coded_set  # noqa: PLC0415
 
         self.api, self.role = classroom, Role.TEACHER
         self.ways = ways
-        self.evaluation = load_evaluation(model_name)
+        self.evaluation = load_coded_set(model_name)
         self.code = ""
 
     async def call(self, name: str, *args: object, **kwargs: object) -> object:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from lab.errors import StorageError
-from lab.workflows.evaluation import FEATURE_LAYERS
+from lab.workflows.coded_set import FEATURE_LAYERS
 
 
 def add_parser(groups: argparse._SubParsersAction) -> None:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from lab.files import atomic_write
     from lab.images import read_drawing, read_upload_file
     from lab.siamese.store import load_model
-    from lab.workflows.evaluation import codes_of
+    from lab.workflows.coded_set import codes_of
 
     out = args.out if args.out.suffix == ".npy" else args.out.with_name(args.out.name + ".npy")
     for target in {args.out, out}:

@@ -6,7 +6,7 @@ import argparse
 
 from lab import limits
 from lab.cli.common import bounded, data_dir_option, print_json
-from lab.workflows.evaluation import FEATURE_LAYERS
+from lab.workflows.coded_set import FEATURE_LAYERS
 
 
 def add_parser(groups: argparse._SubParsersAction) -> None:
@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
     if args.what == "lake":
         figures, name, threshold = _lake(args)
     else:
-        from lab.workflows.evaluation import load_evaluation
+        from lab.workflows.coded_set import load_coded_set
 
-        evaluation = load_evaluation(args.model, args.data_dir, args.layer if args.what == "nn" else "embedding")
+        evaluation = load_coded_set(args.model, args.data_dir, args.layer if args.what == "nn" else "embedding")
         name, threshold = evaluation.info.name, evaluation.threshold
         if args.what == "nn":
             from lab.workflows.nearest import nearest_neighbour

@@ -21,7 +21,7 @@ from PIL import Image, UnidentifiedImageError
 
 from lab.config import omniglot_dir
 from lab.data.archives import is_ignorable, open_zip, read_member
-from lab.data.cache import cache_path, load_cache, save_cache
+from lab.data.cache import stored_set
 from lab.errors import ArchiveError, DataMissingError
 from lab.i18n import _
 
@@ -243,18 +243,15 @@ def load_set(set_name: str, data_dir: Path | None = None, use_cache: bool = True
     """Load one Omniglot set, from the array cache when the source is unchanged, else from the source."""
     source = find_source(set_name, data_dir)
     fingerprint = source_fingerprint(source)
-    if not use_cache:
+
+    def decode() -> OmniglotSet:
         return replace(decode_set(source, set_name), fingerprint=fingerprint)
-    path = cache_path(set_name, fingerprint)
-    cached = load_cache(path, partial(OmniglotSet, name=set_name, fingerprint=fingerprint)) if path.is_file() else None
-    if cached is not None and cached.n_characters == _spec(set_name).characters:
-        return cached
-    data = replace(decode_set(source, set_name), fingerprint=fingerprint)
-    try:
-        save_cache(data, path)
-    except OSError:
-        pass  # a read-only cache folder costs speed, not correctness
-    return data
+
+    if not use_cache:
+        return decode()
+    shape = (_spec(set_name).characters, DRAWINGS_PER_CHARACTER, IMAGE_SIZE, IMAGE_SIZE)
+    build = partial(OmniglotSet, name=set_name, fingerprint=fingerprint)
+    return stored_set(set_name, fingerprint, shape, decode, build)
 
 
 def _spec(set_name: str) -> SetSpec:

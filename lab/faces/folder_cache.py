@@ -1,27 +1,27 @@
 """The on-disk cache of embedded labelled folders: a second visit of the threshold lab or the experiment takes
 seconds instead of the minute or two that detecting and embedding 1,667 LFW photos takes on a laptop.
 
-One ``.npz`` per (folder, model, detector) under :func:`lab.config.array_cache_dir`, holding the folder's stamp
-(:func:`lab.files.folder_stamp`: every photo's name, time and size) as a digest: a photo added, removed or edited
-makes the stored stamp differ, and the folder is embedded again and the file replaced, rather than a new file
-left beside the stale one. Written with :func:`lab.files.atomic_write`; read without pickle; a damaged or
-foreign file counts as no cache. This module knows the arrays, not :class:`lab.faces.calibration.LabelledFaces`.
+One ``.npz`` (:mod:`lab.disk_cache`) per (folder, model, detector) under :func:`lab.config.array_cache_dir`, keyed
+by the folder's stamp (:func:`lab.files.folder_stamp`: every photo's name, time and size) as a digest: a photo
+added, removed or edited makes the stored key differ, and the folder is embedded again and the file replaced, rather
+than a new file left beside the stale one. This module knows the arrays, not
+:class:`lab.faces.calibration.LabelledFaces`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from lab.config import array_cache_dir
-from lab.files import atomic_write
+from lab.disk_cache import read_arrays, write_arrays
 
 CACHE_FORMAT = 1
 TEXT_FIELDS = ("people", "sources", "skipped")
+FIELDS = {"vectors": "f", "thumbnails": "u", **{name: "U" for name in TEXT_FIELDS}}
 
 
 def cache_file(folder: Path, model: str, detector: str) -> Path:
@@ -41,17 +41,11 @@ def save_faces(path: Path, stamp: str, vectors: np.ndarray, thumbnails: np.ndarr
                sources: list[str], skipped: list[str]) -> bool:
     """Write the embedded folder; False when it cannot be written (a read-only cache folder, a full disk): the
     cache only saves time, so the caller goes on with what it computed."""
-    arrays = {"stamp": np.array(stamp), "vectors": np.asarray(vectors, dtype=np.float32),
-              "thumbnails": np.asarray(thumbnails, dtype=np.uint8), "people": np.array(people, dtype=str),
-              "sources": np.array(sources, dtype=str), "skipped": np.array(skipped, dtype=str)}
-
-    def write(temporary: Path) -> None:
-        with open(temporary, "wb") as stream:
-            np.savez(stream, **arrays)
-
+    arrays = {"vectors": np.asarray(vectors, dtype=np.float32), "thumbnails": np.asarray(thumbnails, dtype=np.uint8),
+              "people": np.array(people, dtype=str), "sources": np.array(sources, dtype=str),
+              "skipped": np.array(skipped, dtype=str)}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, write)
+        write_arrays(path, stamp, arrays)
     except OSError:
         return False
     return True
@@ -60,14 +54,11 @@ def save_faces(path: Path, stamp: str, vectors: np.ndarray, thumbnails: np.ndarr
 def load_faces(path: Path, stamp: str) -> dict[str, object] | None:
     """The stored arrays (``vectors``, ``thumbnails``) and lists (``people``, ``sources``, ``skipped``), or None when
     there is no cache for this stamp, or the file is damaged or inconsistent."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if str(stored["stamp"]) != stamp:
-                return None
-            found = {"vectors": stored["vectors"], "thumbnails": stored["thumbnails"],
-                     **{name: [str(v) for v in stored[name]] for name in TEXT_FIELDS}}
-    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
-        return None  # missing or damaged: embedded again
+    stored = read_arrays(path, stamp, FIELDS)
+    if stored is None or any(stored[name].ndim != 1 for name in TEXT_FIELDS):
+        return None  # missing, damaged or stale: embedded again
+    found = {"vectors": stored["vectors"], "thumbnails": stored["thumbnails"],
+             **{name: [str(v) for v in stored[name]] for name in TEXT_FIELDS}}
     return found if _consistent(found) else None
 
 

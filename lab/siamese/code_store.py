@@ -7,7 +7,7 @@ tower, minutes for Koch's).
 stamp (name, modification time, size), the version of the drawings it was computed from (the Omniglot source's
 fingerprint; ``VERSION`` is a digest of it, so that two data folders, such as the tests' miniature one, do not
 overwrite each other's codes) and what was computed (``KIND``: the set and the layer), so a retrained model or a
-changed data file is never served stale codes (:mod:`lab.array_store`).
+changed data file is never served stale codes (:mod:`lab.disk_cache`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.array_store import stored_array
+from lab.disk_cache import stored_array
 from lab.config import array_cache_dir
 from lab.files import file_stamp
 

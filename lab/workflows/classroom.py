@@ -30,7 +30,7 @@ from lab.lesson import find_step
 from lab.limits import WAY
 from lab.rate_limit import RateLimiter, whole_seconds
 from lab.roles import Role, require_teacher
-from lab.workflows.evaluation import Evaluation, load_evaluation
+from lab.workflows.coded_set import CodedSet, load_coded_set
 
 HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way within-alphabet runs, 95.5%
 ROUND_WAYS = (5, 10, 20)
@@ -118,7 +118,7 @@ def end(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
     return ended
 
 
-def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | None = None,
+def start_round(code: str, ways: int, *, role: Role, evaluation: CodedSet | None = None,
                 model_name: str = "default", seed: int | None = None, url: str | None = None) -> Round:
     """Draw an N-way task from the evaluation alphabets, let the model answer it, and open it to the class.
 
@@ -126,7 +126,7 @@ def start_round(code: str, ways: int, *, role: Role, evaluation: Evaluation | No
     loaded (the command line, the benchmark)."""
     require_teacher(role, _("start a round"))
     WAY.check(ways)
-    evaluation = evaluation if evaluation is not None else load_evaluation(model_name)
+    evaluation = evaluation if evaluation is not None else load_coded_set(model_name)
     seed = secrets.randbelow(2**31) if seed is None else seed
     task = quiz_task(evaluation.data.alphabet_index(), ways, seed, 0, within_alphabet=True)
     started = time.perf_counter()

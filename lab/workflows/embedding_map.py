@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lab.evaluation.projection import explained_variance, project_2d
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class EmbeddingMap:
                 "explained_variance": None if self.explained is None else list(self.explained)}
 
 
-def embedding_map(evaluation: Evaluation, alphabet: str, characters: int = 10, method: str = "t-SNE",
+def embedding_map(evaluation: CodedSet, alphabet: str, characters: int = 10, method: str = "t-SNE",
                   seed: int = 0) -> EmbeddingMap:
     """The first ``characters`` characters of ``alphabet``, each drawing a point."""
     start, stop = evaluation.data.alphabets[alphabet]

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.array_store import stored_array
 from lab.config import array_cache_dir
 from lab.data.lake_runs import N_WAY, LakeRun
+from lab.disk_cache import stored_array
 from lab.evaluation.lake import PUBLISHED, LakeResult, evaluate_lake
 from lab.evaluation.tasks import batch_accuracy
 from lab.export import csv_text
 from lab.limits import TASKS, WAY
 from lab.siamese.code_store import stored_codes
 from lab.siamese.model import LazyModel, SiameseModel
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class NWayAccuracy:
                 "results": [dict(vars(row)) for row in self.rows]}
 
 
-def nway_accuracy(evaluation: Evaluation, ways: list[int], tasks: int = 1000, seed: int = 0,
+def nway_accuracy(evaluation: CodedSet, ways: list[int], tasks: int = 1000, seed: int = 0,
                   within_alphabet: bool = True) -> NWayAccuracy:
     """Accuracy on ``tasks`` seeded N-way tasks for each N, with Wilson 95% confidence intervals."""
     TASKS.check(tasks)

@@ -16,7 +16,7 @@ from lab.evaluation.verification import accuracy_at, evaluation_pair_scores
 from lab.export import csv_text
 from lab.limits import PAIRS
 from lab.siamese.model import LazyModel, SiameseModel
-from lab.workflows.evaluation import Evaluation
+from lab.workflows.coded_set import CodedSet
 
 COURSE_THRESHOLD = 0.5  # the threshold of the course's notebook
 
@@ -108,7 +108,7 @@ def roc_of(scored: ScoredPairs, model_threshold: float, seed: int = 0, within_al
                    model_threshold, seed, within_alphabet, same_counts, different_counts, edges)
 
 
-def pair_roc(evaluation: Evaluation, n_pairs: int = 10_000, seed: int = 0, within_alphabet: bool = False) -> PairRoc:
+def pair_roc(evaluation: CodedSet, n_pairs: int = 10_000, seed: int = 0, within_alphabet: bool = False) -> PairRoc:
     """Score ``n_pairs`` seeded random evaluation pairs with the model and measure the ROC."""
     scored = scored_pairs(evaluation.model, evaluation.data, evaluation.codes, n_pairs, seed, within_alphabet)
     return roc_of(scored, evaluation.threshold, seed, within_alphabet)

@@ -16,7 +16,7 @@ from lab.siamese.model import SiameseModel
 from lab.siamese.registry import OWNER_CLI
 from lab.siamese.store import ModelInfo, load_model, save_model
 from lab.siamese.training import Progress, TrainConfig, TrainResult, train
-from lab.workflows.evaluation import set_codes
+from lab.workflows.coded_set import set_codes
 from lab.evaluation.lake import evaluate_lake
 from lab.workflows.pairs import roc_of, scored_pairs
 

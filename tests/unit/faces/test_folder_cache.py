@@ -100,7 +100,7 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(labelled: Path, fakes: dic
     elif damage == "empty":
         path.write_bytes(b"")
     elif damage == "inconsistent":  # a valid file whose arrays do not agree: 6 people, 2 vectors
-        stamp = str(np.load(path)["stamp"])
+        stamp = str(np.load(path)["key"])
         folder_cache.save_faces(path, stamp, np.zeros((2, 3), np.float32), first.faces, first.people, first.sources, [])
     else:
         folder_cache.save_faces(path, "another folder state", first.vectors, first.faces, first.people,
@@ -135,5 +135,5 @@ def test_cache_files_hold_no_pickles_and_photos_without_a_face_are_listed(labell
     assert faces.skipped == [f"{p}/1.jpg: no face found by yunet" for p in ("ada", "bob", "cy")]
     with np.load(folder_cache.cache_file(labelled, "Facenet", "yunet"), allow_pickle=False) as stored:
         assert {name: stored[name].dtype.kind for name in stored.files} == {
-            "stamp": "U", "vectors": "f", "thumbnails": "u", "people": "U", "sources": "U", "skipped": "U"}
+            "key": "U", "vectors": "f", "thumbnails": "u", "people": "U", "sources": "U", "skipped": "U"}
     assert calibration.embed_folder(labelled, "Facenet", "yunet").skipped == faces.skipped

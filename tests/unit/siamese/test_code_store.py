@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lab.siamese.code_store import code_paths, remove_stored_codes, stored_codes
-from tests.unit.test_array_store import Counter
+from tests.unit.test_disk_cache import Counter
 
 CODES = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
 
@@ -63,13 +63,13 @@ def test_a_damaged_or_implausible_file_is_recomputed(model_file: Path, damage: s
     if damage == "garbage":
         beside.write_bytes(b"\x00" * 100)
     else:
-        from lab.array_store import read_array, write_array
+        from lab.disk_cache import read_arrays, write_arrays
         from lab.siamese.code_store import code_key
 
         key = code_key(model_file, "evaluation-embedding", "data1")
-        assert read_array(beside, key) is not None
+        assert read_arrays(beside, key, {"array": "f"}) is not None
         bad = {"wrong rows": CODES[:1], "not finite": CODES * np.nan, "integers": CODES.astype(np.int32)}[damage]
-        write_array(beside, key, bad)
+        write_arrays(beside, key, {"array": bad})
     assert np.array_equal(stored_codes(model_file, "evaluation-embedding", "data1", compute, rows=(2, 3)), CODES)
     assert compute.calls == 2
 

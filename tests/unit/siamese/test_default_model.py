@@ -35,11 +35,11 @@ def test_default_model_reaches_its_lake_accuracy(omniglot_dir) -> None:
 
 
 def test_default_model_reaches_its_pair_accuracy(evaluation) -> None:
-    from lab.workflows.evaluation import Evaluation, set_codes
+    from lab.workflows.coded_set import CodedSet, set_codes
     from lab.workflows.pairs import pair_roc
 
     model, info = load_model("default")
-    figures = pair_roc(Evaluation(model, info, evaluation, set_codes(model, evaluation))).as_dict()
+    figures = pair_roc(CodedSet(model, info, evaluation, set_codes(model, evaluation))).as_dict()
     assert figures["pair_accuracy_at_0.5"] >= 0.965  # the seed's protocol: 10,000 pairs, seed 0, threshold 0.5
     for key in ("pair_accuracy", "pair_accuracy_at_0.5"):
         assert figures[key] == pytest.approx(info.metadata["metrics"][key], abs=0.002)

@@ -11,12 +11,12 @@ import pytest
 from lab.evaluation.scoring import pair_similarity
 from lab.roles import PermissionDeniedError, Role
 from lab.workflows.classroom import class_state, join_url, reveal, start_class, start_round
-from lab.workflows.evaluation import load_evaluation
+from lab.workflows.coded_set import load_coded_set
 
 
 @pytest.fixture(scope="module")
 def evaluation(omniglot_dir: Path):
-    return load_evaluation("default")
+    return load_coded_set("default")
 
 
 @pytest.mark.data

@@ -9,26 +9,26 @@ import pytest
 
 from lab.data.lake_runs import load_runs, runs_path
 from lab.siamese.store import load_model
+from lab.workflows.coded_set import CodedSet, load_coded_set, set_codes
 from lab.workflows.embedding_map import embedding_map
-from lab.workflows.evaluation import Evaluation, load_evaluation, set_codes
 from lab.workflows.nearest import nearest_neighbour
 from lab.workflows.nway import hausdorff_baseline, lake_evaluation, nway_accuracy
 from lab.workflows.pairs import compare_codes, compare_drawings, pair_roc
 
 
 @pytest.fixture(scope="module")
-def mini(mini_evaluation) -> Evaluation:  # type: ignore[no-untyped-def]
+def mini(mini_evaluation) -> CodedSet:  # type: ignore[no-untyped-def]
     model, info = load_model("default")
-    return Evaluation(model, info, mini_evaluation, set_codes(model, mini_evaluation))
+    return CodedSet(model, info, mini_evaluation, set_codes(model, mini_evaluation))
 
 
-def test_load_evaluation_embeds_every_drawing_of_the_folder(miniature_omniglot: Path) -> None:
-    evaluation = load_evaluation("default", miniature_omniglot, "features")
+def test_load_coded_set_embeds_every_drawing_of_the_folder(miniature_omniglot: Path) -> None:
+    evaluation = load_coded_set("default", miniature_omniglot, "features")
     assert evaluation.codes.shape[:2] == (evaluation.data.n_characters, 20)
     assert evaluation.key[0] == "default" and 0 < evaluation.threshold < 1
 
 
-def test_every_result_prints_as_json(mini: Evaluation, miniature_omniglot: Path) -> None:
+def test_every_result_prints_as_json(mini: CodedSet, miniature_omniglot: Path) -> None:
     runs = load_runs(runs_path(miniature_omniglot))
     results = [pair_roc(mini, 200), nway_accuracy(mini, [2, 5], tasks=50), nearest_neighbour(mini.codes, mini.data),
                embedding_map(mini, mini.data.alphabet_names[0], 3, "PCA"),
@@ -39,7 +39,7 @@ def test_every_result_prints_as_json(mini: Evaluation, miniature_omniglot: Path)
     assert len(lake["lake_run_accuracy"]) == 20 and "hausdorff_accuracy" in lake and "published" in lake
 
 
-def test_pair_roc_on_the_miniature_set(mini: Evaluation) -> None:
+def test_pair_roc_on_the_miniature_set(mini: CodedSet) -> None:
     roc = pair_roc(mini, 200, seed=3)
     assert len(roc.scored.pairs) == 200 and int(roc.scored.same.sum()) == 100
     assert roc.same_counts.sum() == 100 and roc.different_counts.sum() == 100
@@ -54,7 +54,7 @@ def read_csv(text: str):  # type: ignore[no-untyped-def]
     return pd.read_csv(io.StringIO(text))
 
 
-def test_results_export_as_csv(mini: Evaluation, miniature_omniglot: Path) -> None:
+def test_results_export_as_csv(mini: CodedSet, miniature_omniglot: Path) -> None:
     roc = pair_roc(mini, 200, seed=3)
     points = read_csv(roc.as_csv())
     assert list(points.columns) == ["threshold", "tpr", "far", "frr", "accuracy"]
@@ -80,7 +80,7 @@ def test_results_export_as_csv(mini: Evaluation, miniature_omniglot: Path) -> No
         "run", "model_accuracy", "model_errors"]  # without the baseline
 
 
-def test_comparing_stored_codes_equals_comparing_the_drawings(mini: Evaluation) -> None:
+def test_comparing_stored_codes_equals_comparing_the_drawings(mini: CodedSet) -> None:
     images = mini.data.images
     for left, right in (((0, 0), (0, 1)), ((0, 0), (5, 1))):
         drawn = compare_drawings(mini.model, images[left], images[right], mini.threshold)

@@ -8,20 +8,20 @@ import numpy as np
 import pytest
 
 from lab.siamese.store import load_model
+from lab.workflows.coded_set import CodedSet, set_codes
 from lab.workflows.embedding_map import embedding_map
-from lab.workflows.evaluation import Evaluation, set_codes
 from lab.workflows.nearest import nearest_neighbour
 from lab.workflows.nway import nway_accuracy
 from lab.workflows.pairs import compare_drawings, pair_roc
 
 
 @pytest.fixture(scope="module")
-def default_evaluation(evaluation) -> Evaluation:  # type: ignore[no-untyped-def]
+def default_evaluation(evaluation) -> CodedSet:  # type: ignore[no-untyped-def]
     model, info = load_model("default")
-    return Evaluation(model, info, evaluation, set_codes(model, evaluation))
+    return CodedSet(model, info, evaluation, set_codes(model, evaluation))
 
 
-def test_pair_roc_decides_like_its_operating_points_and_lists_the_worst_errors(default_evaluation: Evaluation) -> None:
+def test_pair_roc_decides_like_its_operating_points_and_lists_the_worst_errors(default_evaluation: CodedSet) -> None:
     roc = pair_roc(default_evaluation, 2000, seed=1)
     figures = roc.as_dict()
     json.dumps(figures)  # --json prints it as it is
@@ -36,7 +36,7 @@ def test_pair_roc_decides_like_its_operating_points_and_lists_the_worst_errors(d
     assert roc.at(roc.threshold_for_far(0.01)).false_accept_rate <= 0.01
 
 
-def test_nway_rows_are_sorted_and_lower_n_is_easier(default_evaluation: Evaluation) -> None:
+def test_nway_rows_are_sorted_and_lower_n_is_easier(default_evaluation: CodedSet) -> None:
     result = nway_accuracy(default_evaluation, [20, 2, 20], tasks=200, seed=0)
     assert [row.way for row in result.rows] == [2, 20]
     assert result.rows[0].accuracy > result.rows[1].accuracy
@@ -44,7 +44,7 @@ def test_nway_rows_are_sorted_and_lower_n_is_easier(default_evaluation: Evaluati
     assert result.as_dict()["results"][1]["way"] == 20
 
 
-def test_nearest_neighbour_names_alphabets_confusions_and_the_hardest_character(default_evaluation: Evaluation) -> None:
+def test_nearest_neighbour_names_alphabets_confusions_and_the_hardest_character(default_evaluation: CodedSet) -> None:
     exercise = nearest_neighbour(default_evaluation.codes, default_evaluation.data, one_shot=True)
     assert set(exercise.alphabet_accuracy) == set(default_evaluation.data.alphabet_names)
     assert exercise.hardest in default_evaluation.data.character_names
@@ -53,7 +53,7 @@ def test_nearest_neighbour_names_alphabets_confusions_and_the_hardest_character(
     assert exercise.as_dict()["templates_per_character"] == 1
 
 
-def test_embedding_map_has_a_point_per_drawing_and_pca_says_its_variance(default_evaluation: Evaluation) -> None:
+def test_embedding_map_has_a_point_per_drawing_and_pca_says_its_variance(default_evaluation: CodedSet) -> None:
     alphabet = default_evaluation.data.alphabet_names[0]
     found = embedding_map(default_evaluation, alphabet, characters=3, method="PCA")
     assert found.points.shape == (60, 2) and found.characters.tolist() == [0] * 20 + [1] * 20 + [2] * 20
@@ -62,7 +62,7 @@ def test_embedding_map_has_a_point_per_drawing_and_pca_says_its_variance(default
     assert found.first == default_evaluation.data.alphabets[alphabet][0]
 
 
-def test_compare_drawings_matches_the_models_own_similarity(default_evaluation: Evaluation) -> None:
+def test_compare_drawings_matches_the_models_own_similarity(default_evaluation: CodedSet) -> None:
     images = default_evaluation.data.images
     same = compare_drawings(default_evaluation.model, images[0, 0], images[0, 1], default_evaluation.threshold)
     different = compare_drawings(default_evaluation.model, images[0, 0], images[5, 1], default_evaluation.threshold)

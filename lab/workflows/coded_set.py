@@ -1,4 +1,5 @@
-"""What every Omniglot evaluation job works on: a stored model, the evaluation set and the codes of all its drawings.
+"""A coded set, what every Omniglot evaluation job works on: a stored model, the evaluation set and the codes the
+model gives all its drawings.
 
 The codes are computed once per model file and data version (13,180 drawings through the network) and kept on
 disk beside the model (:mod:`lab.siamese.code_store`); every figure after that is NumPy on them, so the network
@@ -43,8 +44,9 @@ def set_codes(model: SiameseModel, data: OmniglotSet, layer: str = "embedding") 
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    """A model, the evaluation set, and the codes of all its drawings in one of the model's layers."""
+class CodedSet:
+    """A model, the evaluation set, and the codes of all its drawings in one of the model's layers (what the pair
+    ROC, the N-way tasks, the nearest neighbours, the map and the class rounds score)."""
 
     model: SiameseModel | LazyModel
     info: ModelInfo
@@ -53,7 +55,7 @@ class Evaluation:
 
     @property
     def key(self) -> tuple[str, tuple[int, int]]:
-        """The model's name and file stamp: what identifies this evaluation in a cache key."""
+        """The model's name and file stamp: what identifies these codes in a cache key."""
         return self.info.name, file_stamp(self.info.path)
 
     @property
@@ -62,7 +64,7 @@ class Evaluation:
         return self.info.threshold
 
 
-def evaluation_codes(info: ModelInfo, data: OmniglotSet, layer: str, load: Callable[[], SiameseModel]) -> np.ndarray:
+def stored_set_codes(info: ModelInfo, data: OmniglotSet, layer: str, load: Callable[[], SiameseModel]) -> np.ndarray:
     """:func:`set_codes` of the stored model ``info``, read from disk when this model file has computed them for
     these drawings before; else ``load()`` gives the network, and the codes are computed and stored."""
     if layer not in FEATURE_LAYERS:
@@ -99,10 +101,10 @@ def lazy_model(info: ModelInfo, load: Callable[[], SiameseModel]) -> SiameseMode
     return LazyModel(architecture, loss, stored_head(info, load), load)
 
 
-def load_evaluation(model_name: str = DEFAULT_MODEL, data_dir: Path | None = None, layer: str = "embedding") -> Evaluation:
+def load_coded_set(model_name: str = DEFAULT_MODEL, data_dir: Path | None = None, layer: str = "embedding") -> CodedSet:
     """A stored model and the evaluation set with the codes of every drawing (read from disk when stored, else
     computed: seconds for the compact tower); the network is loaded only if needed."""
     info = find_model(model_name)
     load = functools.cache(lambda: load_model_file(info.path, info.metadata))
     data = load_set("evaluation", data_dir)
-    return Evaluation(lazy_model(info, load), info, data, evaluation_codes(info, data, layer, load))
+    return CodedSet(lazy_model(info, load), info, data, stored_set_codes(info, data, layer, load))

@@ -1,4 +1,4 @@
-"""The evaluation's codes are computed once per model file and data version, then read from beside the model, and
+"""A coded set's codes are computed once per model file and data version, then read from beside the model, and
 the network is loaded only when drawings must go through it (fast tier: the miniature Omniglot)."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from lab.data.omniglot import load_set
 from lab.siamese.code_store import code_paths
 from lab.siamese.model import LazyModel
 from lab.siamese.store import SHIPPED_DIR, find_model, load_model_file
-from lab.workflows import evaluation as workflow
-from lab.workflows.evaluation import evaluation_codes, lazy_model, load_evaluation, set_codes
+from lab.workflows import coded_set as workflow
+from lab.workflows.coded_set import lazy_model, load_coded_set, set_codes, stored_set_codes
 
 
 class Loader:
@@ -46,60 +46,60 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_codes_are_read_back_without_the_network(store: Path, miniature_omniglot: Path) -> None:
     info, data = find_model("mine"), load_set("evaluation", miniature_omniglot)
     first = Loader(info.path)
-    codes = evaluation_codes(info, data, "embedding", first)
+    codes = stored_set_codes(info, data, "embedding", first)
     assert first.calls == 1 and np.array_equal(codes, set_codes(first.model, data))
     again = Loader(info.path)
-    assert np.array_equal(evaluation_codes(info, data, "embedding", again), codes) and again.calls == 0
+    assert np.array_equal(stored_set_codes(info, data, "embedding", again), codes) and again.calls == 0
     assert code_paths(info.path, "evaluation-embedding", data.fingerprint)[0].is_file()
-    features = evaluation_codes(info, data, "features", again)  # another layer: computed once, stored apart
+    features = stored_set_codes(info, data, "features", again)  # another layer: computed once, stored apart
     assert again.calls == 1 and features.shape[:2] == codes.shape[:2]
 
 
 def test_a_retrained_model_recomputes_its_codes(store: Path, miniature_omniglot: Path) -> None:
     info, data = find_model("mine"), load_set("evaluation", miniature_omniglot)
-    evaluation_codes(info, data, "embedding", Loader(info.path))
+    stored_set_codes(info, data, "embedding", Loader(info.path))
     info.path.write_bytes(info.path.read_bytes())  # saved again: a new modification time
     loader = Loader(info.path)
-    evaluation_codes(info, data, "embedding", loader)
+    stored_set_codes(info, data, "embedding", loader)
     assert loader.calls == 1
 
 
 def test_changed_data_recomputes_the_codes(store: Path, miniature_omniglot: Path) -> None:
     info = find_model("mine")
     before = load_set("evaluation", miniature_omniglot)
-    evaluation_codes(info, before, "embedding", Loader(info.path))
+    stored_set_codes(info, before, "embedding", Loader(info.path))
     with zipfile.ZipFile(miniature_omniglot / "images_evaluation.zip", "a") as archive:
         archive.comment = b"another release of the same drawings"
     after = load_set("evaluation", miniature_omniglot)
     assert after.fingerprint != before.fingerprint
     loader = Loader(info.path)
-    evaluation_codes(info, after, "embedding", loader)
+    stored_set_codes(info, after, "embedding", loader)
     assert loader.calls == 1
 
 
 def test_a_damaged_codes_file_is_recomputed(store: Path, miniature_omniglot: Path) -> None:
     info, data = find_model("mine"), load_set("evaluation", miniature_omniglot)
-    codes = evaluation_codes(info, data, "embedding", Loader(info.path))
+    codes = stored_set_codes(info, data, "embedding", Loader(info.path))
     stored = code_paths(info.path, "evaluation-embedding", data.fingerprint)[0]
     stored.write_bytes(stored.read_bytes()[: stored.stat().st_size // 2])
     loader = Loader(info.path)
-    assert np.allclose(evaluation_codes(info, data, "embedding", loader), codes) and loader.calls == 1
+    assert np.allclose(stored_set_codes(info, data, "embedding", loader), codes) and loader.calls == 1
 
 
 def test_a_set_made_in_memory_is_never_stored(store: Path, mini_evaluation) -> None:  # type: ignore[no-untyped-def]
     info, loader = find_model("mine"), Loader(find_model("mine").path)
     made = replace(mini_evaluation, fingerprint="")  # no file, so no version to store its codes under
-    evaluation_codes(info, made, "embedding", loader)
-    evaluation_codes(info, made, "embedding", loader)
+    stored_set_codes(info, made, "embedding", loader)
+    stored_set_codes(info, made, "embedding", loader)
     assert loader.calls == 2 and not list(store.glob("*.codes.npz"))
 
 
-def test_load_evaluation_loads_no_network_once_the_codes_are_stored(store: Path, miniature_omniglot: Path,
+def test_load_coded_set_loads_no_network_once_the_codes_are_stored(store: Path, miniature_omniglot: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    first = load_evaluation("mine", miniature_omniglot)
+    first = load_coded_set("mine", miniature_omniglot)
     calls = []
     monkeypatch.setattr(workflow, "load_model_file", lambda *args: calls.append(args))
-    second = load_evaluation("mine", miniature_omniglot)
+    second = load_coded_set("mine", miniature_omniglot)
     assert isinstance(second.model, LazyModel) and second.model.head() is None and calls == []
     assert np.array_equal(second.codes, first.codes)
 
