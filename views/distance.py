@@ -13,7 +13,7 @@ from lab.images import read_drawing, to_display
 from lab.limits import DRAWER
 from lab.siamese.preprocess import downsample
 from lab.workflows.coded_set import CodedSet
-from lab.workflows.pairs import compare_codes
+from lab.workflows.pairs import compare_drawings
 from ui.model_chooser import evaluation_or_explain
 from ui.url_state import choice_value, explain_invalid_values, number_value
 
@@ -92,12 +92,11 @@ def main() -> None:
             chosen.append(drawing_ui(evaluation, side))
     if any(c is None for c in chosen):
         return
-    (left, left_name, _code), (right, right_name, _code) = chosen
+    (left, left_name, left_code), (right, right_name, right_code) = chosen
     model = evaluation.model
     # A drawing of the set has its code already; only an upload goes through the network (loaded now, once).
     with st.spinner(_("Loading the model...")):
-        codes = [code if code is not None else model.embed(ink[None])[0] for ink, _name, code in chosen]
-    comparison = compare_codes(model, codes[0], codes[1], evaluation.threshold)
+        comparison = compare_drawings(model, left, right, evaluation.threshold, (left_code, right_code))
     similarity, threshold, same = comparison.similarity, comparison.threshold, comparison.same
 
     factor = model.downsample

@@ -11,7 +11,6 @@ from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.data.omniglot import display_character, source_fingerprint
 from lab.evaluation.lake import PUBLISHED, LakeResult
-from lab.evaluation.tasks import quiz_task, task_scores
 from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _, ngettext
 from lab.images import to_display
@@ -19,6 +18,7 @@ from lab.limits import SEED, WAY, Bounds
 from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
+from lab.workflows.quiz import AnsweredTask, QuizSettings, QuizState, quiz_for
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
 from ui.projector import projected
 from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
@@ -63,20 +63,19 @@ def quiz_settings_ui() -> tuple[int, bool, int]:
     return int(n_way), bool(within), int(seed)
 
 
-def quiz_state(settings: tuple[int, bool, int]) -> dict:
+def quiz_state(settings: QuizSettings) -> QuizState:
     """The quiz of this session; new settings start a new quiz with a fresh score. The answers stay out of the
     URL: a link must not give them away."""
-    state = st.session_state.get("quiz")
-    if state is None or state["settings"] != settings:
-        state = {"settings": settings, "number": 0, "pick": None, "human": 0, "model": 0, "answered": 0}
-        st.session_state.quiz = state
-    return state
+    st.session_state.quiz = quiz_for(settings, st.session_state.get("quiz"))
+    return st.session_state.quiz
 
 
-def pick(state: dict, candidate: int, right: bool, model_right: bool) -> None:
-    if state["pick"] is None:  # a second click on the same task does not count twice
-        state.update(pick=candidate, answered=state["answered"] + 1, human=state["human"] + right,
-                     model=state["model"] + model_right)
+def pick(candidate: int, task: AnsweredTask) -> None:
+    st.session_state.quiz = st.session_state.quiz.picked(candidate, task)
+
+
+def next_task() -> None:
+    st.session_state.quiz = st.session_state.quiz.next_task()
 
 
 def revealed_caption(i: int, similarity: float, answer: int, model_choice: int, picked: int) -> str:
@@ -97,44 +96,41 @@ def badge(column: DeltaGenerator, i: int, answer: int, picked: int) -> None:
         column.markdown(_(":red-background[**✗ your pick**]"))
 
 
-def score_ui(state: dict) -> None:
+def score_ui(state: QuizState) -> None:
     def right(count: int) -> str:
         shown = ngettext("{count} right", "{count} right", count).format(count=count)
-        return shown + (f" ({format_percent(count / state['answered'], 0)})" if state["answered"] else "")
+        return shown + (f" ({format_percent(count / state.answered, 0)})" if state.answered else "")
 
     score = st.columns(3)
-    score[0].metric(_("Tasks answered"), state["answered"])
-    score[1].metric(_("You"), right(state["human"]))
-    score[2].metric(_("The model"), right(state["model"]))
+    score[0].metric(_("Tasks answered"), state.answered)
+    score[1].metric(_("You"), right(state.you_right))
+    score[2].metric(_("The model"), right(state.model_right))
 
 
-def verdict_ui(state: dict, answer: int, model_choice: int) -> None:
+def verdict_ui(state: QuizState, answer: int, model_choice: int) -> None:
     """Who was right, first on the page, so that a projected page shows it without scrolling."""
-    you_right = state["pick"] == answer
+    you_right = state.pick == answer
     you = _("You were right.") if you_right else _("You were wrong (the answer is candidate {answer}).").format(
         answer=answer + 1)
     model = (_("The model was right.") if model_choice == answer
              else _("The model was wrong: it picked candidate {choice}.").format(choice=model_choice + 1))
     (st.success if you_right else st.error)(f"{you} {model}")
-    st.button(_("Next task"), key="quiz_next", type="primary",
-              on_click=lambda: state.update(number=state["number"] + 1, pick=None))
+    st.button(_("Next task"), key="quiz_next", type="primary", on_click=next_task)
 
 
 def quiz(evaluation: CodedSet) -> None:
     settings = quiz_settings_ui()
     n_way, within, seed = settings
-    state = quiz_state(settings)
-    task = quiz_task(evaluation.data.alphabet_index(), n_way, seed, state["number"], within)
-    similarities = task_scores(evaluation.codes, task, evaluation.model.head())[0]
-    answer, model_choice = int(task.answers[0]), int(np.argmax(similarities))
+    state = quiz_state(QuizSettings(*settings))
+    task = state.task(evaluation)
+    answer, model_choice, similarities = task.answer, task.model_answer, task.similarities
     images = evaluation.data.images
-    query_character, query_drawer = task.queries[0]
-    revealed = state["pick"] is not None
+    query_character, query_drawer = task.query
 
     score_ui(state)
     st.subheader(_("Task {number}: which candidate is the same character as the query?").format(
-        number=state["number"] + 1))
-    if revealed:
+        number=state.number + 1))
+    if state.revealed:
         verdict_ui(state, answer, model_choice)
     st.image(to_display(images[query_character, query_drawer]), caption=_("query"), width=140, output_format="PNG")
     for row_start in range(0, n_way, PER_ROW):
@@ -142,16 +138,16 @@ def quiz(evaluation: CodedSet) -> None:
         for i, column in enumerate(columns, start=row_start):
             if i >= n_way:
                 break
-            character, drawer = task.candidates[0, i]
+            character, drawer = task.candidates[i]
             caption = f"{i + 1}"
-            if revealed:
-                caption = revealed_caption(i, similarities[i], answer, model_choice, state["pick"])
+            if state.revealed:
+                caption = revealed_caption(i, similarities[i], answer, model_choice, state.pick)
             column.image(to_display(images[character, drawer]), caption=caption, width=105, output_format="PNG")
-            if revealed:
-                badge(column, i, answer, state["pick"])
-            column.button(_("Pick {number}").format(number=i + 1), key=f"quiz_pick_{i}", disabled=revealed,
-                          on_click=pick, args=(state, i, i == answer, model_choice == answer))
-    if revealed:
+            if state.revealed:
+                badge(column, i, answer, state.pick)
+            column.button(_("Pick {number}").format(number=i + 1), key=f"quiz_pick_{i}", disabled=state.revealed,
+                          on_click=pick, args=(i, task))
+    if state.revealed:
         st.caption(_("Query: {character}, drawer {drawer}.").format(
             character=display_character(evaluation.data.character_names[query_character]), drawer=query_drawer + 1))
         st.plotly_chart(projected(candidate_similarities(similarities, answer, model_choice)), key="quiz_similarities")

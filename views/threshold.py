@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.evaluation.roc import OperatingPoint, score_histogram
+from lab.evaluation.roc import OperatingPoint
 from lab.face_plots import distance_histograms, face_roc
-from lab.faces.calibration import LabelledFaces, distance_point, pair_distances
-from lab.faces.embedding import slider_range
+from lab.faces.calibration import LabelledFaces, MetricPairs, metric_pairs
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp
 from lab.formatting import format_decimal, format_message, format_percent
@@ -36,9 +34,8 @@ def cached_analysis(folder: str, stamp: tuple, model: str, detector: str, target
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_pairs(folder: str, stamp: tuple, model: str, detector: str, metric: str,
-                 _faces: LabelledFaces) -> tuple[np.ndarray, np.ndarray]:
-    found, same, _ = pair_distances(_faces, metric)
-    return found, same
+                 _faces: LabelledFaces) -> MetricPairs:
+    return metric_pairs(_faces, metric)
 
 
 def settings_and_folder_ui() -> tuple[Path, str, str, str] | None:
@@ -62,13 +59,14 @@ def numbers_view(analysis: ThresholdAnalysis, metric: str) -> None:
                           metric=metric))
 
 
-def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -> tuple[float, OperatingPoint]:
+def threshold_ui(model: str, metric: str, pairs: MetricPairs) -> tuple[float, OperatingPoint]:
     """The user's threshold, with what it does to these pairs beside it."""
+    found = pairs.distances  # the slider reaches the largest
     slider, false_matches, accepted = st.columns([3, 1, 1])
     with slider:
         threshold = threshold_slider_ui(model, metric, f"threshold_slider_{model}_{metric}", float(found.max()),
                                         prefix=_("Your threshold"))
-    point = distance_point(found, same, threshold)
+    point = pairs.at(threshold)
     false_matches.metric(_("false matches there"), format_percent(point.false_accept_rate, 2),
                          help=_("different-person pairs called the same person, at your threshold"))
     accepted.metric(_("same person accepted"), format_percent(1 - point.false_reject_rate),
@@ -79,7 +77,7 @@ def threshold_ui(model: str, metric: str, found: np.ndarray, same: np.ndarray) -
 
 
 def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, point: OperatingPoint, folder: Path,
-                 found: np.ndarray, same: np.ndarray) -> None:
+                 pairs: MetricPairs) -> None:
     report, faces = analysis.report(metric), analysis.faces
     # Side by side; on a projector one above the other, each as wide as the page, so that its large text fits.
     figures = [st.container(), st.container()] if projector_on() else st.columns(2)
@@ -88,9 +86,7 @@ def figures_view(analysis: ThresholdAnalysis, metric: str, threshold: float, poi
         report.at_target, analysis.target_far, point, analysis.pair_counts(),
         title=_("ROC of {model} ({metric}) on {folder}").format(model=faces.model, metric=metric, folder=folder.name),
     )), width="stretch")
-    edges_high = max(slider_range(faces.model, metric, float(found.max()))[1], float(found.max()))  # the slider's scale
-    same_counts, edges = score_histogram(found[same], bins=60, low=0.0, high=edges_high)
-    different_counts = score_histogram(found[~same], bins=60, low=0.0, high=edges_high)[0]
+    same_counts, different_counts, edges = pairs.histograms(bins=60)
     figures[1].plotly_chart(projected(distance_histograms(
         same_counts, different_counts, edges, metric, threshold, report.eer_threshold, report.threshold_at_target,
         analysis.target_far, title=_("{metric} distances of every pair").format(metric=metric) + "<br><sup>"
@@ -152,7 +148,7 @@ def main() -> None:
         stamp = folder_stamp(folder, PHOTO_SUFFIXES)
         with spinner:
             analysis = cached_analysis(str(folder), stamp, model, detector, target, faces)
-        found, same = cached_pairs(str(folder), stamp, model, detector, metric, faces)
+        pairs = cached_pairs(str(folder), stamp, model, detector, metric, faces)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return
@@ -163,8 +159,8 @@ def main() -> None:
         different=different_pairs, model=model, detector=detector))
     skipped_view(faces)
     numbers_view(analysis, metric)
-    threshold, point = threshold_ui(model, metric, found, same)
-    figures_view(analysis, metric, threshold, point, folder, found, same)
+    threshold, point = threshold_ui(model, metric, pairs)
+    figures_view(analysis, metric, threshold, point, folder, pairs)
     lfw_credit_ui(folder)
     st.subheader(_("All metrics for {model}").format(model=model))
     st.dataframe(pd.DataFrame(analysis.table()), hide_index=True, width="stretch")

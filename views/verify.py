@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.faces.detection import draw_boxes
-from lab.faces.embedding import (OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, is_warming_up,
-                                 threshold_table, verdict)
+from lab.faces.detection import Detection, draw_boxes
+from lab.faces.embedding import OFFLINE_MODELS, cosine_to_euclidean_l2, default_threshold, is_warming_up, threshold_table
+from lab.faces.photos import Photo
+from lab.faces.pipeline import Verification, verify_photos
 from lab.formatting import format_decimal, format_message, format_number, signed_change
 from lab.i18n import _
 from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
@@ -20,7 +23,14 @@ from ui.url_state import explain_invalid_values
 
 # The two photos' keys, which are their names in the URL (?first=...&second=...), and their default samples.
 PHOTOS = {"first": "train/obama/obama.jpg", "second": "test/obama1.jpg"}
-ChosenFace = tuple[bytes, str, int]  # a photo's bytes, its name and the face used (0-based)
+
+
+class ChosenFace(NamedTuple):
+    data: bytes  # the photo as sent: what the caches are keyed by
+    name: str
+    face: int  # 0-based
+    photo: Photo
+    detection: Detection
 
 
 def photo_column(key: str, label: str, detector: str, model_name: str) -> ChosenFace | None:
@@ -40,16 +50,27 @@ def photo_column(key: str, label: str, detector: str, model_name: str) -> Chosen
         return None
     st.image(detection.faces[face].aligned, caption=_("aligned face, as {model} sees it").format(model=model_name),
              width=140)
-    return data, name, face
+    return ChosenFace(data, name, face, photo, detection)
 
 
 def embedding_or_explain(chosen: ChosenFace, detector: str, model_name: str) -> np.ndarray | None:
-    data, name, face = chosen
     try:
-        return cached_embedding(data, name, detector, face, model_name)
+        return cached_embedding(chosen.data, chosen.name, detector, chosen.face, model_name)
     except LabError as exc:
-        st.error(f"{name}: {exc}")  # shown under both photos: say which one
+        st.error(f"{chosen.name}: {exc}")  # shown under both photos: say which one
         return None
+
+
+def verification_or_explain(chosen: list[ChosenFace], detector: str, model_name: str,
+                            metric: str) -> Verification | None:
+    """The two chosen faces verified at DeepFace's threshold, from this server's cached detections and embeddings;
+    None after naming each photo whose face could not be embedded."""
+    vectors = [embedding_or_explain(face, detector, model_name) for face in chosen]
+    if any(v is None for v in vectors):
+        return None
+    first, second = chosen
+    return verify_photos(first.photo, second.photo, model_name, detector, metric, None, first.face, second.face,
+                         detections=(first.detection, second.detection), vectors=(vectors[0], vectors[1]))
 
 
 def model_loading_ui(model_name: str) -> None:
@@ -69,9 +90,9 @@ def model_loading_ui(model_name: str) -> None:
     rerun_once_built()
 
 
-def decision_ui(vectors: list[np.ndarray], model_name: str, metric: str) -> None:
-    """Stage 4 on the two cached embeddings, at DeepFace's threshold or the slider's."""
-    at_default = verdict(vectors[0], vectors[1], model_name, metric)
+def decision_ui(verification: Verification, model_name: str, metric: str) -> None:
+    """Stage 4, at DeepFace's threshold or the slider's."""
+    at_default = verification.verdict
     threshold = threshold_slider_ui(model_name, metric, threshold_key(model_name, metric), at_default.distance)
     result = at_default.at(threshold)
     figures = st.columns(3)
@@ -139,10 +160,10 @@ def main() -> None:
         if loading:
             model_loading_ui(model_name)
         else:
-            vectors = [embedding_or_explain(face, detector, model_name) for face in chosen]
-            if any(v is None for v in vectors):
+            verification = verification_or_explain(chosen, detector, model_name, metric)
+            if verification is None:
                 return
-            decision_ui(vectors, model_name, metric)
+            decision_ui(verification, model_name, metric)
     explanations_ui(model_name)
 
 

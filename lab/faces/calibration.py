@@ -17,10 +17,11 @@ import numpy as np
 
 from lab.errors import ImageError, LabError
 from lab.evaluation.roc import (
-    OperatingPoint, RocCurve, equal_error_rate, operating_point, roc_curve, threshold_for_false_accept_rate,
+    OperatingPoint, RocCurve, equal_error_rate, operating_point, roc_curve, score_histogram,
+    threshold_for_false_accept_rate,
 )
 from lab.evaluation.roc_band import RocBand, bootstrap_band, fpr_grid, thin_curve
-from lab.faces.embedding import default_threshold, distance_table
+from lab.faces.embedding import default_threshold, distance_table, slider_range
 from lab.faces.folder_cache import cache_file, load_faces, save_faces, stamp_digest
 from lab.faces.photos import PHOTO_SUFFIXES, labelled_photos, load_photo, thumbnail
 from lab.files import folder_stamp
@@ -137,6 +138,37 @@ def distance_point(found: np.ndarray, same: np.ndarray, threshold: float) -> Ope
     """What a distance threshold does, with DeepFace's rule "same when distance <= threshold"."""
     point = operating_point(-found, same, np.nextafter(-threshold, -np.inf))
     return OperatingPoint(float(threshold), point.true_accepts, point.false_rejects, point.false_accepts, point.true_rejects)
+
+
+@dataclass(frozen=True)
+class MetricPairs:
+    """Every pair of an embedded folder under one metric: what the threshold lab's slider and histogram read."""
+
+    model: str
+    metric: str
+    distances: np.ndarray  # (m,) over all pairs i < j, as pair_distances orders them
+    same: np.ndarray  # (m,) whether each pair is of one person
+
+    @property
+    def largest(self) -> float:
+        return float(self.distances.max())
+
+    def at(self, threshold: float) -> OperatingPoint:
+        return distance_point(self.distances, self.same, threshold)
+
+    def histograms(self, bins: int = 60) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(same-person counts, different-person counts, edges) from 0 to the end of the threshold slider's scale
+        (the largest distance if it lies beyond), so that a threshold line falls where the slider puts it."""
+        high = max(slider_range(self.model, self.metric, self.largest)[1], self.largest)
+        same_counts, edges = score_histogram(self.distances[self.same], bins=bins, low=0.0, high=high)
+        different_counts = score_histogram(self.distances[~self.same], bins=bins, low=0.0, high=high)[0]
+        return same_counts, different_counts, edges
+
+
+def metric_pairs(faces: LabelledFaces, metric: str) -> MetricPairs:
+    """The distance of every pair of ``faces`` under ``metric``, and whether it is of one person."""
+    found, same, _ = pair_distances(faces, metric)
+    return MetricPairs(faces.model, metric, found, same)
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,13 @@ class FaceVector:
 
 
 def face_vector(photo: Photo, model_name: str, detector: str, index: int | None = None,
-                detection: Detection | None = None) -> FaceVector:
-    """Stages 1-3 for one photo: detect (unless ``detection`` of this photo is given), choose a face, embed it."""
+                detection: Detection | None = None, vector: np.ndarray | None = None) -> FaceVector:
+    """Stages 1-3 for one photo: detect (unless ``detection`` of this photo is given), choose a face, embed it
+    (unless ``vector``, that face's embedding by ``model_name``, is given: a page's cache has it)."""
     detection = detect(photo, detector) if detection is None else detection
     chosen = choose_face(detection, photo.name, index)
-    return FaceVector(photo, detection, chosen, embed([detection.faces[chosen].aligned], model_name)[0])
+    vector = embed([detection.faces[chosen].aligned], model_name)[0] if vector is None else vector
+    return FaceVector(photo, detection, chosen, vector)
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,15 @@ class Verification:
 
 def verify_photos(first: Photo, second: Photo, model_name: str = "Facenet", detector: str = "yunet",
                   metric: str = "cosine", threshold: float | None = None,
-                  face_first: int | None = None, face_second: int | None = None) -> Verification:
-    """Are the chosen faces of two photos the same person? Distance against DeepFace's threshold by default."""
+                  face_first: int | None = None, face_second: int | None = None, *,
+                  detections: tuple[Detection | None, Detection | None] = (None, None),
+                  vectors: tuple[np.ndarray | None, np.ndarray | None] = (None, None)) -> Verification:
+    """Are the chosen faces of two photos the same person? Distance against DeepFace's threshold by default.
+
+    ``detections`` and ``vectors`` (each photo's, where known) skip the work a page has cached already."""
     started = time.perf_counter()
-    a = face_vector(first, model_name, detector, face_first)
-    b = face_vector(second, model_name, detector, face_second)
+    a = face_vector(first, model_name, detector, face_first, detections[0], vectors[0])
+    b = face_vector(second, model_name, detector, face_second, detections[1], vectors[1])
     return compare_faces(a, b, model_name, metric, threshold, time.perf_counter() - started)
 
 

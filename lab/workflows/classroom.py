@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
-
-import numpy as np
 
 from lab.classroom.join_address import JoinAddress, students_join_address
 from lab.classroom.join_address import class_page_url as join_url
@@ -24,13 +21,13 @@ from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, a
                                   class_summary, player_view, reveal_round)
 from lab.config import joins_per_minute
 from lab.evaluation.lake import PUBLISHED
-from lab.evaluation.tasks import quiz_task, task_scores
 from lab.i18n import _
 from lab.lesson import find_step
 from lab.limits import WAY
 from lab.rate_limit import RateLimiter, whole_seconds
 from lab.roles import Role, require_teacher
 from lab.workflows.coded_set import CodedSet, load_coded_set
+from lab.workflows.quiz import answered_task
 
 HUMANS_PUBLISHED = PUBLISHED["Humans"]  # Lake et al. 2015: people on the 20-way within-alphabet runs, 95.5%
 ROUND_WAYS = (5, 10, 20)
@@ -128,12 +125,8 @@ def start_round(code: str, ways: int, *, role: Role, evaluation: CodedSet | None
     WAY.check(ways)
     evaluation = evaluation if evaluation is not None else load_coded_set(model_name)
     seed = secrets.randbelow(2**31) if seed is None else seed
-    task = quiz_task(evaluation.data.alphabet_index(), ways, seed, 0, within_alphabet=True)
-    started = time.perf_counter()
-    similarities = task_scores(evaluation.codes, task, evaluation.model.head())[0]
-    model_seconds = time.perf_counter() - started
-    candidates = [tuple(int(v) for v in c) for c in task.candidates[0]]
-    started_round = add_round(code, tuple(int(v) for v in task.queries[0]), candidates, int(task.answers[0]),
-                              evaluation.info.name, [float(s) for s in np.asarray(similarities)], model_seconds, url)
+    task = answered_task(evaluation, ways, seed)
+    started_round = add_round(code, task.query, list(task.candidates), task.answer, evaluation.info.name,
+                              [float(s) for s in task.similarities], task.model_seconds, url)
     stage_changed(code)  # this server's devices hear of it now, not at the next refresh
     return started_round

@@ -141,16 +141,17 @@ class ThresholdAnalysis:
         return same, faces * (faces - 1) // 2 - same
 
     def table(self) -> list[dict]:
-        """One row per metric, as the threshold lab shows it: its numbers written in the session's locale (a table
-        of text, so that 0,9123 is shown as written; as_csv has the plain numbers)."""
-        target = format_percent(self.target_far)
-        return [{"metric": r.metric, "AUC": format_number(round(r.curve.auc, 4)), "EER": format_percent(r.eer),
-                 "EER 95% interval": format_message("{:.1%} to {:.1%}", *r.band.eer_interval),
-                 "EER threshold": format_number(round(r.eer_threshold, 4)),
-                 "DeepFace threshold": format_number(r.default.threshold),
-                 "accuracy at DeepFace's": format_percent(r.default.accuracy),
-                 f"threshold for ≤ {target} false matches": format_number(round(r.threshold_at_target, 4)),
-                 "accuracy there": format_percent(r.at_target.accuracy)} for r in self.reports]
+        """One row per metric, as the threshold lab shows it: its column names in the session's language and its
+        numbers in its locale (a table of text, so that 0,9123 is shown as written; as_csv has the plain numbers)."""
+        at_target = format_message(_("threshold for ≤ {target:.1%} false matches"), target=self.target_far)
+        return [{_("metric"): r.metric, "AUC": format_number(round(r.curve.auc, 4)), "EER": format_percent(r.eer),
+                 _("EER 95% interval"): format_message(_("{low:.1%} to {high:.1%}"), low=r.band.eer_interval[0],
+                                                       high=r.band.eer_interval[1]),
+                 _("EER threshold"): format_number(round(r.eer_threshold, 4)),
+                 _("DeepFace threshold"): format_number(r.default.threshold),
+                 _("accuracy at DeepFace's"): format_percent(r.default.accuracy),
+                 at_target: format_number(round(r.threshold_at_target, 4)),
+                 _("accuracy there"): format_percent(r.at_target.accuracy)} for r in self.reports]
 
     def as_csv(self) -> str:
         """The per-metric table with plain numbers (rates as fractions), for a spreadsheet."""

@@ -143,8 +143,12 @@ def compare_codes(model: SiameseModel | LazyModel, left: np.ndarray, right: np.n
     return DrawingComparison(similarity, float(np.abs(left - right) @ kernel + bias), None, threshold)
 
 
-def compare_drawings(model: SiameseModel | LazyModel, left: np.ndarray, right: np.ndarray,
-                     threshold: float) -> DrawingComparison:
-    """Embed two (105, 105) ink drawings and compare them as the model does."""
-    codes = model.embed(np.stack([left, right]))
-    return compare_codes(model, codes[0], codes[1], threshold)
+def compare_drawings(model: SiameseModel | LazyModel, left: np.ndarray, right: np.ndarray, threshold: float,
+                     codes: tuple[np.ndarray | None, np.ndarray | None] = (None, None)) -> DrawingComparison:
+    """Embed two (105, 105) ink drawings and compare them as the model does. ``codes``: a drawing's (d,) code where
+    it is known already (a drawing of the evaluation set), so that only the others go through the network."""
+    drawings = (left, right)
+    missing = [side for side, code in enumerate(codes) if code is None]
+    embedded = dict(zip(missing, model.embed(np.stack([drawings[side] for side in missing])))) if missing else {}
+    known = [embedded[side] if code is None else code for side, code in enumerate(codes)]
+    return compare_codes(model, known[0], known[1], threshold)

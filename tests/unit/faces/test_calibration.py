@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lab.faces.calibration import LabelledFaces, distance_point, pair_distances, threshold_report
+from lab.faces.calibration import LabelledFaces, distance_point, metric_pairs, pair_distances, threshold_report
 
 
 def toy_faces() -> LabelledFaces:
@@ -22,6 +22,17 @@ def test_pairs_and_operating_points_follow_deepfaces_rule_distance_at_most_thres
     assert (point.true_accepts, point.false_accepts) == (2, 0)
     point = distance_point(found, same, 0.9)  # a(0.1)-b(1.0) = 0.9 is now a false match
     assert (point.true_accepts, point.false_accepts) == (2, 1)
+
+
+def test_a_metrics_pairs_give_the_operating_point_and_histograms_on_the_sliders_scale() -> None:
+    pairs = metric_pairs(toy_faces(), "euclidean")
+    found, same, _ = pair_distances(toy_faces(), "euclidean")
+    assert np.array_equal(pairs.distances, found) and np.array_equal(pairs.same, same) and pairs.largest == 3.0
+    assert pairs.at(0.9) == distance_point(found, same, 0.9)
+    same_counts, different_counts, edges = pairs.histograms(bins=10)
+    # Facenet's euclidean threshold is 10: the slider, and so the histogram, reaches 2.5 x 10, beyond every distance.
+    assert (edges[0], edges[-1], len(edges)) == (0.0, 25.0, 11)
+    assert same_counts.sum() == 2 and different_counts.sum() == 8
 
 
 def test_threshold_report_on_separable_toy_faces() -> None:

@@ -120,6 +120,24 @@ def test_threshold_exports_parse_back(tmp_path: Path) -> None:
     assert chosen["people"] == 3 and chosen["detector"] == "yunet"
 
 
+def test_the_threshold_table_speaks_the_sessions_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from lab import i18n
+    from lab.faces.calibration import LabelledFaces
+
+    vectors = np.array([[0.0, 1], [0.1, 1], [1.0, 0.2], [1.3, 0.1], [3.0, -1]])
+    faces = LabelledFaces("Facenet", "yunet", ["a", "a", "b", "b", "c"], list("12345"), vectors, [], [])
+    analysis = threshold_analysis(faces, 0.05)
+    english = analysis.table()[0]
+    monkeypatch.setattr(i18n, "_language_source", lambda: "pt")
+    portuguese = analysis.table()[0]
+    assert list(english)[:4] == ["metric", "AUC", "EER", "EER 95% interval"] and " to " in english["EER 95% interval"]
+    assert list(portuguese)[:4] == ["métrica", "AUC", "EER", "intervalo de 95% do EER"]
+    assert "limiar para ≤ 5,0% de falsas aceitações" in portuguese and " a " in portuguese["intervalo de 95% do EER"]
+    assert len(portuguese) == len(english) and portuguese["métrica"] == "cosine"
+
+
 def test_threshold_analysis_on_lfw_photos_has_a_band_and_a_cached_folder(lfw_sample: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """Real faces of 4 LFW people: the figures are no longer degenerate (AUC below 1 is allowed, the band has width)."""

@@ -86,3 +86,27 @@ def test_comparing_stored_codes_equals_comparing_the_drawings(mini: CodedSet) ->
         drawn = compare_drawings(mini.model, images[left], images[right], mini.threshold)
         stored = compare_codes(mini.model, mini.codes[left], mini.codes[right], mini.threshold)
         assert stored.similarity == pytest.approx(drawn.similarity, abs=1e-5) and stored.same == drawn.same
+
+
+def test_compare_drawings_embeds_only_the_drawings_without_a_known_code(mini: CodedSet) -> None:
+    """The two-drawings page: a drawing of the set comes with its stored code; only an upload goes through the
+    network, and two known codes need no network at all."""
+    embedded: list[int] = []
+
+    class Counting:
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(mini.model, name)
+
+        def embed(self, ink):  # type: ignore[no-untyped-def]
+            embedded.append(len(ink))
+            return mini.model.embed(ink)
+
+    images, codes = mini.data.images, mini.codes
+    both = compare_drawings(Counting(), images[0, 0], images[5, 1], mini.threshold)  # type: ignore[arg-type]
+    one = compare_drawings(Counting(), images[0, 0], images[5, 1], mini.threshold,  # type: ignore[arg-type]
+                           (codes[0, 0], None))
+    none = compare_drawings(Counting(), images[0, 0], images[5, 1], mini.threshold,  # type: ignore[arg-type]
+                            (codes[0, 0], codes[5, 1]))
+    assert embedded == [2, 1]
+    assert one.similarity == pytest.approx(both.similarity, abs=1e-5)
+    assert none.similarity == pytest.approx(both.similarity, abs=1e-5)
