@@ -10,7 +10,7 @@ import streamlit as st
 
 from lab.errors import LabError
 from lab.evaluation.roc import OperatingPoint, score_histogram
-from lab.face_plots import distance_histograms, face_roc
+from lab.figures.faces import distance_histograms, face_roc
 from lab.faces.calibration import LabelledFaces, distance_point, pair_distances
 from lab.faces.embedding import slider_range
 from lab.faces.photos import PHOTO_SUFFIXES

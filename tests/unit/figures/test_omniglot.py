@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lab import plots
+from lab.figures import omniglot as plots
 from lab.evaluation.roc import operating_point, roc_curve
 
 
