@@ -41,3 +41,18 @@ def test_for_projector_keeps_a_subplot_figure_whole() -> None:
 def test_for_projector_writes_the_values_beside_bars_large() -> None:
     big = enlarged(plots.accuracy_by_alphabet({"Angelic": 90.0, "Keble": 99.0}, "t"), scale=1.5)
     assert big.data[0].textfont.size == 18 and big.data[0].constraintext == "none"
+
+
+def test_the_two_templates_are_registered_and_projector_mode_chooses_one() -> None:
+    import plotly.io as pio
+
+    from lab.figures.style import NORMAL, PROJECTOR, for_screen, template_name
+
+    assert template_name(False) == NORMAL and template_name(True) == PROJECTOR
+    normal, projector = pio.templates[NORMAL].layout, pio.templates[PROJECTOR].layout
+    assert (normal.font.size, normal.font.color) == (12, None)  # Plotly's own size, the theme's colour
+    assert (projector.font.size, projector.font.color, projector.title.font.size) == (18, "#000", 25.5)
+    assert pio.templates[PROJECTOR].data.scatter[0].marker.size == 9
+    figure = plots.accuracy_by_alphabet({"Angelic": 90.0, "Keble": 99.0}, "t")
+    assert for_screen(figure, projector=False) is figure and figure.layout.separators == ".,"
+    assert for_screen(figure, projector=True).layout.font.size == 18 and figure.layout.font.size is None
