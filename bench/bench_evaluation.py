@@ -52,7 +52,7 @@ def main() -> None:
     from lab.evaluation.projection import project_2d
     from lab.evaluation.roc import operating_point, roc_curve
     from lab.evaluation.tasks import quiz_task, task_scores
-    from lab.plots import roc_figure, score_histograms
+    from lab.figures.omniglot import roc_figure, score_histograms
     from lab.siamese.store import load_model
     from lab.workflows.coded_set import CodedSet, set_codes
     from lab.workflows.nearest import nearest_neighbour

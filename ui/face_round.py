@@ -11,7 +11,7 @@ import numpy as np
 import streamlit as st
 
 from lab.classroom.class_faces import keep_hours
-from lab.classroom.plots import face_round_histogram, face_round_roc
+from lab.figures.classroom import face_round_histogram, face_round_roc
 from lab.errors import LabError
 from lab.faces.photos import read_photo
 from lab.formatting import format_decimal, format_message, format_number, format_percent

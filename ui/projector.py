@@ -6,9 +6,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from lab.formatting import plotly_separators
+from lab.figures.style import for_screen
 from lab.i18n import _
-from lab.projector import for_projector
 from ui.url_state import keep_in_url
 
 KEY = "projector"
@@ -77,10 +76,8 @@ def projector_on() -> bool:
 
 
 def projected(figure: go.Figure) -> go.Figure:
-    """``figure`` as it should be drawn: its numbers (ticks, hover and text templates) in the session's locale
-    (``layout.separators``: 0,5 and 10.000 in Portuguese), and in projector mode with larger text, markers and lines
-    (``lab.projector.for_projector``). Every page passes its Plotly figures through it before ``st.plotly_chart``;
-    a page builds its figures on each run, so setting the separators on ``figure`` itself changes no other
-    session's."""
-    figure.update_layout(separators=plotly_separators())
-    return for_projector(figure) if projector_on() else figure
+    """``figure`` as it should be drawn: its numbers in the session's locale, and in the template projector mode
+    chooses (``lab.figures.style.for_screen``). Every page passes its Plotly figures through it before
+    ``st.plotly_chart``; a page builds its figures on each run, so setting the separators on ``figure`` itself
+    changes no other session's."""
+    return for_screen(figure, projector_on())

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.classroom.plots import answer_histogram, class_against_model
+from lab.figures.classroom import answer_histogram, class_against_model
 from lab.classroom.qr import qr_png
 from lab.errors import LabError
 from lab.i18n import _, ngettext
-from lab.plots import candidate_similarities
+from lab.figures.omniglot import candidate_similarities
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.face_round import class_face_view
 from lab.classroom.live import stage_version
@@ -172,8 +172,8 @@ def projector_page(code: str, evaluation: CodedSet, state: ClassState) -> None:
             st.plotly_chart(projected(answer_histogram(state.choices, task.answer, task.model_answer)),
                             key="class_histogram")
         with charts[1]:
-            figure = candidate_similarities(list(task.model_similarities), task.answer, task.model_answer)
-            figure.update_layout(title=_("The model's similarity per candidate"))
+            figure = candidate_similarities(list(task.model_similarities), task.answer, task.model_answer,
+                                            title=_("The model's similarity per candidate"))
             st.plotly_chart(projected(figure), key="class_similarities")
 
 

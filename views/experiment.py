@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lab.errors import LabError
-from lab.face_plots import fold_errors
+from lab.figures.faces import fold_errors
 from lab.faces.experiment import DEFAULT_EPOCHS, ExperimentResult
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp

@@ -18,7 +18,7 @@ from lab.formatting import format_message
 from lab.i18n import LOCALES, N_, _, translations
 from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
-from lab.plots import characters_per_alphabet
+from lab.figures.omniglot import characters_per_alphabet
 from ui.omniglot_data import load_set_or_explain, set_with_spinner
 from ui.projector import projected
 from ui.url_state import (UrlValue, choice_value, explain_invalid_values, number_value,

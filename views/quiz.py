@@ -15,7 +15,7 @@ from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _, ngettext
 from lab.images import to_display
 from lab.limits import SEED, WAY, Bounds
-from lab.plots import accuracy_vs_way, candidate_similarities, lake_runs
+from lab.figures.omniglot import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
 from lab.workflows.quiz import AnsweredTask, QuizSettings, QuizState, quiz_for

@@ -16,7 +16,7 @@ from lab.formatting import format_decimal, format_message, format_percent
 from lab.images import side_by_side, to_display
 from lab.i18n import _
 from lab.limits import FAR_PERCENT, SEED, SIMILARITY_THRESHOLD
-from lab.plots import roc_figure, score_histograms
+from lab.figures.omniglot import roc_figure, score_histograms
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.pairs import PairRoc, pair_roc
 from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_url_check

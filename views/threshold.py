@@ -9,7 +9,7 @@ import streamlit as st
 
 from lab.errors import LabError
 from lab.evaluation.roc import OperatingPoint
-from lab.face_plots import distance_histograms, face_roc
+from lab.figures.faces import distance_histograms, face_roc
 from lab.faces.calibration import LabelledFaces, MetricPairs, metric_pairs
 from lab.faces.photos import PHOTO_SUFFIXES
 from lab.files import folder_stamp

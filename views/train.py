@@ -20,7 +20,7 @@ from lab.errors import LabError
 from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.limits import EVAL_EVERY, LEARNING_RATE_OR_DEFAULT, SEED, STEPS
-from lab.plots import training_curves
+from lab.figures.omniglot import training_curves
 from lab.siamese.losses import LOSSES
 from lab.roles import Role
 from lab.siamese.store import list_models

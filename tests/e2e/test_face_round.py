@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from lab.classroom.class_faces import ClassFace
 from lab.classroom.face_results import FACE_DETECTOR, FACE_MODEL, class_result, student_result
-from lab.classroom.plots import face_round_histogram, face_round_roc
+from lab.figures.classroom import face_round_histogram, face_round_roc
 from lab.faces.pipeline import face_vector
 from lab.faces.photos import load_photo
 from lab.workflows.face_round import face_threshold, faces_in

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def imported_names(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
+    return sorted(found)
 
 
 def imports_of(path: Path) -> set[str]:
@@ -124,3 +125,45 @@ def test_no_module_edits_sys_path() -> None:
     (``python -m bench.classroom``), not because a script put a folder in front of ``sys.path``."""
     needle = "sys.path" + ".insert"  # written in two halves, so that this file does not find itself
     assert [str(path.relative_to(REPO)) for path in python_files() if needle in path.read_text()] == []
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+RGB_COLOUR = re.compile(r"rgba?\([\d\s.,]+\)")
+LAYOUT_CALLS = {"update_layout", "update_xaxes", "update_yaxes", "update_traces", "add_vline", "add_hline"}
+
+
+def plotly_layout_literals(source: str) -> list[tuple[int, str]]:
+    """Where ``source`` styles a figure itself: a layout update, a ``margin`` or ``template`` given as a keyword or
+    a dict key, or a string that is a colour and nothing else. A colour inside a longer string (a page's CSS) is
+    not a figure's."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in LAYOUT_CALLS:
+            found.append((node.lineno, f"{node.func.attr}()"))
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                # A margin as a number is the triplet loss's (lab/cli/train.py); a figure's is a dict.
+                figure_margin = keyword.arg == "margin" and isinstance(keyword.value, ast.Dict | ast.Call)
+                if keyword.arg == "template" or figure_margin:
+                    found.append((node.lineno, f"{keyword.arg}="))
+        if isinstance(node, ast.Dict):
+            found.extend((node.lineno, f"{key.value!r}: ...") for key in node.keys
+                         if isinstance(key, ast.Constant) and key.value in ("margin", "template"))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                HEX_COLOUR.fullmatch(node.value.strip()) or RGB_COLOUR.fullmatch(node.value.strip())):
+            found.append((node.lineno, repr(node.value)))
+    return sorted(found)
+
+
+def test_figures_are_styled_only_in_lab_figures() -> None:
+    """One home for the look of the figures: no Plotly layout, margin, template or colour outside lab/figures/."""
+    styled = [f"{path.relative_to(REPO)}:{line}: {what}"
+              for folder in ("lab", "ui", "views", "api") for path in sorted((REPO / folder).rglob("*.py"))
+              if (REPO / "lab" / "figures") not in path.parents
+              for line, what in plotly_layout_literals(path.read_text())]
+    assert styled == []
+
+
+def test_the_layout_rule_sees_what_it_forbids() -> None:
+    source = ('figure.update_layout(title="t")\nf(margin={"l": 1})\ng(margin=dict(l=1))\nh(template="plotly")\n'
+              'colour = "#1f77b4"\nlegend = {"bgcolor": "rgba(255, 255, 255, 0.85)"}\nlayout = {"margin": {}}\n'
+              'css = "<style>p { color: #000; }</style>"\ntrain(margin=0.2)\n')
+    assert [line for line, _what in plotly_layout_literals(source)] == [1, 2, 3, 4, 5, 6, 7]

@@ -15,7 +15,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from lab import i18n, limits, plots
+from lab import i18n, limits
+from lab.figures import omniglot as plots
 from lab.errors import ArchiveError, ImageError, OutOfRangeError
 from tests.conftest import REPO
 
@@ -156,7 +157,7 @@ def test_modules_imported_in_a_portuguese_session_still_speak_english_afterwards
     script = (
         "import lab.i18n as i18n\n"
         "i18n.use_language_source(lambda: 'pt')\n"
-        "import lab.limits as limits, lab.plots as plots, lab.images as images, lab.data.archives as archives\n"
+        "import lab.limits as limits, lab.figures.omniglot as plots, lab.images as images, lab.data.archives as archives\n"
         "import lab.faces.detection as detection, lab.faces.embedding as embedding, lab.evaluation.lake as lake\n"
         "assert limits.PAIRS.what == 'the number of pairs', limits.PAIRS.what\n"
         "assert archives.REFETCH == 'Delete this file and fetch it again.'\n"

@@ -1,4 +1,4 @@
-"""The class round's figures for the projector: how the class answered, and the class against the model and Lake's
+"""The live class's figures for the projector: how the class answered, and the class against the model and Lake's
 published human figure; the face round's distances and ROC."""
 
 from __future__ import annotations
@@ -6,10 +6,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from lab.figures.style import (BLACK, BLUE, GREEN, LEGEND_BOTTOM_RIGHT, LEGEND_TOP_RIGHT, LIGHT_GREY, MARGIN,
+                               MARGIN_COMPACT, ORANGE, POINT, RED, THICK_LINE)
 from lab.formatting import format_decimal, format_message, format_percent
 from lab.i18n import _
 
-RIGHT, MODEL, OTHER = "#2ca02c", "#1f77b4", "#999999"
+RIGHT, MODEL, OTHER = GREEN, BLUE, LIGHT_GREY
 
 
 def answer_histogram(choices: tuple[int, ...], answer: int, model_answer: int) -> go.Figure:
@@ -24,7 +26,7 @@ def answer_histogram(choices: tuple[int, ...], answer: int, model_answer: int) -
         title=_("Answers per candidate"),
         xaxis_title=_("candidate (green: right; *: the model's pick)"), yaxis_title=_("students"),
         yaxis={"range": [0, top * 1.25 + 1], "dtick": max(1, round(top / 5))}, height=340,
-        margin={"l": 10, "r": 10, "t": 60, "b": 40}, xaxis={"type": "category"},
+        margin=MARGIN, xaxis={"type": "category"},
     )
     return figure
 
@@ -41,11 +43,11 @@ def class_against_model(class_accuracy: float | None, model_accuracy: float | No
                               hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
     figure.update_layout(title=_("Answers right: the class, the model, Lake's humans"),
                          xaxis_title="", yaxis_title=_("answers right (%)"), yaxis={"range": [0, 110]}, height=360,
-                         margin={"l": 10, "r": 10, "t": 60, "b": 40})
+                         margin=MARGIN)
     return figure
 
 
-SAME, DIFFERENT, EER_COLOUR = "#1f77b4", "#d62728", "#ff7f0e"  # as the face pages: blue same, red different
+SAME, DIFFERENT, EER_COLOUR = BLUE, RED, ORANGE  # as the face pages: blue same, red different
 
 
 def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: float,
@@ -62,20 +64,19 @@ def face_round_histogram(genuine: np.ndarray, impostor: np.ndarray, threshold: f
                                 marker_color=colour, customdata=counts,
                                 name=format_message(_("{name} ({total:,} pairs)"), name=name, total=values.size),
                                 hovertemplate=_("distance %{x:.2f}: %{y:.1f}% (%{customdata:,} pairs)") + "<extra></extra>"))
-    lines = [(threshold, _("threshold"), "black", "solid")]
+    lines = [(threshold, _("threshold"), BLACK, "solid")]
     if eer_threshold is not None:
         lines.append((eer_threshold, "EER", EER_COLOUR, "dash"))
     for value, text, colour, dash in lines:
-        figure.add_vline(x=value, line_width=3, line_color=colour, line_dash=dash)
+        figure.add_vline(x=value, line_width=THICK_LINE, line_color=colour, line_dash=dash)
         figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {format_decimal(value, 3)}",
-                                    line={"color": colour, "dash": dash, "width": 3}))
+                                    line={"color": colour, "dash": dash, "width": THICK_LINE}))
     figure.update_layout(barmode="overlay", title=_("Distances between the class's faces"),
                          xaxis_title=_("cosine distance between two faces (no unit)"),
                          yaxis={"title": _("share of the pairs of each kind (%)"), "range": [0, 2.6 * top]},
-                         height=270, margin={"l": 10, "r": 10, "t": 50, "b": 40},
+                         height=270, margin=MARGIN_COMPACT,
                          # Inside, top right, above the bars: the y axis leaves the top 60% of the plot to it.
-                         legend={"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "font": {"size": 11},
-                                 "bgcolor": "rgba(255, 255, 255, 0.85)"})
+                         legend=LEGEND_TOP_RIGHT)
     return figure
 
 
@@ -84,20 +85,19 @@ def face_round_roc(false_positive_rate: np.ndarray, true_positive_rate: np.ndarr
     """The class's ROC (same-person pairs accepted against different-person pairs accepted, in %), its EER and where
     the model's threshold (``at_threshold``: its (false match, accepted) rates) puts the class."""
     figure = go.Figure([
-        go.Scatter(x=100 * false_positive_rate, y=100 * true_positive_rate, mode="lines", line={"color": SAME, "width": 3},
+        go.Scatter(x=100 * false_positive_rate, y=100 * true_positive_rate, mode="lines", line={"color": SAME, "width": THICK_LINE},
                    name=format_message(_("ROC: AUC {auc:.3f}"), auc=auc),
                    hovertemplate=_("%{x:.1f}% false matches, %{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
-        go.Scatter(x=[0, 100], y=[100, 0], mode="lines", line={"color": "#999999", "dash": "dot"},
+        go.Scatter(x=[0, 100], y=[100, 0], mode="lines", line={"color": OTHER, "dash": "dot"},
                    name=_("equal error line"), hoverinfo="skip"),
         go.Scatter(x=[100 * eer], y=[100 * (1 - eer)], mode="markers", name=format_message(_("EER {rate:.1%}"), rate=eer),
-                   marker={"size": 13, "symbol": "diamond", "color": EER_COLOUR, "line": {"width": 1, "color": "black"}}),
+                   marker={"size": POINT, "symbol": "diamond", "color": EER_COLOUR, "line": {"width": 1, "color": BLACK}}),
         go.Scatter(x=[100 * at_threshold[0]], y=[100 * at_threshold[1]], mode="markers",
                    name=format_message(_("threshold {threshold:.3f}"), threshold=threshold),
-                   marker={"size": 13, "color": "black"}),
+                   marker={"size": POINT, "color": BLACK}),
     ])
-    figure.update_layout(title=_("The class's ROC"), height=270, margin={"l": 10, "r": 10, "t": 50, "b": 40},
+    figure.update_layout(title=_("The class's ROC"), height=270, margin=MARGIN_COMPACT,
                          xaxis={"title": _("different-person pairs accepted (%)"), "range": [-2, 102]},
                          yaxis={"title": _("same-person pairs accepted (%)"), "range": [-2, 102]},
-                         legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom", "font": {"size": 11},
-                                 "bgcolor": "rgba(255, 255, 255, 0.85)"})
+                         legend=LEGEND_BOTTOM_RIGHT)
     return figure

@@ -1,5 +1,5 @@
-"""Plotly figures of the face pages (the threshold lab and the experiment). Every figure has a title and labelled
-axes with units; the Omniglot figures are in :mod:`lab.plots`."""
+"""The face pages' figures (the threshold lab and the experiment). Every figure has a title and labelled axes with
+units; colours, margins and legends are :mod:`lab.figures.style`'s."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import plotly.graph_objects as go
 from lab.evaluation.roc import OperatingPoint
 from lab.evaluation.roc_band import RocBand
 from lab.faces.experiment import ExperimentResult
+from lab.figures.style import (BAND, BLACK, BLUE, GREEN, LEGEND_BOTTOM_RIGHT, LEGEND_TOP_RIGHT, MARGIN_FOR_SUBTITLE,
+                               ORANGE, POINT, PURPLE, RED, THICK_LINE)
 from lab.formatting import format_decimal, format_message, format_percent
 from lab.i18n import _
 
-MARGIN = {"l": 10, "r": 10, "t": 70, "b": 40}
 # The bars are red (different people) and blue (same person): the EER gets orange, not a third red.
-TARGET_COLOUR, EER_COLOUR, POINT_COLOUR = "#9467bd", "#ff7f0e", "#2ca02c"
+TARGET_COLOUR, EER_COLOUR, POINT_COLOUR = PURPLE, ORANGE, GREEN
 
 
 def _rates(point: OperatingPoint) -> tuple[float, float]:
@@ -36,7 +37,7 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
         # A rate of 0 cannot sit on a log axis: it is drawn on the left edge (its hover text gives the true value).
         # Short legend names keep the legend inside an empty corner even beside the sidebar; the hover has the rest.
         return go.Scatter(x=[max(rates[0], lowest)], y=[rates[1]], mode="markers", name=name, cliponaxis=False,
-                          marker={"size": 13, "symbol": symbol, "color": colour, "line": {"width": 1, "color": "black"}},
+                          marker={"size": POINT, "symbol": symbol, "color": colour, "line": {"width": 1, "color": BLACK}},
                           hovertemplate=f"{name}<br>{detail}<extra></extra>")
 
     low, high = band.at(target)
@@ -44,10 +45,10 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
     figure = go.Figure([
         go.Scatter(x=x, y=100 * band.high[shown], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"),
         go.Scatter(x=x, y=100 * band.low[shown], mode="lines", line={"width": 0}, fill="tonexty",
-                   fillcolor="rgba(31, 119, 180, 0.25)", name=_("95% band (bootstrap over people)"),
+                   fillcolor=BAND, name=_("95% band (bootstrap over people)"),
                    hovertemplate=format_message(_("95% band: {redraws:,} redraws of the {people} people"),
                                                 redraws=band.replicates, people=band.groups) + "<extra></extra>"),
-        go.Scatter(x=x, y=100 * true_positive_rate[shown], mode="lines", line={"color": "#1f77b4", "width": 2},
+        go.Scatter(x=x, y=100 * true_positive_rate[shown], mode="lines", line={"color": BLUE, "width": 2},
                    name=format_message(_("ROC: AUC {auc:.4f}"), auc=auc),
                    hovertemplate=_("%{x:.3g}% false matches<br>%{y:.1f}% same-person pairs accepted") + "<extra></extra>"),
         marker((100 * eer_rate, 100 * (1 - eer_rate)),
@@ -77,8 +78,7 @@ def face_roc(true_positive_rate: np.ndarray, band: RocBand, auc: float, eer: tup
         xaxis={"type": "log", "range": [np.log10(lowest), 2.0],
                "title": _("false matches: different-person pairs accepted (%, log scale)")},
         # Inside the plot, bottom right: on a logarithmic axis the curve runs along the top, that corner stays empty.
-        height=430, margin=MARGIN, legend={"x": 0.99, "y": 0.02, "xanchor": "right", "yanchor": "bottom",
-                                           "bgcolor": "rgba(255, 255, 255, 0.85)", "font": {"size": 11}},
+        height=430, margin=MARGIN_FOR_SUBTITLE, legend=LEGEND_BOTTOM_RIGHT,
     )
     return figure
 
@@ -90,31 +90,29 @@ def distance_histograms(same_counts: np.ndarray, different_counts: np.ndarray, e
     different pairs in LFW: in counts the same-person bars would vanish), with three thresholds as lines."""
     centres, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
     figure = go.Figure()
-    for counts, name, colour in ((different_counts, _("different people"), "#d62728"),
-                                 (same_counts, _("same person"), "#1f77b4")):
+    for counts, name, colour in ((different_counts, _("different people"), RED), (same_counts, _("same person"), BLUE)):
         total = int(np.sum(counts))
         figure.add_trace(go.Bar(x=centres, y=100 * counts / max(total, 1), width=width, opacity=0.6,
                                 marker_color=colour, name=format_message(_("{name} ({total:,} pairs)"), name=name,
                                                                          total=total), customdata=counts,
                                 hovertemplate=_("distance %{x:.3f}: %{y:.2f}% (%{customdata:,} pairs)") + "<extra></extra>"))
-    for value, text, colour, dash in ((threshold, _("your threshold"), "black", "solid"),
+    for value, text, colour, dash in ((threshold, _("your threshold"), BLACK, "solid"),
                                       (eer_threshold, "EER", EER_COLOUR, "dash"),
                                       (target_threshold, format_message(_("≤ {target:.1%} false matches"),
                                                                         target=target),
                                        TARGET_COLOUR, "dot")):
-        figure.add_vline(x=value, line_width=2 if dash == "solid" else 3, line_color=colour, line_dash=dash)
+        figure.add_vline(x=value, line_width=2 if dash == "solid" else THICK_LINE, line_color=colour, line_dash=dash)
         # A legend entry per line: three annotations at the top would overlap where the thresholds are close.
         figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text}: {format_decimal(value, 3)}",
-                                    line={"color": colour, "dash": dash, "width": 3}))
+                                    line={"color": colour, "dash": dash, "width": THICK_LINE}))
     figure.update_layout(
-        barmode="overlay", title={"text": title}, height=430, margin=MARGIN,
+        barmode="overlay", title={"text": title}, height=430, margin=MARGIN_FOR_SUBTITLE,
         xaxis_title=_("{metric} distance between two faces (no unit)").format(metric=metric),
         yaxis={"title": _("share of the pairs of each kind (%)"),
                "range": [0, 1.6 * 100 * max(np.max(same_counts) / max(np.sum(same_counts), 1),
                                             np.max(different_counts) / max(np.sum(different_counts), 1))]},
         # Top right, inside, above the bars: the y axis leaves the top third of the plot to it.
-        legend={"x": 0.99, "y": 0.99, "xanchor": "right", "yanchor": "top", "bgcolor": "rgba(255, 255, 255, 0.85)",
-                "font": {"size": 11}},
+        legend=LEGEND_TOP_RIGHT,
     )
     return figure
 
@@ -125,7 +123,7 @@ def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) 
     labels = [format_message(_("fold {fold}: {train:,} training, {test:,} test photos"),
         fold=f.fold, train=f.train_photos, test=f.test_photos) for f in folds]
     figure = go.Figure()
-    for name, colour, field in zip(methods, ("#d62728", "#1f77b4"), ("cnn_error", "embedding_error")):
+    for name, colour, field in zip(methods, (RED, BLUE), ("cnn_error", "embedding_error")):
         errors = np.array([100 * getattr(f, field) for f in folds])
         low, high = (100 * np.array([f.interval(getattr(f, field)) for f in folds])).T
         figure.add_trace(go.Bar(
@@ -133,16 +131,17 @@ def fold_errors(result: ExperimentResult, methods: tuple[str, str], title: str) 
             x=labels, y=errors, name=name, marker_color=colour,
             text=[format_percent(e, already_percent=True) for e in errors],
             textposition="auto", error_y={"type": "data", "symmetric": False, "array": high - errors,
-                                             "arrayminus": errors - low, "color": "black"},
+                                             "arrayminus": errors - low, "color": BLACK},
             hovertemplate=f"{name}" + "<br>%{x}<br>" + _("%{y:.1f}% wrong") + "<extra></extra>"))
     chance = result.chance_error
-    figure.add_hline(y=100 * chance, line_dash="dash", line_color="black", line_width=2,
+    figure.add_hline(y=100 * chance, line_dash="dash", line_color=BLACK, line_width=2,
                      annotation_text=format_message(_(
                          "chance: guessing among {people} people is wrong {chance:.1%} of the time"),
                          people=result.people, chance=chance),
                      annotation_position="top left")
     figure.update_layout(
-        title={"text": title}, barmode="group", height=430, margin=MARGIN, xaxis_title=_("cross-validation fold"),
+        title={"text": title}, barmode="group", height=430, margin=MARGIN_FOR_SUBTITLE,
+        xaxis_title=_("cross-validation fold"),
         yaxis_title=_("test photos given the wrong person (%)"), yaxis={"range": [0, 112]},
         legend={"orientation": "h", "y": -0.2, "x": 0},
     )

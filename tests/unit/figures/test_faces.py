@@ -1,4 +1,4 @@
-"""Every figure of lab/face_plots.py: a title, both axis titles with units, and the traces a lecturer relies on (the
+"""Every figure of lab/figures/faces.py: a title, both axis titles with units, and the traces a lecturer relies on (the
 band, the EER and target markers, the chance line), from small hand-made inputs."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lab import face_plots
+from lab.figures import faces as face_plots
 from lab.evaluation.roc import OperatingPoint
 from lab.evaluation.roc_band import RocBand, fpr_grid
 from lab.faces.experiment import ExperimentResult, FoldResult
-from tests.unit.test_plots import assert_titled, trace_types
+from tests.unit.figures.test_omniglot import assert_titled, trace_types
 
 
 def band(grid: np.ndarray) -> RocBand:

@@ -1,4 +1,4 @@
-"""Every figure of lab/plots.py has a title, both axis titles (with units where it gives them) and the traces it
+"""Every figure of lab/figures/omniglot.py has a title, both axis titles (with units where it gives them) and the traces it
 should: their types and counts. Built from small hand-made inputs and the miniature Omniglot."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lab import plots
+from lab.figures import omniglot as plots
 from lab.evaluation.roc import operating_point, roc_curve
 
 

@@ -1,4 +1,6 @@
-"""Plotly figures of the lab. Every figure has a title and labelled axes with units.
+"""The Omniglot figures: the data set, the ROC and score histograms, the quiz's results, the embedding map and the
+training curves. Every figure has a title and labelled axes with units; colours and margins are
+:mod:`lab.figures.style`'s.
 
 Every text drawn is translated when the figure is built (the current session's language). Titles that callers
 pass in are theirs to translate; the defaults are marked with N_ and translated here, and a caller's text, already
@@ -13,6 +15,7 @@ import plotly.graph_objects as go
 
 from lab.data.omniglot import OmniglotSet, display_name
 from lab.evaluation.roc import OperatingPoint
+from lab.figures.style import BLACK, BLUE, GREEN, GREY, LIGHT_GREY, MARGIN, MARGIN_FOR_BAR_VALUES, RED, THICK_LINE
 from lab.formatting import format_message, format_percent
 from lab.i18n import N_, _, ngettext
 
@@ -40,7 +43,7 @@ def characters_per_alphabet(data: OmniglotSet) -> go.Figure:
         xaxis_title=_("number of characters (each drawn by 20 people)"),
         yaxis_title=_("alphabet"),
         height=max(360, 22 * len(names) + 120),
-        margin={"l": 10, "r": 30, "t": 60, "b": 40},
+        margin=MARGIN_FOR_BAR_VALUES,
     )
     return figure
 
@@ -67,8 +70,8 @@ def operating_marker(point: OperatingPoint, view: tuple[tuple[float, float], tup
         name = _("{name} (operating point: off this view at {where})").format(name=name, where=where)
     return go.Scatter(
         x=[x], y=[y], mode="markers", name=name, cliponaxis=False,  # whole, even on the edge
-        marker={"size": 14, "color": "#2ca02c", "symbol": "circle-open" if moved else "circle",
-                "line": {"width": 3 if moved else 2, "color": "#2ca02c" if moved else "black"}},
+        marker={"size": 14, "color": GREEN, "symbol": "circle-open" if moved else "circle",
+                "line": {"width": THICK_LINE if moved else 2, "color": GREEN if moved else BLACK}},
         hovertemplate=f"{name}<br>{where}{NO_TRACE_NAME}",
     )
 
@@ -91,11 +94,11 @@ def roc_figure(
         hovertemplate=_("false accepts %{x:.2f}%<br>same pairs accepted %{y:.2f}%") + NO_TRACE_NAME,
     ))
     figure.add_trace(go.Scatter(x=[0, 100], y=[100, 0], mode="lines", name=_("FAR = FRR line"),
-                                line={"dash": "dot", "color": "grey"}, hoverinfo="skip"))
+                                line={"dash": "dot", "color": GREY}, hoverinfo="skip"))
     figure.add_trace(go.Scatter(
         x=[eer_rate * 100], y=[(1 - eer_rate) * 100], mode="markers",
         name=format_message(_("EER {rate:.2%} (threshold {threshold:.3f})"), rate=eer_rate, threshold=eer_threshold),
-        marker={"size": 12, "symbol": "diamond", "color": "#d62728"},
+        marker={"size": 12, "symbol": "diamond", "color": RED},
     ))
     figure.add_trace(operating_marker(point, view))
     figure.update_layout(
@@ -104,7 +107,7 @@ def roc_figure(
         yaxis_title=_("true accept rate: same pairs called same (%)"),
         xaxis={"range": list(view[0])}, yaxis={"range": list(view[1])},
         height=460, legend={"x": 0.35, "y": 0.05},
-        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        margin=MARGIN,
     )
     return figure
 
@@ -120,17 +123,17 @@ def score_histograms(
     width = float(edges[1] - edges[0])
     figure = go.Figure([
         go.Bar(x=centres, y=different_counts, width=width, name=_(names[1]) if names[1] else "", opacity=0.6,
-               marker_color="#d62728", hovertemplate=_("%{x:.3f}: %{y} different pairs") + NO_TRACE_NAME),
+               marker_color=RED, hovertemplate=_("%{x:.3f}: %{y} different pairs") + NO_TRACE_NAME),
         go.Bar(x=centres, y=same_counts, width=width, name=_(names[0]) if names[0] else "", opacity=0.6,
-               marker_color="#1f77b4", hovertemplate=_("%{x:.3f}: %{y} same pairs") + NO_TRACE_NAME),
+               marker_color=BLUE, hovertemplate=_("%{x:.3f}: %{y} same pairs") + NO_TRACE_NAME),
     ])
-    figure.add_vline(x=threshold, line_width=3, line_color="black",
+    figure.add_vline(x=threshold, line_width=THICK_LINE, line_color=BLACK,
                      annotation_text=format_message(_("threshold {threshold:.3f}"), threshold=threshold),
                      annotation_position="top")
     figure.update_layout(
         barmode="overlay", title=_(title) if title else title,
         xaxis_title=_(xaxis_title) if xaxis_title else xaxis_title,
-        yaxis_title=_("number of pairs"), height=380, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        yaxis_title=_("number of pairs"), height=380, margin=MARGIN,
     )
     return figure
 
@@ -152,7 +155,7 @@ def accuracy_vs_way(rows: list[dict], model_name: str) -> go.Figure:
             tasks=rows[0]["tasks"]),
         xaxis_title=_("N: candidates per task"),
         yaxis_title=_("tasks answered right (%), with 95% confidence interval"),
-        yaxis={"range": [0, 101]}, height=420, margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        yaxis={"range": [0, 101]}, height=420, margin=MARGIN,
     )
     return figure
 
@@ -168,22 +171,26 @@ def lake_runs(model_accuracy: np.ndarray, baseline_accuracy: np.ndarray, model_n
     figure.update_layout(
         title=_("Errors per run on Lake's 20 one-shot runs (20 test drawings per run)"),
         xaxis_title=_("run"), yaxis_title=_("test drawings classified wrongly (of 20)"), barmode="group", height=380,
-        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        margin=MARGIN,
     )
     return figure
 
 
-def candidate_similarities(similarities: np.ndarray, answer: int, chosen_by_model: int) -> go.Figure:
+def candidate_similarities(
+    similarities: np.ndarray, answer: int, chosen_by_model: int,
+    title: str = N_("The model's similarity of the query to each candidate (green: right answer; red: model's wrong "
+                    "pick)"),
+) -> go.Figure:
     """The model's similarity of the query to every candidate; the right one and the model's pick marked."""
     labels = [f"{i + 1}" for i in range(len(similarities))]
-    colours = ["#2ca02c" if i == answer else ("#d62728" if i == chosen_by_model else "#999999")
+    colours = [GREEN if i == answer else (RED if i == chosen_by_model else LIGHT_GREY)
                for i in range(len(similarities))]
     figure = go.Figure(go.Bar(x=labels, y=similarities, marker_color=colours,
                               hovertemplate=_("candidate %{x}: similarity %{y:.3f}") + NO_TRACE_NAME))
     figure.update_layout(
-        title=_("The model's similarity of the query to each candidate (green: right answer; red: model's wrong pick)"),
+        title=_(title),
         xaxis_title=_("candidate number"), yaxis_title=_("similarity (0 to 1)"), yaxis={"range": [0, 1.05]}, height=320,
-        margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        margin=MARGIN,
     )
     return figure
 
@@ -196,7 +203,7 @@ def accuracy_by_alphabet(accuracy: dict[str, float], title: str) -> go.Figure:
                               hovertemplate="%{y}: %{x:.1f}%" + NO_TRACE_NAME))
     figure.update_layout(title=title, xaxis_title=_("drawings classified right (%)"), yaxis_title=_("alphabet"),
                          xaxis={"range": [0, 110]}, height=max(360, 24 * len(names) + 120),
-                         margin={"l": 10, "r": 30, "t": 60, "b": 40})
+                         margin=MARGIN_FOR_BAR_VALUES)
     return figure
 
 
@@ -228,7 +235,7 @@ def embedding_map(
             method=method, alphabet=display_name(alphabet)),
         xaxis_title=_("{method} axis {number} (no unit)").format(method=method, number=1),
         yaxis_title=_("{method} axis {number} (no unit)").format(method=method, number=2), height=620,
-        legend_title=_("character"), margin={"l": 10, "r": 10, "t": 60, "b": 40},
+        legend_title=_("character"), margin=MARGIN,
     )
     return figure
 
