@@ -11,19 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from lab.db.engine import transaction
+from lab.db.engine import DatabaseError, transaction
 from lab.db.schema import faces as faces_table
 from lab.db.schema import galleries
-from lab.errors import LabError
 from lab.i18n import N_, _
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 SOURCE_LENGTH = 255  # faces.source's length: a longer photo name is shortened, keeping its end (the extension)
 INSERT_BATCH = 1000  # rows per executemany: 100,000 faces go in as 100 round trips, not 100,000
-
-
-class DatabaseError(LabError):
-    """A face database cannot be read or does not fit the request (another model, an unknown person)."""
 
 
 class GalleryMismatchError(DatabaseError):

@@ -96,3 +96,11 @@ def test_functions_and_files_stay_short() -> None:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
                     long.append(f"{path.relative_to(REPO)}: {node.name}() has {node.end_lineno - node.lineno + 1} lines")
     assert long == []
+
+
+def test_lab_has_one_database_error() -> None:
+    """Two classes of one name let ``except DatabaseError`` catch one and miss the other: there is one."""
+    defined = [f"{path.relative_to(REPO)}" for path in sorted(LAB.rglob("*.py"))
+               for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.ClassDef) and node.name == "DatabaseError"]
+    assert defined == ["lab/db/engine.py"]
