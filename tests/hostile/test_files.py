@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.faces.database import DatabaseError
+from lab.db.engine import DatabaseError
 from lab.faces.npz_import import read_npz
 
 
