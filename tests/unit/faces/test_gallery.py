@@ -1,5 +1,5 @@
-"""The face database: enrol, identify, remove, with no retraining; refusals. Real photos and models for most, in a
-fresh shared database of each backend (tests/unit/db/test_face_gallery.py: the storage with made-up embeddings)."""
+"""A face gallery: enrol, identify, remove, with no retraining; refusals. Real photos and models for most, in a
+fresh shared database of each backend (test_gallery_repository.py: the storage with made-up embeddings)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The face database in the shared database, on SQLite and PostgreSQL, with made-up embeddings (no model needed):
-enrol, identify, remove, clear, import an old .npz file; refusals; concurrent and killed writers."""
+"""A face gallery in the shared database (lab.faces.gallery_repository through lab.workflows.gallery), on SQLite and
+PostgreSQL, with made-up embeddings (no model needed): enrol, identify, remove, clear, import an old .npz file;
+refusals; concurrent and killed writers."""
 
 from __future__ import annotations
 
