@@ -3,9 +3,9 @@
 Enrols synthetic Facenet-sized faces (128 values; 4 faces per person, each a person's centre plus noise) into a fresh
 SQLite file, and into PostgreSQL when ``--url`` or ``$ONESHOT_TEST_POSTGRES_URL`` names one (a new gallery there,
 deleted at the end), then measures what the face database page does for each photo once its face is embedded:
-``open_database`` (one SELECT of the gallery's revision; the vectors stay in the process's memory) and
+``open_gallery`` (one SELECT of the gallery's revision; the vectors stay in the process's memory) and
 ``identify`` (the nearest people, ``RANKING_TOP`` of them). Also: the insertion time (executemany in batches of
-``INSERT_BATCH``), the cold load (the first ``open_database`` of a process: every row read, the index prepared), and
+``INSERT_BATCH``), the cold load (the first ``open_gallery`` of a process: every row read, the index prepared), and
 the search with the whole ranking (every person) for comparison.
 
     .venv/bin/python bench/bench_identify.py [--faces 100000] [--queries 200] [--url postgresql://...] [--json FILE]
