@@ -56,16 +56,18 @@ def main() -> None:
     built = warm_up("Facenet")  # as the server does when it starts
     if built is not None:
         built.join()
-    info = start_class("bench", role=Role.TEACHER, url=database)
-    open_face_round(info.code, role=Role.TEACHER, url=database)
+    info = start_class("bench", role=Role.TEACHER, database_url=database)
+    open_face_round(info.code, role=Role.TEACHER, database_url=database)
     people = sorted(p for p in lfw.iterdir() if p.is_dir() and len(list(p.iterdir())) >= 3)[:options.people]
-    players = [join(info.code, f"p{n}", client=None, url=database) for n in range(max(options.students, len(people)))]
+    players = [join(info.code, f"p{n}", client=None, database_url=database)
+               for n in range(max(options.students, len(people)))]
     give = []
     for player, person in zip(players, people):
         for path in sorted(person.iterdir())[:3]:
             photo = load_photo(path)
             try:
-                give.append(seconds(lambda: give_photo(info.code, player.token, photo, consent=True, url=database)))
+                give.append(seconds(lambda: give_photo(info.code, player.token, photo, consent=True,
+                                                       database_url=database)))
             except Exception as exc:  # noqa: BLE001 - a photo the detector finds no face in: skipped, said
                 print(f"skipped {path.name}: {exc}")
     kept = class_face_view(info.code, database).result.faces

@@ -169,7 +169,7 @@ def deepface_verify(folder: Path, models: list[str], repeat: int, figures: dict)
 def identification(folder: Path, repeat: int, figures: dict) -> None:
     import numpy as np
 
-    from lab.faces.database import FaceDatabase
+    from lab.faces.gallery import Gallery
     from lab.faces.detection import detect
     from lab.faces.embedding import embed
     from lab.faces.photos import labelled_photos, load_photo
@@ -184,7 +184,7 @@ def identification(folder: Path, repeat: int, figures: dict) -> None:
         # 1,000 enrolled faces: the 9 real ones and 991 others spread like them (a company's worth of people).
         rng = np.random.default_rng(0)
         others = real[rng.integers(0, len(real), 991)] + rng.normal(0, real.std(), size=(991, real.shape[1]))
-        database = FaceDatabase(Path("bench.npz"), model, "yunet",
+        database = Gallery(Path("bench.npz"), model, "yunet",
                                 np.array(people + [f"person {i}" for i in range(991)]),
                                 np.array(["x"] * 1000), np.concatenate([real, others]).astype(np.float32),
                                 np.zeros((1000, 96, 96, 3), np.uint8))

@@ -3,9 +3,9 @@
 Enrols synthetic Facenet-sized faces (128 values; 4 faces per person, each a person's centre plus noise) into a fresh
 SQLite file, and into PostgreSQL when ``--url`` or ``$ONESHOT_TEST_POSTGRES_URL`` names one (a new gallery there,
 deleted at the end), then measures what the face database page does for each photo once its face is embedded:
-``open_database`` (one SELECT of the gallery's revision; the vectors stay in the process's memory) and
+``open_gallery`` (one SELECT of the gallery's revision; the vectors stay in the process's memory) and
 ``identify`` (the nearest people, ``RANKING_TOP`` of them). Also: the insertion time (executemany in batches of
-``INSERT_BATCH``), the cold load (the first ``open_database`` of a process: every row read, the index prepared), and
+``INSERT_BATCH``), the cold load (the first ``open_gallery`` of a process: every row read, the index prepared), and
 the search with the whole ranking (every person) for comparison.
 
     .venv/bin/python -m bench.bench_identify [--faces 100000] [--queries 200] [--url postgresql://...] [--json FILE]
@@ -27,7 +27,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from bench.harness.statistics import percentile  # noqa: E402
-from lab.faces import database as faces_db  # noqa: E402
+from lab.faces.gallery import RANKING_TOP  # noqa: E402
+from lab.faces.gallery_repository import add_faces  # noqa: E402
+from lab.faces.thumbnails import THUMBNAIL, png_bytes  # noqa: E402
+from lab.workflows import gallery as faces_db  # noqa: E402
 from lab.faces.embedding import checked_threshold  # noqa: E402
 
 PER_PERSON = 4
@@ -46,7 +49,7 @@ def synthetic(faces: int, seed: int = 0) -> tuple[list[str], np.ndarray, np.ndar
 
 def thumbnails(count: int = 8) -> list[bytes]:
     rng = np.random.default_rng(1)
-    return [faces_db.png_bytes(rng.integers(0, 255, (faces_db.THUMBNAIL, faces_db.THUMBNAIL, 3), dtype=np.uint8))
+    return [png_bytes(rng.integers(0, 255, (THUMBNAIL, THUMBNAIL, 3), dtype=np.uint8))
             for _ in range(count)]
 
 
@@ -60,13 +63,13 @@ def measure(url: str, label: str, faces: int, queries: int) -> dict:
     pngs = [pictures[i % len(pictures)] for i in range(faces)]
     sources = [f"{n.replace(' ', '_')}_{i % PER_PERSON}.jpg" for i, n in enumerate(names)]
     started = time.perf_counter()
-    faces_db.add_faces(name, "Facenet", "yunet", names, vectors, pngs, sources, url=url)
+    transaction(lambda c: add_faces(c, name, "Facenet", "yunet", names, vectors, pngs, sources), url)
     insert_s = time.perf_counter() - started
     print(f"[{label}] inserted {faces:,} faces in {insert_s:.1f} s", file=sys.stderr)
 
     faces_db.forget_snapshots()
     started = time.perf_counter()
-    database = faces_db.open_database(name, url=url)
+    database = faces_db.open_gallery(name, database_url=url)
     cold_s = time.perf_counter() - started
     assert database.size == faces
 
@@ -74,15 +77,15 @@ def measure(url: str, label: str, faces: int, queries: int) -> dict:
     asked = rng.integers(0, len(centres), queries)
     probes = centres[asked] + 0.3 * rng.normal(size=(queries, DIMENSION)).astype(np.float32)
     for probe in probes[:5]:  # warm-up
-        faces_db.open_database(name, url=url).identify(probe, "cosine", top=faces_db.RANKING_TOP)
+        faces_db.open_gallery(name, database_url=url).identify(probe, "cosine", top=RANKING_TOP)
     warm, search, right = [], [], 0
     for person, probe in zip(asked, probes):
         started = time.perf_counter()
-        found = faces_db.open_database(name, url=url).identify(probe, "cosine", top=faces_db.RANKING_TOP)
+        found = faces_db.open_gallery(name, database_url=url).identify(probe, "cosine", top=RANKING_TOP)
         warm.append((time.perf_counter() - started) * 1000)
         right += found.nearest.person == f"person {person:06d}"
         started = time.perf_counter()
-        database.identify(probe, "cosine", top=faces_db.RANKING_TOP)
+        database.identify(probe, "cosine", top=RANKING_TOP)
         search.append((time.perf_counter() - started) * 1000)
     everyone = []
     for probe in probes[:20]:

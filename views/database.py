@@ -15,17 +15,19 @@ import streamlit as st
 from lab.config import faces_dir
 from lab.db.engine import database_url, shown_url
 from lab.errors import LabError
-from lab.faces.database import FaceDatabase, Identification, enrol_folder, list_databases, open_database
 from lab.faces.detection import draw_boxes
 from lab.faces.embedding import METRICS
+from lab.faces.gallery import Gallery
+from lab.faces.gallery_index import Identification
 from lab.formatting import format_message, styled_numbers
 from lab.i18n import N_, _, ngettext
 from lab.workflows.faces import enrol_photos, identify_photo
+from lab.workflows.gallery import enrol_folder, list_galleries, open_gallery
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
+from ui.face_gallery import clear_ui, old_files_ui, person_row_ui, thumbnails_switch_ui
 from ui.face_widgets import (UPLOAD_TYPES, camera_allowed, detector_options, display_width, face_picker_ui,
                              follow_language, in_language, metric_ui, model_options, photo_ui, photo_url_values,
                              threshold_key, threshold_slider_ui)
-from ui.face_database import clear_ui, old_files_ui, person_row_ui, thumbnails_switch_ui
 from ui.projector import projector_on
 from ui.roles import current_role, is_teacher, session_owner, teacher_only_note
 from ui.url_state import choice_value, explain_invalid_values
@@ -40,7 +42,7 @@ CONSENT = N_("I agree that my face's embedding and a 96×96 thumbnail are stored
              "(after I close it, only the teacher can), or the teacher removes me or clears the database.")
 
 
-def counts(database: FaceDatabase) -> str:
+def counts(database: Gallery) -> str:
     """"5 people, 9 faces", in the user's language."""
     people, faces = len(database.persons()), database.size
     return _("{people}, {faces}").format(
@@ -50,14 +52,14 @@ def counts(database: FaceDatabase) -> str:
 
 def database_choices() -> list[str]:
     """The database select box's options: the galleries of the shared database, then "+ new database"."""
-    return [*list_databases(), NEW]
+    return [*list_galleries(), NEW]
 
 
 def shown(choice: str, translate: Callable[[str], str] = _) -> str:
     return translate(choice) if choice == NEW else choice
 
 
-def database_ui() -> FaceDatabase | None:
+def database_ui() -> Gallery | None:
     options = database_choices()
     names = options[:-1]
     follow_language("database")
@@ -76,7 +78,7 @@ def database_ui() -> FaceDatabase | None:
         name, model, detector = choice, None, None
     try:
         # One SELECT of the gallery's revision per run: the vectors stay in this server's memory until it changes.
-        database = open_database(name, model, detector)
+        database = open_gallery(name, model, detector)
     except (LabError, ValueError) as exc:
         st.error(str(exc))
         return None
@@ -88,7 +90,7 @@ def database_ui() -> FaceDatabase | None:
     return database
 
 
-def people_ui(database: FaceDatabase) -> None:
+def people_ui(database: Gallery) -> None:
     people = database.persons()
     teacher = is_teacher()
     if not people:
@@ -109,7 +111,7 @@ def people_ui(database: FaceDatabase) -> None:
     old_files_ui(teacher)
 
 
-def enrol_ui(database: FaceDatabase) -> None:
+def enrol_ui(database: Gallery) -> None:
     person = st.text_input(_("Name of the person"), key="enrol_name", max_chars=64)
     uploads = st.file_uploader(_("One or a few photos of them"), type=UPLOAD_TYPES, accept_multiple_files=True,
                                key="enrol_uploads")
@@ -147,7 +149,7 @@ def enrol_ui(database: FaceDatabase) -> None:
     enrol_samples_ui(database)
 
 
-def enrol_samples_ui(database: FaceDatabase) -> None:
+def enrol_samples_ui(database: Gallery) -> None:
     root = faces_dir()
     if root is None or not (root / "train").is_dir():
         return
@@ -168,7 +170,7 @@ def enrol_samples_ui(database: FaceDatabase) -> None:
         st.rerun()
 
 
-def identify_ui(database: FaceDatabase) -> None:
+def identify_ui(database: Gallery) -> None:
     if database.size == 0:
         st.info(_("Enrol someone first."))
         return
@@ -210,7 +212,7 @@ def identify_ui(database: FaceDatabase) -> None:
                                               for m in found.ranking]), {distance: 4}), hide_index=True)
 
 
-def answer_ui(database: FaceDatabase, found: Identification, metric: str, threshold: float, search_ms: float) -> None:
+def answer_ui(database: Gallery, found: Identification, metric: str, threshold: float, search_ms: float) -> None:
     """Who it is, or "unknown", with the nearest enrolled face and how long the search took."""
     best = found.nearest
     if found.person is not None:

@@ -90,7 +90,7 @@ def stage_version(stage: tuple) -> str:
     return _version(number, revealed, ended, *rest)
 
 
-def read_live_stage(code: str, url: str | None = None) -> LiveStage:
+def read_live_stage(code: str, database_url: str | None = None) -> LiveStage:
     """The class's stage and counts in three or four small indexed queries (one snapshot, no write lock)."""
     rounds, players, answers = schema.rounds, schema.players, schema.answers
 
@@ -110,7 +110,7 @@ def read_live_stage(code: str, url: str | None = None) -> LiveStage:
         return LiveStage(info.code, latest.number if latest else None, bool(latest and latest.revealed_at is not None),
                          info.ended, int(count), int(answered), info.removed, info.activity, int(faces),
                          info.lesson_step)
-    return read_only(read, url)
+    return read_only(read, database_url)
 
 
 _hubs: weakref.WeakSet[StageHub] = weakref.WeakSet()  # every hub of this process, for :func:`stage_changed`

@@ -69,6 +69,6 @@ def player_round_json(view: PlayerView, pictures: Callable[[Round], dict] | None
 
 
 def player_round(code: str, token: str, pictures: Callable[[Round], dict] | None, have: int | None,
-                 url: str | None = None) -> dict:
+                 database_url: str | None = None) -> dict:
     """:func:`player_round_json` of the player with ``token`` in the class ``code`` (ClassroomError otherwise)."""
-    return player_round_json(player_view(code, token, url), pictures, have)
+    return player_round_json(player_view(code, token, database_url), pictures, have)

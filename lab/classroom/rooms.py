@@ -1,4 +1,5 @@
-"""Classes and their players in the shared database: plain functions over one transaction each.
+"""Classes and their players in the shared database: plain functions over one transaction each, except those that
+take a SQLAlchemy ``Connection``, whose caller owns the transaction (ending a class is one with revealing its round).
 
 Join codes and nicknames (unique in a class, whatever their case, and by their confusable skeleton, so that no look-alike
 passes for a player: :mod:`lab.classroom.nicknames`) are enforced by the database's constraints, so two servers racing
@@ -119,7 +120,7 @@ def class_row(connection: Connection, code: str) -> ClassInfo:
     return _info(row)
 
 
-def create_class(title: str, url: str | None = None) -> ClassInfo:
+def create_class(title: str, database_url: str | None = None) -> ClassInfo:
     """A new class with a fresh join code (drawn again in the rare case it is taken)."""
     title = " ".join(str(title).split())[:TITLE_MAX] or _("One-shot class")
     for _attempt in range(20):
@@ -129,37 +130,36 @@ def create_class(title: str, url: str | None = None) -> ClassInfo:
             connection.execute(schema.classes.insert().values(code=code, title=title, created_at=now()))
             return class_row(connection, code)
         try:
-            return transaction(insert, url)
+            return transaction(insert, database_url)
         except IntegrityError:
             continue
     raise ClassroomError(_("Could not draw a free join code; try again."))
 
 
-def find_class(code: str, url: str | None = None) -> ClassInfo:
-    return read_only(lambda connection: class_row(connection, code), url)
+def find_class(code: str, database_url: str | None = None) -> ClassInfo:
+    return read_only(lambda connection: class_row(connection, code), database_url)
 
 
-def open_classes(url: str | None = None, limit: int = 20) -> list[ClassInfo]:
+def open_classes(database_url: str | None = None, limit: int = 20) -> list[ClassInfo]:
     """Classes not ended, newest first (for a lecturer who reloaded the projector's page)."""
     table = schema.classes
     rows = read_only(lambda c: c.execute(sa.select(table).where(table.c.ended_at.is_(None))
-                                           .order_by(table.c.id.desc()).limit(limit)).all(), url)
+                                           .order_by(table.c.id.desc()).limit(limit)).all(), database_url)
     return [_info(row) for row in rows]
 
 
-def end_class(code: str, url: str | None = None) -> ClassInfo:
-    def end(connection: Connection) -> ClassInfo:
-        info = locked_class(connection, code)  # a face being kept at this moment on another server waits, then sees it
-        if not info.ended:
-            connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(
-                ended_at=now(), activity="quiz"))
-        # The face round's faces (lab.classroom.class_faces) go with the class, in the same transaction.
-        connection.execute(schema.class_faces.delete().where(schema.class_faces.c.class_id == info.id))
-        return class_row(connection, code)
-    return transaction(end, url)
+def end_class(connection: Connection, code: str) -> ClassInfo:
+    """Mark the class ended (once) and delete its face round's faces; the caller owns the transaction."""
+    info = locked_class(connection, code)  # a face being kept at this moment on another server waits, then sees it
+    if not info.ended:
+        connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(
+            ended_at=now(), activity="quiz"))
+    # The face round's faces (lab.classroom.class_faces) go with the class, in the same transaction.
+    connection.execute(schema.class_faces.delete().where(schema.class_faces.c.class_id == info.id))
+    return class_row(connection, code)
 
 
-def join_class(code: str, nickname: str, url: str | None = None) -> Player:
+def join_class(code: str, nickname: str, database_url: str | None = None) -> Player:
     """Join as ``nickname`` (unique in the class, whatever its case, and unlike any other player's to the eye);
     returns the player with a secret token that the joining session keeps, so nobody else can answer in its name."""
     shown = clean_nickname(nickname)
@@ -179,7 +179,7 @@ def join_class(code: str, nickname: str, url: str | None = None) -> Player:
             token=token, created_at=now()))
         return Player(result.inserted_primary_key[0], info.id, shown, token)
     try:
-        return transaction(join, url)
+        return transaction(join, database_url)
     except IntegrityError as exc:
         raise ClassroomError(_("The nickname {nickname!r} is taken in this class, or looks like one that is; choose "
                                "another.").format(nickname=shown)) from exc
@@ -193,7 +193,7 @@ def locked_class(connection: Connection, code: str) -> ClassInfo:
     return class_row(connection, code)
 
 
-def class_players(code: str, url: str | None = None) -> list[Player]:
+def class_players(code: str, database_url: str | None = None) -> list[Player]:
     """The class's players in the order they joined (their tokens left out: this is what the projector lists)."""
     def read(connection: Connection) -> list[Player]:
         info = class_row(connection, code)
@@ -201,10 +201,10 @@ def class_players(code: str, url: str | None = None) -> list[Player]:
         rows = connection.execute(sa.select(table.c.id, table.c.nickname).where(table.c.class_id == info.id)
                                   .order_by(table.c.id)).all()
         return [Player(row.id, info.id, row.nickname, "") for row in rows]
-    return read_only(read, url)
+    return read_only(read, database_url)
 
 
-def remove_player(code: str, player_id: int, url: str | None = None) -> str:
+def remove_player(code: str, player_id: int, database_url: str | None = None) -> str:
     """Take a player out of the class (their answers go too); returns their nickname. Their token is gone, so their
     device is told it is no longer in the class: the class's count of removed players is part of the stage that every
     device watches (:mod:`lab.classroom.live`), and the removed device's next request is refused."""
@@ -219,7 +219,7 @@ def remove_player(code: str, player_id: int, url: str | None = None) -> str:
         connection.execute(schema.classes.update().where(schema.classes.c.id == info.id)
                            .values(removed=schema.classes.c.removed + 1))
         return str(nickname)
-    return transaction(remove, url)
+    return transaction(remove, database_url)
 
 
 def membership(connection: Connection, code: str, token: str, lock: bool = False) -> tuple[ClassInfo, Player]:
@@ -232,9 +232,9 @@ def membership(connection: Connection, code: str, token: str, lock: bool = False
     return info, player
 
 
-def class_of_player(code: str, token: str, url: str | None = None) -> ClassInfo:
+def class_of_player(code: str, token: str, database_url: str | None = None) -> ClassInfo:
     """The class, once the token is one of its players' (:class:`NotAPlayerError` for a removed or forged one)."""
-    return read_only(lambda connection: membership(connection, code, token)[0], url)
+    return read_only(lambda connection: membership(connection, code, token)[0], database_url)
 
 
 def player_of(connection: Connection, token: str) -> Player:
@@ -244,7 +244,7 @@ def player_of(connection: Connection, token: str) -> Player:
     return Player(row.id, row.class_id, row.nickname, row.token)
 
 
-def set_lesson_step(code: str, step: str | None, url: str | None = None) -> ClassInfo:
+def set_lesson_step(code: str, step: str | None, database_url: str | None = None) -> ClassInfo:
     """The lesson step the class is on (``step``: an id of :mod:`lab.lesson`, checked by the caller; None: none);
     it is part of the stage every device watches, so that students' devices follow it. Refused once the class ended."""
     def move(connection: Connection) -> ClassInfo:
@@ -253,4 +253,4 @@ def set_lesson_step(code: str, step: str | None, url: str | None = None) -> Clas
             raise ClassroomError(_("The class {code} has ended.").format(code=info.code))
         connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(lesson_step=step))
         return class_row(connection, code)
-    return transaction(move, url)
+    return transaction(move, database_url)

@@ -126,7 +126,7 @@ def _current_round(connection: Connection, class_id: int) -> Round | None:
 
 
 def add_round(code: str, query: tuple[int, int], candidates: list[tuple[int, int]], answer: int, model_name: str,
-              model_similarities: list[float], model_seconds: float, url: str | None = None) -> Round:
+              model_similarities: list[float], model_seconds: float, database_url: str | None = None) -> Round:
     """Record the next round (its number follows the last); the previous round is revealed if it was not."""
     if not 0 <= answer < len(candidates) or len(model_similarities) != len(candidates):
         raise ValueError("a round needs one similarity per candidate and an answer among them")
@@ -148,20 +148,20 @@ def add_round(code: str, query: tuple[int, int], candidates: list[tuple[int, int
             model_similarities=[float(s) for s in model_similarities], model_seconds=float(model_seconds),
             started_at=moment))
         return _current_round(connection, info.id)
-    return transaction(add, url)
+    return transaction(add, database_url)
 
 
-def reveal_round(code: str, url: str | None = None) -> Round | None:
-    def reveal(connection: Connection) -> Round | None:
-        info = class_row(connection, code)
-        current = _current_round(connection, info.id)
-        if current is not None and not current.revealed:
-            connection.execute(schema.rounds.update().where(schema.rounds.c.id == current.id).values(revealed_at=now()))
-        return _current_round(connection, info.id)
-    return transaction(reveal, url)
+def reveal_round(connection: Connection, code: str) -> Round | None:
+    """Close the current round, if open (no more answers); returns it. The caller owns the transaction."""
+    info = class_row(connection, code)
+    current = _current_round(connection, info.id)
+    if current is not None and not current.revealed:
+        connection.execute(schema.rounds.update().where(schema.rounds.c.id == current.id).values(revealed_at=now()))
+    return _current_round(connection, info.id)
 
 
-def answer_round(token: str, number: int, choice: int, url: str | None = None, code: str | None = None) -> bool:
+def answer_round(token: str, number: int, choice: int, database_url: str | None = None,
+                 code: str | None = None) -> bool:
     """Record ``choice`` for round ``number``; returns whether it was right. One answer per player and round: a second
     one (a double click, another tab) changes nothing. A round that is revealed or replaced takes no more answers.
     ``code``: the class the device thinks it is in (the route's), refused when the token is another class's."""
@@ -186,9 +186,9 @@ def answer_round(token: str, number: int, choice: int, url: str | None = None, c
                                                  correct=choice == current.answer, seconds=seconds, created_at=now()))
         return choice == current.answer
     try:
-        return transaction(answer, url)
+        return transaction(answer, database_url)
     except IntegrityError:  # the same player's other tab answered in between: run again, and that answer stands
-        return transaction(answer, url)
+        return transaction(answer, database_url)
 
 
 def _leaderboard(connection: Connection, class_id: int) -> tuple[LeaderRow, ...]:
@@ -213,7 +213,7 @@ def _leaderboard(connection: Connection, class_id: int) -> tuple[LeaderRow, ...]
                                               r.name.casefold())))
 
 
-def class_state(code: str, url: str | None = None, with_results: bool = True) -> ClassState:
+def class_state(code: str, database_url: str | None = None, with_results: bool = True) -> ClassState:
     """The projector's view of the class. ``with_results=False`` skips the histogram and leaderboard (the 1-second
     poll needs only the counts)."""
     def read(connection: Connection) -> ClassState:
@@ -231,10 +231,10 @@ def class_state(code: str, url: str | None = None, with_results: bool = True) ->
         if with_results:
             board = _leaderboard(connection, info.id)
         return ClassState(info, int(players), current, answered, choices, board)
-    return read_only(read, url)
+    return read_only(read, database_url)
 
 
-def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
+def player_view(code: str, token: str, database_url: str | None = None) -> PlayerView:
     def read(connection: Connection) -> PlayerView:
         info, player = membership(connection, code, token)
         current = _current_round(connection, info.id)
@@ -253,10 +253,10 @@ def player_view(code: str, token: str, url: str | None = None) -> PlayerView:
             .select_from(table.join(rounds, rounds.c.id == table.c.round_id))
             .where(table.c.player_id == player.id)).one()
         return PlayerView(info, player, current, choice, int(correct or 0), int(answered))
-    return read_only(read, url)
+    return read_only(read, database_url)
 
 
-def class_summary(code: str, url: str | None = None) -> ClassSummary:
+def class_summary(code: str, database_url: str | None = None) -> ClassSummary:
     def read(connection: Connection) -> ClassSummary:
         info = class_row(connection, code)
         rounds, answers = schema.rounds, schema.answers
@@ -266,4 +266,4 @@ def class_summary(code: str, url: str | None = None) -> ClassSummary:
             sa.select(sa.func.count(answers.c.id), sa.func.sum(sa.cast(answers.c.correct, sa.Integer)))
             .select_from(answers.join(rounds)).where(rounds.c.class_id == info.id)).one()
         return ClassSummary(len(played), int(count), int(right or 0), sum(r.answer == r.model_answer for r in played))
-    return read_only(read, url)
+    return read_only(read, database_url)

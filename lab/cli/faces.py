@@ -1,4 +1,4 @@
-"""``python -m lab faces ...``: face recognition with DeepFace (the database commands are in face_database.py)."""
+"""``python -m lab faces ...``: face recognition with DeepFace (the gallery commands are in face_gallery.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from lab import limits
 from lab.cli.common import StepProgress, bounded, checked_threshold, print_json, warn_about_threshold
-from lab.cli.face_database import add_file_commands, clear, enrol, identify, import_file, list_people, remove
+from lab.cli.face_gallery import add_file_commands, clear, enrol, identify, import_file, list_people, remove
 from lab.errors import StorageError
 
 

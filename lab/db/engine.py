@@ -31,7 +31,8 @@ T = TypeVar("T")
 
 
 class DatabaseError(LabError):
-    """The shared database cannot be reached or used (a bad URL, a server that is down, a damaged file)."""
+    """The shared database cannot be reached or used (a bad URL, a server that is down, a damaged file), or what it
+    holds does not fit the request (a face gallery of another model, an unknown person). The lab's only one."""
 
 
 def database_url(override: str | None = None) -> str:

@@ -28,7 +28,7 @@ from lab.files import folder_stamp
 from lab.limits import TARGET_FMR
 
 # What is kept of each aligned crop, in memory and in the cache: a square thumbnail of the face database's size
-# (lab.faces.database.THUMBNAIL, for enrol_folder), which the experiment's CNN shrinks to its 64x64. 1,652 LFW faces
+# (lab.faces.thumbnails.THUMBNAIL, for enrol_folder), which the experiment's CNN shrinks to its 64x64. 1,652 LFW faces
 # take 46 MB so; the crops themselves (about 115x90, each its own shape) would not fit one array.
 THUMBNAIL = 96
 # Photos detected, then embedded in one batch, between two progress reports: large enough for a batched forward

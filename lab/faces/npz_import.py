@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lab.faces.database import DatabaseError, FaceDatabase, add_faces, check_name
+from lab.db.engine import DatabaseError, transaction
+from lab.faces.gallery import Gallery, check_name
+from lab.faces.gallery_repository import add_faces
 from lab.faces.thumbnails import png_bytes
 from lab.i18n import _
 
@@ -27,7 +29,7 @@ class ImportReport:
                 "skipped": list(self.skipped), "faces": self.faces}
 
 
-def read_npz(path: Path) -> FaceDatabase:
+def read_npz(path: Path) -> Gallery:
     """A face database file of earlier versions of the lab (one ``.npz`` per database), in memory; read without
     pickle, and refused with a reason when damaged or foreign."""
     path = Path(path)
@@ -35,9 +37,9 @@ def read_npz(path: Path) -> FaceDatabase:
         raise DatabaseError(_("there is no face database file {path}").format(path=path))
     try:
         with np.load(path, allow_pickle=False) as stored:
-            database = FaceDatabase(path.stem, str(stored["model"]), str(stored["detector"]), stored["people"],
-                                    stored["sources"], np.asarray(stored["embeddings"], dtype=np.float32),
-                                    stored["thumbnails"])
+            database = Gallery(path.stem, str(stored["model"]), str(stored["detector"]), stored["people"],
+                               stored["sources"], np.asarray(stored["embeddings"], dtype=np.float32),
+                               stored["thumbnails"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise DatabaseError(_("{path} is not a face database of the lab, or it is damaged ({reason}). It was left "
                               "as it is and nothing was imported from it.").format(
@@ -61,15 +63,17 @@ def _unreadable(exc: BaseException) -> str:
     return _("it is not an .npz file of arrays")
 
 
-def import_npz(path: Path, name: str | None = None, url: str | None = None, owner: str | None = None) -> ImportReport:
+def import_npz(path: Path, name: str | None = None, database_url: str | None = None,
+               owner: str | None = None) -> ImportReport:
     """Copy an ``.npz`` face database into the gallery ``name`` (default: the file's name) in one transaction: people,
     photo names, embeddings, thumbnails, model and detector. People the gallery holds already are skipped (and
     named), so importing twice adds nothing."""
     old = read_npz(path)
     name = check_name(name or old.name, "database")
     thumbnails = [png_bytes(np.asarray(t)) for t in old.thumbnails]
-    skipped = add_faces(name, old.model, old.detector, [str(p) for p in old.people], old.embeddings, thumbnails,
-                        [str(s) for s in old.sources], owner, url, skip_enrolled=True)
+    skipped = transaction(lambda c: add_faces(c, name, old.model, old.detector, [str(p) for p in old.people],
+                                              old.embeddings, thumbnails, [str(s) for s in old.sources], owner,
+                                              skip_enrolled=True), database_url)
     imported = tuple(p for p in dict.fromkeys(str(p) for p in old.people) if p not in skipped)
     faces = sum(1 for p in old.people if str(p) in imported)
     return ImportReport(name, str(path), imported, tuple(skipped), faces)

@@ -123,12 +123,12 @@ def _select(connection: Connection, names: Iterable[str] | None = None) -> dict[
     return {row.name: _entry(row) for row in connection.execute(query)}
 
 
-def record(entry: Entry, url: str | None = None) -> None:
+def record(entry: Entry, database_url: str | None = None) -> None:
     """A model was saved (new, or overwriting one of the same name): its row is now ``entry``."""
-    transaction(lambda connection: _upsert(connection, entry), url)
+    transaction(lambda connection: _upsert(connection, entry), database_url)
 
 
-def rename(name: str, new_name: str, fallback: Entry, url: str | None = None) -> Entry:
+def rename(name: str, new_name: str, fallback: Entry, database_url: str | None = None) -> Entry:
     """A model's files were renamed: its row goes with them, owner and created time kept. ``fallback`` (from the
     renamed sidecar) is used when the old row is missing or stale; a row another server already made lazily for the
     new name is replaced."""
@@ -141,20 +141,20 @@ def rename(name: str, new_name: str, fallback: Entry, url: str | None = None) ->
         _upsert(connection, renamed)
         return renamed
 
-    return transaction(work, url)
+    return transaction(work, database_url)
 
 
-def forget(name: str, url: str | None = None) -> None:
+def forget(name: str, database_url: str | None = None) -> None:
     """A model's files were deleted: so is its row."""
-    transaction(lambda connection: connection.execute(table.delete().where(table.c.name == name)), url)
+    transaction(lambda connection: connection.execute(table.delete().where(table.c.name == name)), database_url)
 
 
-def entries(url: str | None = None) -> dict[str, Entry]:
+def entries(database_url: str | None = None) -> dict[str, Entry]:
     """Every row, by name (rows of deleted files included: the store lists files, not rows)."""
-    return read(_select, url)
+    return read(_select, database_url)
 
 
-def sync(found: list[Entry], url: str | None = None) -> dict[str, Entry]:
+def sync(found: list[Entry], database_url: str | None = None) -> dict[str, Entry]:
     """The rows of the models found on disk (``found``: what their files say), by name. A missing row is created
     from the files; a row with another created time belongs to an earlier model of that name and is replaced; a row
     whose figures differ from the sidecar's (a sidecar rewritten without the database) takes the sidecar's.
@@ -162,7 +162,7 @@ def sync(found: list[Entry], url: str | None = None) -> dict[str, Entry]:
     wanted = {entry.name: entry for entry in found}
     if not wanted:
         return {}
-    current = read(lambda connection: _select(connection, wanted), url)
+    current = read(lambda connection: _select(connection, wanted), database_url)
     if all(_in_step(current.get(name), entry) for name, entry in wanted.items()):
         return current
 
@@ -178,7 +178,7 @@ def sync(found: list[Entry], url: str | None = None) -> dict[str, Entry]:
             rows[name] = Entry(name, entry.owner, utc_seconds(entry.created), entry.figures)
         return rows
 
-    return transaction(work, url)
+    return transaction(work, database_url)
 
 
 def _in_step(row: Entry | None, files: Entry) -> bool:

@@ -16,6 +16,7 @@ Pages wrap them in Streamlit's caches and draw; commands call them and print.
 | verify two photos | :func:`lab.faces.pipeline.verify_photos` |
 | identify a photo | :func:`lab.workflows.faces.identify_photo` |
 | enrol a person | :func:`lab.workflows.faces.enrol_photos` |
+| a face gallery: open, remove, clear, share thumbnails | :mod:`lab.workflows.gallery` |
 | threshold analysis | :func:`lab.workflows.faces.threshold_analysis` |
 | one metric's pair distances (threshold lab slider, histogram) | :func:`lab.faces.calibration.metric_pairs` |
 | CNN-or-embedding experiment | :func:`lab.workflows.faces.face_experiment` |

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from sqlalchemy.engine import Connection
 
 from lab.classroom.join_address import JoinAddress, students_join_address
 from lab.classroom.join_address import class_page_url as join_url
@@ -20,6 +21,7 @@ from lab.classroom.rooms import (MAX_PLAYERS, ClassFullError, ClassInfo, Classro
 from lab.classroom.rounds import (ClassState, ClassSummary, PlayerView, Round, add_round, answer_round, class_state,
                                   class_summary, player_view, reveal_round)
 from lab.config import joins_per_minute
+from lab.db.engine import transaction
 from lab.evaluation.lake import PUBLISHED
 from lab.i18n import _
 from lab.lesson import find_step
@@ -61,7 +63,7 @@ def join_limiter() -> RateLimiter | None:
 
 
 def join(code: str, nickname: str, *, client: str | None, limiter: RateLimiter | None = None,
-         url: str | None = None) -> Player:
+         database_url: str | None = None) -> Player:
     """Join the class as a student's device does: at most :func:`joins_per_minute` tries per minute from one
     ``client`` address (a try that is refused for a taken nickname counts too); ``client`` None is this machine
     itself (the lecturer's laptop, a test), never throttled. A class takes at most :data:`MAX_PLAYERS`."""
@@ -72,51 +74,57 @@ def join(code: str, nickname: str, *, client: str | None, limiter: RateLimiter |
             raise JoinThrottledError(_("Too many tries to join from your address ({address}) in the last minute: try "
                                        "again in {seconds} s.").format(address=client, seconds=whole_seconds(wait)),
                                      wait)
-    return join_class(code, nickname, url)
+    return join_class(code, nickname, database_url)
 
 
-def remove(code: str, player_id: int, *, role: Role, url: str | None = None) -> str:
+def remove(code: str, player_id: int, *, role: Role, database_url: str | None = None) -> str:
     """Take a player out of the class (a nickname the class should not see, a device to stop); returns the nickname.
     The removed device is told at once that it is no longer in the class, and may join again."""
     require_teacher(role, _("remove players"))
-    nickname = remove_player(code, player_id, url)
+    nickname = remove_player(code, player_id, database_url)
     stage_changed(code)
     return nickname
 
 
-def start_class(title: str, *, role: Role, url: str | None = None) -> ClassInfo:
+def start_class(title: str, *, role: Role, database_url: str | None = None) -> ClassInfo:
     require_teacher(role, _("start a class"))
-    return create_class(title, url)
+    return create_class(title, database_url)
 
 
-def reveal(code: str, *, role: Role, url: str | None = None) -> Round | None:
+def reveal(code: str, *, role: Role, database_url: str | None = None) -> Round | None:
     """Close the current round: no more answers; the class sees the truth, the histogram and the model's pick."""
     require_teacher(role, _("reveal a round"))
-    revealed = reveal_round(code, url)
+    revealed = transaction(lambda connection: reveal_round(connection, code), database_url)
     stage_changed(code)
     return revealed
 
 
-def move_lesson(code: str, step_id: str, *, role: Role, url: str | None = None) -> ClassInfo:
+def move_lesson(code: str, step_id: str, *, role: Role, database_url: str | None = None) -> ClassInfo:
     """Put the class on lesson step ``step_id`` (:mod:`lab.lesson`): the projector shows it, and every joined device
     that follows the teacher opens the step's page. An unknown step raises :class:`lab.lesson.UnknownStepError`."""
     require_teacher(role, _("move the class to another lesson step"))
     step = find_step(step_id)
-    moved = set_lesson_step(code, step.id, url)
+    moved = set_lesson_step(code, step.id, database_url)
     stage_changed(code)
     return moved
 
 
-def end(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
+def end(code: str, *, role: Role, database_url: str | None = None) -> ClassInfo:
+    """Reveal the current round and end the class (its face round's faces deleted) in one transaction: all of it, or
+    nothing."""
     require_teacher(role, _("end a class"))
-    reveal_round(code, url)
-    ended = end_class(code, url)
+
+    def reveal_and_end(connection: Connection) -> ClassInfo:
+        reveal_round(connection, code)
+        return end_class(connection, code)
+
+    ended = transaction(reveal_and_end, database_url)
     stage_changed(code)
     return ended
 
 
 def start_round(code: str, ways: int, *, role: Role, evaluation: CodedSet | None = None,
-                model_name: str = "default", seed: int | None = None, url: str | None = None) -> Round:
+                model_name: str = "default", seed: int | None = None, database_url: str | None = None) -> Round:
     """Draw an N-way task from the evaluation alphabets, let the model answer it, and open it to the class.
 
     ``evaluation``: the model with the evaluation set and its codes (the page's); without one, ``model_name`` is
@@ -127,6 +135,7 @@ def start_round(code: str, ways: int, *, role: Role, evaluation: CodedSet | None
     seed = secrets.randbelow(2**31) if seed is None else seed
     task = answered_task(evaluation, ways, seed)
     started_round = add_round(code, task.query, list(task.candidates), task.answer, evaluation.info.name,
-                              [float(s) for s in task.similarities], task.model_seconds, url)
+                              [float(s) for s in task.similarities], task.model_seconds,
+                              database_url)
     stage_changed(code)  # this server's devices hear of it now, not at the next refresh
     return started_round

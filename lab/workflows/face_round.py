@@ -41,37 +41,38 @@ def face_threshold() -> float:
     return default_threshold(FACE_MODEL, METRIC)
 
 
-def _set(code: str, url: str | None, **values: object) -> ClassInfo:
+def _set(code: str, database_url: str | None, **values: object) -> ClassInfo:
     def change(connection: Connection) -> ClassInfo:
         info = locked_class(connection, code)
         if info.ended:
             raise FaceRoundError(_("The class {code} has ended.").format(code=info.code))
         connection.execute(schema.classes.update().where(schema.classes.c.id == info.id).values(**values))
         return class_row(connection, code)
-    info = transaction(change, url)
+    info = transaction(change, database_url)
     stage_changed(info.code)
     return info
 
 
-def open_face_round(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
+def open_face_round(code: str, *, role: Role, database_url: str | None = None) -> ClassInfo:
     """Students' devices turn to the face round (the quiz's rounds stay in the leaderboard)."""
     require_teacher(role, _("open the face round"))
-    return _set(code, url, activity="faces", faces_shown=False)  # thumbnails stay off until the teacher shows them
+    # Thumbnails stay off until the teacher shows them.
+    return _set(code, database_url, activity="faces", faces_shown=False)
 
 
-def close_face_round(code: str, *, role: Role, url: str | None = None) -> ClassInfo:
+def close_face_round(code: str, *, role: Role, database_url: str | None = None) -> ClassInfo:
     """Back to the quiz; the faces stay until the class ends (the teacher may open the round again)."""
     require_teacher(role, _("close the face round"))
-    return _set(code, url, activity="quiz", faces_shown=False)
+    return _set(code, database_url, activity="quiz", faces_shown=False)
 
 
-def show_class_faces(code: str, shown: bool, *, role: Role, url: str | None = None) -> ClassInfo:
+def show_class_faces(code: str, shown: bool, *, role: Role, database_url: str | None = None) -> ClassInfo:
     """Whether the projector shows the classmates' thumbnails (off until the teacher turns it on)."""
     require_teacher(role, _("show the class's faces"))
-    return _set(code, url, faces_shown=bool(shown))
+    return _set(code, database_url, faces_shown=bool(shown))
 
 
-def give_photo(code: str, token: str, photo: Photo, *, consent: bool, url: str | None = None) -> int:
+def give_photo(code: str, token: str, photo: Photo, *, consent: bool, database_url: str | None = None) -> int:
     """Detect, align and embed the largest face of ``photo`` and keep only its embedding and thumbnail; returns the
     photo's number (1 to :data:`PHOTOS_PER_STUDENT`). Refused without the student's consent, outside the face round,
     beyond three photos, or for a photo with no face (:class:`lab.faces.pipeline.NoFaceError`)."""
@@ -79,7 +80,8 @@ def give_photo(code: str, token: str, photo: Photo, *, consent: bool, url: str |
 
     if not consent:
         raise FaceRoundError(_("Tick the box first: your photos' faces are kept only with your consent."))
-    read_only(lambda connection: _open_for(connection, code, token, with_room=True), url)  # before any model work
+    # Before any model work.
+    read_only(lambda connection: _open_for(connection, code, token, with_room=True), database_url)
     found = face_vector(photo, FACE_MODEL, FACE_DETECTOR)
     face = found.detection.faces[found.chosen].aligned
     picture = png_bytes(thumbnail(face))
@@ -89,7 +91,7 @@ def give_photo(code: str, token: str, photo: Photo, *, consent: bool, url: str |
         info, player = _open_for(connection, code, token, lock=True)
         return store_face(connection, info, player, found.vector, picture, FACE_MODEL)
     try:
-        number = transaction(keep, url)
+        number = transaction(keep, database_url)
     except IntegrityError as exc:
         if "class_faces_one_per_photo" in str(exc.orig) or "UNIQUE" in str(exc.orig):
             raise FaceRoundError(_("Another photo of yours was being kept at the same moment: look at your photos and "
@@ -112,19 +114,19 @@ def _open_for(connection: Connection, code: str, token: str, lock: bool = False,
     return info, player
 
 
-def forget_my_faces(code: str, token: str, url: str | None = None) -> int:
+def forget_my_faces(code: str, token: str, database_url: str | None = None) -> int:
     """The student's own faces, deleted now; returns how many went."""
     def forget(connection: Connection) -> int:
         _info, player = membership(connection, code, token)
         return delete_player_faces(connection, player.id)
-    gone = transaction(forget, url)
+    gone = transaction(forget, database_url)
     stage_changed(code)
     return gone
 
 
-def forget_expired_faces(url: str | None = None) -> int:
+def forget_expired_faces(database_url: str | None = None) -> int:
     """Every class's faces past the time limit or of an ended class (each server runs it every minute)."""
-    return transaction(delete_expired_faces, url)
+    return transaction(delete_expired_faces, database_url)
 
 
 @dataclass(frozen=True)
@@ -137,20 +139,20 @@ class StudentFaceView:
     threshold: float
 
 
-def student_face_view(code: str, token: str, url: str | None = None) -> StudentFaceView:
+def student_face_view(code: str, token: str, database_url: str | None = None) -> StudentFaceView:
     def read(connection: Connection) -> tuple[ClassInfo, Player, list[ClassFace], dict[int, bytes]]:
         info, player = membership(connection, code, token)
         return info, player, read_class_faces(connection, info.id, FACE_MODEL), read_own_thumbnails(connection,
                                                                                                     player.id)
-    info, player, faces, pictures = read_only(read, url)
+    info, player, faces, pictures = read_only(read, database_url)
     return StudentFaceView(info, player, tuple(student_result(faces, player.id)), pictures, len(faces),
                            face_threshold())
 
 
-def own_thumbnails(code: str, token: str, url: str | None = None) -> dict[int, bytes]:
+def own_thumbnails(code: str, token: str, database_url: str | None = None) -> dict[int, bytes]:
     """The student's own kept faces by photo number (shown, with their delete button, whatever the class does now)."""
     return read_only(lambda connection: read_own_thumbnails(connection, membership(connection, code, token)[1].id),
-                     url)
+                     database_url)
 
 
 @dataclass(frozen=True)
@@ -161,12 +163,12 @@ class ClassFaceView:
     people: tuple[tuple[str, tuple[bytes, ...]], ...]  # (nickname, thumbnails) when the teacher shows them, else ()
 
 
-def class_face_view(code: str, url: str | None = None) -> ClassFaceView:
+def class_face_view(code: str, database_url: str | None = None) -> ClassFaceView:
     def read(connection: Connection) -> tuple[ClassInfo, list[ClassFace], dict[int, bytes]]:
         info = class_row(connection, code)
         faces = read_class_faces(connection, info.id, FACE_MODEL)
         return info, faces, (read_thumbnails(connection, info.id) if info.faces_shown else {})
-    info, faces, pictures = read_only(read, url)
+    info, faces, pictures = read_only(read, database_url)
     people: dict[str, list[bytes]] = {}
     for face in faces:
         if face.id in pictures:
@@ -175,10 +177,10 @@ def class_face_view(code: str, url: str | None = None) -> ClassFaceView:
                          tuple((name, tuple(shown)) for name, shown in people.items()))
 
 
-def faces_in(code: str, url: str | None = None) -> int:
+def faces_in(code: str, database_url: str | None = None) -> int:
     """How many rows of faces the class has in the database, past the time limit or not (the tests check deletion
     with it)."""
     table = schema.class_faces
     return read_only(lambda c: int(c.execute(sa.select(sa.func.count()).select_from(table).where(
-        table.c.class_id == class_row(c, code).id)).scalar_one()), url)
+        table.c.class_id == class_row(c, code).id)).scalar_one()), database_url)
 

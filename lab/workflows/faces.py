@@ -1,5 +1,5 @@
 """The face jobs beyond verifying two photos (:func:`lab.faces.pipeline.verify_photos`): identify a photo against
-a face database, enrol a person, analyse thresholds on a labelled folder, run the CNN-or-embedding experiment."""
+a face gallery, enrol a person, analyse thresholds on a labelled folder, run the CNN-or-embedding experiment."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from lab.errors import LabError
 from lab.evaluation.roc import OperatingPoint
 from lab.faces.calibration import (LabelledFaces, ThresholdReport, distance_point, pair_distances, point_dict,
                                    threshold_report)
-from lab.faces.database import RANKING_TOP, FaceDatabase, Identification, enrol, may_add_to
-from lab.faces.database import share_thumbnails as store_thumbnail_sharing
+from lab.faces.gallery import RANKING_TOP, Gallery
+from lab.faces.gallery_index import Identification
 from lab.faces.detection import Detection, detect
 from lab.faces.embedding import METRICS, checked_threshold, embed
 from lab.faces.experiment import (DEFAULT_EPOCHS, ExperimentProgress, ExperimentResult, make_deterministic,
@@ -28,7 +28,8 @@ from lab.faces.pipeline import choose_face
 from lab.export import records_csv
 from lab.formatting import format_message, format_number, format_percent
 from lab.i18n import _
-from lab.roles import Role, require_teacher
+from lab.roles import Role
+from lab.workflows.gallery import enrol, may_add_to
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class PhotoIdentification:
             {"face": f.face + 1, "box": list(f.box), **f.identification.as_dict()} for f in self.faces]}
 
 
-def identify_photo(photo: Photo, database: FaceDatabase, metric: str = "cosine", threshold: float | None = None,
+def identify_photo(photo: Photo, database: Gallery, metric: str = "cosine", threshold: float | None = None,
                    face: int | None = None, detection: Detection | None = None,
                    vectors: np.ndarray | None = None, top: int | None = RANKING_TOP) -> PhotoIdentification:
     """Who is in the photo: every face (or only ``face``), each against everyone enrolled (ranking the ``top`` nearest
@@ -83,7 +84,7 @@ def identify_photo(photo: Photo, database: FaceDatabase, metric: str = "cosine",
 @dataclass(frozen=True)
 class Enrolment:
     person: str
-    database: FaceDatabase  # after the enrolment
+    database: Gallery  # after the enrolment
     sources: tuple[str, ...]
     notes: tuple[str, ...]  # e.g. which face of a group photo was used
 
@@ -94,16 +95,16 @@ class Enrolment:
 
 def enrol_photos(name: str, person: str, photos: list[Photo], model: str, detector: str,
                  faces: list[int | None] | None = None, detections: list[Detection] | None = None,
-                 owner: str | None = None, url: str | None = None, *, role: Role) -> Enrolment:
+                 owner: str | None = None, database_url: str | None = None, *, role: Role) -> Enrolment:
     """Add a person from one or a few photos (the largest face of each, or the face chosen) to the gallery ``name``
-    (of the shared database ``url``; ``owner``: the enrolling session); nothing is retrained.
+    (of the shared database ``database_url``; ``owner``: the enrolling session); nothing is retrained.
 
     A student (``role``) may add photos only to a person their own session enrolled: a name another session, the
-    teacher or the command line enrolled is refused (:class:`~lab.faces.database.NotYourPersonError`) before anything
+    teacher or the command line enrolled is refused (:class:`~lab.faces.gallery.NotYourPersonError`) before anything
     is embedded, and again in the enrolment's transaction, which leaves the gallery as it was."""
     only_own = role is not Role.TEACHER
     if only_own:
-        may_add_to(name, person, owner, url)
+        may_add_to(name, person, owner, database_url)
     chosen_faces, sources, notes = [], [], []
     for number, photo in enumerate(photos):
         detection = detect(photo, detector) if detections is None else detections[number]
@@ -112,16 +113,9 @@ def enrol_photos(name: str, person: str, photos: list[Photo], model: str, detect
             notes.append(f"{photo.name}: {len(detection.faces)} faces, face {chosen + 1} enrolled")
         chosen_faces.append(detection.faces[chosen].aligned)
         sources.append(photo.name)
-    database = enrol(name, model, detector, person, embed(chosen_faces, model), chosen_faces, sources, owner, url,
-                     only_own=only_own)
+    database = enrol(name, model, detector, person, embed(chosen_faces, model), chosen_faces, sources, owner,
+                     database_url, only_own=only_own)
     return Enrolment(person.strip(), database, tuple(sources), tuple(notes))
-
-
-def share_thumbnails(name: str, shared: bool, *, role: Role, url: str | None = None) -> FaceDatabase:
-    """Whether students see the thumbnails of every enrolled face (only the teacher may switch it; off by default:
-    a student sees the names of the others, and the thumbnails of their own enrolment)."""
-    require_teacher(role, _("show every face's thumbnail to students"))
-    return store_thumbnail_sharing(name, shared, url)
 
 
 @dataclass(frozen=True)

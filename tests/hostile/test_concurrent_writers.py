@@ -93,13 +93,13 @@ def run_round(url: str, jobs: list[Job], photo: Path) -> list[Outcome]:
 
 def found(url: str) -> tuple[set[str], set[str]]:
     """(the people listed in the gallery, the players of the round's class), read afresh."""
-    from lab.db.engine import forget_engines
-    from lab.faces.database import DatabaseError, forget_snapshots, open_database
+    from lab.db.engine import DatabaseError, forget_engines
     from lab.workflows.classroom import class_players, open_classes
+    from lab.workflows.gallery import forget_snapshots, open_gallery
 
     forget_snapshots()
     try:
-        people = set(open_database("class", url=url).persons())
+        people = set(open_gallery("class", database_url=url).persons())
     except DatabaseError:  # no enrolment succeeded: the gallery was never made
         people = set()
     classes = open_classes(url)

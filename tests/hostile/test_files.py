@@ -1,5 +1,5 @@
 """Files in the way: damaged face database files (of earlier versions, read for an import), outputs that are folders
-or files. (A writer killed mid-enrolment: tests/unit/db/test_face_gallery.py.)"""
+or files. (A writer killed mid-enrolment: tests/unit/faces/test_gallery_repository.py.)"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lab.cli import main
-from lab.faces.database import DatabaseError
+from lab.db.engine import DatabaseError
 from lab.faces.npz_import import read_npz
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from lab import limits
 from lab.cli import main
 from lab.errors import OutOfRangeError
-from lab.faces.database import FaceDatabase
+from lab.faces.gallery import Gallery
 from lab.faces.embedding import Verdict, threshold_note
 from lab.faces.experiment import run_experiment
 from lab.siamese.training import TrainConfig
@@ -77,7 +77,7 @@ def test_the_lab_refuses_what_the_cli_refuses() -> None:
     verdict = Verdict("Facenet", "cosine", 0.3, 0.4, 0.4)
     with pytest.raises(OutOfRangeError, match="cosine threshold"):
         verdict.at(float("nan"))
-    database = FaceDatabase("unused", "Facenet", "yunet")
+    database = Gallery("unused", "Facenet", "yunet")
     with pytest.raises(OutOfRangeError, match="cosine threshold"):
         database.identify(__import__("numpy").zeros(128), "cosine", float("nan"))
     with pytest.raises(OutOfRangeError, match="training steps"):

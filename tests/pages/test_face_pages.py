@@ -128,7 +128,7 @@ def test_database_page_enrol_identify_unknown_and_remove(faces_dir: Path, fresh_
 
 def test_database_page_for_a_student_consent_and_their_own_enrolment_only(faces_dir: Path, fresh_database: str,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from lab.faces.database import enrol_folder
+    from lab.workflows.gallery import enrol_folder
 
     enrol_folder("class", "Facenet", "yunet", faces_dir / "train")  # the teacher's, before the class
     monkeypatch.setenv("ONESHOT_TEACHER_PASSWORD", "lecturer")
@@ -157,7 +157,7 @@ def test_database_page_for_a_student_consent_and_their_own_enrolment_only(faces_
 
 def test_a_student_sees_names_not_others_thumbnails_and_cannot_enrol_under_them(
         faces_dir: Path, fresh_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lab.faces.database import enrol_folder
+    from lab.workflows.gallery import enrol_folder
 
     enrol_folder("class", "Facenet", "yunet", faces_dir / "train")  # the teacher's, before the class
     people = {folder.name for folder in (faces_dir / "train").iterdir()}

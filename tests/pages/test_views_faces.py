@@ -8,7 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.faces.database import FaceDatabase, add_faces, open_database, png_bytes
+from lab.db.engine import transaction
+from lab.faces.gallery import Gallery
+from lab.faces.gallery_repository import add_faces
+from lab.faces.thumbnails import png_bytes
+from lab.workflows.gallery import open_gallery
 from tests.support.pages import image_captions, metrics, start
 
 REFUSED = "Some settings in this link could not be used"
@@ -101,17 +105,18 @@ def test_a_translated_choice_follows_the_language_in_the_link() -> None:
 
 
 @pytest.fixture
-def one_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FaceDatabase:
+def one_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Gallery:
     """A gallery "class" of two made-up people (random embeddings), alone in a fresh shared database."""
     monkeypatch.setenv("ONESHOT_DATABASE_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
     people = ["ada", "alan"]
     blank = png_bytes(np.zeros((96, 96, 3), np.uint8))
-    add_faces("class", "Facenet", "yunet", people, np.random.default_rng(0).normal(size=(2, 128)).astype(np.float32),
-              [blank, blank], [f"{p}.jpg" for p in people])
-    return open_database("class")
+    vectors = np.random.default_rng(0).normal(size=(2, 128)).astype(np.float32)
+    transaction(lambda c: add_faces(c, "class", "Facenet", "yunet", people, vectors, [blank, blank],
+                                    [f"{p}.jpg" for p in people]))
+    return open_gallery("class")
 
 
-def test_database_page_from_a_link(one_database: FaceDatabase) -> None:
+def test_database_page_from_a_link(one_database: Gallery) -> None:
     app = start("views/database.py", params={"database": "class", "tab": "Identify", "metric": "angular",
                                                   "photo": "test/obama1.jpg"})
     assert app.selectbox(key="database").value == "class" and app.selectbox(key="metric").value == "angular"
@@ -128,7 +133,7 @@ def test_database_page_from_a_link(one_database: FaceDatabase) -> None:
     assert app.selectbox(key="database").value == "class"
 
 
-def test_database_page_in_portuguese(one_database: FaceDatabase) -> None:
+def test_database_page_in_portuguese(one_database: Gallery) -> None:
     app = start("views/database.py", params={"tab": "Identify"})
     app.selectbox(key="lang").set_value("pt").run()
     app.run()  # Streamlit writes the relabelled tab into the URL one run later (see follow_language)

@@ -13,7 +13,7 @@ import pytest
 
 def _forget() -> None:
     from lab.db.engine import forget_engines
-    from lab.faces.database import forget_snapshots
+    from lab.workflows.gallery import forget_snapshots
 
     forget_snapshots()
     forget_engines()  # before the fresh PostgreSQL database is dropped

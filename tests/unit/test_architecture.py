@@ -125,6 +125,8 @@ def test_no_module_edits_sys_path() -> None:
     (``python -m bench.classroom``), not because a script put a folder in front of ``sys.path``."""
     needle = "sys.path" + ".insert"  # written in two halves, so that this file does not find itself
     assert [str(path.relative_to(REPO)) for path in python_files() if needle in path.read_text()] == []
+
+
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 RGB_COLOUR = re.compile(r"rgba?\([\d\s.,]+\)")
 LAYOUT_CALLS = {"update_layout", "update_xaxes", "update_yaxes", "update_traces", "add_vline", "add_hline"}
@@ -167,3 +169,11 @@ def test_the_layout_rule_sees_what_it_forbids() -> None:
               'colour = "#1f77b4"\nlegend = {"bgcolor": "rgba(255, 255, 255, 0.85)"}\nlayout = {"margin": {}}\n'
               'css = "<style>p { color: #000; }</style>"\ntrain(margin=0.2)\n')
     assert [line for line, _what in plotly_layout_literals(source)] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_lab_has_one_database_error() -> None:
+    """Two classes of one name let ``except DatabaseError`` catch one and miss the other: there is one."""
+    defined = [f"{path.relative_to(REPO)}" for path in sorted(LAB.rglob("*.py"))
+               for node in ast.walk(ast.parse(path.read_text()))
+               if isinstance(node, ast.ClassDef) and node.name == "DatabaseError"]
+    assert defined == ["lab/db/engine.py"]

@@ -72,9 +72,9 @@ def test_upload_and_archive_errors_follow_the_language(speak, tmp_path: Path) ->
 
 
 def test_counts_choose_their_form_in_both_languages(speak, tmp_path: Path) -> None:
-    from lab.faces.database import FaceDatabase
+    from lab.faces.gallery import Gallery
 
-    database = FaceDatabase("class", "Facenet", "yunet", np.array(["ana"]), np.array(["a.jpg"]))
+    database = Gallery("class", "Facenet", "yunet", np.array(["ana"]), np.array(["a.jpg"]))
     speak("pt")
     assert database.summary() == "class (Facenet + yunet), 1 pessoa, 1 rosto"
     speak("en")

@@ -15,6 +15,7 @@ from api.classroom import MAX_BODY, class_api, lifespan, routes
 from lab.classroom.player_round import PictureCache
 from lab.classroom.rooms import create_class, join_class
 from lab.classroom.rounds import add_round, player_view, reveal_round
+from lab.db.engine import transaction
 
 CANDIDATES = [(10, 1), (11, 2), (12, 3), (13, 4), (14, 5)]
 
@@ -74,7 +75,7 @@ def test_a_player_sees_the_round_and_its_drawings_but_not_the_answer_before_the_
     assert len(view["images"]["candidates"]) == 5 and view["images"]["query"].startswith("data:image/png;base64,")
     again = client.get(f"/api/class/{info.code}/round", params={"have": "1"}, headers=headers).json()
     assert again["images"] is None  # the device has this round's drawings already
-    reveal_round(info.code)
+    transaction(lambda c: reveal_round(c, info.code))
     shown = client.get(f"/api/class/{info.code}/round", params={"have": "1"}, headers=headers).json()
     assert (shown["revealed"], shown["answer"], shown["model_answer"], shown["version"]) == (True, 2, 2, "1-revealed")
 
@@ -100,7 +101,7 @@ def test_an_answer_counts_once_and_only_while_the_round_is_open(client: TestClie
     assert player_view(info.code, ana.token).choice == 2  # the first answer stands
     beyond = client.post(f"/api/class/{info.code}/answer", json={"round": 1, "choice": 7}, headers=headers)
     assert beyond.status_code == 409
-    reveal_round(info.code)
+    transaction(lambda c: reveal_round(c, info.code))
     late = client.post(f"/api/class/{info.code}/answer", json={"round": 1, "choice": 1}, headers=headers)
     assert late.status_code == 409 and late.json()["error"] == "closed"
 

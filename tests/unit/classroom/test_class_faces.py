@@ -57,7 +57,7 @@ def test_faces_go_with_the_player_and_with_the_class(database_url: str) -> None:
         keep(info.code, player.token, unit(1, 0), database_url)
     remove_player(info.code, ana.id, database_url)
     assert read(lambda c: count_class_faces(c, info.id), database_url) == 1
-    end_class(info.code, database_url)
+    transaction(lambda c: end_class(c, info.code), database_url)
     assert read(lambda c: count_class_faces(c, info.id), database_url) == 0
 
 
@@ -136,7 +136,7 @@ def test_two_tabs_keeping_a_photo_at_once_get_a_clear_refusal(database_url: str,
         return 2
     monkeypatch.setattr(workflow, "store_face", racing)
     with pytest.raises(FaceRoundError, match="at the same moment"):
-        workflow.give_photo(info.code, ana.token, photo, consent=True, url=database_url)
+        workflow.give_photo(info.code, ana.token, photo, consent=True, database_url=database_url)
     assert read(lambda c: count_class_faces(c, info.id), database_url) == 1  # nothing of this transaction kept
 
 

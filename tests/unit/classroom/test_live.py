@@ -10,6 +10,7 @@ import pytest
 from lab.classroom.live import HubBusyError, LiveStage, StageHub, read_live_stage, stage_changed, stage_version
 from lab.classroom.rooms import ClassroomError, create_class, end_class, join_class
 from lab.classroom.rounds import add_round, answer_round, class_state, reveal_round
+from lab.db.engine import transaction
 from tests.support.asyncio_thread import run_alone
 
 
@@ -178,10 +179,10 @@ def test_the_live_stage_follows_the_database(database_url: str) -> None:
     add_round(info.code, (12, 7), [(10, 1), (12, 3)], 1, "default", [0.1, 0.9], 0.001, database_url)
     answer_round(ana.token, 1, 1, database_url)
     assert read_live_stage(info.code.lower(), database_url).live == "1-open/1/1"
-    reveal_round(info.code, database_url)
+    transaction(lambda c: reveal_round(c, info.code), database_url)
     assert read_live_stage(info.code, database_url).version == "1-revealed"
     assert stage_version(class_state(info.code, database_url).stage) == "1-revealed"  # what the pages draw
-    end_class(info.code, database_url)
+    transaction(lambda c: end_class(c, info.code), database_url)
     assert read_live_stage(info.code, database_url).version == "ended"
     with pytest.raises(ClassroomError):
         read_live_stage("NOPE99", database_url)

@@ -11,6 +11,7 @@ from lab.classroom.nicknames import nickname_key
 from lab.classroom.rooms import (CODE_ALPHABET, CODE_LENGTH, MAX_PLAYERS, ClassFullError, ClassroomError,
                                  class_players, clean_nickname, create_class, end_class, find_class, join_class,
                                  normalise_code, open_classes, remove_player)
+from lab.db.engine import transaction
 
 
 def test_a_class_gets_a_readable_unique_code(database_url: str) -> None:
@@ -58,7 +59,7 @@ def test_a_nickname_is_unique_in_a_class_whatever_its_case(database_url: str) ->
 def test_an_ended_class_takes_no_one_and_leaves_the_open_list(database_url: str) -> None:
     info = create_class("Done", database_url)
     assert info.code in [c.code for c in open_classes(database_url)]
-    assert end_class(info.code, database_url).ended
+    assert transaction(lambda c: end_class(c, info.code), database_url).ended
     assert info.code not in [c.code for c in open_classes(database_url)]
     with pytest.raises(ClassroomError, match="has ended"):
         join_class(info.code, "Late", database_url)

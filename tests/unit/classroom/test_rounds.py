@@ -12,6 +12,7 @@ import pytest
 
 from lab.classroom.rooms import ClassroomError, create_class, join_class
 from lab.classroom.rounds import add_round, answer_round, class_state, class_summary, player_view, reveal_round
+from lab.db.engine import transaction
 
 CANDIDATES = [(10, 1), (11, 2), (12, 3), (13, 4), (14, 5)]
 
@@ -28,7 +29,8 @@ def test_one_answer_per_player_and_round(database_url: str) -> None:
     task = a_round(info.code, database_url)
     assert answer_round(ana.token, task.number, 2, database_url) is True
     assert answer_round(ana.token, task.number, 0, database_url) is True  # the first answer stands
-    reveal_round(info.code, database_url)  # right answers are counted once the round is revealed
+    # Right answers are counted once the round is revealed.
+    transaction(lambda c: reveal_round(c, info.code), database_url)
     view = player_view(info.code, ana.token, database_url)
     assert (view.choice, view.correct, view.answered) == (2, 1, 1)
 
@@ -37,7 +39,7 @@ def test_a_revealed_or_old_round_takes_no_answers(database_url: str) -> None:
     info = create_class("c", database_url)
     ana = join_class(info.code, "Ana", database_url)
     first = a_round(info.code, database_url)
-    reveal_round(info.code, database_url)
+    transaction(lambda c: reveal_round(c, info.code), database_url)
     with pytest.raises(ClassroomError, match="closed"):
         answer_round(ana.token, first.number, 2, database_url)
     second = a_round(info.code, database_url)
@@ -66,7 +68,7 @@ def test_the_projector_sees_counts_then_the_histogram_and_the_leaderboard(databa
         answer_round(player.token, task.number, choice, database_url)
     live = class_state(info.code, database_url, with_results=False)
     assert (live.players, live.answered, live.choices, live.leaderboard) == (3, 3, (), ())
-    reveal_round(info.code, database_url)
+    transaction(lambda c: reveal_round(c, info.code), database_url)
     state = class_state(info.code, database_url)
     assert state.choices == (1, 0, 2, 0, 0)
     names = [row.name for row in state.leaderboard]
@@ -111,9 +113,9 @@ def test_a_player_view_tells_nothing_of_the_open_round_and_an_ended_class_takes_
     answer_round(bob.token, 1, 0, database_url)
     ana_view, bob_view = player_view(info.code, ana.token, database_url), player_view(info.code, bob.token, database_url)
     assert (ana_view.correct, ana_view.answered) == (bob_view.correct, bob_view.answered) == (0, 1)  # not yet told
-    reveal_round(info.code, database_url)
+    transaction(lambda c: reveal_round(c, info.code), database_url)
     assert player_view(info.code, ana.token, database_url).correct == 1
     a_round(info.code, database_url)
-    end_class(info.code, database_url)
+    transaction(lambda c: end_class(c, info.code), database_url)
     with pytest.raises(ClassroomError, match="closed"):
         answer_round(ana.token, 2, 2, database_url)

@@ -22,8 +22,8 @@ def evaluation(omniglot_dir: Path):
 @pytest.mark.data
 def test_a_round_is_a_within_alphabet_task_the_model_answers(evaluation, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
-    info = start_class("Lecture", role=Role.TEACHER, url=url)
-    task = start_round(info.code, 20, role=Role.TEACHER, evaluation=evaluation, seed=3, url=url)
+    info = start_class("Lecture", role=Role.TEACHER, database_url=url)
+    task = start_round(info.code, 20, role=Role.TEACHER, evaluation=evaluation, seed=3, database_url=url)
     alphabet = evaluation.data.alphabet_index()
     characters = [c for c, _d in task.candidates]
     assert len(set(characters)) == 20 and len({int(alphabet[c]) for c in characters}) == 1
@@ -41,13 +41,13 @@ def test_a_round_is_a_within_alphabet_task_the_model_answers(evaluation, tmp_pat
 def test_only_the_teacher_runs_the_class(evaluation, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
     with pytest.raises(PermissionDeniedError, match="Only the teacher may start a class"):
-        start_class("x", role=Role.STUDENT, url=url)
-    info = start_class("x", role=Role.TEACHER, url=url)
+        start_class("x", role=Role.STUDENT, database_url=url)
+    info = start_class("x", role=Role.TEACHER, database_url=url)
     with pytest.raises(PermissionDeniedError):
-        start_round(info.code, 5, role=Role.STUDENT, evaluation=evaluation, url=url)
-    start_round(info.code, 5, role=Role.TEACHER, evaluation=evaluation, url=url)
+        start_round(info.code, 5, role=Role.STUDENT, evaluation=evaluation, database_url=url)
+    start_round(info.code, 5, role=Role.TEACHER, evaluation=evaluation, database_url=url)
     with pytest.raises(PermissionDeniedError):
-        reveal(info.code, role=Role.STUDENT, url=url)
+        reveal(info.code, role=Role.STUDENT, database_url=url)
     assert not class_state(info.code, url).round.revealed
 
 
@@ -65,16 +65,16 @@ def test_joins_are_throttled_per_client_address(tmp_path: Path) -> None:
     from lab.workflows.classroom import JoinThrottledError, class_players, join
 
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
-    info = start_class("Lecture", role=Role.TEACHER, url=url)
+    info = start_class("Lecture", role=Role.TEACHER, database_url=url)
     limiter = RateLimiter(3, 60)
     for number in range(3):
-        join(info.code, f"bot{number}", client="10.0.0.66", limiter=limiter, url=url)
+        join(info.code, f"bot{number}", client="10.0.0.66", limiter=limiter, database_url=url)
     with pytest.raises(JoinThrottledError, match=r"from your address \(10\.0\.0\.66\).*try again in (59|60) s") as refused:
-        join(info.code, "bot3", client="10.0.0.66", limiter=limiter, url=url)
+        join(info.code, "bot3", client="10.0.0.66", limiter=limiter, database_url=url)
     assert 59 < refused.value.retry_after <= 60
-    join(info.code, "Ana", client="10.0.0.7", limiter=limiter, url=url)  # a classmate is not held up
+    join(info.code, "Ana", client="10.0.0.7", limiter=limiter, database_url=url)  # a classmate is not held up
     for number in range(5):  # this machine itself (the lecturer's laptop, a test) is never throttled
-        join(info.code, f"local{number}", client=None, limiter=limiter, url=url)
+        join(info.code, f"local{number}", client=None, limiter=limiter, database_url=url)
     assert len(class_players(info.code, url)) == 9
 
 
@@ -96,10 +96,10 @@ def test_only_the_teacher_removes_a_player(tmp_path: Path) -> None:
     from lab.workflows.classroom import class_players, join, remove
 
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
-    info = start_class("Lecture", role=Role.TEACHER, url=url)
-    troll = join(info.code, "troll", client=None, url=url)
+    info = start_class("Lecture", role=Role.TEACHER, database_url=url)
+    troll = join(info.code, "troll", client=None, database_url=url)
     with pytest.raises(PermissionDeniedError, match="Only the teacher may remove players"):
-        remove(info.code, troll.id, role=Role.STUDENT, url=url)
+        remove(info.code, troll.id, role=Role.STUDENT, database_url=url)
     assert [p.nickname for p in class_players(info.code, url)] == ["troll"]
-    assert remove(info.code, troll.id, role=Role.TEACHER, url=url) == "troll"
+    assert remove(info.code, troll.id, role=Role.TEACHER, database_url=url) == "troll"
     assert class_players(info.code, url) == []

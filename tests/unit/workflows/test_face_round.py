@@ -26,19 +26,19 @@ def photos_of(lfw: Path, person: str, count: int = 2) -> list[Path]:
 def test_a_face_round_keeps_embeddings_and_thumbnails_and_gives_each_their_result(lfw_dir: Path,
                                                                                   tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
-    info = start_class("faces", role=Role.TEACHER, url=url)
-    players = {name: join(info.code, name, client=None, url=url) for name in ("Ana", "Bea")}
+    info = start_class("faces", role=Role.TEACHER, database_url=url)
+    players = {name: join(info.code, name, client=None, database_url=url) for name in ("Ana", "Bea")}
     with pytest.raises(PermissionDeniedError):
-        open_face_round(info.code, role=Role.STUDENT, url=url)
+        open_face_round(info.code, role=Role.STUDENT, database_url=url)
     path = photos_of(lfw_dir, "Colin_Powell")[0]
     with pytest.raises(FaceRoundError, match="not open"):
-        give_photo(info.code, players["Ana"].token, load_photo(path), consent=True, url=url)
-    open_face_round(info.code, role=Role.TEACHER, url=url)
+        give_photo(info.code, players["Ana"].token, load_photo(path), consent=True, database_url=url)
+    open_face_round(info.code, role=Role.TEACHER, database_url=url)
     with pytest.raises(FaceRoundError, match="consent"):
-        give_photo(info.code, players["Ana"].token, load_photo(path), consent=False, url=url)
+        give_photo(info.code, players["Ana"].token, load_photo(path), consent=False, database_url=url)
     people = {"Ana": "Colin_Powell", "Bea": "Tony_Blair"}
     for name, person in people.items():
-        numbers = [give_photo(info.code, players[name].token, load_photo(p), consent=True, url=url)
+        numbers = [give_photo(info.code, players[name].token, load_photo(p), consent=True, database_url=url)
                    for p in photos_of(lfw_dir, person)]
         assert numbers == [1, 2]
     paths = [p for person in people.values() for p in photos_of(lfw_dir, person)]
@@ -57,11 +57,11 @@ def test_a_face_round_keeps_embeddings_and_thumbnails_and_gives_each_their_resul
     assert view.result.rank1 == pytest.approx(nearest_own.mean())
     assert sorted(view.result.genuine) == pytest.approx(sorted([distances[0, 1], distances[2, 3]]), abs=1e-4)
     assert view.result.impostor.size == 4 and view.people == ()
-    show_class_faces(info.code, True, role=Role.TEACHER, url=url)
+    show_class_faces(info.code, True, role=Role.TEACHER, database_url=url)
     assert [name for name, _ in class_face_view(info.code, url).people] == ["Ana", "Bea"]
     assert forget_my_faces(info.code, players["Bea"].token, url) == 2 and faces_in(info.code, url) == 2
-    close_face_round(info.code, role=Role.TEACHER, url=url)
-    end(info.code, role=Role.TEACHER, url=url)
+    close_face_round(info.code, role=Role.TEACHER, database_url=url)
+    end(info.code, role=Role.TEACHER, database_url=url)
     assert faces_in(info.code, url) == 0
 
 
@@ -70,11 +70,11 @@ def test_a_photo_without_a_face_is_refused_and_nothing_kept(tmp_path: Path) -> N
     import io
 
     url = f"sqlite:///{tmp_path / 'class.sqlite'}"
-    info = start_class("faces", role=Role.TEACHER, url=url)
-    player = join(info.code, "Ana", client=None, url=url)
-    open_face_round(info.code, role=Role.TEACHER, url=url)
+    info = start_class("faces", role=Role.TEACHER, database_url=url)
+    player = join(info.code, "Ana", client=None, database_url=url)
+    open_face_round(info.code, role=Role.TEACHER, database_url=url)
     buffer = io.BytesIO()
     Image.new("RGB", (200, 200), "white").save(buffer, format="PNG")
     with pytest.raises(NoFaceError):
-        give_photo(info.code, player.token, read_photo(buffer.getvalue(), "wall.png"), consent=True, url=url)
+        give_photo(info.code, player.token, read_photo(buffer.getvalue(), "wall.png"), consent=True, database_url=url)
     assert faces_in(info.code, url) == 0

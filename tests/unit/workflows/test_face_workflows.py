@@ -8,19 +8,20 @@ import pytest
 
 from lab.errors import LabError
 from lab.faces.calibration import embed_folder
-from lab.faces.database import FaceDatabase
+from lab.faces.gallery import Gallery
 from lab.faces.photos import load_photo
 from lab.roles import PermissionDeniedError, Role
-from lab.workflows.faces import enrol_photos, identify_photo, share_thumbnails, threshold_analysis
+from lab.workflows.faces import enrol_photos, identify_photo, threshold_analysis
+from lab.workflows.gallery import share_thumbnails
 
 
 def test_enrol_then_identify_every_face_of_a_group_photo(faces_dir: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     train = faces_dir / "train"
     enrol_photos("class", "obama", [load_photo(p) for p in sorted((train / "obama").iterdir())[:2]], "Facenet", "yunet",
-                 url=url, role=Role.TEACHER)
+                 database_url=url, role=Role.TEACHER)
     done = enrol_photos("class", "biden", [load_photo(p) for p in sorted((train / "biden").iterdir())[:1]], "Facenet",
-                        "yunet", owner="session", url=url, role=Role.STUDENT)
+                        "yunet", owner="session", database_url=url, role=Role.STUDENT)
     assert done.database.owned_by("session") == {"biden": [2]} and done.as_dict()["database"] == "class"
     stored = count_rows(url)
     assert sorted(done.database.persons()) == ["biden", "obama"] and done.as_dict()["people"] == 2
@@ -34,38 +35,43 @@ def test_enrol_then_identify_every_face_of_a_group_photo(faces_dir: Path, tmp_pa
 
 def test_a_student_enrolling_under_the_teachers_person_is_refused_and_the_gallery_is_unchanged(
         faces_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from lab.faces.database import NotYourPersonError
+    from lab.faces.gallery import NotYourPersonError
 
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     train = faces_dir / "train"
     enrol_photos("class", "obama", [load_photo(p) for p in sorted((train / "obama").iterdir())[:2]], "Facenet", "yunet",
-                 url=url, role=Role.TEACHER)  # the teacher's, before the class
+                 database_url=url, role=Role.TEACHER)  # the teacher's, before the class
     before = count_rows(url)
     embedded = []
     monkeypatch.setattr("lab.workflows.faces.embed", lambda *a: embedded.append(a))
     intruder = [load_photo(faces_dir / "test" / "obama1.jpg")]
     for name in ("obama", "Obama"):  # whatever its case: 'Obama' would pass for 'obama' in an identification
         with pytest.raises(NotYourPersonError, match="'obama' was enrolled by someone else"):
-            enrol_photos("class", name, intruder, "Facenet", "yunet", owner="student-1", url=url, role=Role.STUDENT)
+            enrol_photos("class", name, intruder, "Facenet", "yunet", owner="student-1",
+                         database_url=url, role=Role.STUDENT)
     assert count_rows(url) == before and embedded == []  # refused before the photo was even embedded
     monkeypatch.undo()
-    mine = enrol_photos("class", "me", intruder, "Facenet", "yunet", owner="student-1", url=url, role=Role.STUDENT)
-    again = enrol_photos("class", "me", intruder, "Facenet", "yunet", owner="student-1", url=url, role=Role.STUDENT)
+    mine = enrol_photos("class", "me", intruder, "Facenet", "yunet", owner="student-1",
+                        database_url=url, role=Role.STUDENT)
+    again = enrol_photos("class", "me", intruder, "Facenet", "yunet", owner="student-1",
+                         database_url=url, role=Role.STUDENT)
     assert len(again.database.persons()["me"]) == 2 and mine.database.size == 3  # their own person: more photos
     with pytest.raises(NotYourPersonError):  # another student's session
-        enrol_photos("class", "me", intruder, "Facenet", "yunet", owner="student-2", url=url, role=Role.STUDENT)
-    teacher = enrol_photos("class", "me", intruder, "Facenet", "yunet", url=url, role=Role.TEACHER)
+        enrol_photos("class", "me", intruder, "Facenet", "yunet", owner="student-2",
+                     database_url=url, role=Role.STUDENT)
+    teacher = enrol_photos("class", "me", intruder, "Facenet", "yunet", database_url=url, role=Role.TEACHER)
     assert len(teacher.database.persons()["me"]) == 3  # the teacher may add to anyone
 
 
 def test_only_the_teacher_shares_thumbnails(faces_dir: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
     photo = [load_photo(faces_dir / "test" / "obama1.jpg")]
-    done = enrol_photos("class", "obama", photo, "Facenet", "yunet", owner="teacher", url=url, role=Role.TEACHER)
+    done = enrol_photos("class", "obama", photo, "Facenet", "yunet", owner="teacher",
+                        database_url=url, role=Role.TEACHER)
     assert done.database.thumbnails_shared is False  # off by default
     with pytest.raises(PermissionDeniedError, match="Only the teacher may show every face's thumbnail"):
-        share_thumbnails("class", True, role=Role.STUDENT, url=url)
-    assert share_thumbnails("class", True, role=Role.TEACHER, url=url).thumbnails_shared is True
+        share_thumbnails("class", True, role=Role.STUDENT, database_url=url)
+    assert share_thumbnails("class", True, role=Role.TEACHER, database_url=url).thumbnails_shared is True
 
 
 def count_rows(url: str) -> tuple[int, int]:
@@ -81,7 +87,7 @@ def count_rows(url: str) -> tuple[int, int]:
 
 def test_identify_refuses_an_empty_database_before_reading_anything(faces_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(LabError, match="empty"):
-        identify_photo(load_photo(faces_dir / "test" / "obama1.jpg"), FaceDatabase("x", "Facenet", "yunet"))
+        identify_photo(load_photo(faces_dir / "test" / "obama1.jpg"), Gallery("x", "Facenet", "yunet"))
 
 
 def test_threshold_analysis_reports_every_metric_and_counts_pairs(faces_dir: Path) -> None:

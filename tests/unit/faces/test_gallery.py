@@ -1,5 +1,5 @@
-"""The face database: enrol, identify, remove, with no retraining; refusals. Real photos and models for most, in a
-fresh shared database of each backend (tests/unit/db/test_face_gallery.py: the storage with made-up embeddings)."""
+"""A face gallery: enrol, identify, remove, with no retraining; refusals. Real photos and models for most, in a
+fresh shared database of each backend (test_gallery_repository.py: the storage with made-up embeddings)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.faces.database import (DatabaseError, FaceDatabase, GalleryMismatchError, enrol, enrol_folder, open_database,
-                                remove)
+from lab.db.engine import DatabaseError
+from lab.faces.gallery import Gallery, GalleryMismatchError
+from lab.workflows.gallery import enrol, enrol_folder, open_gallery, remove
 from lab.faces.detection import detect
 from lab.faces.embedding import distances, embed
 from lab.faces.photos import labelled_photos, load_photo
@@ -39,7 +40,7 @@ def faces_of(path: Path) -> list[np.ndarray]:
 
 
 def test_every_test_photo_is_identified_against_train(class_database: str, faces_dir: Path) -> None:
-    database = open_database(class_database)
+    database = open_gallery(class_database)
     assert database.size == 9 and sorted(database.persons()) == sorted(labelled_photos(faces_dir / "train"))
     for name, people in EXPECTED.items():
         found = [database.identify(v, "cosine").person for v in faces_of(faces_dir / "test" / name)]
@@ -48,30 +49,30 @@ def test_every_test_photo_is_identified_against_train(class_database: str, faces
 
 def test_a_stranger_is_unknown_and_removing_someone_needs_no_retraining(class_database: str, faces_dir: Path) -> None:
     (miranda,) = faces_of(faces_dir / "misc" / "lin-manuel-miranda.png")
-    answer = open_database(class_database).identify(miranda, "cosine")
+    answer = open_gallery(class_database).identify(miranda, "cosine")
     assert answer.person is None and answer.nearest.distance > answer.threshold  # not enrolled: unknown
     (obama,) = faces_of(faces_dir / "test" / "obama1.jpg")
-    assert open_database(class_database).identify(obama).person == "obama"
+    assert open_gallery(class_database).identify(obama).person == "obama"
     after = remove(class_database, "obama")
     assert "obama" not in after.persons() and after.size == 7
-    assert open_database(class_database).identify(obama).person != "obama"
+    assert open_gallery(class_database).identify(obama).person != "obama"
     with pytest.raises(DatabaseError, match="not in the database"):
         remove(class_database, "obama")
 
 
 def test_another_model_and_bad_names_are_refused(class_database: str) -> None:
     with pytest.raises(GalleryMismatchError, match="built with Facenet"):
-        open_database(class_database, "Dlib", DETECTOR)
-    database = open_database(class_database)
+        open_gallery(class_database, "Dlib", DETECTOR)
+    database = open_gallery(class_database)
     with pytest.raises(GalleryMismatchError, match="built with Facenet"):
         enrol(class_database, "Dlib", DETECTOR, "newcomer", database.embeddings[:1], [database.thumbnails[0]], ["x"])
     with pytest.raises(ValueError, match="person"):
         enrol(class_database, MODEL, DETECTOR, "../../etc", database.embeddings[:1], [database.thumbnails[0]], ["a"])
-    assert open_database(class_database).size == 9
+    assert open_gallery(class_database).size == 9
 
 
 def test_identification_ranks_each_person_once_by_their_nearest_face() -> None:
-    database = FaceDatabase("unused", MODEL, DETECTOR, np.array(["a", "b", "a", "c"]), np.array(["1", "2", "3", "4"]),
+    database = Gallery("unused", MODEL, DETECTOR, np.array(["a", "b", "a", "c"]), np.array(["1", "2", "3", "4"]),
                             np.array([[1, 0], [0, 1], [0.9, 0.1], [-1, 0]], dtype=np.float32),
                             np.zeros((4, 96, 96, 3), np.uint8))
     found = database.identify(np.array([1.0, 0.05]), "euclidean", threshold=0.2)
@@ -87,7 +88,7 @@ def test_the_nearest_people_among_many_are_deepfaces_distances_with_or_without_t
     centres = rng.normal(size=(500, 128))
     vectors = (np.repeat(centres, 4, axis=0) + 0.3 * rng.normal(size=(2000, 128))).astype(np.float32)
     people = np.array([f"p{i // 4}" for i in range(2000)])
-    database = FaceDatabase("many", MODEL, DETECTOR, people, people, vectors)
+    database = Gallery("many", MODEL, DETECTOR, people, people, vectors)
     for seed in range(5):
         query = centres[seed * 37] + 0.3 * np.random.default_rng(seed).normal(size=128)
         everyone = database.identify(query, metric)
@@ -99,7 +100,7 @@ def test_the_nearest_people_among_many_are_deepfaces_distances_with_or_without_t
 
 
 def test_the_summary_names_the_database_its_model_detector_and_counts() -> None:
-    empty = FaceDatabase("class", "Facenet", "yunet")
+    empty = Gallery("class", "Facenet", "yunet")
     assert empty.summary() == "class (Facenet + yunet), 0 people, 0 faces"
-    one = FaceDatabase("lab", "Dlib", "opencv", np.array(["ada"]))
+    one = Gallery("lab", "Dlib", "opencv", np.array(["ada"]))
     assert one.summary() == "lab (Dlib + opencv), 1 person, 1 face"

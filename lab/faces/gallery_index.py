@@ -1,4 +1,5 @@
-"""Identifying a face among a gallery's: each person ranked by their nearest enrolled face, DeepFace's distances.
+"""The gallery's index: a face matched against a gallery's embeddings, each person ranked by their nearest enrolled
+face, with DeepFace's distances. NumPy only: no SQL, no I/O.
 
 :class:`GalleryIndex` prepares a gallery's vectors once, so that a query among 100,000 faces stays far below 50 ms.
 """
@@ -20,7 +21,7 @@ EPSILON = 1e-10  # DeepFace's l2_normalize adds it to the norm; the same here, s
 class Match:
     person: str
     distance: float  # the smallest distance to any of the person's enrolled faces
-    face: int  # row of that face in the database
+    face: int  # row of that face in the gallery
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class GalleryIndex:
         self.names, self.codes = np.unique(np.asarray(people, dtype=str), return_inverse=True)
 
     def _query(self, query: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
-        query = np.asarray(query, dtype=np.float64).ravel()  # its size was checked by FaceDatabase.identify
+        query = np.asarray(query, dtype=np.float64).ravel()  # its size was checked by Gallery.identify
         norm = float(np.linalg.norm(query))
         return query, norm, query / (norm + EPSILON)
 

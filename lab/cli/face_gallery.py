@@ -1,6 +1,6 @@
-"""``python -m lab faces enrol|remove|list|identify|import|clear``: a face database, where adding a person needs no
-retraining. The galleries live in the shared database (``$ONESHOT_DATABASE_URL``, default the lab's SQLite file);
-``--db NAME`` names the gallery."""
+"""``python -m lab faces enrol|remove|list|identify|import|clear``: a face gallery (what ``--db NAME`` and the page
+call a face database), where adding a person needs no retraining. The galleries live in the shared database
+(``$ONESHOT_DATABASE_URL``, default the lab's SQLite file)."""
 
 from __future__ import annotations
 
@@ -36,13 +36,14 @@ def _where() -> str:
 
 
 def enrol(args: argparse.Namespace) -> int:
-    from lab.faces.database import check_name, open_database
+    from lab.faces.gallery import check_name
     from lab.faces.photos import load_photo
     from lab.roles import Role
     from lab.workflows.faces import enrol_photos
+    from lab.workflows.gallery import open_gallery
 
     person = check_name(args.person, "person")
-    target = open_database(args.db, args.model, args.detector)  # an existing one keeps its detector
+    target = open_gallery(args.db, args.model, args.detector)  # an existing one keeps its detector
     # Whoever runs the command line can reach the database anyway: it acts as the teacher.
     done = enrol_photos(target.name, person, [load_photo(p) for p in args.photos], target.model, target.detector,
                         role=Role.TEACHER)
@@ -54,7 +55,7 @@ def enrol(args: argparse.Namespace) -> int:
 
 
 def remove(args: argparse.Namespace) -> int:
-    from lab.faces.database import remove as remove_person
+    from lab.workflows.gallery import remove as remove_person
 
     database = remove_person(args.db, args.person)
     print(f"Removed {args.person}: {len(database.persons())} people, {database.size} faces left.")
@@ -62,9 +63,9 @@ def remove(args: argparse.Namespace) -> int:
 
 
 def list_people(args: argparse.Namespace) -> int:
-    from lab.faces.database import open_database
+    from lab.workflows.gallery import open_gallery
 
-    database = open_database(args.db)
+    database = open_gallery(args.db)
     people = database.persons()
     if args.json:
         print_json({"database": database.name, "model": database.model, "detector": database.detector,
@@ -79,12 +80,12 @@ def list_people(args: argparse.Namespace) -> int:
 
 
 def identify(args: argparse.Namespace) -> int:
-    from lab.faces.database import open_database
     from lab.faces.photos import load_photo
     from lab.workflows.faces import identify_photo
+    from lab.workflows.gallery import open_gallery
 
     checked_threshold(args)
-    database = open_database(args.db)
+    database = open_gallery(args.db)
     warn_about_threshold(database.model, args.metric, args.threshold)
     photo = load_photo(args.photo)  # read in memory; an identified photo is never stored
     found = identify_photo(photo, database, args.metric, args.threshold, None if args.face is None else args.face - 1)
@@ -116,9 +117,9 @@ def import_file(args: argparse.Namespace) -> int:
 
 
 def clear(args: argparse.Namespace) -> int:
-    from lab.faces.database import clear_gallery, open_database
+    from lab.workflows.gallery import clear_gallery, open_gallery
 
-    database = open_database(args.db)  # a missing gallery is an error, not "0 faces deleted"
+    database = open_gallery(args.db)  # a missing gallery is an error, not "0 faces deleted"
     if not args.yes:
         print(f"This deletes all {database.size} faces of {database.name} ({_where()}); run again with --yes to do "
               "it.", file=sys.stderr)

@@ -1,6 +1,6 @@
-"""The face database page's controls that change or delete what others may have made: removing a person (asked
-twice), clearing a gallery (behind a tick box), importing old ``.npz`` files. The page decides who sees which
-(``ui.roles``); these only draw them and call lab."""
+"""The face database page's controls of a gallery that change or delete what others may have made: removing a
+person (asked twice), clearing a gallery (behind a tick box), importing old ``.npz`` files. The page decides who sees
+which (``ui.roles``); these only draw them and call lab."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import streamlit as st
 
 from lab.config import face_db_dir
 from lab.errors import LabError
-from lab.faces.database import FaceDatabase, clear_gallery, remove
+from lab.faces.gallery import Gallery
 from lab.faces.npz_import import import_npz
 from lab.i18n import _, ngettext
-from lab.workflows.faces import share_thumbnails
+from lab.workflows.gallery import clear_gallery, remove, share_thumbnails
 from ui.roles import current_role
 
 
-def person_row_ui(database: FaceDatabase, person: str, rows: list[int], viewer: str, teacher: bool,
+def person_row_ui(database: Gallery, person: str, rows: list[int], viewer: str, teacher: bool,
                   mine: bool) -> None:
     """One enrolled person: the name and face count for everyone; the thumbnails a viewer may see (the teacher: all;
     a student: their own session's, and the others' only while the teacher shares thumbnails), with the photos' file
@@ -40,7 +40,7 @@ def _switch_thumbnails(name: str) -> None:
         st.session_state["db_refused"] = str(exc)
 
 
-def thumbnails_switch_ui(database: FaceDatabase, teacher: bool) -> None:
+def thumbnails_switch_ui(database: Gallery, teacher: bool) -> None:
     """The teacher's switch of what students see of the others (kept in the shared database: every server agrees);
     a student reads which way it is."""
     if teacher:
@@ -57,7 +57,7 @@ def thumbnails_switch_ui(database: FaceDatabase, teacher: bool) -> None:
         st.error(refused)
 
 
-def removal_ui(database: FaceDatabase, person: str, column, owner: str | None) -> None:  # type: ignore[no-untyped-def]
+def removal_ui(database: Gallery, person: str, column, owner: str | None) -> None:  # type: ignore[no-untyped-def]
     """A Remove button that asks once more before it deletes (``owner``: only that session's faces)."""
     pending = st.session_state.get("db_confirm_remove")
     label = _("Remove") if owner is None else _("Remove my enrolment")
@@ -81,7 +81,7 @@ def removal_ui(database: FaceDatabase, person: str, column, owner: str | None) -
         st.rerun()
 
 
-def clear_ui(database: FaceDatabase) -> None:
+def clear_ui(database: Gallery) -> None:
     """The end of a class: every face deleted, behind a tick box that names how many."""
     if database.size == 0:
         return
