@@ -1,8 +1,14 @@
-"""A page setting declared once (ui.settings.Setting): its widget's arguments and its link check come from one spec."""
+"""A page setting declared once (ui.settings.Setting): its widget's arguments and its link check come from one spec;
+the binding to the URL is written in one place; page files are named after their URL paths."""
 
 from __future__ import annotations
 
+import re
+
 from lab.limits import SHOWN_PAIRS, WAY, Bounds
+from tests.conftest import REPO
+from tests.unit.test_lesson import navigation_pages
+from ui.lesson import page_file
 from ui.settings import Setting
 from ui.url_state import invalid_values
 
@@ -40,3 +46,15 @@ def test_one_true_or_false_check_for_every_switch() -> None:
 def test_a_multiselect_of_numbers_offers_its_range() -> None:
     ways = Setting("ways", "multiselect", bounds=WAY, default=[2, 5])
     assert ways.start() == {"options": list(range(2, 21)), "default": [2, 5]}
+
+
+def test_the_url_binding_is_written_once() -> None:
+    sources = [REPO / "app.py", *(REPO / "ui").glob("*.py"), *(REPO / "views").glob("*.py")]
+    binding = [path.name for path in sources if re.search(r"""["']query-params["']""", path.read_text())]
+    assert binding == ["settings.py"]
+
+
+def test_page_files_are_named_after_their_url_paths() -> None:
+    pages = navigation_pages()
+    assert len(pages) == 15
+    assert {path: page_file(path) for path in pages} == pages
