@@ -11,6 +11,7 @@ within seconds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ import streamlit as st
 
 from lab.config import array_cache_dir, omniglot_dir
 from lab.data.fetch import OFFICIAL_FILES, FileStatus, status
-from lab.i18n import _
+from lab.i18n import N_, _
 from lab.siamese.model_table import models_table
 from lab.siamese.store import list_models
 from ui.language import language_ui
@@ -32,71 +33,67 @@ from ui.url_state import link_to_view_ui
 # from the internet, which fails in a classroom without one.
 FAVICON = Path(__file__).resolve().parent / "ui" / "favicon.png"
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the navigation: its file (named after its URL path), URL path, title, icon, section, and its line on
+    the home page. Titles and texts are English marked with N_(), translated on each run (a session's language)."""
+
+    file: str
+    path: str  # the URL path (/quiz), which also names the page wherever one is referred to (lab.lesson's steps)
+    title: str
+    icon: str
+    section: str
+    link: str  # what the home page says about it
+
+
+OMNIGLOT, FACES, CLASS = N_("Omniglot and Siamese networks"), N_("Face recognition with DeepFace"), N_("The class")
 # The page files live in views/, not pages/: a pages/ folder switches on Streamlit's legacy multipage mode,
 # in which a fresh server answers a bookmarked URL with a "Page not found" dialog (or runs the page file
-# without this entry point, its navigation and its sidebar). The pages are made on every run, after the
-# session's language is known, since their titles are translated.
-def omniglot_pages() -> dict[str, st.Page]:
-    return {
-        "dataset": st.Page("views/omniglot.py", title=_("Omniglot dataset"), icon=":material/grid_view:", url_path="omniglot"),
-        "training": st.Page(
-            "views/train.py", title=_("Train a Siamese network"), icon=":material/model_training:", url_path="train"
-        ),
-        "verification": st.Page("views/roc.py", title=_("Verification and ROC"), icon=":material/rule:",
-                                url_path="roc"),
-        "one_shot": st.Page("views/quiz.py", title=_("N-way one-shot quiz"), icon=":material/quiz:", url_path="quiz"),
-        "nearest": st.Page("views/nearest.py", title=_("Nearest-neighbour classification"),
-                           icon=":material/hub:", url_path="nearest"),
-        "map": st.Page("views/map.py", title=_("Embedding map"), icon=":material/scatter_plot:", url_path="map"),
-        "two": st.Page("views/distance.py", title=_("Two drawings, one distance"), icon=":material/compare:",
-                       url_path="distance"),
-    }
+# without this entry point, its navigation and its sidebar).
+PAGES = (
+    PageSpec("views/omniglot.py", "omniglot", N_("Omniglot dataset"), ":material/grid_view:", OMNIGLOT,
+             N_("Omniglot dataset: browse alphabets, characters, drawings and pairs")),
+    PageSpec("views/train.py", "train", N_("Train a Siamese network"), ":material/model_training:", OMNIGLOT,
+             N_("Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves")),
+    PageSpec("views/roc.py", "roc", N_("Verification and ROC"), ":material/rule:", OMNIGLOT,
+             N_("Verification and ROC: a live threshold on 10,000 evaluation pairs, AUC, EER, worst errors")),
+    PageSpec("views/quiz.py", "quiz", N_("N-way one-shot quiz"), ":material/quiz:", OMNIGLOT,
+             N_("N-way one-shot: quiz yourself against the model, accuracy against N, Lake's 20 official runs")),
+    PageSpec("views/nearest.py", "nearest", N_("Nearest-neighbour classification"), ":material/hub:", OMNIGLOT,
+             N_("Nearest-neighbour classification: 659 characters from 10 or 1 templates each, no training")),
+    PageSpec("views/map.py", "map", N_("Embedding map"), ":material/scatter_plot:", OMNIGLOT,
+             N_("Embedding map: PCA and t-SNE of an alphabet's drawings, coloured by character")),
+    PageSpec("views/distance.py", "distance", N_("Two drawings, one distance"), ":material/compare:", OMNIGLOT,
+             N_("Two drawings, one distance: pick or upload two drawings and see the model's decision")),
+    PageSpec("views/detect.py", "detect", N_("Detect and align faces"), ":material/face:", FACES,
+             N_("Detect and align faces: Viola-Jones with its parameters, and DeepFace's other detectors, timed")),
+    PageSpec("views/verify.py", "verify", N_("Verify two photos"), ":material/how_to_reg:", FACES,
+             N_("Verify two photos: sample, upload or selfie; distance, threshold slider, verdict")),
+    PageSpec("views/database.py", "database", N_("Face database"), ":material/badge:", FACES,
+             N_("Face database: enrol and remove people without retraining; identify a new photo or selfie")),
+    PageSpec("views/threshold.py", "threshold", N_("Threshold lab"), ":material/tune:", FACES,
+             N_("Threshold lab: ROC, EER and a threshold for your own labelled photos")),
+    PageSpec("views/experiment.py", "experiment", N_("Experiment: CNN or embedding?"), ":material/science:", FACES,
+             N_("Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour")),
+    PageSpec("views/face_models.py", "face-models", N_("Face models"), ":material/inventory_2:", FACES,
+             N_("Face models: every DeepFace model and detector, and which run offline here")),
+    PageSpec("views/lesson.py", "lesson", N_("Lesson"), ":material/school:", CLASS,
+             N_("Lesson: the lecture step by step, with its exercises; in a live class, students' devices follow the "
+                "teacher's steps")),
+    PageSpec("views/class.py", "class", N_("Live class"), ":material/groups:", CLASS,
+             N_("Live class: the lecturer runs quiz rounds on the projector, every student answers on their own "
+                "device, the model plays too")),
+)
 
 
-def face_pages() -> dict[str, st.Page]:
-    return {
-        "face_detect": st.Page("views/detect.py", title=_("Detect and align faces"), icon=":material/face:",
-                               url_path="detect"),
-        "face_verify": st.Page("views/verify.py", title=_("Verify two photos"), icon=":material/how_to_reg:",
-                               url_path="verify"),
-        "face_database": st.Page("views/database.py", title=_("Face database"), icon=":material/badge:",
-                                 url_path="database"),
-        "face_threshold": st.Page("views/threshold.py", title=_("Threshold lab"), icon=":material/tune:",
-                                  url_path="threshold"),
-        "face_experiment": st.Page("views/experiment.py", title=_("Experiment: CNN or embedding?"),
-                                   icon=":material/science:", url_path="experiment"),
-        "face_models": st.Page("views/face_models.py", title=_("Face models"), icon=":material/inventory_2:",
-                               url_path="face-models"),
-    }
-
-
-def class_pages() -> dict[str, st.Page]:
-    return {
-        "lesson": st.Page("views/lesson.py", title=_("Lesson"), icon=":material/school:", url_path="lesson"),
-        "classroom": st.Page("views/class.py", title=_("Live class"), icon=":material/groups:", url_path="class"),
-    }
-
-
-def links() -> dict[str, str]:
-    return {
-        "dataset": _("Omniglot dataset: browse alphabets, characters, drawings and pairs"),
-        "training": _("Train a Siamese network: Koch's BCE, contrastive or triplet loss, live curves"),
-        "verification": _("Verification and ROC: a live threshold on 10,000 evaluation pairs, AUC, EER, worst errors"),
-        "one_shot": _("N-way one-shot: quiz yourself against the model, accuracy against N, Lake's 20 official runs"),
-        "nearest": _("Nearest-neighbour classification: 659 characters from 10 or 1 templates each, no training"),
-        "map": _("Embedding map: PCA and t-SNE of an alphabet's drawings, coloured by character"),
-        "two": _("Two drawings, one distance: pick or upload two drawings and see the model's decision"),
-        "face_detect": _("Detect and align faces: Viola-Jones with its parameters, and DeepFace's other detectors, timed"),
-        "face_verify": _("Verify two photos: sample, upload or selfie; distance, threshold slider, verdict"),
-        "face_database": _("Face database: enrol and remove people without retraining; identify a new photo or selfie"),
-        "face_threshold": _("Threshold lab: ROC, EER and a threshold for your own labelled photos"),
-        "face_experiment": _("Experiment: a small CNN from scratch against DeepFace embeddings + nearest neighbour"),
-        "face_models": _("Face models: every DeepFace model and detector, and which run offline here"),
-        "lesson": _("Lesson: the lecture step by step, with its exercises; in a live class, students' devices follow "
-                    "the teacher's steps"),
-        "classroom": _("Live class: the lecturer runs quiz rounds on the projector, every student answers on their own "
-                       "device, the model plays too"),
-    }
+def sections() -> dict[str, list[tuple[PageSpec, st.Page]]]:
+    """The pages by section, made on every run, after the session's language is known (their titles are
+    translated)."""
+    grouped: dict[str, list[tuple[PageSpec, st.Page]]] = {}
+    for spec in PAGES:
+        page = st.Page(spec.file, title=_(spec.title), icon=spec.icon, url_path=spec.path)
+        grouped.setdefault(spec.section, []).append((spec, page))
+    return grouped
 
 
 def home() -> None:
@@ -110,13 +107,10 @@ def home() -> None:
         "has never seen.\n"
         "2. **Face recognition with DeepFace**: detect, align, embed, match, the same idea applied to faces."
     ))
-    described = links()
-    for heading, pages in ((_("Omniglot and Siamese networks"), omniglot_pages()),
-                           (_("Face recognition with DeepFace"), face_pages()),
-                           (_("The class"), class_pages())):
-        st.header(heading)
-        for key, page in pages.items():
-            st.page_link(page, label=described[key])
+    for section, pages in sections().items():
+        st.header(_(section))
+        for spec, page in pages:
+            st.page_link(page, label=_(spec.link))
     data_ui()
     models_ui()
 
@@ -161,9 +155,7 @@ def main() -> None:
         link_to_view_ui()  # the URL holds the page's settings (bound widgets), the language and projector mode
     navigation = st.navigation({
         "One-Shot Lab": [st.Page(home, title=_("Home"), icon=":material/home:", default=True)],
-        _("Omniglot and Siamese networks"): list(omniglot_pages().values()),
-        _("Face recognition with DeepFace"): list(face_pages().values()),
-        _("The class"): list(class_pages().values()),
+        **{_(section): [page for _spec, page in pages] for section, pages in sections().items()},
     })
     if follow_ui(navigation.url_path, lesson_slot):  # a joined student follows the teacher (ui/lesson.py)
         return  # on the way to the teacher's step: this run draws no page

@@ -1,16 +1,15 @@
 """The face pages' inputs: a photo (sample, upload or camera), model, detector and metric, a threshold slider on
 the metric's scale, a labelled folder, and the face picker for photos with several faces.
 
-Every setting is bound to the URL (``bind="query-params"``): its key is its name in the address, so keys are short
-and stable. A page checks the link's values before its widgets with :func:`ui.url_state.explain_invalid_values`,
-using the ``*_url_values`` functions here, which list the options exactly as the widgets show them. The face
-picker and the threshold slider check their own value, just before they are drawn: their choices depend on the
-faces found and the distances measured.
+Every setting is a :class:`ui.settings.Setting`, bound to the URL: its key is its name in the address, so keys are
+short and stable. A page checks the link's values before its widgets with :func:`ui.settings.check_link`, given the
+``*_settings`` lists here, which hold the options exactly as the widgets show them. The face picker and the
+threshold slider check their own value, just before they are drawn: their choices depend on the faces found and
+the distances measured.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,16 +22,16 @@ from lab.faces.detection import DETECTOR_NOTES, OFFLINE_DETECTORS, Detection
 from lab.faces.embedding import METRIC_NOTES, METRICS, OFFLINE_MODELS, default_threshold, slider_range
 from lab.faces.photos import LFW_CREDIT, PHOTO_SUFFIXES, Photo
 from lab.formatting import format_message
-from lab.i18n import N_, _, current_language, translations
+from lab.i18n import N_, _
 from lab.images import IMAGE_TYPES
 from lab.limits import FACE_THRESHOLDS, Bounds
-from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
+from ui.settings import BIND, Setting, check_link, in_language
+from ui.url_state import choice_value
 
 # The options themselves stay English (tests and code compare them); the radio shows them translated.
 SAMPLE, UPLOAD, CAMERA = N_("Sample photo"), N_("Upload"), N_("Camera")
 SOURCES = (SAMPLE, UPLOAD, CAMERA)
 UPLOAD_TYPES = [s.lstrip(".") for s in PHOTO_SUFFIXES]
-BOUND = "query-params"
 
 
 def setting_key(prefix: str, name: str) -> str:
@@ -53,47 +52,22 @@ def photo_sources(samples: dict[str, Path]) -> tuple[str, ...]:
     return SOURCES if samples else SOURCES[1:]
 
 
-def photo_url_values(key: str) -> list[UrlValue]:
-    """What a link may say about :func:`photo_ui` ``(key)``: where the photo comes from, and which sample it is."""
+def photo_settings(key: str, default_sample: str | None = None) -> list[Setting]:
+    """:func:`photo_ui` ``(key)``'s settings: where the photo comes from, and which sample it is."""
     samples = sample_photos()
-    return [choice_value(f"{key}_source", [_(s) for s in photo_sources(samples)]), choice_value(key, samples)]
-
-
-def in_language() -> Callable[[str], str]:
-    """``_`` fixed to the current language, for a widget's format_func: a test (AppTest) calls it again later,
-    outside the session, where ``_`` would give English."""
-    return translations(current_language()).gettext
-
-
-def follow_language(key: str, labels: Sequence[str] = ()) -> None:
-    """Before a bound widget whose options are shown translated: after a change of language its value is set again,
-    so that the URL holds the option as now shown (Streamlit writes the shown text; a reload would refuse the old).
-    ``labels``: the English labels, where the widget's value is the shown label itself (st.tabs). Tabs are a new
-    widget once their labels change, and Streamlit writes a value set in code into the URL only for a widget of the
-    previous run, so the value is set once more on the next run: itself, whatever the user chose meanwhile."""
-    marker, language = f"{key}__language", current_language()
-    before, again = st.session_state.get(marker, (language, False))
-    if key in st.session_state and (again or before != language):
-        value = st.session_state[key]
-        if labels and before != language:
-            shown_before = [translations(before).gettext(label) for label in labels]
-            value = _(labels[shown_before.index(value)]) if value in shown_before else value
-        st.session_state[key] = value
-    st.session_state[marker] = (language, bool(labels) and before != language)
+    return [Setting(f"{key}_source", "radio", options=photo_sources(samples), shown=in_language(), translated=True,
+                    extra={"horizontal": True}),
+            Setting(key, "selectbox", N_("Sample"), options=list(samples), default=default_sample)]
 
 
 def photo_ui(key: str, label: str, default_sample: str | None = None) -> tuple[bytes, str] | None:
     """A photo's bytes and name from the sample set, an upload or the camera; None (with a hint) until there is one.
     The source and the sample are in the URL (``{key}_source``, ``{key}``); an upload or a camera photo is not."""
-    samples = sample_photos()
-    follow_language(f"{key}_source")
-    source = st.radio(label, photo_sources(samples), key=f"{key}_source", horizontal=True,
-                      format_func=in_language(), bind=BOUND)
+    source_setting, sample_setting = photo_settings(key, default_sample)
+    source = source_setting.draw(label=label)
     if source == SAMPLE:
-        names = list(samples)
-        index = names.index(default_sample) if default_sample in names else 0
-        name = st.selectbox(_("Sample"), names, index=index, key=key, bind=BOUND)
-        return samples[name].read_bytes(), name
+        name = sample_setting.draw()
+        return sample_photos()[name].read_bytes(), name
     if source == UPLOAD:
         upload = st.file_uploader(_("A photo with a face ({types})").format(types=", ".join(IMAGE_TYPES)),
                                   type=UPLOAD_TYPES, key=f"{key}_upload")
@@ -131,34 +105,26 @@ def detector_options() -> list[str]:
     return ready_names("detector", OFFLINE_DETECTORS) or list(OFFLINE_DETECTORS)
 
 
-def model_ui(key: str) -> str:
-    return st.selectbox(_("Face model"), model_options(), key=setting_key(key, "model"), bind=BOUND,
-                        help=_("Facenet (Google, 2015; 128 values) is the lecture's model; Dlib's ResNet (128 values) "
-                               "is faster on a CPU. Other DeepFace models need a download: see the Face models page."))
-
-
 def notes_help(notes: dict[str, str], names: list[str] | tuple[str, ...]) -> str:
     """Each option's description, one per line, for a select box's help: in the option text itself they were cut
     off at a third of the page ("yunet: YuNet (2023): a small CNN, the fastes...")."""
     return "\n".join(f"- **{name}**: {_(notes[name])}" for name in names)
 
 
-def detector_ui(key: str) -> str:
+def face_settings(key: str = "") -> list[Setting]:
+    """Model, detector and metric: keys ``model``, ``detector``, ``metric`` (prefixed by ``key``)."""
     detectors = detector_options()
-    return st.selectbox(_("Face detector"), detectors, key=setting_key(key, "detector"), bind=BOUND,
-                        help=notes_help(DETECTOR_NOTES, detectors))
+    return [Setting(setting_key(key, "model"), "selectbox", N_("Face model"), options=model_options(), help=N_(
+                "Facenet (Google, 2015; 128 values) is the lecture's model; Dlib's ResNet (128 values) is faster on a "
+                "CPU. Other DeepFace models need a download: see the Face models page.")),
+            Setting(setting_key(key, "detector"), "selectbox", N_("Face detector"), options=detectors,
+                    extra={"help": notes_help(DETECTOR_NOTES, detectors)}),
+            Setting(setting_key(key, "metric"), "selectbox", N_("Distance metric"), options=METRICS,
+                    extra={"help": notes_help(METRIC_NOTES, METRICS)})]
 
 
 def metric_ui(key: str) -> str:
-    return st.selectbox(_("Distance metric"), METRICS, key=setting_key(key, "metric"), bind=BOUND,
-                        help=notes_help(METRIC_NOTES, METRICS))
-
-
-def settings_url_values(key: str = "") -> list[UrlValue]:
-    """What a link may say about :func:`settings_ui` ``(key)``: the options as the select boxes show them."""
-    return [choice_value(setting_key(key, "model"), model_options()),
-            choice_value(setting_key(key, "detector"), detector_options()),
-            choice_value(setting_key(key, "metric"), METRICS)]
+    return face_settings(key)[2].draw()
 
 
 def threshold_key(model_name: str, metric: str) -> str:
@@ -174,23 +140,18 @@ def threshold_slider_ui(model_name: str, metric: str, key: str, *observed: float
     The link's value is checked here, against this slider's range, which reaches the ``observed`` distances."""
     standard = default_threshold(model_name, metric)
     low, high = slider_range(model_name, metric, *observed)
-    explain_invalid_values([number_value(key, Bounds(FACE_THRESHOLDS[metric].what, low, high))])
-    label = format_message(_("{prefix} ({metric} distance; DeepFace's for {model}: {standard:g})"),
-                           prefix=_(prefix), metric=metric, model=model_name, standard=standard)
     # Streamlit's printf-style format has no decimal comma: the slider shows 0.400 in every language, while the pages
     # write the threshold beside it (a metric, the verdict) in the session's locale.
-    return st.slider(label, low, high, min(standard, high), (high - low) / 200, format="%.3f", key=key, bind=BOUND)
+    setting = Setting(key, "slider", bounds=Bounds(FACE_THRESHOLDS[metric].what, low, high),
+                      default=min(standard, high), extra={"step": (high - low) / 200, "format": "%.3f"})
+    check_link([setting])
+    return setting.draw(label=format_message(_("{prefix} ({metric} distance; DeepFace's for {model}: {standard:g})"),
+                                             prefix=_(prefix), metric=metric, model=model_name, standard=standard))
 
 
 def settings_ui(key: str = "") -> tuple[str, str, str]:
     """Model, detector and metric, side by side; keys ``model``, ``detector``, ``metric`` (prefixed by ``key``)."""
-    columns = st.columns(3)
-    with columns[0]:
-        model = model_ui(key)
-    with columns[1]:
-        detector = detector_ui(key)
-    with columns[2]:
-        metric = metric_ui(key)
+    model, detector, metric = (setting.draw(column) for setting, column in zip(face_settings(key), st.columns(3)))
     return model, detector, metric
 
 
@@ -240,9 +201,9 @@ def face_picker_ui(detection: Detection, key: str, label: str, bind: bool = True
     picker = f"{key}_face"
     numbers = [str(n + 1) for n in range(faces)]  # the URL holds the number, the same in every language
     if bind:
-        explain_invalid_values([choice_value(picker, numbers)])
+        check_link([choice_value(picker, numbers)])
     return st.radio(_("Face to use"), range(faces), index=detection.largest, key=picker, horizontal=True,
-                    format_func=lambda i: numbers[i], bind=BOUND if bind else None)
+                    format_func=lambda i: numbers[i], bind=BIND if bind else None)
 
 
 def display_width(photo: Photo, max_height: int = 420, max_width: int = 900) -> int:

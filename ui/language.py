@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lab.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LOCALES, _, use_language_source
-from ui.url_state import keep_in_url, relabel_bound_values
+from ui.url_state import keep_in_url
 
 KEY = "lang"
 KEPT = "language_setting"  # not a widget's key: see language_ui
@@ -26,11 +26,12 @@ def language_ui() -> str:
             st.session_state[KEPT] = asked
         elif asked is not None:
             refused = asked
+    # A choice shown translated follows the switch when its page draws it (ui.settings.follow_language).
     # As for projector mode (ui.projector), the select box's default is the session's language, so that Streamlit
     # falling back to a widget's default (a run_every fragment racing a click) cannot switch a class to English.
     current = st.session_state.get(KEPT, DEFAULT_LANGUAGE)
     language = st.sidebar.selectbox("Language · Idioma", list(LOCALES), index=list(LOCALES).index(current), key=KEY,
-                                    format_func=LANGUAGE_NAMES.get, on_change=relabel_bound_values)
+                                    format_func=LANGUAGE_NAMES.get)
     st.session_state[KEPT] = language
     keep_in_url(KEY, None if language == DEFAULT_LANGUAGE else language)
     if refused is not None:

@@ -31,16 +31,16 @@ PLAYER = "class_player"  # views/class.py: this session's membership {"code", "t
 HOSTED = "class_hosted"  # the class this teacher's projector last showed (views/class.py)
 GOING = "lesson_going_to"  # the step this device is on its way to (between the two runs of follow_ui)
 FOLLOW = "lesson_follow_state"  # {"code": class, "following": bool, "step": the step this session was sent to}
-CLASS_PAGE = "views/class.py"
-LESSON_PAGE = "views/lesson.py"
 
-# The URL path of each page a step opens -> its file (as app.py registers it; tests/unit/test_lesson.py checks).
-PAGE_FILES = {
-    "omniglot": "views/omniglot.py", "train": "views/train.py", "roc": "views/roc.py",
-    "quiz": "views/quiz.py", "nearest": "views/nearest.py", "distance": "views/distance.py",
-    "detect": "views/detect.py", "verify": "views/verify.py", "database": "views/database.py",
-    "threshold": "views/threshold.py", "experiment": "views/experiment.py", "class": CLASS_PAGE,
-}
+
+def page_file(path: str) -> str:
+    """The file of the page at URL path ``path``: a page file is named after its path (app.py's PAGES)."""
+    return f"views/{path.replace('-', '_')}.py"
+
+
+# The file of each page a step opens, by URL path (tests/unit/test_lesson.py checks them against app.py).
+PAGE_FILES = {step.page: page_file(step.page) for step in STEPS}
+LESSON_PAGE = page_file("lesson")
 
 
 def step_heading(step: LessonStep) -> str:
@@ -81,7 +81,7 @@ def switch_to_step(step: LessonStep, code: str) -> None:
     """``st.switch_page`` to the step's page with its settings. A value that a widget of the same key kept in the
     session (``within`` on the ROC page, then on the quiz) would win over the URL, so the step's keys are dropped from
     the session state. The switch refuses to set a URL parameter that a widget of the page being left still binds
-    (``bind="query-params"``): it runs in a run that drew no page (:func:`follow_ui`), whose end released them."""
+    (ui.settings.BIND): it runs in a run that drew no page (:func:`follow_ui`), whose end released them."""
     for key in step.query_params():
         st.session_state.pop(key, None)
     st.switch_page(PAGE_FILES[step.page], query_params=step_params(step, code))

@@ -25,7 +25,7 @@ from lab.siamese.store import DEFAULT_MODEL, ModelInfo, find_model, list_models
 from lab.workflows.coded_set import CodedSet, lazy_model, stored_set_codes
 from ui.names import short_names
 from ui.omniglot_data import cached_set, load_set_or_explain
-from ui.url_state import UrlValue, choice_value
+from ui.settings import Setting
 
 CHOSEN = "chosen_model"  # survives page changes, unlike the widget's own state
 KEY = "model"  # the select box's key, and the model's parameter in the URL (?model=default)
@@ -78,9 +78,10 @@ def model_names() -> list[str]:
     return sorted(names, key=lambda name: name != DEFAULT_MODEL)
 
 
-def model_url_check() -> UrlValue:
-    """What ``?model=`` may be: a stored model, as the select box shows it (long names are shortened)."""
-    return choice_value(KEY, short_names(model_names()).values())
+def model_setting() -> Setting:
+    """``?model=``: a stored model, as the select box shows it (long names are shortened)."""
+    names = model_names()
+    return Setting(KEY, "selectbox", N_("Model"), options=names, shown=short_names(names).get)
 
 
 def remember_choice() -> None:
@@ -94,7 +95,8 @@ def model_ui() -> ModelInfo | None:
     if not models:
         st.warning(_("The model store is empty: train a model on the training page first."))
         return None
-    names = model_names()
+    setting = model_setting()
+    names = list(setting.options)
     # Each page has its own select box: the choice made on another page is handed over through the session state
     # (a link's ?model= still wins on the page it opens).
     if st.session_state.get(CHOSEN) in names:
@@ -102,9 +104,8 @@ def model_ui() -> ModelInfo | None:
     current = st.session_state.get(KEY)
     current = current if current in names else names[0]
     # A long name is cut in the box, so help shows it whole.
-    name = st.sidebar.selectbox(
-        _("Model"), names, key=KEY, format_func=short_names(names).get, bind="query-params",
-        on_change=remember_choice,
+    name = setting.draw(
+        st.sidebar, on_change=remember_choice,
         help=_("Now: **{model}**. Every figure on this page is computed with this model. Train more on the training "
                "page.").format(model=current),
     )

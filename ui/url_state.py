@@ -1,6 +1,6 @@
 """A page's settings in its URL, so that a lecturer can bookmark a view or send it to a class.
 
-Page widgets are bound to the URL with Streamlit's own ``bind="query-params"``: the value is written into the
+Page widgets are bound to the URL (ui.settings: a page declares each setting once): the value is written into the
 address as it changes, and a link opened later starts the widget there. Streamlit drops a value its widget cannot
 take (``?way=99``) without a word; :func:`explain_invalid_values`, called before the widgets, says which value of
 the link was not used and why, and the widget starts from its default. Two settings belong to the session rather
@@ -19,9 +19,6 @@ import streamlit as st
 from lab.errors import LabError
 from lab.i18n import _
 from lab.limits import Bounds
-
-
-SESSION_KEYS = ("lang", "projector")  # kept in the URL by app.py on every page, not bound to a page's widget
 
 
 @dataclass(frozen=True)
@@ -63,6 +60,16 @@ def switch_value(key: str) -> UrlValue:
     return UrlValue(key, lambda text: check.problem(text.lower()))
 
 
+def every_number_value(key: str, bounds: Bounds) -> UrlValue:
+    """A repeated parameter (``?ways=2&ways=5``, a multiselect): every value within ``bounds``."""
+    single = number_value(key, bounds)
+
+    def problem(_last: str) -> str | None:
+        return next((p for p in map(single.problem, st.query_params.get_all(key)) if p is not None), None)
+
+    return UrlValue(key, problem)
+
+
 def invalid_values(values: Sequence[UrlValue], params: dict[str, str]) -> list[str]:
     """One line per parameter of ``params`` that its page refuses (a parameter the page does not know is ignored)."""
     lines = []
@@ -87,16 +94,6 @@ def explain_invalid_values(values: Sequence[UrlValue]) -> None:
     if lines:
         st.warning(_("Some settings in this link could not be used, so their defaults are shown:") + "\n\n"
                    + "\n".join(f"- {line}" for line in lines))
-
-
-def relabel_bound_values() -> None:
-    """After a language switch (the language box's on_change): a bound choice is written in the URL as its shown,
-    translated label, so the URL still holds the previous language's label, which a reload or a copied link would
-    refuse. Setting each value in the URL again makes Streamlit write the new language's label. Only keys in the
-    URL: they are the bound widgets away from their defaults (a button's key must never be set)."""
-    for key in st.query_params.to_dict():
-        if key in st.session_state and key not in SESSION_KEYS:
-            st.session_state[key] = st.session_state[key]
 
 
 def keep_in_url(key: str, text: str | None) -> None:

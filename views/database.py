@@ -16,7 +16,6 @@ from lab.config import faces_dir
 from lab.db.engine import database_url, shown_url
 from lab.errors import LabError
 from lab.faces.detection import draw_boxes
-from lab.faces.embedding import METRICS
 from lab.faces.gallery import Gallery
 from lab.faces.gallery_index import Identification
 from lab.formatting import format_message, styled_numbers
@@ -26,11 +25,11 @@ from lab.workflows.gallery import enrol_folder, list_galleries, open_gallery
 from ui.face_cache import cached_embedding, cached_face_model, cached_photo, detect_or_explain, read_or_explain
 from ui.face_gallery import clear_ui, old_files_ui, person_row_ui, thumbnails_switch_ui
 from ui.face_widgets import (UPLOAD_TYPES, camera_allowed, detector_options, display_width, face_picker_ui,
-                             follow_language, in_language, metric_ui, model_options, photo_ui, photo_url_values,
+                             face_settings, metric_ui, model_options, photo_settings, photo_ui,
                              threshold_key, threshold_slider_ui)
 from ui.projector import projector_on
 from ui.roles import current_role, is_teacher, session_owner, teacher_only_note
-from ui.url_state import choice_value, explain_invalid_values
+from ui.settings import Setting, check_link, in_language
 
 NEW = N_("+ new database")  # the last choice of the database select box, shown translated
 TABS = (N_("People"), N_("Enrol"), N_("Identify"))
@@ -59,18 +58,27 @@ def shown(choice: str, translate: Callable[[str], str] = _) -> str:
     return translate(choice) if choice == NEW else choice
 
 
+def sidebar_settings() -> list[Setting]:
+    """The gallery (or a new one), and a new one's model and detector."""
+    return [Setting("database", "selectbox", N_("Face database"), options=database_choices(),
+                    shown=partial(shown, translate=in_language()), translated=True),
+            Setting("model", "selectbox", N_("Model (fixed for this database)"), options=model_options()),
+            Setting("detector", "selectbox", N_("Detector"), options=detector_options())]
+
+
+def tab_setting() -> Setting:
+    return Setting("tab", "tabs", options=TABS, shown=in_language(), translated=True)
+
+
 def database_ui() -> Gallery | None:
-    options = database_choices()
-    names = options[:-1]
-    follow_language("database")
-    choice = st.sidebar.selectbox(_("Face database"), options, key="database", bind="query-params",
-                                  format_func=partial(shown, translate=in_language()))
+    database_setting, model_setting, detector_setting = sidebar_settings()
+    names = database_setting.options[:-1]
+    choice = database_setting.draw(st.sidebar)
     if choice == NEW:
         name = st.sidebar.text_input(_("New database name"), value="class" if "class" not in names else "",
                                      key="db_new")
-        model = st.sidebar.selectbox(_("Model (fixed for this database)"), model_options(), key="model",
-                                     bind="query-params")
-        detector = st.sidebar.selectbox(_("Detector"), detector_options(), key="detector", bind="query-params")
+        model = model_setting.draw(st.sidebar)
+        detector = detector_setting.draw(st.sidebar)
         if not name.strip():
             st.info(_("Name the new database in the sidebar."))
             return None
@@ -235,17 +243,13 @@ def main() -> None:
                   "The database keeps one embedding per enrolled face, so adding or removing a person **needs no "
                   "retraining**: identifying is finding the nearest stored embedding, and saying *unknown* when even "
                   "the nearest is farther than the threshold."))
-    explain_invalid_values([choice_value("database", [shown(c) for c in database_choices()]),
-                            choice_value("model", model_options()), choice_value("detector", detector_options()),
-                            choice_value("tab", [_(t) for t in TABS]), *photo_url_values("photo"),
-                            choice_value("metric", METRICS)])
+    check_link([*sidebar_settings(), tab_setting(), *photo_settings("photo"), face_settings()[2]])
     database = database_ui()
     if database is None:
         return
     if "db_message" in st.session_state:  # what the last change did (the page was rerun since), above every tab
         st.success(st.session_state.pop("db_message"))
-    follow_language("tab", TABS)
-    people, enrolment, identify = st.tabs([_(t) for t in TABS], key="tab", bind="query-params")
+    people, enrolment, identify = tab_setting().draw()
     with people:
         people_ui(database)
     with enrolment:

@@ -13,12 +13,26 @@ from lab.formatting import format_message
 from lab.i18n import N_, _, ngettext
 from lab.limits import MIN_FACE_SIZE, MIN_NEIGHBORS, SCALE_FACTOR
 from ui.face_cache import cached_detection, cached_photo, read_or_explain
-from ui.face_widgets import display_width, notes_help, photo_ui, photo_url_values
-from ui.url_state import choice_value, explain_invalid_values, number_value
+from ui.face_widgets import display_width, notes_help, photo_settings, photo_ui
+from ui.settings import Setting, check_link
 
 # A name, the same in every language, since the URL holds the shown option (?detector=Viola-Jones).
 VIOLA_JONES = "Viola-Jones"
 NOTES = {**DETECTOR_NOTES, VIOLA_JONES: N_("OpenCV's Haar cascade (2001) with the three parameters you set below")}
+VIOLA_JONES_SETTINGS = (
+    Setting("scale", "slider", N_("scaleFactor"), bounds=SCALE_FACTOR, default=1.1, extra={"step": 0.01},
+            help=N_("DeepFace's opencv detector uses 1.1")),
+    Setting("neighbors", "slider", N_("minNeighbors"), bounds=MIN_NEIGHBORS, default=10,
+            help=N_("DeepFace's opencv detector uses 10")),
+    Setting("min_size", "slider", N_("minimum face size (pixels)"), bounds=MIN_FACE_SIZE, default=30,
+            extra={"step": 5}),
+)
+PHOTO = "test/obama_and_biden.jpg"  # the sample photo the page opens with
+
+
+def detector_setting(detectors: list[str]) -> Setting:
+    return Setting("detector", "selectbox", N_("Detector"), options=detectors,
+                   extra={"help": notes_help(NOTES, detectors)})
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -54,13 +68,8 @@ def faces_gallery(photo: Photo, detection: Detection) -> None:
 
 
 def viola_jones_ui(data: bytes, name: str) -> Detection:
-    columns = st.columns(3)
-    scale = columns[0].slider(_("scaleFactor"), SCALE_FACTOR.low, SCALE_FACTOR.high, 1.1, 0.01, key="scale",
-                              bind="query-params", help=_("DeepFace's opencv detector uses 1.1"))
-    neighbours = columns[1].slider(_("minNeighbors"), MIN_NEIGHBORS.low, MIN_NEIGHBORS.high, 10, key="neighbors",
-                                   bind="query-params", help=_("DeepFace's opencv detector uses 10"))
-    min_size = columns[2].slider(_("minimum face size (pixels)"), MIN_FACE_SIZE.low, MIN_FACE_SIZE.high, 30, 5,
-                                 key="min_size", bind="query-params")
+    scale, neighbours, min_size = (setting.draw(column) for setting, column in zip(VIOLA_JONES_SETTINGS,
+                                                                                    st.columns(3)))
     return cached_viola_jones(data, name, scale, neighbours, min_size)
 
 
@@ -91,18 +100,15 @@ def main() -> None:
         "windows must agree (more: fewer false faces, more missed ones). The other detectors are neural networks."
     ))
     detectors = [VIOLA_JONES, *ready_names("detector", OFFLINE_DETECTORS)]
-    explain_invalid_values([*photo_url_values("photo"), choice_value("detector", detectors),
-                            number_value("scale", SCALE_FACTOR), number_value("neighbors", MIN_NEIGHBORS),
-                            number_value("min_size", MIN_FACE_SIZE)])
-    chosen = photo_ui("photo", _("Photo"), "test/obama_and_biden.jpg")
+    check_link([*photo_settings("photo", PHOTO), detector_setting(detectors), *VIOLA_JONES_SETTINGS])
+    chosen = photo_ui("photo", _("Photo"), PHOTO)
     if chosen is None:
         return
     data, name = chosen
     photo = read_or_explain(data, name)
     if photo is None:
         return
-    detector = st.selectbox(_("Detector"), detectors, key="detector", bind="query-params",
-                            help=notes_help(NOTES, detectors))
+    detector = detector_setting(detectors).draw()
     st.caption(f"**{detector}**: {_(NOTES[detector])}")
     try:
         detection = viola_jones_ui(data, name) if detector == VIOLA_JONES else cached_detection(data, name, detector)

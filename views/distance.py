@@ -15,7 +15,7 @@ from lab.siamese.preprocess import downsample
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.pairs import compare_drawings
 from ui.model_chooser import evaluation_or_explain
-from ui.url_state import choice_value, explain_invalid_values, number_value
+from ui.settings import Setting, check_link, in_language
 
 SOURCES = (N_("From the evaluation set"), N_("Upload an image"))
 # Both drawings start in the first alphabet, on its first character, by two different people (a "same" pair).
@@ -23,9 +23,19 @@ DEFAULT_CHARACTER = 0
 DEFAULT_DRAWER = {1: 1, 2: 2}
 
 
-def character_label(evaluation: CodedSet, index: int) -> str:
-    """A character as its box shows it and a link holds it: "character05" (its alphabet has a box of its own)."""
-    return evaluation.data.character_names[index].split("/")[1]
+def drawing_settings(evaluation: CodedSet, side: int, alphabet: str) -> list[Setting]:
+    """Drawing ``side``'s settings (``source1``, ``alphabet1``, ``character1``, ``drawer1``...): a character of
+    ``alphabet``, shown and linked by its folder name ("character05"; its alphabet has a box of its own)."""
+    data = evaluation.data
+    start, stop = data.alphabets[alphabet]
+    first = DEFAULT_CHARACTER if start <= DEFAULT_CHARACTER < stop else start
+    return [Setting(f"source{side}", "radio", N_("Source"), options=SOURCES, shown=in_language(), translated=True,
+                    extra={"horizontal": True}),
+            Setting(f"alphabet{side}", "selectbox", N_("Alphabet"), options=data.alphabet_names,
+                    default=data.alphabet_of(DEFAULT_CHARACTER), shown=display_name),
+            Setting(f"character{side}", "selectbox", N_("Character"), options=range(start, stop), default=first,
+                    shown=data.character_label),
+            Setting(f"drawer{side}", "slider", N_("Drawer"), bounds=DRAWER, default=DEFAULT_DRAWER[side])]
 
 
 def explain_link(evaluation: CodedSet) -> None:
@@ -33,14 +43,8 @@ def explain_link(evaluation: CodedSet) -> None:
     checked against the alphabet that its drawing will show."""
     data = evaluation.data
     shown = {display_name(name): name for name in data.alphabet_names}
-    values = []
-    for side in DEFAULT_DRAWER:
-        alphabet = shown.get(st.query_params.get(f"alphabet{side}", ""), data.alphabet_of(DEFAULT_CHARACTER))
-        start, stop = data.alphabets[alphabet]
-        values += [choice_value(f"source{side}", [_(s) for s in SOURCES]), choice_value(f"alphabet{side}", shown),
-                   choice_value(f"character{side}", [character_label(evaluation, i) for i in range(start, stop)]),
-                   number_value(f"drawer{side}", DRAWER)]
-    explain_invalid_values(values)
+    check_link([setting for side in DEFAULT_DRAWER for setting in drawing_settings(
+        evaluation, side, shown.get(st.query_params.get(f"alphabet{side}", ""), data.alphabet_of(DEFAULT_CHARACTER)))])
 
 
 def drawing_ui(evaluation: CodedSet, side: int) -> tuple[np.ndarray, str, np.ndarray | None] | None:
@@ -48,19 +52,11 @@ def drawing_ui(evaluation: CodedSet, side: int) -> tuple[np.ndarray, str, np.nda
     or None after saying why an upload cannot be used. The choice is in the URL (``alphabet1``, ``character1``,
     ``drawer1``...); an upload is not."""
     data = evaluation.data
-    labels = {s: _(s) for s in SOURCES}  # translated in the page's run: AppTest also calls format_func outside it
-    source = st.radio(_("Source"), SOURCES, key=f"source{side}", horizontal=True, format_func=labels.get,
-                      bind="query-params")
-    if source == SOURCES[0]:
-        default_alphabet = data.alphabet_of(DEFAULT_CHARACTER)
-        alphabet = st.selectbox(_("Alphabet"), data.alphabet_names, index=data.alphabet_names.index(default_alphabet),
-                                key=f"alphabet{side}", format_func=display_name, bind="query-params")
-        start, stop = data.alphabets[alphabet]
-        first = DEFAULT_CHARACTER if start <= DEFAULT_CHARACTER < stop else start
-        character = st.selectbox(_("Character"), range(start, stop), index=first - start, key=f"character{side}",
-                                 format_func=lambda i: character_label(evaluation, i), bind="query-params")
-        drawer = st.slider(_("Drawer"), DRAWER.low, DRAWER.high, DEFAULT_DRAWER[side], key=f"drawer{side}",
-                           bind="query-params")
+    source_setting, alphabet_setting = drawing_settings(evaluation, side, data.alphabet_of(DEFAULT_CHARACTER))[:2]
+    if source_setting.draw() == SOURCES[0]:
+        alphabet = alphabet_setting.draw()
+        character_setting, drawer_setting = drawing_settings(evaluation, side, alphabet)[2:]
+        character, drawer = character_setting.draw(), drawer_setting.draw()
         return data.images[character, drawer - 1], _("{character}, drawer {drawer}").format(
             character=display_character(data.character_names[character]), drawer=drawer), \
             evaluation.codes[character, drawer - 1]

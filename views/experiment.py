@@ -19,7 +19,10 @@ from lab.workflows.faces import face_experiment
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui
 from ui.projector import projected
 from ui.shared_results import Progress, shared_result_ui
-from ui.url_state import explain_invalid_values, number_value
+from ui.settings import Setting, check_link
+
+EPOCHS_SETTING = Setting("epochs", "number_input", N_("CNN epochs (per fold)"), bounds=EPOCHS, default=DEFAULT_EPOCHS,
+                         extra={"step": 5})
 
 
 def experiment_ui(folder: Path, model: str, detector: str, metric: str, epochs: int) -> ExperimentResult:
@@ -73,10 +76,9 @@ def main() -> None:
         "the person of its nearest training face. Nothing is trained."
     ))
     folder = labelled_folder_ui("experiment_folder", N_("Folder of identities"))
-    explain_invalid_values([number_value("epochs", EPOCHS)])
+    check_link([EPOCHS_SETTING])
     model, detector, metric = settings_ui()
-    epochs = st.columns(4)[0].number_input(_("CNN epochs (per fold)"), EPOCHS.low, EPOCHS.high, DEFAULT_EPOCHS, 5,
-                                           key="epochs", bind="query-params")
+    epochs = EPOCHS_SETTING.draw(st.columns(4)[0])
     if not st.toggle(_("Run the experiment"), key="experiment_run"):
         st.info(_("Switch on *Run the experiment*. On LFW's 1,667 photos it takes up to two minutes the first time on "
                   "a laptop (every photo detected and embedded, then the CNN trained twice), under a minute once the "

@@ -10,15 +10,22 @@ from lab.config import omniglot_dir
 from lab.data.omniglot import display_name
 from lab.evaluation.projection import METHODS
 from lab.formatting import format_message
-from lab.i18n import _
+from lab.i18n import N_, _
 from lab.images import png_data_uri, to_display
-from lab.limits import MAP_CHARACTERS, SEED, Bounds
+from lab.limits import MAP_CHARACTERS, SEED
 from lab.figures.omniglot import embedding_map as embedding_map_figure
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.embedding_map import EmbeddingMap, embedding_map
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
 from ui.projector import projected
-from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
+from ui.settings import Setting, check_link
+
+PROJECTION = Setting("projection", "radio", N_("Projection"), options=METHODS, default="t-SNE",
+                     extra={"horizontal": True}, help=N_(
+                         "PCA: a linear view, the two directions of largest spread. t-SNE: keeps neighbours together, "
+                         "distorts distances between far-apart groups."))
+SEED_SETTING = Setting("seed", "number_input", N_("Random seed (t-SNE)"), bounds=SEED, default=0)
+PICTURES = Setting("pictures", "toggle", N_("Draw the drawings at their points"), default=True)
 
 
 # A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
@@ -37,10 +44,18 @@ def thumbnails(alphabet: str, characters: int, data_dir: str) -> list[str]:
     return [png_data_uri(to_display(d)) for d in drawings]
 
 
-def characters_bounds(evaluation: CodedSet, alphabet: str) -> Bounds:
-    """How many characters of ``alphabet`` a map can show: 2 up to all of them."""
+def alphabet_setting(evaluation: CodedSet) -> Setting:
+    return Setting("alphabet", "selectbox", N_("Alphabet (evaluation set)"), options=evaluation.data.alphabet_names,
+                   shown=display_name)
+
+
+def characters_setting(evaluation: CodedSet, alphabet: str) -> Setting:
+    """How many characters of ``alphabet`` a map can show: 2 up to all of them (another alphabet changes the
+    slider's range, so Streamlit makes it anew at its default)."""
     start, stop = evaluation.data.alphabets[alphabet]
-    return replace(MAP_CHARACTERS, high=min(MAP_CHARACTERS.high, stop - start))
+    bounds = replace(MAP_CHARACTERS, high=min(MAP_CHARACTERS.high, stop - start))
+    return Setting("characters", "slider", N_("Characters shown (the first ones of the alphabet)"), bounds=bounds,
+                   default=min(10, bounds.high))
 
 
 def explain_link(evaluation: CodedSet) -> None:
@@ -49,29 +64,18 @@ def explain_link(evaluation: CodedSet) -> None:
     names = evaluation.data.alphabet_names
     shown = {display_name(name): name for name in names}
     alphabet = shown.get(st.query_params.get("alphabet", ""), names[0])
-    values = [choice_value("alphabet", shown), number_value("characters", characters_bounds(evaluation, alphabet)),
-              choice_value("projection", METHODS), number_value("seed", SEED),
-              UrlValue("pictures", lambda text: None if text.lower() in ("true", "false")
-                       else _("it must be true or false"))]
-    explain_invalid_values(values)
+    check_link([alphabet_setting(evaluation), characters_setting(evaluation, alphabet), PROJECTION, SEED_SETTING,
+                PICTURES])
 
 
 def settings_ui(evaluation: CodedSet) -> tuple[str, int, str, int, bool]:
     explain_link(evaluation)
     left, middle, right = st.columns([3, 2, 2])  # the alphabet's box wide enough for "Old Church Slavonic (Cyrillic)"
-    alphabet = left.selectbox(_("Alphabet (evaluation set)"), evaluation.data.alphabet_names, key="alphabet",
-                              format_func=display_name, bind="query-params")
-    bounds = characters_bounds(evaluation, alphabet)
-    # Another alphabet changes the slider's range, so Streamlit makes it anew at its default.
-    characters = middle.slider(_("Characters shown (the first ones of the alphabet)"), bounds.low, bounds.high,
-                               min(10, bounds.high), key="characters", bind="query-params")
-    method = right.radio(_("Projection"), METHODS, index=METHODS.index("t-SNE"), horizontal=True, key="projection",
-                         bind="query-params",
-                         help=_("PCA: a linear view, the two directions of largest spread. t-SNE: keeps neighbours "
-                                "together, distorts distances between far-apart groups."))
+    alphabet = alphabet_setting(evaluation).draw(left)
+    characters = characters_setting(evaluation, alphabet).draw(middle)
+    method = PROJECTION.draw(right)
     left, right = st.columns(2)
-    seed = left.number_input(_("Random seed (t-SNE)"), SEED.low, SEED.high, 0, key="seed", bind="query-params")
-    pictures = right.toggle(_("Draw the drawings at their points"), True, key="pictures", bind="query-params")
+    seed, pictures = SEED_SETTING.draw(left), PICTURES.draw(right)
     return alphabet, int(characters), method, int(seed), bool(pictures)
 
 
@@ -87,7 +91,7 @@ def main() -> None:
     data_dir = str(omniglot_dir())
     found = cached_map(evaluation, alphabet, characters, method, seed)
     start, character, drawer = found.first, found.characters, found.drawers
-    names = [evaluation.data.character_names[start + c].split("/")[1] for c in range(characters)]
+    names = [evaluation.data.character_label(start + c) for c in range(characters)]
     figure = embedding_map_figure(found.points, character, drawer, names, method, alphabet,
                            thumbnails(alphabet, characters, data_dir) if pictures else None)
     event = st.plotly_chart(projected(figure), key="embedding_map", on_select="rerun",

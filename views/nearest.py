@@ -15,7 +15,7 @@ from lab.workflows.nearest import NearestNeighbour, nearest_neighbour
 from ui.model_chooser import cached_codes, evaluation_or_explain
 from ui.omniglot_data import cached_set
 from ui.projector import projected
-from ui.url_state import choice_value, explain_invalid_values
+from ui.settings import Setting, check_link
 
 # The options show the layers' own names, so that a link reads ?layer=features whatever the language.
 LAYERS = {
@@ -23,6 +23,8 @@ LAYERS = {
     "embedding": N_("the full embedding that the Siamese network compares"),
 }
 TEMPLATES = {10: N_("drawers 1-10"), 1: N_("one-shot: drawer 1 only")}
+SETTINGS = (Setting("layer", "radio", N_("Codes compared"), options=list(LAYERS)),
+            Setting("templates", "radio", N_("Templates per character"), options=list(TEMPLATES)))
 
 
 # A page script runs again on every interaction, so _() here is in the language of the run that shows the spinner.
@@ -32,12 +34,9 @@ def classify(name: str, stamp: tuple[int, int], layer: str, one_shot: bool, data
 
 
 def settings_ui() -> tuple[str, bool]:
-    explain_invalid_values([choice_value("layer", LAYERS), choice_value("templates", ["10", "1"])])
-    left, right = st.columns(2)
-    layer = left.radio(_("Codes compared"), list(LAYERS), captions=[_(c) for c in LAYERS.values()], key="layer",
-                       bind="query-params")
-    templates = right.radio(_("Templates per character"), list(TEMPLATES), key="templates", bind="query-params",
-                            captions=[_(c) for c in TEMPLATES.values()])
+    check_link(SETTINGS)
+    layer, templates = (setting.draw(column, captions=[_(c) for c in captions.values()])
+                        for setting, column, captions in zip(SETTINGS, st.columns(2), (LAYERS, TEMPLATES)))
     return layer, templates == 1
 
 

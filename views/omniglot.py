@@ -15,41 +15,51 @@ from lab.data.omniglot import DRAWINGS_PER_CHARACTER, SET_NAMES, OmniglotSet, di
 from lab.data.pairs import sample_pairs
 from lab.errors import LabError
 from lab.formatting import format_message
-from lab.i18n import LOCALES, N_, _, translations
+from lab.i18n import N_, _
 from lab.images import side_by_side, to_display
 from lab.limits import SEED, SHOWN_CHARACTERS, SHOWN_PAIRS
 from lab.figures.omniglot import characters_per_alphabet
 from ui.omniglot_data import load_set_or_explain, set_with_spinner
 from ui.projector import projected
-from ui.url_state import (UrlValue, choice_value, explain_invalid_values, number_value,
-                          switch_value)
+from ui.settings import Setting, check_link, in_language
 
-URL = "query-params"  # every setting of this page is bound to the URL, under its widget's key
 TABS = [N_("Character"), N_("Random characters"), N_("Pairs"), N_("Counts per alphabet")]
+SEED_SETTING = Setting("seed", "number_input", N_("Random seed"), bounds=SEED, default=0)
+BATCH = Setting("batch", "slider", N_("Pairs in the batch"), bounds=SHOWN_PAIRS, default=8, extra={"step": 2})
+WITHIN = Setting("within", "checkbox", N_("Different pairs from the same alphabet"),
+                 help=N_("Harder: the two different characters come from one alphabet, so they look alike."))
+PAIR_SEED = Setting("pair_seed", "number_input", N_("Random seed"), bounds=SEED, default=0)
 
 
 def set_labels() -> dict[str, str]:
     return {"background": _("Background"), "evaluation": _("Evaluation")}
 
 
-def tab_labels() -> list[str]:
-    return [_(tab) for tab in TABS]
+def set_setting() -> Setting:
+    return Setting("set", "radio", N_("Set"), options=SET_NAMES, shown=set_labels().get, translated=True,
+                   extra={"horizontal": True})
 
 
-def keep_tab_in_language() -> None:
-    """The open tab is held by its label: after a language switch, the same tab under its label in the new language
-    (else the first tab would open, and the URL would keep the label of the previous language)."""
-    held = st.session_state.get("tab")
-    for language in LOCALES:
-        labels = [translations(language).gettext(tab) for tab in TABS]
-        if held in labels and held != _(TABS[labels.index(held)]):
-            st.session_state["tab"] = _(TABS[labels.index(held)])
-            return
+def tab_setting() -> Setting:
+    """The open tab is held by its label: after a language switch, the same tab under its new label."""
+    return Setting("tab", "tabs", options=TABS, shown=in_language(), translated=True)
 
 
-def character_label(data: OmniglotSet, character: int) -> str:
-    """"character04": the character's folder name, which the URL holds (its alphabet is a parameter of its own)."""
-    return data.character_names[character].split("/")[1]
+def alphabet_setting(data: OmniglotSet) -> Setting:
+    return Setting("alphabet", "selectbox", N_("Alphabet"), options=data.alphabet_names, shown=display_name)
+
+
+def character_setting(data: OmniglotSet, alphabet: str) -> Setting:
+    """The characters of ``alphabet``, shown and linked by their folder names ("character04")."""
+    start, stop = data.alphabets[alphabet]
+    return Setting("character", "selectbox", N_("Character"), options=range(start, stop), shown=data.character_label)
+
+
+def count_setting(characters: int) -> Setting:
+    """How many characters of an alphabet of ``characters`` the Random tab shows."""
+    most = min(int(SHOWN_CHARACTERS.high), characters)
+    return Setting("count", "slider", N_("How many characters"), bounds=replace(SHOWN_CHARACTERS, high=most),
+                   default=min(10, most))
 
 
 def asked_in_url(key: str, shown: dict[str, str], default: str) -> str:
@@ -58,28 +68,23 @@ def asked_in_url(key: str, shown: dict[str, str], default: str) -> str:
     return next((option for option, text in shown.items() if text == asked), default)
 
 
-def url_checks() -> list[UrlValue]:
-    """What each parameter of a link may be. The alphabets depend on the set the link asks for, the characters and
-    their count on its alphabet; those are read from the link itself, since the widgets do not exist yet."""
-    labels = set_labels()
-    checks = [choice_value("set", labels.values()), choice_value("tab", tab_labels()), number_value("seed", SEED),
-              number_value("batch", SHOWN_PAIRS), switch_value("within"), number_value("pair_seed", SEED)]
+def link_settings() -> list[Setting]:
+    """The settings a link may give. The alphabets depend on the set the link asks for, the characters and their
+    count on its alphabet; those are read from the link itself, since the widgets do not exist yet."""
+    settings = [set_setting(), tab_setting(), SEED_SETTING, BATCH, WITHIN, PAIR_SEED]
     try:
-        data = set_with_spinner(asked_in_url("set", labels, SET_NAMES[0]))
+        data = set_with_spinner(asked_in_url("set", set_labels(), SET_NAMES[0]))
     except LabError:  # missing or damaged files: the page explains that right below
-        return [*checks, number_value("count", SHOWN_CHARACTERS)]
-    alphabets = {name: display_name(name) for name in data.alphabet_names}
-    start, stop = data.alphabets[asked_in_url("alphabet", alphabets, data.alphabet_names[0])]
-    count = replace(SHOWN_CHARACTERS, high=min(SHOWN_CHARACTERS.high, stop - start))
-    return [*checks, choice_value("alphabet", alphabets.values()),
-            choice_value("character", [character_label(data, c) for c in range(start, stop)]),
-            number_value("count", count)]
+        return [*settings, count_setting(int(SHOWN_CHARACTERS.high))]
+    alphabet = asked_in_url("alphabet", {name: display_name(name) for name in data.alphabet_names},
+                            data.alphabet_names[0])
+    start, stop = data.alphabets[alphabet]
+    return [*settings, alphabet_setting(data), character_setting(data, alphabet), count_setting(stop - start)]
 
 
 def set_ui() -> str:
     labels = set_labels()
-    return st.radio(
-        _("Set"), SET_NAMES, horizontal=True, key="set", format_func=labels.get, bind=URL,
+    return set_setting().draw(
         help=_("**{background}**: 30 alphabets, 964 characters: the networks train on these.\n\n**{evaluation}**: 20 "
                "other alphabets, 659 characters: never seen in training, used to test one-shot learning.").format(
             background=labels["background"], evaluation=labels["evaluation"]),
@@ -88,10 +93,8 @@ def set_ui() -> str:
 
 def character_ui(data: OmniglotSet) -> tuple[str, int]:
     left, right = st.columns(2)
-    alphabet = left.selectbox(_("Alphabet"), data.alphabet_names, key="alphabet", format_func=display_name, bind=URL)
-    start, stop = data.alphabets[alphabet]
-    character = right.selectbox(_("Character"), range(start, stop), key="character", bind=URL,
-                                format_func=lambda i: character_label(data, i))
+    alphabet = alphabet_setting(data).draw(left)
+    character = character_setting(data, alphabet).draw(right)
     return alphabet, int(character)
 
 
@@ -107,16 +110,13 @@ def show_character(data: OmniglotSet, character: int) -> None:
 def show_random_characters(data: OmniglotSet, alphabet: str) -> None:
     start, stop = data.alphabets[alphabet]
     left, right = st.columns(2)
-    most = min(int(SHOWN_CHARACTERS.high), stop - start)
-    count = left.slider(_("How many characters"), int(SHOWN_CHARACTERS.low), most, min(10, most), key="count",
-                        bind=URL)
-    seed = right.number_input(_("Random seed"), SEED.low, SEED.high, 0, key="seed", bind=URL)
+    count, seed = count_setting(stop - start).draw(left), SEED_SETTING.draw(right)
     rng = np.random.default_rng(int(seed))
     chosen = np.sort(rng.choice(np.arange(start, stop), size=count, replace=False))
     drawers = rng.integers(0, DRAWINGS_PER_CHARACTER, size=count)
     st.image(
         [to_display(data.images[c, d]) for c, d in zip(chosen, drawers)],
-        caption=[_("{character}, drawer {number}").format(character=character_label(data, c), number=d + 1)
+        caption=[_("{character}, drawer {number}").format(character=data.character_label(c), number=d + 1)
                  for c, d in zip(chosen, drawers)],
         width=105,
         output_format="PNG",
@@ -124,14 +124,7 @@ def show_random_characters(data: OmniglotSet, alphabet: str) -> None:
 
 
 def pairs_ui() -> tuple[int, bool, int]:
-    left, middle, right = st.columns(3)
-    batch = left.slider(_("Pairs in the batch"), int(SHOWN_PAIRS.low), int(SHOWN_PAIRS.high), 8, step=2, key="batch",
-                        bind=URL)
-    within = middle.checkbox(
-        _("Different pairs from the same alphabet"), key="within", bind=URL,
-        help=_("Harder: the two different characters come from one alphabet, so they look alike."),
-    )
-    seed = right.number_input(_("Random seed"), SEED.low, SEED.high, 0, key="pair_seed", bind=URL)
+    batch, within, seed = (setting.draw(column) for setting, column in zip((BATCH, WITHIN, PAIR_SEED), st.columns(3)))
     return int(batch), bool(within), int(seed)
 
 
@@ -159,7 +152,7 @@ def main() -> None:
         "Omniglot (Lake, Salakhutdinov & Tenenbaum, 2015): 1,623 characters from 50 alphabets, each drawn once "
         "by 20 different people on Amazon Mechanical Turk."
     ))
-    explain_invalid_values(url_checks())
+    check_link(link_settings())
     set_name = set_ui()
     data = load_set_or_explain(set_name)
     if data is None:
@@ -167,8 +160,7 @@ def main() -> None:
     st.caption(format_message(_("{set} set: {alphabets} alphabets, {characters:,} characters, {drawings:,} drawings."),
         set=set_labels()[set_name], alphabets=len(data.alphabets), characters=data.n_characters,
         drawings=data.n_characters * DRAWINGS_PER_CHARACTER))
-    keep_tab_in_language()
-    character_tab, random_tab, pairs_tab, counts_tab = st.tabs(tab_labels(), key="tab", bind=URL)
+    character_tab, random_tab, pairs_tab, counts_tab = tab_setting().draw()
     with character_tab:
         alphabet, character = character_ui(data)
         show_character(data, character)

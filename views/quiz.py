@@ -14,52 +14,47 @@ from lab.evaluation.lake import PUBLISHED, LakeResult
 from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _, ngettext
 from lab.images import to_display
-from lab.limits import SEED, WAY, Bounds
+from lab.limits import SEED, WAY
 from lab.figures.omniglot import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
 from lab.workflows.quiz import AnsweredTask, QuizSettings, QuizState, quiz_for
 from ui.model_chooser import BY_MODEL, evaluation_or_explain
 from ui.projector import projected
-from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value
+from ui.settings import Setting, check_link, in_language
 
 MODES = (N_("Quiz: you against the model"), N_("Batch: the model on many tasks"), N_("Lake's 20 official runs"))
 TASK_CHOICES = [100, 500, 1000, 2000, 5000]
 PER_ROW = 8
+QUIZ_SETTINGS = (
+    Setting("way", "slider", N_("N: candidates per task"), bounds=WAY, default=16,
+            help=N_("The lecture's exercise is 16-way.")),
+    Setting("within", "checkbox", N_("All candidates from the query's alphabet (harder)"), default=True),
+    Setting("seed", "number_input", N_("Quiz seed (the same seed gives the same tasks)"), bounds=SEED, default=0),
+)
+BATCH_SETTINGS = (
+    Setting("ways", "multiselect", N_("N values"), bounds=WAY, default=[2, 5, 10, 16, 20]),
+    Setting("tasks", "select_slider", N_("Tasks per N"), options=TASK_CHOICES, default=1000),
+    Setting("batch_seed", "number_input", N_("Random seed"), bounds=SEED, default=0),
+)
+BATCH_WITHIN = Setting("batch_within", "checkbox", N_("All candidates from the query's alphabet (harder)"),
+                       default=True)
 
 
-def flag_value(key: str) -> UrlValue:
-    """A checkbox or toggle in the URL: Streamlit writes true/false and reads them in any case."""
-    return UrlValue(key, lambda text: None if text.lower() in ("true", "false") else _("it must be true or false"))
-
-
-def every_value(key: str, bounds: Bounds) -> UrlValue:
-    """A repeated parameter (``?ways=2&ways=5``, a multiselect): every value within ``bounds``."""
-    single = number_value(key, bounds)
-
-    def problem(_last: str) -> str | None:
-        return next((p for p in map(single.problem, st.query_params.get_all(key)) if p is not None), None)
-
-    return UrlValue(key, problem)
+def mode_setting() -> Setting:
+    # The labels are translated in the page's run: a format_func may also be called outside it (AppTest).
+    return Setting("mode", "radio", N_("Mode"), options=MODES, shown=in_language(), translated=True,
+                   extra={"horizontal": True, "label_visibility": "collapsed"})
 
 
 def explain_link() -> None:
     """The link's refused values, on the page's first run: later the widgets hold the values, and a parameter a
     widget is about to reset (it depends on another one) is not the link's fault."""
-    values = [choice_value("mode", [_(m) for m in MODES]), number_value("way", WAY), flag_value("within"),
-              number_value("seed", SEED), every_value("ways", WAY), choice_value("tasks", map(str, TASK_CHOICES)),
-              number_value("batch_seed", SEED), flag_value("batch_within")]
-    explain_invalid_values(values)
+    check_link([mode_setting(), *QUIZ_SETTINGS, *BATCH_SETTINGS, BATCH_WITHIN])
 
 
 def quiz_settings_ui() -> tuple[int, bool, int]:
-    left, middle, right = st.columns(3)
-    n_way = left.slider(_("N: candidates per task"), WAY.low, WAY.high, 16, key="way", bind="query-params",
-                        help=_("The lecture's exercise is 16-way."))
-    within = middle.checkbox(_("All candidates from the query's alphabet (harder)"), True, key="within",
-                             bind="query-params")
-    seed = right.number_input(_("Quiz seed (the same seed gives the same tasks)"), SEED.low, SEED.high, 0,
-                              key="seed", bind="query-params")
+    n_way, within, seed = (setting.draw(column) for setting, column in zip(QUIZ_SETTINGS, st.columns(3)))
     return int(n_way), bool(within), int(seed)
 
 
@@ -175,13 +170,8 @@ def batch_table(rows: list[dict]) -> pd.DataFrame:
 
 
 def batch(evaluation: CodedSet) -> None:
-    left, middle, right = st.columns(3)
-    ways = left.multiselect(_("N values"), list(range(WAY.low, WAY.high + 1)), [2, 5, 10, 16, 20], key="ways",
-                            bind="query-params")
-    tasks = middle.select_slider(_("Tasks per N"), TASK_CHOICES, 1000, key="tasks", bind="query-params")
-    seed = right.number_input(_("Random seed"), SEED.low, SEED.high, 0, key="batch_seed", bind="query-params")
-    within = st.checkbox(_("All candidates from the query's alphabet (harder)"), True, key="batch_within",
-                         bind="query-params")
+    ways, tasks, seed = (setting.draw(column) for setting, column in zip(BATCH_SETTINGS, st.columns(3)))
+    within = BATCH_WITHIN.draw()
     if not ways:
         st.info(_("Choose at least one N."))
         return
@@ -270,10 +260,7 @@ def main() -> None:
     if evaluation is None:
         return
     explain_link()
-    # The labels are translated here, in the page's run: a format_func may also be called outside it (AppTest).
-    labels = {m: _(m) for m in MODES}
-    mode = st.radio(_("Mode"), MODES, horizontal=True, key="mode", bind="query-params", format_func=labels.get,
-                    label_visibility="collapsed")
+    mode = mode_setting().draw()
     if mode == MODES[0]:
         quiz(evaluation)
     elif mode == MODES[1]:

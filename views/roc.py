@@ -14,19 +14,30 @@ import streamlit as st
 from lab.data.omniglot import display_character
 from lab.formatting import format_decimal, format_message, format_percent
 from lab.images import side_by_side, to_display
-from lab.i18n import _
+from lab.i18n import N_, _
 from lab.limits import FAR_PERCENT, SEED, SIMILARITY_THRESHOLD
 from lab.figures.omniglot import roc_figure, score_histograms
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.pairs import PairRoc, pair_roc
-from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_url_check
+from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_setting
 from ui.projector import projected
-from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
+from ui.settings import Setting, check_link
 
 SLIDER = "threshold"  # the slider's key, and its parameter in the URL
 DIGITS = 3  # the slider's step is 0.001
-URL = "query-params"  # every setting of this page is bound to the URL, under its widget's key
 PAIR_COUNTS = [1_000, 2_000, 5_000, 10_000, 20_000]
+PAIRS = Setting("pairs", "select_slider", N_("Pairs to score (half same, half different)"), options=PAIR_COUNTS,
+                default=10_000)
+SEED_SETTING = Setting("seed", "number_input", N_("Random seed of the pairs"), bounds=SEED, default=0)
+WITHIN = Setting("within", "checkbox", N_("Different pairs from the same alphabet (harder)"), help=N_(
+    "The two characters of a different pair then come from one alphabet, so they look alike."))
+FAR = Setting("far", "number_input", N_("Target false accept rate (%)"), bounds=FAR_PERCENT, default=1.0,
+              extra={"step": 0.1})
+# The model's threshold is the slider's default: a link names a threshold only when it is another one.
+THRESHOLD = Setting(SLIDER, "slider", N_("Threshold: a pair is called *same* when its similarity is above it"),
+                    bounds=SIMILARITY_THRESHOLD, extra={"step": 0.001, "format": "%.3f"})
+ZOOM = Setting("zoom", "toggle", N_("Zoom the ROC curve on its top-left corner"), default=True,
+               help=N_("Good models differ only there: 0-20% false accepts, 80-100% true accepts."))
 
 
 def on_slider_step(threshold: float, up: bool = False) -> float:
@@ -43,13 +54,6 @@ def model_threshold(evaluation: CodedSet) -> float:
     return on_slider_step(evaluation.threshold)
 
 
-def url_checks() -> list[UrlValue]:
-    """What each parameter of a link may be: the same ranges and choices as the widgets."""
-    return [model_url_check(), choice_value("pairs", [str(n) for n in PAIR_COUNTS]), number_value("seed", SEED),
-            switch_value("within"), number_value("far", FAR_PERCENT), number_value(SLIDER, SIMILARITY_THRESHOLD),
-            switch_value("zoom")]
-
-
 # No spinner text on the cache (shared by sessions in different languages): the page shows a translated one.
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs=BY_MODEL)
 def cached_pair_roc(evaluation: CodedSet, n_pairs: int, seed: int, within: bool) -> PairRoc:
@@ -57,13 +61,8 @@ def cached_pair_roc(evaluation: CodedSet, n_pairs: int, seed: int, within: bool)
 
 
 def settings_ui() -> tuple[int, int, bool]:
-    left, middle, right = st.columns(3)
-    n_pairs = left.select_slider(_("Pairs to score (half same, half different)"), PAIR_COUNTS, 10_000, key="pairs",
-                                 bind=URL)
-    seed = middle.number_input(_("Random seed of the pairs"), SEED.low, SEED.high, 0, key="seed", bind=URL)
-    within = right.checkbox(_("Different pairs from the same alphabet (harder)"), key="within", bind=URL,
-                            help=_("The two characters of a different pair then come from one alphabet, so they look "
-                                   "alike."))
+    n_pairs, seed, within = (setting.draw(column) for setting, column in zip((PAIRS, SEED_SETTING, WITHIN),
+                                                                               st.columns(3)))
     return int(n_pairs), int(seed), bool(within)
 
 
@@ -72,8 +71,7 @@ def jump_ui(result: PairRoc) -> None:
     left, middle, right = st.columns([1, 1, 1])
     left.button(format_message(_("Jump to the EER point ({threshold:.3f})"), threshold=result.eer_threshold),
                 key="roc_to_eer", on_click=lambda: st.session_state.update({SLIDER: on_slider_step(result.eer_threshold)}))
-    target = middle.number_input(_("Target false accept rate (%)"), float(FAR_PERCENT.low), float(FAR_PERCENT.high),
-                                 1.0, step=0.1, key="far", bind=URL)
+    target = FAR.draw(middle)
     on_step = on_slider_step(result.threshold_for_far(target / 100), up=True)
     right.button(format_message(_("Jump to FAR {target:g}% ({threshold:.3f})"), target=target, threshold=on_step),
                  key="roc_to_far", on_click=lambda: st.session_state.update({SLIDER: on_step}))
@@ -83,10 +81,7 @@ def jump_ui(result: PairRoc) -> None:
 def threshold_view(evaluation: CodedSet, result: PairRoc) -> None:
     """Reruns alone when the slider moves: NumPy on cached scores, then the figures."""
     jump_ui(result)
-    # The model's threshold is the slider's default: a link names a threshold only when it is another one.
-    threshold = st.slider(_("Threshold: a pair is called *same* when its similarity is above it"),
-                          float(SIMILARITY_THRESHOLD.low), float(SIMILARITY_THRESHOLD.high), model_threshold(evaluation),
-                          key=SLIDER, step=0.001, format="%.3f", bind=URL)
+    threshold = THRESHOLD.draw(value=model_threshold(evaluation))
     # The slider writes its value with a decimal point in every language (Streamlit's printf-style format has no
     # decimal comma); the caption under the ROC curve writes the same threshold in the session's locale.
     point = result.at(threshold)
@@ -99,8 +94,7 @@ def threshold_view(evaluation: CodedSet, result: PairRoc) -> None:
     cells[3].metric(_("Pairs decided wrongly"), format_message(
         _("{wrong:,} of {total:,}"), wrong=point.false_accepts + point.false_rejects, total=point.total))
     left, right = st.columns([3, 2])
-    zoom = right.toggle(_("Zoom the ROC curve on its top-left corner"), True, key="zoom", bind=URL,
-                        help=_("Good models differ only there: 0-20% false accepts, 80-100% true accepts."))
+    zoom = ZOOM.draw(right)
     left.plotly_chart(projected(roc_figure(result.drawn.false_positive_rate, result.drawn.true_positive_rate,
                                            result.curve.auc, point, (result.eer, result.eer_threshold), zoom)),
                       key="roc_plot")
@@ -162,7 +156,7 @@ def main() -> None:
         "each pair a similarity score; a **threshold** turns scores into decisions. Raising it rejects more "
         "pairs: fewer false accepts, more false rejects. The ROC curve shows every trade-off at once."
     ))
-    explain_invalid_values(url_checks())
+    check_link([model_setting(), PAIRS, SEED_SETTING, WITHIN, FAR, THRESHOLD, ZOOM])
     evaluation = evaluation_or_explain()
     if evaluation is None:
         return

@@ -19,9 +19,12 @@ from lab.workflows.faces import ThresholdAnalysis, threshold_analysis
 from ui.face_cache import embedded_folder_ui
 from ui.face_widgets import labelled_folder_ui, lfw_credit_ui, settings_ui, threshold_slider_ui
 from ui.projector import projected, projector_on
-from ui.url_state import choice_value, explain_invalid_values
+from ui.settings import Setting, check_link
 
 TARGETS = [0.001, 0.005, 0.01, 0.02, 0.05, 0.1]
+# The link holds the rate as shown, in the session's locale (1,0% in Portuguese), like a translated choice.
+TARGET = Setting("target", "select_slider", N_("Target false match rate"), options=TARGETS, default=0.01,
+                 shown=format_percent, translated=True)
 
 
 # cache_resource, not cache_data: the analysis and the distances of 1.4 million pairs are read, never changed, and
@@ -138,10 +141,8 @@ def main() -> None:
     if chosen is None:
         return
     folder, model, detector, metric = chosen
-    # The link holds the rate as shown, in the session's locale (1,0% in Portuguese), like a translated choice.
-    explain_invalid_values([choice_value("target", [format_percent(r) for r in TARGETS])])
-    target = st.select_slider(_("Target false match rate"), TARGETS, value=0.01, format_func=format_percent,
-                              key="target", bind="query-params")
+    check_link([TARGET])
+    target = TARGET.draw()
     try:
         faces = embedded_folder_ui(folder, model, detector)
         spinner = st.spinner(_("Scoring every pair with each metric: ROC, bootstrap band, EER (10-20 s for LFW)..."))

@@ -31,11 +31,25 @@ from ui.model_store import model_store_ui
 from ui.names import short_names
 from ui.projector import projected
 from ui.roles import current_role, is_teacher, session_owner, teacher_only_note
-from ui.url_state import UrlValue, choice_value, explain_invalid_values, number_value, switch_value
+from ui.settings import Setting, check_link
 
-URL = "query-params"  # the recipe's widgets are bound to the URL, under their keys
 BATCHES = [8, 16, 32, 64, 128]
 START_FRESH = N_("(start fresh)")  # the first choice of "continue from" (no model name has brackets)
+# The recipe, three settings a row (inside the form: the URL follows when the form is submitted).
+RECIPE = (
+    Setting("architecture", "selectbox", N_("Architecture"), options=ARCHITECTURES),
+    Setting("loss", "selectbox", N_("Loss"), options=LOSSES, default=LOSSES[2]),
+    Setting("steps", "number_input", N_("Steps"), bounds=STEPS, default=1000, extra={"step": 100}),
+    Setting("batch", "select_slider", N_("Batch (pairs per step)"), options=BATCHES, default=64),
+    # A number box types and shows its value with a decimal point in every language (Streamlit's printf format).
+    Setting("lr", "number_input", N_("Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)"),
+            bounds=LEARNING_RATE_OR_DEFAULT, default=0.0, extra={"step": 1e-4, "format": "%.5f"}),
+    Setting("seed", "number_input", N_("Random seed"), bounds=SEED, default=0),
+    Setting("augment", "checkbox", N_("Affine distortions (Koch)"), default=True),
+    Setting("hard", "checkbox", N_("Hard negatives (same alphabet)"), default=False),
+    Setting("every", "number_input", N_("Validate every (steps)"), bounds=EVAL_EVERY, default=250,
+            extra={"step": 50}),
+)
 
 
 def loss_help() -> dict[str, str]:
@@ -53,17 +67,21 @@ def architecture_help() -> dict[str, str]:
     }
 
 
+def recipe_help(key: str) -> str | None:
+    """The architecture's and the loss's choices, each explained."""
+    described = {"architecture": architecture_help, "loss": loss_help}.get(key)
+    return "\n\n".join(f"**{k}**: {v}" for k, v in described().items()) if described else None
+
+
 def resume_labels() -> dict[str, str]:
     """The choices of "continue from": a fresh start, then every stored model (long names shortened)."""
     return {START_FRESH: _(START_FRESH), **short_names([m.name for m in list_models()], 60)}
 
 
-def url_checks() -> list[UrlValue]:
-    """What each parameter of a link may be: the widgets' own ranges and choices."""
-    return [choice_value("architecture", ARCHITECTURES), choice_value("loss", LOSSES), number_value("steps", STEPS),
-            choice_value("batch", [str(b) for b in BATCHES]), number_value("lr", LEARNING_RATE_OR_DEFAULT),
-            number_value("seed", SEED), switch_value("augment"), switch_value("hard"),
-            number_value("every", EVAL_EVERY), choice_value("resume", resume_labels().values())]
+def resume_setting() -> Setting:
+    labels = resume_labels()
+    return Setting("resume", "selectbox", N_("Continue from a stored model (same architecture and loss)"),
+                   options=list(labels), shown=labels.get, translated=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,25 +98,9 @@ def session_token() -> str:
 
 def recipe_ui() -> TrainConfig:
     """The training settings, bound to the URL (inside the form: the URL follows when the form is submitted)."""
-    left, middle, right = st.columns(3)
-    architecture = left.selectbox(_("Architecture"), ARCHITECTURES, key="architecture", bind=URL,
-                                  help="\n\n".join(f"**{k}**: {v}" for k, v in architecture_help().items()))
-    loss = middle.selectbox(_("Loss"), LOSSES, index=2, key="loss", bind=URL,
-                            help="\n\n".join(f"**{k}**: {v}" for k, v in loss_help().items()))
-    steps = right.number_input(_("Steps"), STEPS.low, STEPS.high, 1000, step=100, key="steps", bind=URL)
-    left, middle, right = st.columns(3)
-    batch_size = left.select_slider(_("Batch (pairs per step)"), BATCHES, 64, key="batch", bind=URL)
-    # A number box types and shows its value with a decimal point in every language (Streamlit's printf format).
-    learning_rate = middle.number_input(
-        _("Learning rate (0 = default: 1e-3 compact, 6e-5 Koch)"), float(LEARNING_RATE_OR_DEFAULT.low),
-        LEARNING_RATE_OR_DEFAULT.high, 0.0, step=1e-4, format="%.5f", key="lr", bind=URL,
-    )
-    seed = right.number_input(_("Random seed"), SEED.low, SEED.high, 0, key="seed", bind=URL)
-    left, middle, right = st.columns(3)
-    augment = left.checkbox(_("Affine distortions (Koch)"), True, key="augment", bind=URL)
-    hard = middle.checkbox(_("Hard negatives (same alphabet)"), False, key="hard", bind=URL)
-    eval_every = right.number_input(_("Validate every (steps)"), EVAL_EVERY.low, EVAL_EVERY.high, 250, step=50,
-                                    key="every", bind=URL)
+    values = [setting.draw(column, help=recipe_help(setting.key))
+              for row in range(0, len(RECIPE), 3) for setting, column in zip(RECIPE[row:row + 3], st.columns(3))]
+    architecture, loss, steps, batch_size, learning_rate, seed, augment, hard, eval_every = values
     return TrainConfig(
         architecture=architecture, loss=loss, steps=int(steps), batch_size=int(batch_size),
         learning_rate=learning_rate or None, augment=augment, seed=int(seed), hard_negatives=hard,
@@ -113,9 +115,7 @@ def settings_ui() -> tuple[str, str, TrainConfig | None, str | None]:
         owner = left.text_input(_("Your name (shown to others while you train)"), _("a student"), max_chars=40)
         model_name = right.text_input(_("Name of the new model"), "my-model", max_chars=64)
         config = recipe_ui()
-        labels = resume_labels()
-        resume = st.selectbox(_("Continue from a stored model (same architecture and loss)"), list(labels),
-                              format_func=labels.get, key="resume", bind=URL)
+        resume = resume_setting().draw()
         submitted = st.form_submit_button(_("Start training"), type="primary")
     if not submitted:
         return owner, model_name, None, None
@@ -208,7 +208,7 @@ def main() -> None:
         "the 20 evaluation alphabets stay unseen until the model is tested on Lake's runs. One training runs at "
         "a time on this server; everybody can watch it."
     ))
-    explain_invalid_values(url_checks())
+    check_link([*RECIPE, resume_setting()])
     slot = training_slot()
     role = current_role()
     if role is Role.TEACHER:

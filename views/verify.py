@@ -16,10 +16,10 @@ from lab.faces.pipeline import Verification, verify_photos
 from lab.formatting import format_decimal, format_message, format_number, signed_change
 from lab.i18n import _
 from ui.face_cache import cached_embedding, cached_face_model, detect_or_explain, read_or_explain
-from ui.face_widgets import (display_width, face_picker_ui, photo_ui, photo_url_values, settings_ui,
-                             settings_url_values, threshold_key, threshold_slider_ui)
+from ui.face_widgets import (display_width, face_picker_ui, face_settings, photo_settings, photo_ui, settings_ui,
+                             threshold_key, threshold_slider_ui)
 from ui.projector import projector_on
-from ui.url_state import explain_invalid_values
+from ui.settings import check_link
 
 # The two photos' keys, which are their names in the URL (?first=...&second=...), and their default samples.
 PHOTOS = {"first": "train/obama/obama.jpg", "second": "test/obama1.jpg"}
@@ -137,7 +137,7 @@ def main() -> None:
         "vector, and **match**: the two vectors' distance is compared with a threshold. At or below the threshold, "
         "DeepFace says *same person*."
     ))
-    explain_invalid_values([*settings_url_values(), *photo_url_values("first"), *photo_url_values("second")])
+    check_link([*face_settings(), *photo_settings("first"), *photo_settings("second")])
     model_name, detector, metric = settings_ui()
     loading = is_warming_up(model_name)  # the server builds it right now: draw the photos, the verdict follows
     if not loading:

@@ -113,6 +113,10 @@ class OmniglotSet:
                 return alphabet
         raise IndexError(f"character index {character} is outside 0..{self.n_characters - 1}")
 
+    def character_label(self, character: int) -> str:
+        """"character04": the folder name a page's box shows and a link holds (the alphabet is a setting of its own)."""
+        return self.character_names[character].split("/")[1]
+
     def alphabet_index(self) -> np.ndarray:
         """Alphabet number (position in ``alphabet_names``) of every character, shape (characters,)."""
         index = np.empty(self.n_characters, dtype=np.int32)

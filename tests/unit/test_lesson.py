@@ -14,14 +14,13 @@ from tests.conftest import REPO
 
 
 def navigation_pages() -> dict[str, str]:
-    """url_path -> page file of every st.Page in app.py (read from its source: importing app.py starts a server)."""
+    """url_path -> page file of every PageSpec in app.py (read from its source: importing app.py starts a server)."""
     pages = {}
     for node in ast.walk(ast.parse((REPO / "app.py").read_text())):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page" and node.args:
-            first = node.args[0]
-            path = next((k.value.value for k in node.keywords if k.arg == "url_path"), None)
-            if isinstance(first, ast.Constant) and path is not None:
-                pages[path] = first.value
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "PageSpec" and len(node.args) > 1:
+            file, path = node.args[:2]
+            if isinstance(file, ast.Constant) and isinstance(path, ast.Constant):
+                pages[path.value] = file.value
     return pages
 
 
