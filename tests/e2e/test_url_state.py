@@ -3,11 +3,7 @@ URL, a page's settings live in its URL (a reload keeps them), and "Link to this 
 
 from __future__ import annotations
 
-from tests.e2e.conftest import ARTIFACTS
-
-
-def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=120_000)
+from tests.e2e.conftest import ARTIFACTS, wait_idle
 
 
 def test_language_and_projector_mode_stay_in_the_url_across_pages(server_url: str, page) -> None:  # type: ignore[no-untyped-def]
