@@ -146,9 +146,12 @@ def progress_text(job: TrainingJob) -> str:
 STOP_REFUSED = "training_stop_refused"  # why a Stop click was refused, shown once on the next run
 
 
-def job_view(job: TrainingJob) -> None:
+def job_view(live: TrainingJob) -> None:
+    """``live``: the server's job, which its monitor thread changes meanwhile; everything drawn comes from one
+    snapshot of it (the Stop button alone acts on the job itself)."""
     if STOP_REFUSED in st.session_state:  # here: a Stop click reruns only the fragment that draws this
         st.error(st.session_state.pop(STOP_REFUSED))
+    job = live.snapshot()
     latest = job.latest
     done = latest.step / latest.steps if latest else 0.0
     st.progress(min(done, 1.0), text=progress_text(job))
@@ -172,7 +175,7 @@ def job_view(job: TrainingJob) -> None:
                   "below once it is written."))
     elif job.owner_token == session_token() and is_teacher():
         # A callback: the click is handled before the fragment reruns, so that very rerun already says "stopping".
-        st.button(_("Stop (keeps the best checkpoint)"), key="stop_training", on_click=stop, args=(job,))
+        st.button(_("Stop (keeps the best checkpoint)"), key="stop_training", on_click=stop, args=(live,))
     if job.message and job.state != "failed":
         st.warning(job.message)
 

@@ -46,8 +46,8 @@ def _version_2(connection: Connection) -> None:
     _add_missing_column(connection, schema.galleries, "thumbnails_shared")
     rows = connection.execute(sa.select(players.c.id, players.c.class_id, players.c.nickname)
                               .where(players.c.nickname_skeleton.is_(None)).order_by(players.c.id)).all()
-    taken = set(connection.execute(sa.select(players.c.class_id, players.c.nickname_skeleton)
-                                   .where(players.c.nickname_skeleton.is_not(None))).tuples())
+    taken = {tuple(row) for row in connection.execute(sa.select(players.c.class_id, players.c.nickname_skeleton)
+                                                      .where(players.c.nickname_skeleton.is_not(None)))}
     for row in rows:
         key = nickname_key(row.nickname)
         if (row.class_id, key) in taken:  # look-alikes that joined before this step: both stay, the later one keyed

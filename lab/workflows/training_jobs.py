@@ -23,7 +23,7 @@ import queue
 import threading
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from lab.errors import LabError
@@ -57,6 +57,29 @@ class TrainingJob:
     steps_done: int | None = None  # the steps the saved model was trained for (fewer than planned after Stop)
     metrics: dict = field(default_factory=dict)
     stop_event: object = None  # a multiprocessing Event, set to ask the child to stop
+    # The monitor thread changes several fields per message while pages read them: both sides hold this lock.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def snapshot(self) -> TrainingJob:
+        """The job as it is now, every field from one moment: a page draws its progress line and its outcome from
+        one snapshot, so that they never disagree (say "stopping" above "Saved as model")."""
+        with self._lock:
+            return replace(self, history=list(self.history), _lock=threading.Lock())
+
+    def record(self, kind: str, payload: object) -> None:
+        """One message of the child (``progress``, ``state``, ``done``, ``failed``), applied at once."""
+        with self._lock:
+            if kind == "progress":
+                self.history.append(Progress(**payload))
+                self.phase = "training"
+            elif kind == "state":
+                self.phase = payload
+            elif kind == "done":
+                self.saved_as, self.metrics, self.message = payload["saved_as"], payload["metrics"], payload["message"]
+                self.steps_done = payload["steps_done"]
+                self.outcome = "done"
+            elif kind == "failed":
+                self.message, self.outcome = payload, "failed"
 
     @property
     def state(self) -> str:
@@ -80,11 +103,12 @@ class TrainingJob:
         """Ask the child to stop: the teacher's session that started the job only (False for another session or a
         job that has nothing to stop; :class:`~lab.roles.PermissionDeniedError` for a student)."""
         require_teacher(role, _("stop a training"))
-        if token != self.owner_token or self.stop_event is None or self.finished:
-            return False
-        self.stop_event.set()
-        self.stop_requested = True
-        return True
+        with self._lock:
+            if token != self.owner_token or self.stop_event is None or self.finished:
+                return False
+            self.stop_event.set()
+            self.stop_requested = True
+            return True
 
 
 @dataclass
@@ -197,20 +221,9 @@ def _follow(job: TrainingJob, child: _Child) -> None:
             kind, payload = child.messages.get(timeout=0.5)
         except queue.Empty:
             if not child.process.is_alive():
-                job.message = f"The training process ended unexpectedly (exit code {child.process.exitcode})."
-                job.outcome = "failed"
+                job.record("failed", f"The training process ended unexpectedly (exit code {child.process.exitcode}).")
             continue
-        if kind == "progress":
-            job.history.append(Progress(**payload))
-            job.phase = "training"
-        elif kind == "state":
-            job.phase = payload
-        elif kind == "done":
-            job.saved_as, job.metrics, job.message = payload["saved_as"], payload["metrics"], payload["message"]
-            job.steps_done = payload["steps_done"]
-            job.outcome = "done"
-        elif kind == "failed":
-            job.message, job.outcome = payload, "failed"
+        job.record(kind, payload)
     child.process.join(timeout=10)
 
 

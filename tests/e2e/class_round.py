@@ -10,14 +10,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from tests.e2e.conftest import wait_idle
+
 STUDENTS = ("Ana", "Bruno", "Chen")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Until the script run that the last action started has finished (Streamlit's status widget is gone)."""
-    page.wait_for_timeout(300)
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=60_000)
 
 
 def start_class(page, url: str, password: str | None = None) -> str:  # type: ignore[no-untyped-def]

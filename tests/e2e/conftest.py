@@ -73,14 +73,39 @@ def running_app(log_name: str = "streamlit.log", **extra_environment: str) -> It
 _processes: dict[str, subprocess.Popen] = {}
 
 
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Until the script run that the last action started has finished. Read from the app's own run state: Streamlit's
+    status widget appears only after a run has lasted 500 ms, so on a loaded machine its absence does not mean that
+    no run is going on (a click made while the page's first run still draws it can be lost with that run)."""
+    page.wait_for_timeout(300)  # the run that the action asked for has started
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(state="attached",
+                                                                                        timeout=120_000)
+
+
 def server_process(url: str) -> subprocess.Popen:
     """The process of a server that :func:`running_app` started (to measure its memory)."""
     return _processes[url]
 
 
+def warm_up(browser: object, url: str) -> None:
+    """A new server's first view of a page with the model imports TensorFlow and loads the model and its codes: a
+    minute and more on a loaded machine. Spent here, as part of starting the server, and not inside the first test's
+    waits, which are sized for the step they wait for (a Start click's run missed its 90 s that way under load)."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/class?projector=1&host=1")
+        page.get_by_test_id("stAlert").first.wait_for(timeout=300_000)  # no class: the model loaded, then refused
+        wait_idle(page)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
-def server_url(session_cache: Path, face_environment: Path) -> Iterator[str]:
+def server_url(session_cache: Path, face_environment: Path, browser: object) -> Iterator[str]:
+    """The app shared by the tests that need no server of their own (own environment, own database, restarts)."""
     with running_app() as url:
+        warm_up(browser, url)
         yield url
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.e2e.class_round import wait_idle
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, wait_idle
 
 
 def test_home_then_dataset_pages(server_url: str, page) -> None:  # type: ignore[no-untyped-def]

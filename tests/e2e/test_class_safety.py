@@ -5,7 +5,8 @@ other student stays in."""
 
 from __future__ import annotations
 
-from tests.e2e.class_round import join, start_class, wait_idle
+from tests.e2e.class_round import join, start_class
+from tests.e2e.conftest import wait_idle
 
 
 def test_a_look_alike_is_refused_and_a_removed_player_is_told(server_url: str, browser) -> None:  # type: ignore[no-untyped-def]

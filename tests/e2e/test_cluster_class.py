@@ -7,9 +7,9 @@
 
 from __future__ import annotations
 
-from tests.e2e.class_round import STUDENTS, join, run_round, shown_join_address, start_class, wait_idle
+from tests.e2e.class_round import STUDENTS, join, run_round, shown_join_address, start_class
 from lab.workflows.face_round import faces_in
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, wait_idle
 from tests.e2e.test_face_round import PEOPLE, give_photos, photos
 
 

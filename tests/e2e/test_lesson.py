@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import time
 
-from tests.e2e.class_round import SCREENSHOTS, join, start_class, wait_idle
+from tests.e2e.class_round import SCREENSHOTS, join, start_class
+from tests.e2e.conftest import wait_idle
 
 # step as chosen on the projector -> (URL path, the page's title)
 STEPS = {"1. Omniglot: 1,623 characters, 20 drawers each": ("omniglot", "Omniglot dataset"),

@@ -100,6 +100,40 @@ def test_one_training_at_a_time_its_states_and_stop(monkeypatch: pytest.MonkeyPa
     assert "alice-model" in alice.selectbox(key="resume").options and "alice-model" in model_names()
 
 
+def test_the_progress_line_and_the_saved_message_never_disagree(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    """The monitor thread may finish the job while the page draws it (here: right after the progress line): the
+    progress line and the outcome come from one snapshot, so the page says "stopping" in both or "done" in both."""
+    import streamlit as st
+
+    from lab.siamese.training import Progress, TrainConfig
+    from lab.workflows.training_jobs import TrainingJob, TrainingJobs
+
+    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv(TRAINING_STANDBY_ENV, "0")
+    job = TrainingJob("Alice", "token-alice", TrainConfig(steps=3000), "alice-model", phase="training",
+                      stop_requested=True, history=[Progress(step=40, steps=3000, elapsed_s=8.0, loss=0.5)])
+    # The server's slot (cached across tests) holds this job for this test only.
+    monkeypatch.setattr(TrainingJobs, "current", property(lambda slot: job,
+                                                          lambda slot, value: slot.__dict__.__setitem__("current", value)),
+                        raising=False)
+    draw_progress = st.progress
+
+    def progress_then_saved(*args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn = draw_progress(*args, **kwargs)
+        if not job.finished:  # the child's last message arrives right after the progress line is drawn
+            job.record("done", {"saved_as": "alice-model", "metrics": {}, "message": "", "steps_done": 40})
+        return drawn
+
+    monkeypatch.setattr(st, "progress", progress_then_saved)
+    app = open_page()
+    assert progress(app).startswith("stopping: step 40 of 3000")
+    assert any(i.value.startswith("Stopping: the best weights") for i in app.info) and not app.success
+    app.run()
+    assert progress(app) == "done: step 40 of 3000"
+    assert app.success[0].value == "Saved as model **alice-model** after 40 steps."
+
+
 def test_invalid_model_name_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ONESHOT_MODELS_DIR", str(tmp_path / "models"))
     app = open_page()

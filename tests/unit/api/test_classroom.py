@@ -44,15 +44,14 @@ def test_the_stage_of_a_class_and_of_no_class(client: TestClient) -> None:
 
 def test_a_long_poll_is_answered_when_a_round_starts(client: TestClient) -> None:
     info = create_class("c")
+    class_api().hub.hold = 3600.0  # woken by the change: the hold cannot answer within this test
     with ThreadPoolExecutor(1) as pool:
-        started = time.monotonic()
         waiting = pool.submit(client.get, f"/api/class/{info.code}/stage", params={"seen": "waiting"})
         time.sleep(0.5)
         assert not waiting.done()
         a_round(info.code)
-        answer = waiting.result(timeout=10)
+        answer = waiting.result(timeout=120)
     assert answer.json()["version"] == "1-open"
-    assert time.monotonic() - started < 5  # woken by the change, not by the 25 s hold
 
 
 def test_a_busy_server_says_so(client: TestClient) -> None:

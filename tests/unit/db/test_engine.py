@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import importlib
@@ -108,15 +107,26 @@ def test_sqlite_writers_wait_for_each_other_and_readers_wait_for_nobody(tmp_path
     holder = sqlite3.connect(tmp_path / "shared.sqlite", isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")  # another process's writer, in the middle of its transaction
     holder.execute("INSERT INTO galleries (name, model, detector) VALUES ('held', 'Facenet', 'yunet')")
-    try:
-        started = time.perf_counter()
-        assert db.read(lambda c: c.execute(sa.select(sa.func.count()).select_from(galleries)).scalar(), url) == 0
-        assert time.perf_counter() - started < 1  # a reader sees the last commit at once
+    events: list[str] = []
 
-        threading.Timer(0.5, holder.execute, args=("COMMIT",)).start()
-        db.transaction(lambda c: c.execute(galleries.insert().values(name="mine", model="Facenet", detector="yunet")),
-                       url)  # waits for the lock (busy_timeout), then writes
-        assert time.perf_counter() - started >= 0.4
+    def count(connection: sa.Connection) -> int:
+        events.append("read")
+        return connection.execute(sa.select(sa.func.count()).select_from(galleries)).scalar()
+
+    def commit() -> None:
+        events.append("held committed")
+        holder.execute("COMMIT")
+
+    def write(connection: sa.Connection) -> None:
+        connection.execute(galleries.insert().values(name="mine", model="Facenet", detector="yunet"))
+        events.append("mine written")
+
+    try:
+        # The writer's lock is held until this test commits it: a reader that waited for it would never return.
+        assert db.read(count, url) == 0 and events == ["read"]  # the last commit, at the first try
+        threading.Timer(0.5, commit).start()
+        db.transaction(write, url)  # waits for the lock (busy_timeout), then writes
+        assert events == ["read", "held committed", "mine written"]
         assert db.read(lambda c: sorted(c.execute(sa.select(galleries.c.name)).scalars()), url) == ["held", "mine"]
     finally:
         holder.close()
