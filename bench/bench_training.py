@@ -107,7 +107,7 @@ def page_run(config: TrainConfig, name: str) -> Timeline:
     """Once through the real page; the page's progress text is read whenever the page changes."""
     from playwright.sync_api import sync_playwright
 
-    from bench.harness.browser import CHROMIUM_FLAGS, find_chromium
+    from bench.harness.browser import CHROMIUM_FLAGS, find_chromium, key_selector
 
     server = start_server(None)
     query = (f"architecture={config.architecture}&loss={config.loss}&steps={config.steps}"
@@ -117,9 +117,9 @@ def page_run(config: TrainConfig, name: str) -> Timeline:
             browser = playwright.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_FLAGS)
             page = browser.new_page()
             _open_when_ready(page, f"{server.url}/train?{query}")
-            page.get_by_label("Name of the new model").fill(name)
+            page.locator(key_selector("model_name") + " input").fill(name)
             started = time.perf_counter()
-            page.get_by_role("button", name="Start training").click()
+            page.locator(key_selector("start_training") + " button").click()
             timeline = _watch_page(page, name, config.steps, started)
             browser.close()
         return timeline
@@ -132,7 +132,7 @@ def _open_when_ready(page, url: str) -> None:  # type: ignore[no-untyped-def]
     while True:
         try:
             page.goto(url)
-            page.get_by_role("button", name="Start training").wait_for(timeout=60_000)
+            page.locator(key_selector("start_training") + " button").wait_for(timeout=60_000)
             return
         except Exception:  # the server is still starting
             if time.monotonic() > deadline:
@@ -140,27 +140,45 @@ def _open_when_ready(page, url: str) -> None:  # type: ignore[no-untyped-def]
             time.sleep(1)
 
 
+# The page's outcome is found by the kind of its box (a success box: saved; an error box: failed), and the step by
+# the progress bar's text read as numbers ("step 120 of 300" in English, "passo 120 de 300" in Portuguese): never by
+# the page's English words.
+OUTCOME = """() => {
+    const saved = document.querySelector('[data-testid="stAlertContentSuccess"]');
+    const failed = document.querySelector('[data-testid="stAlertContentError"]');
+    const bar = document.querySelector('[data-testid="stProgress"]');
+    return {saved: saved !== null, failed: failed ? failed.innerText : null, progress: bar ? bar.innerText : ''};
+}"""
+
+
+def shown_step(progress: str, steps: int) -> int | None:
+    """The step a progress text names before the total: 120 in "step 120 of 300", in any of the page's languages."""
+    numbers = [int(number) for number in re.findall(r"\d+", progress.replace(",", "").replace(".", ""))]
+    return numbers[numbers.index(steps) - 1] if steps in numbers[1:] else None
+
+
 def _watch_page(page, name: str, steps: int, started: float) -> Timeline:  # type: ignore[no-untyped-def]
-    """(step, time) whenever the progress text shows a new step, until the page says the model was saved."""
+    """(step, time) whenever the progress bar shows a new step, until the page's success box says it was saved."""
     points: list[tuple[int, float]] = []
     shown = 0
     while True:
         page.wait_for_function(f"""() => {{
-            const text = document.body.innerText;
-            const match = text.match(/step (\\d+) of {steps}/);
-            return text.includes('Saved as model') || text.includes('failed:') || (match && +match[1] > {shown});
+            const outcome = ({OUTCOME})();
+            const numbers = (outcome.progress.replace(/[,.]/g, '').match(/\\d+/g) || []).map(Number);
+            const at = numbers.indexOf({steps}, 1);
+            return outcome.saved || outcome.failed !== null || (at > 0 && numbers[at - 1] > {shown});
         }}""", polling=200, timeout=3_600_000)
         now = time.perf_counter() - started
-        text = page.inner_text("body")
-        if "Saved as model" in text:
+        outcome = page.evaluate(OUTCOME)
+        if outcome["saved"]:
             # The model store below lists the new model without a reload (the page redraws itself once).
             page.locator("table").filter(has_text=name).wait_for(timeout=30_000)
             return Timeline(points, now)
-        if match := re.search(rf"step (\d+) of {steps}", text):
-            shown = int(match[1])
+        if outcome["failed"] is None and (step := shown_step(outcome["progress"], steps)) is not None:
+            shown = step
             points.append((shown, now))
         else:
-            raise SystemExit(f"the page's training failed:\n{text[-2000:]}")
+            raise SystemExit(f"the page's training failed:\n{outcome['failed'] or outcome['progress']}")
 
 
 def main() -> None:

@@ -113,10 +113,10 @@ def settings_ui() -> tuple[str, str, TrainConfig | None, str | None]:
     with st.form("train_form"):
         left, right = st.columns(2)
         owner = left.text_input(_("Your name (shown to others while you train)"), _("a student"), max_chars=40)
-        model_name = right.text_input(_("Name of the new model"), "my-model", max_chars=64)
+        model_name = right.text_input(_("Name of the new model"), "my-model", max_chars=64, key="model_name")
         config = recipe_ui()
         resume = resume_setting().draw()
-        submitted = st.form_submit_button(_("Start training"), type="primary")
+        submitted = st.form_submit_button(_("Start training"), type="primary", key="start_training")
     if not submitted:
         return owner, model_name, None, None
     return owner, model_name, config, None if resume == START_FRESH else resume
