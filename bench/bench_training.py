@@ -128,6 +128,8 @@ def page_run(config: TrainConfig, name: str) -> Timeline:
 
 
 def _open_when_ready(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    from bench.harness.browser import key_selector
+
     deadline = time.monotonic() + 120
     while True:
         try:
