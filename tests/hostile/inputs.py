@@ -53,3 +53,11 @@ def fifo(folder: Path, name: str = "photo.jpg") -> Path:
     path = folder / name
     os.mkfifo(path)
     return path
+
+
+def pickled_gallery_file(path: Path) -> bytes:
+    """A face gallery file of earlier versions (.npz) whose people are Python objects: reading it would need pickle,
+    which is refused. Returns the bytes written, for the check that the file is left as it is."""
+    np.savez(path, model=np.array("Facenet"), detector=np.array("yunet"), people=np.array([object()], dtype=object),
+             sources=np.array(["a"]), embeddings=np.zeros((1, 128)), thumbnails=np.zeros((1, 96, 96, 3), np.uint8))
+    return path.read_bytes()

@@ -11,13 +11,12 @@ import pytest
 from lab.cli import main
 from lab.db.engine import DatabaseError
 from lab.faces.npz_import import read_npz
+from tests.hostile.inputs import pickled_gallery_file
 
 
 def test_a_damaged_database_is_explained_in_plain_words_and_left_as_it_is(tmp_path: Path) -> None:
     pickled = tmp_path / "pickled.npz"
-    np.savez(pickled, model=np.array("Facenet"), detector=np.array("yunet"), people=np.array([object()], dtype=object),
-             sources=np.array(["a"]), embeddings=np.zeros((1, 128)), thumbnails=np.zeros((1, 96, 96, 3), np.uint8))
-    before = pickled.read_bytes()
+    before = pickled_gallery_file(pickled)
     with pytest.raises(DatabaseError) as refused:
         read_npz(pickled)
     message = str(refused.value)

@@ -4,7 +4,6 @@ password does not."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lab.roles import PASSWORD_ENV
 from tests.conftest import REPO
+from tests.support.models import store_with_the_shipped_model
 
 pytest.importorskip("tensorflow")
 
@@ -20,14 +20,7 @@ TEACHER_CONTROLS = ("store_delete", "store_rename", "store_upload_button", "stor
 
 @pytest.fixture
 def store_with_a_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from lab.siamese.store import SHIPPED_DIR
-
-    folder = tmp_path / "models"
-    folder.mkdir()
-    for suffix in (".keras", ".json"):
-        shutil.copy(SHIPPED_DIR / f"default{suffix}", folder / f"mine{suffix}")
-    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(folder))
-    return folder
+    return store_with_the_shipped_model(tmp_path, monkeypatch)
 
 
 def open_page() -> AppTest:

@@ -14,15 +14,15 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from lab.db.engine import read
+from lab.db.engine import DatabaseError, read
 from lab.db.schema import faces, galleries
-from lab.db.engine import DatabaseError
+from lab.faces.embedding import distances
 from lab.faces.gallery import Gallery, GalleryMismatchError, NotYourPersonError
 from lab.faces.gallery_repository import SOURCE_LENGTH
 from lab.faces.npz_import import import_npz
 from lab.roles import Role
 from lab.workflows import gallery as fdb
-from lab.faces.embedding import distances
+from tests.hostile.inputs import pickled_gallery_file
 
 REPO = Path(__file__).resolve().parents[3]
 FACE = np.full((40, 30, 3), 128, np.uint8)
@@ -169,9 +169,7 @@ def test_damaged_and_pickled_files_are_refused_and_left_as_they_are(database_url
     with pytest.raises(DatabaseError, match="damaged"):
         import_npz(damaged)
     pickled = tmp_path / "pickled.npz"
-    np.savez(pickled, model=np.array("Facenet"), detector=np.array("yunet"), people=np.array([object()], dtype=object),
-             sources=np.array(["a"]), embeddings=np.zeros((1, 128)), thumbnails=np.zeros((1, 96, 96, 3), np.uint8))
-    before = pickled.read_bytes()
+    before = pickled_gallery_file(pickled)
     with pytest.raises(DatabaseError) as refused:
         import_npz(pickled)
     assert "Python objects" in str(refused.value) and "allow_pickle" not in str(refused.value)

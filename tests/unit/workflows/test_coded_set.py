@@ -3,7 +3,6 @@ the network is loaded only when drawings must go through it (fast tier: the mini
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -14,9 +13,10 @@ import pytest
 from lab.data.omniglot import load_set
 from lab.siamese.code_store import code_paths
 from lab.siamese.model import LazyModel
-from lab.siamese.store import SHIPPED_DIR, find_model, load_model_file
+from lab.siamese.store import find_model, load_model_file
 from lab.workflows import coded_set as workflow
 from lab.workflows.coded_set import lazy_model, load_coded_set, set_codes, stored_set_codes
+from tests.support.models import store_with_the_shipped_model
 
 
 class Loader:
@@ -34,11 +34,7 @@ class Loader:
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A user store holding a copy of the shipped model as "mine"."""
-    folder = tmp_path / "models"
-    folder.mkdir()
-    for suffix in (".keras", ".json"):
-        shutil.copy(SHIPPED_DIR / f"default{suffix}", folder / f"mine{suffix}")
-    monkeypatch.setenv("ONESHOT_MODELS_DIR", str(folder))
+    folder = store_with_the_shipped_model(tmp_path, monkeypatch)
     monkeypatch.setenv("ONESHOT_CACHE_DIR", str(tmp_path / "cache"))
     return folder
 
