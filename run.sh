@@ -135,10 +135,7 @@ case "${1:-app}" in
         setup_test_postgres
         default_data_dir
         shift || true
-        # Two pytest workers (pytest-xdist), each taking whole files: much of a test's time is spent waiting on a
-        # server, a browser or a child process, so two workers keep both cores busy. ONESHOT_TEST_WORKERS=0 runs
-        # the tests in this process, one after the other.
-        exec "$VENV/bin/python" -m pytest -n "${ONESHOT_TEST_WORKERS:-2}" --dist loadfile "$@"
+        exec "$VENV/bin/python" -m pytest "$@"
         ;;
     cluster)  # ./run.sh cluster [N] [--https]: see README, "A large course: several servers"
         shift
