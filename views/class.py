@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lab.figures.classroom import answer_histogram, class_against_model
 from lab.classroom.qr import qr_png
 from lab.errors import LabError
-from lab.i18n import _, ngettext
+from lab.figures.classroom import answer_histogram, class_against_model
 from lab.figures.omniglot import candidate_similarities
+from lab.i18n import _, ngettext
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.face_round import class_face_view
 from lab.classroom.live import stage_version

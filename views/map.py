@@ -9,11 +9,11 @@ import streamlit as st
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_name
 from lab.evaluation.projection import METHODS
+from lab.figures.omniglot import embedding_map as embedding_map_figure
 from lab.formatting import format_message
 from lab.i18n import N_, _
 from lab.images import png_data_uri, to_display
 from lab.limits import MAP_CHARACTERS, SEED
-from lab.figures.omniglot import embedding_map as embedding_map_figure
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.embedding_map import EmbeddingMap, embedding_map
 from ui.model_chooser import BY_MODEL, evaluation_or_explain

@@ -6,10 +6,10 @@ import streamlit as st
 
 from lab.config import omniglot_dir
 from lab.data.omniglot import display_character
+from lab.figures.omniglot import accuracy_by_alphabet
 from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _
 from lab.images import side_by_side, to_display
-from lab.figures.omniglot import accuracy_by_alphabet
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.nearest import NearestNeighbour, nearest_neighbour
 from ui.model_chooser import cached_codes, evaluation_or_explain

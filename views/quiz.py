@@ -11,11 +11,11 @@ from lab.config import omniglot_dir
 from lab.data.lake_runs import LakeRun, load_runs, runs_path
 from lab.data.omniglot import display_character, source_fingerprint
 from lab.evaluation.lake import PUBLISHED, LakeResult
+from lab.figures.omniglot import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.formatting import format_integer, format_message, format_percent
 from lab.i18n import N_, _, ngettext
 from lab.images import to_display
 from lab.limits import SEED, WAY
-from lab.figures.omniglot import accuracy_vs_way, candidate_similarities, lake_runs
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.nway import LakeEvaluation, NWayAccuracy, hausdorff_baseline, lake_evaluation, nway_accuracy
 from lab.workflows.quiz import AnsweredTask, QuizSettings, QuizState, quiz_for

@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from lab.data.omniglot import display_character
+from lab.figures.omniglot import roc_figure, score_histograms
 from lab.formatting import format_decimal, format_message, format_percent
 from lab.images import side_by_side, to_display
 from lab.i18n import N_, _
 from lab.limits import FAR_PERCENT, SEED, SIMILARITY_THRESHOLD
-from lab.figures.omniglot import roc_figure, score_histograms
 from lab.workflows.coded_set import CodedSet
 from lab.workflows.pairs import PairRoc, pair_roc
 from ui.model_chooser import BY_MODEL, evaluation_or_explain, model_setting

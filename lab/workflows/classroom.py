@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+
 from sqlalchemy.engine import Connection
 
 from lab.classroom.join_address import JoinAddress, students_join_address
